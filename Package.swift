@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+// The aarch64 toolchain that builds our dependencies is 6.2.3: keep the tools version and the code within it.
+import PackageDescription
+
+/// Hot code (kernels, interpreter) is built without overflow checks in release: the fixed-point
+/// arithmetic uses explicit wrapping operators where wrap-around is meant, and bounds are proven at
+/// prepare time rather than checked per element.
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "EdgeFleet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgectl", targets: ["edgectl"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Bundles", targets: ["Bundles"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Pure fixed-point kernels over buffers and parameter structs. No Foundation.
+        .target(name: "Kernels", swiftSettings: hotPathSettings),
+        // Reading (and later writing) .tflite flatbuffers. No Foundation.
+        .target(name: "TFLite", swiftSettings: hotPathSettings),
+        // The interpreter: op registry, memory planner, arena, invoke. No Foundation.
+        .target(name: "Runtime", dependencies: ["Kernels", "TFLite"], swiftSettings: hotPathSettings),
+
+        // System zlib, wrapped thinly.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Signed model bundles, trust chain, firmware profiles.
+        .target(
+            name: "Bundles",
+            dependencies: [
+                "Runtime", "TFLite", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // System libmosquitto, wrapped thinly; the MQTT module is its only Swift face.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(
+            name: "MQTT",
+            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // The operator's command-line tool.
+        .executableTarget(
+            name: "edgectl",
+            dependencies: [
+                "Runtime", "TFLite", "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "TFLiteTests", dependencies: ["TFLite"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels"]),
+        .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "EdgeCtlTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,131 @@
+/// Geometry and output range of AVERAGE_POOL_2D / MAX_POOL_2D, fixed at prepare time.
+public struct PoolParameters: Sendable {
+    public var batches: Int
+    public var inputHeight: Int
+    public var inputWidth: Int
+    public var channels: Int
+    public var outputHeight: Int
+    public var outputWidth: Int
+    public var filterHeight: Int
+    public var filterWidth: Int
+    public var strideHeight: Int
+    public var strideWidth: Int
+    public var paddingTop: Int
+    public var paddingLeft: Int
+    /// Fused-activation range in the quantised domain (input and output share scale and zero point).
+    public var outputMin: Int32
+    public var outputMax: Int32
+
+    public init(batches: Int, inputHeight: Int, inputWidth: Int, channels: Int, outputHeight: Int, outputWidth: Int,
+                filterHeight: Int, filterWidth: Int, strideHeight: Int, strideWidth: Int,
+                paddingTop: Int, paddingLeft: Int, outputMin: Int32, outputMax: Int32) {
+        self.batches = batches
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.channels = channels
+        self.outputHeight = outputHeight
+        self.outputWidth = outputWidth
+        self.filterHeight = filterHeight
+        self.filterWidth = filterWidth
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+        self.paddingTop = paddingTop
+        self.paddingLeft = paddingLeft
+        self.outputMin = outputMin
+        self.outputMax = outputMax
+    }
+}
+
+/// How the averaged sum is rounded: TFLite's int8 and uint8 references differ.
+@usableFromInline
+enum AverageRounding {
+    /// int8: half away from zero.
+    case halfAwayFromZero
+    /// uint8: (sum + n/2) / n, the sum being non-negative.
+    case halfUp
+}
+
+/// Int8 AVERAGE_POOL_2D; the divisor counts only the taps inside the image.
+///
+/// - `accumulators`: scratch of `channels` Int32, owned by the caller.
+public func averagePool2D(_ p: PoolParameters, input: UnsafePointer<Int8>, accumulators: UnsafeMutablePointer<Int32>,
+                          output: UnsafeMutablePointer<Int8>) {
+    averagePool(p, input: input, accumulators: accumulators, output: output, rounding: .halfAwayFromZero)
+}
+
+/// Legacy uint8 AVERAGE_POOL_2D.
+public func averagePool2D(_ p: PoolParameters, input: UnsafePointer<UInt8>, accumulators: UnsafeMutablePointer<Int32>,
+                          output: UnsafeMutablePointer<UInt8>) {
+    averagePool(p, input: input, accumulators: accumulators, output: output, rounding: .halfUp)
+}
+
+@inlinable @inline(__always)
+func averagePool<T: FixedWidthInteger>(_ p: PoolParameters, input: UnsafePointer<T>, accumulators acc: UnsafeMutablePointer<Int32>,
+                                       output: UnsafeMutablePointer<T>, rounding: AverageRounding) {
+    let c = p.channels
+    var out = output
+    for b in 0..<p.batches {
+        let image = input + b * p.inputHeight * p.inputWidth * c
+        for oy in 0..<p.outputHeight {
+            let iy0 = oy * p.strideHeight - p.paddingTop
+            let y0 = max(0, -iy0), y1 = min(p.filterHeight, p.inputHeight - iy0)
+            for ox in 0..<p.outputWidth {
+                let ix0 = ox * p.strideWidth - p.paddingLeft
+                let x0 = max(0, -ix0), x1 = min(p.filterWidth, p.inputWidth - ix0)
+                acc.update(repeating: 0, count: c)
+                var count: Int32 = 0
+                if y0 < y1 && x0 < x1 {
+                    for fy in y0..<y1 {
+                        for fx in x0..<x1 {
+                            let row = image + ((iy0 + fy) * p.inputWidth + ix0 + fx) * c
+                            for ch in 0..<c { acc[ch] &+= Int32(truncatingIfNeeded: row[ch]) }
+                            count += 1
+                        }
+                    }
+                }
+                // TFLite fails the op on an empty window; a valid geometry never produces one.
+                let n = max(count, 1)
+                for ch in 0..<c {
+                    let s = acc[ch]
+                    var v: Int32
+                    switch rounding {
+                    case .halfAwayFromZero: v = s > 0 ? (s + n / 2) / n : (s - n / 2) / n
+                    case .halfUp: v = (s + n / 2) / n
+                    }
+                    v = min(max(v, p.outputMin), p.outputMax)
+                    out[ch] = T(truncatingIfNeeded: v)
+                }
+                out += c
+            }
+        }
+    }
+}
+
+/// MAX_POOL_2D for int8 or uint8: the raw maximum over in-image taps, then the activation clamp.
+public func maxPool2D<T: FixedWidthInteger>(_ p: PoolParameters, input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
+    let c = p.channels
+    var out = output
+    for b in 0..<p.batches {
+        let image = input + b * p.inputHeight * p.inputWidth * c
+        for oy in 0..<p.outputHeight {
+            let iy0 = oy * p.strideHeight - p.paddingTop
+            let y0 = max(0, -iy0), y1 = min(p.filterHeight, p.inputHeight - iy0)
+            for ox in 0..<p.outputWidth {
+                let ix0 = ox * p.strideWidth - p.paddingLeft
+                let x0 = max(0, -ix0), x1 = min(p.filterWidth, p.inputWidth - ix0)
+                out.update(repeating: T.min, count: c)
+                if y0 < y1 && x0 < x1 {
+                    for fy in y0..<y1 {
+                        for fx in x0..<x1 {
+                            let row = image + ((iy0 + fy) * p.inputWidth + ix0 + fx) * c
+                            for ch in 0..<c { out[ch] = max(out[ch], row[ch]) }
+                        }
+                    }
+                }
+                let lo = T(truncatingIfNeeded: p.outputMin), hi = T(truncatingIfNeeded: p.outputMax)
+                for ch in 0..<c { out[ch] = min(max(out[ch], lo), hi) }
+                out += c
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import TFLite
+
+/// Runs a `.tflite` model's main graph with fixed-point kernels bit-exact with TFLite's reference kernels.
+///
+/// `init` prepares everything once: operator parameters, packed weights, and a static memory plan placing every
+/// activation and scratch buffer in one arena. `invoke` then performs no heap allocation.
+/// An interpreter is not thread-safe: use it from one thread (or actor) at a time. Pointers into its arena
+/// (from `inputBuffer`/`withOutput`) are valid only while the interpreter lives and only between invokes.
+public final class Interpreter {
+    /// The model being run.
+    public let model: Model
+    /// The graph inputs, in the subgraph's order.
+    public let inputs: [TensorInfo]
+    /// The graph outputs, in the subgraph's order.
+    public let outputs: [TensorInfo]
+    /// Bytes of the activation arena (inputs, outputs, intermediates and scratch).
+    public let arenaBytes: Int
+    /// Bytes of constant tensor data (weights, biases, shapes) in the model.
+    public let weightsBytes: Int
+    /// Multiply-accumulates per invoke.
+    public let macs: Int
+    /// Operator names in execution order.
+    public let operatorNames: [String]
+
+    private let operators: [any PreparedOperator]
+    private let arena: UnsafeMutableRawPointer
+    private let constants: UnsafeMutableRawPointer
+    private let inputPointers: [UnsafeMutableRawPointer]
+    private let outputPointers: [UnsafeMutableRawPointer]
+    private let tensorPointers: [UnsafeMutableRawPointer?]
+
+    /// Prepares `model` for inference.
+    ///
+    /// Throws `RuntimeError` with code `.unsupportedOperator` naming every operator the runtime lacks,
+    /// or `.invalidModel` when shapes, types or constants contradict what an operator requires.
+    public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner()) throws(RuntimeError) {
+        self.model = model
+        let graph = model.mainGraph
+        let unsupported = OperatorSupport.unsupportedOperators(in: model)
+        guard unsupported.isEmpty else {
+            throw RuntimeError(.unsupportedOperator, "unsupported operators: \(unsupported.joined(separator: ", "))")
+        }
+        guard !graph.inputs.isEmpty, !graph.outputs.isEmpty else {
+            throw RuntimeError(.invalidModel, "the main graph declares no inputs or no outputs")
+        }
+        for tensor in graph.tensors where !model.data(of: tensor).isEmpty {
+            let expected = tensor.byteCount
+            let actual = model.data(of: tensor).count
+            guard expected == actual || tensor.type.byteWidth == 0 else {
+                throw RuntimeError(.invalidModel, "constant tensor \(tensor.name) holds \(actual) bytes, its shape \(tensor.shape) needs \(expected)")
+            }
+        }
+
+        // Prepare every operator: parameters, packed weights, scratch needs.
+        var prepared: [any PreparedOperator] = []
+        var macs = 0
+        for (step, op) in graph.operators.enumerated() {
+            let ctx = OperatorContext(model: model, graph: graph, op: op, step: step)
+            let prepare = OperatorRegistry.builtins[op.opcode]!
+            let p = try prepare(ctx)
+            macs += p.macs
+            prepared.append(p)
+        }
+
+        // Lifetimes of every tensor that lives in the arena.
+        let lastStep = max(graph.operators.count - 1, 0)
+        var first = [Int](repeating: Int.max, count: graph.tensors.count)
+        var last = [Int](repeating: -1, count: graph.tensors.count)
+        func isConstant(_ i: Int) -> Bool { !model.data(of: graph.tensors[i]).isEmpty }
+        for i in graph.inputs { first[i] = 0; last[i] = max(last[i], 0) }
+        for (step, op) in graph.operators.enumerated() {
+            for i in op.inputs where i >= 0 && !isConstant(i) {
+                first[i] = min(first[i], step)
+                last[i] = max(last[i], step)
+            }
+            for i in op.outputs {
+                first[i] = min(first[i], step)
+                last[i] = max(last[i], step)
+            }
+        }
+        for i in graph.outputs { first[i] = min(first[i], lastStep); last[i] = lastStep }
+        for i in graph.inputs where isConstant(i) {
+            throw RuntimeError(.invalidModel, "graph input \(graph.tensors[i].name) is a constant tensor")
+        }
+        var buffers: [PlannedBuffer] = []
+        var bufferOfTensor: [Int: Int] = [:]
+        for i in graph.tensors.indices where last[i] >= 0 && !isConstant(i) {
+            let tensor = graph.tensors[i]
+            guard tensor.type.byteWidth > 0 else {
+                throw RuntimeError(.unsupportedOperator, "tensor \(tensor.name) has type \(tensor.type.name), which the runtime cannot hold")
+            }
+            bufferOfTensor[i] = buffers.count
+            buffers.append(PlannedBuffer(size: max(tensor.byteCount, 1), firstUse: first[i], lastUse: last[i]))
+        }
+        var scratchBuffer: [Int: Int] = [:]
+        for (step, p) in prepared.enumerated() where p.scratchBytes > 0 {
+            scratchBuffer[step] = buffers.count
+            buffers.append(PlannedBuffer(size: p.scratchBytes, firstUse: step, lastUse: step))
+        }
+        let (offsets, arenaSize) = planner.plan(buffers)
+
+        // Constants live in their own region: copied once, 16-byte aligned each.
+        var constantOffsets: [Int: Int] = [:]
+        var constantBytes = 0
+        var weights = 0
+        for (i, tensor) in graph.tensors.enumerated() where isConstant(i) {
+            constantOffsets[i] = constantBytes
+            constantBytes += (model.data(of: tensor).count + 15) / 16 * 16
+            weights += model.data(of: tensor).count
+        }
+        let arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaSize, 16), alignment: 64)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(arenaSize, 16))
+        let constants = UnsafeMutableRawPointer.allocate(byteCount: max(constantBytes, 16), alignment: 64)
+        for (i, offset) in constantOffsets {
+            model.data(of: graph.tensors[i]).withUnsafeBytes { source in
+                (constants + offset).copyMemory(from: source.baseAddress!, byteCount: source.count)
+            }
+        }
+        self.arena = arena
+        self.constants = constants
+        var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
+        for (i, b) in bufferOfTensor { pointers[i] = arena + offsets[b] }
+        for (i, offset) in constantOffsets { pointers[i] = constants + offset }
+        for (step, p) in prepared.enumerated() {
+            let scratch = scratchBuffer[step].map { arena + offsets[$0] }
+            p.bind(TensorMemory(pointers: pointers, scratch: scratch))
+        }
+
+        self.operators = prepared
+        self.arenaBytes = arenaSize
+        self.weightsBytes = weights
+        self.macs = macs
+        self.operatorNames = graph.operators.map(\.name)
+        self.inputs = graph.inputs.map { TensorInfo(graph.tensors[$0]) }
+        self.outputs = graph.outputs.map { TensorInfo(graph.tensors[$0]) }
+        self.inputPointers = graph.inputs.map { pointers[$0]! }
+        self.outputPointers = graph.outputs.map { pointers[$0]! }
+        self.tensorPointers = pointers
+    }
+
+    deinit {
+        arena.deallocate()
+        constants.deallocate()
+    }
+
+    /// Copies raw tensor bytes (the model's dtype and layout) into input `index`.
+    public func setInput(_ index: Int, bytes: UnsafeRawBufferPointer) throws(RuntimeError) {
+        guard index >= 0, index < inputs.count else {
+            throw RuntimeError(.invalidInput, "the model has \(inputs.count) inputs; there is no input \(index)")
+        }
+        let expected = inputs[index].byteCount
+        guard bytes.count == expected else {
+            throw RuntimeError(.invalidInput, "input \(index) (\(inputs[index].name), \(inputs[index].type.name) \(inputs[index].shape)) needs \(expected) bytes, got \(bytes.count)")
+        }
+        if let base = bytes.baseAddress { inputPointers[index].copyMemory(from: base, byteCount: expected) }
+    }
+
+    /// Copies raw tensor bytes into input `index`.
+    public func setInput(_ index: Int, _ bytes: [UInt8]) throws(RuntimeError) {
+        let result: RuntimeError? = bytes.withUnsafeBytes { raw in
+            do throws(RuntimeError) { try setInput(index, bytes: raw) } catch { return error }
+            return nil
+        }
+        if let result { throw result }
+    }
+
+    /// The arena memory of input `index`, to fill in place before `invoke` (no copy).
+    public func inputBuffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: inputPointers[index], count: inputs[index].byteCount)
+    }
+
+    /// Runs every operator once. Performs no heap allocation.
+    public func invoke() {
+        for op in operators { op.eval() }
+    }
+
+    /// Runs every operator once, reporting each operator's duration to `record` (step, seconds).
+    public func invoke(profiling record: (Int, Duration) -> Void) {
+        let clock = ContinuousClock()
+        for (step, op) in operators.enumerated() {
+            let start = clock.now
+            op.eval()
+            record(step, clock.now - start)
+        }
+    }
+
+    /// Calls `body` with the bytes of output `index`; valid until the next `invoke`.
+    public func withOutput<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: outputPointers[index], count: outputs[index].byteCount))
+    }
+
+    /// A copy of any tensor's current bytes, or nil for tensors without memory.
+    ///
+    /// With the default planner intermediates are overwritten as the arena is reused; prepare with
+    /// `LinearMemoryPlanner` to read every intermediate after `invoke`.
+    public func tensorBytes(_ tensorIndex: Int) -> [UInt8]? {
+        let graph = model.mainGraph
+        guard tensorIndex >= 0, tensorIndex < graph.tensors.count, let p = tensorPointers[tensorIndex] else { return nil }
+        return Array(UnsafeRawBufferPointer(start: p, count: graph.tensors[tensorIndex].byteCount))
+    }
+
+    /// A copy of output `index`'s bytes.
+    public func outputBytes(_ index: Int) -> [UInt8] {
+        withOutput(index) { Array($0) }
+    }
+}

@@ -1,0 +1,109 @@
+import Kernels
+import TFLite
+
+/// CONV_2D: int8 per-channel or legacy uint8 per-tensor.
+final class Conv2DOperator: PreparedOperator {
+    private let parameters: Conv2DParameters
+    private let isUInt8: Bool
+    private let filterInt8: AlignedBuffer<Int8>?
+    private let filterWide: AlignedBuffer<Int16>?
+    private let bias: AlignedBuffer<Int32>
+    private let zeroRow: AlignedBuffer<UInt8>
+    private let inputIndex: Int
+    private let outputIndex: Int
+    private var input: UnsafeMutableRawPointer?
+    private var output: UnsafeMutableRawPointer?
+
+    var macs: Int { parameters.macs }
+
+    init(_ ctx: OperatorContext) throws(RuntimeError) {
+        guard case .conv2D(let options) = ctx.op.options else { throw ctx.invalid("missing Conv2D options") }
+        let inputTensor = try ctx.input(0), filterTensor = try ctx.input(1), outputTensor = try ctx.output(0)
+        let type = try ctx.requireQuantizedType(inputTensor, filterTensor, outputTensor)
+        let (n, h, w, ic) = try ctx.shape4(inputTensor)
+        let (oc, kh, kw, fic) = try ctx.shape4(filterTensor)
+        let (on, oh, ow, ooc) = try ctx.shape4(outputTensor)
+        guard fic == ic, ooc == oc, on == n else {
+            throw ctx.invalid("input \(inputTensor.shape), filter \(filterTensor.shape) and output \(outputTensor.shape) disagree")
+        }
+        guard options.strideHeight > 0, options.strideWidth > 0, options.dilationHeight > 0, options.dilationWidth > 0 else {
+            throw ctx.invalid("strides and dilations must be positive")
+        }
+        let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: options.strideHeight, dilation: options.dilationHeight, same: options.padding == .same)
+        let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: options.strideWidth, dilation: options.dilationWidth, same: options.padding == .same)
+        guard rows.outputSize == oh, cols.outputSize == ow else {
+            throw ctx.invalid("output is \(oh)×\(ow) but the geometry gives \(rows.outputSize)×\(cols.outputSize)")
+        }
+        let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
+        guard filterQ.scales.count == 1 || filterQ.scales.count == oc else {
+            throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(oc) output channels")
+        }
+        if type == .int8, filterQ.zeroPoints.contains(where: { $0 != 0 }) {
+            throw ctx.unsupported("int8 filters must have zero point 0")
+        }
+        let range = try ctx.activationRange(options.activation, output: outputTensor)
+        let requantization = ChannelRequantization(
+            inputScale: inQ.scale, filterScales: filterQ.scales, outputScale: outQ.scale, channels: oc,
+            outputZeroPoint: outQ.zeroPoint, outputMin: range.min, outputMax: range.max,
+            floatProduct: type == .uint8)
+        parameters = Conv2DParameters(
+            batches: n, inputHeight: h, inputWidth: w, inputChannels: ic, outputHeight: oh, outputWidth: ow,
+            outputChannels: oc, filterHeight: kh, filterWidth: kw, strideHeight: options.strideHeight,
+            strideWidth: options.strideWidth, dilationHeight: options.dilationHeight, dilationWidth: options.dilationWidth,
+            paddingTop: rows.paddingBefore, paddingLeft: cols.paddingBefore, requantization: requantization)
+        let biasValues: [Int32]? = ctx.optionalInput(2) == nil ? nil : try ctx.constantInput(2, as: Int32.self)
+        if let biasValues, biasValues.count != oc { throw ctx.invalid("bias has \(biasValues.count) values for \(oc) channels") }
+        let perChannel = kh * kw * ic
+        isUInt8 = type == .uint8
+        if isUInt8 {
+            let raw = try ctx.constantInput(1, as: UInt8.self)
+            let zp = Int16(filterQ.zeroPoint)
+            let wide = raw.map { Int16($0) - zp }
+            filterWide = AlignedBuffer(wide)
+            filterInt8 = nil
+            bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
+                biasValues.withOptionalPointer { b in
+                    foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: oc, filterSizePerChannel: perChannel, inputZeroPoint: inQ.zeroPoint)
+                }
+            })
+        } else {
+            let raw = try ctx.constantInput(1, as: Int8.self)
+            filterInt8 = AlignedBuffer(raw)
+            filterWide = nil
+            bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
+                biasValues.withOptionalPointer { b in
+                    foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: oc, filterSizePerChannel: perChannel, inputZeroPoint: inQ.zeroPoint)
+                }
+            })
+        }
+        zeroRow = AlignedBuffer(repeating: UInt8(truncatingIfNeeded: inQ.zeroPoint), count: ic)
+        inputIndex = try ctx.inputIndex(0)
+        outputIndex = try ctx.outputIndex(0)
+    }
+
+    func bind(_ memory: TensorMemory) {
+        input = memory.address(inputIndex)
+        output = memory.address(outputIndex)
+    }
+
+    func eval() {
+        if isUInt8 {
+            conv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
+                   foldedBias: bias.pointer, zeroRow: zeroRow.pointer, output: output!.assumingMemoryBound(to: UInt8.self))
+        } else {
+            conv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
+                   foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
+                   output: output!.assumingMemoryBound(to: Int8.self))
+        }
+    }
+}
+
+extension Optional where Wrapped == [Int32] {
+    /// Calls `body` with a pointer to the array's elements, or nil when there is no array.
+    func withOptionalPointer<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
+        switch self {
+        case .some(let array): array.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: body(nil)
+        }
+    }
+}

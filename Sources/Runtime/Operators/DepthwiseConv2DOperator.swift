@@ -1,0 +1,107 @@
+import Kernels
+import TFLite
+
+/// DEPTHWISE_CONV_2D: int8 per-channel or legacy uint8 per-tensor, any depth multiplier.
+final class DepthwiseConv2DOperator: PreparedOperator {
+    private let parameters: DepthwiseConv2DParameters
+    private let isUInt8: Bool
+    private let filterInt8: AlignedBuffer<Int8>?
+    private let filterWide: AlignedBuffer<Int16>?
+    private let bias: AlignedBuffer<Int32>
+    private let zeroRow: AlignedBuffer<UInt8>
+    private let inputIndex: Int
+    private let outputIndex: Int
+    private var input: UnsafeMutableRawPointer?
+    private var output: UnsafeMutableRawPointer?
+    private var accumulators: UnsafeMutablePointer<Int32>?
+
+    var macs: Int { parameters.macs }
+    var scratchBytes: Int { parameters.convolution.outputChannels * MemoryLayout<Int32>.size }
+
+    init(_ ctx: OperatorContext) throws(RuntimeError) {
+        guard case .depthwiseConv2D(let options) = ctx.op.options else { throw ctx.invalid("missing DepthwiseConv2D options") }
+        let inputTensor = try ctx.input(0), filterTensor = try ctx.input(1), outputTensor = try ctx.output(0)
+        let type = try ctx.requireQuantizedType(inputTensor, filterTensor, outputTensor)
+        let (n, h, w, ic) = try ctx.shape4(inputTensor)
+        let (one, kh, kw, oc) = try ctx.shape4(filterTensor)
+        let (on, oh, ow, ooc) = try ctx.shape4(outputTensor)
+        guard one == 1, ooc == oc, on == n, ic > 0, oc % ic == 0 else {
+            throw ctx.invalid("input \(inputTensor.shape), filter \(filterTensor.shape) and output \(outputTensor.shape) disagree")
+        }
+        let multiplier = oc / ic
+        if options.depthMultiplier != 0 && options.depthMultiplier != multiplier {
+            throw ctx.invalid("depth_multiplier is \(options.depthMultiplier) but the shapes imply \(multiplier)")
+        }
+        guard options.strideHeight > 0, options.strideWidth > 0, options.dilationHeight > 0, options.dilationWidth > 0 else {
+            throw ctx.invalid("strides and dilations must be positive")
+        }
+        let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: options.strideHeight, dilation: options.dilationHeight, same: options.padding == .same)
+        let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: options.strideWidth, dilation: options.dilationWidth, same: options.padding == .same)
+        guard rows.outputSize == oh, cols.outputSize == ow else {
+            throw ctx.invalid("output is \(oh)×\(ow) but the geometry gives \(rows.outputSize)×\(cols.outputSize)")
+        }
+        let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
+        guard filterQ.scales.count == 1 || filterQ.scales.count == oc else {
+            throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(oc) output channels")
+        }
+        if type == .int8, filterQ.zeroPoints.contains(where: { $0 != 0 }) {
+            throw ctx.unsupported("int8 filters must have zero point 0")
+        }
+        let range = try ctx.activationRange(options.activation, output: outputTensor)
+        let requantization = ChannelRequantization(
+            inputScale: inQ.scale, filterScales: filterQ.scales, outputScale: outQ.scale, channels: oc,
+            outputZeroPoint: outQ.zeroPoint, outputMin: range.min, outputMax: range.max,
+            floatProduct: type == .uint8)
+        parameters = DepthwiseConv2DParameters(
+            convolution: Conv2DParameters(
+                batches: n, inputHeight: h, inputWidth: w, inputChannels: ic, outputHeight: oh, outputWidth: ow,
+                outputChannels: oc, filterHeight: kh, filterWidth: kw, strideHeight: options.strideHeight,
+                strideWidth: options.strideWidth, dilationHeight: options.dilationHeight, dilationWidth: options.dilationWidth,
+                paddingTop: rows.paddingBefore, paddingLeft: cols.paddingBefore, requantization: requantization),
+            depthMultiplier: multiplier)
+        let biasValues: [Int32]? = ctx.optionalInput(2) == nil ? nil : try ctx.constantInput(2, as: Int32.self)
+        if let biasValues, biasValues.count != oc { throw ctx.invalid("bias has \(biasValues.count) values for \(oc) channels") }
+        isUInt8 = type == .uint8
+        if isUInt8 {
+            let zp = Int16(filterQ.zeroPoint)
+            let wide = try ctx.constantInput(1, as: UInt8.self).map { Int16($0) - zp }
+            filterWide = AlignedBuffer(wide)
+            filterInt8 = nil
+            bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
+                biasValues.withOptionalPointer { b in
+                    foldedDepthwiseBias(bias: b, filter: f.baseAddress!, outputChannels: oc, taps: kh * kw, inputZeroPoint: inQ.zeroPoint)
+                }
+            })
+        } else {
+            let raw = try ctx.constantInput(1, as: Int8.self)
+            filterInt8 = AlignedBuffer(raw)
+            filterWide = nil
+            bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
+                biasValues.withOptionalPointer { b in
+                    foldedDepthwiseBias(bias: b, filter: f.baseAddress!, outputChannels: oc, taps: kh * kw, inputZeroPoint: inQ.zeroPoint)
+                }
+            })
+        }
+        zeroRow = AlignedBuffer(repeating: UInt8(truncatingIfNeeded: inQ.zeroPoint), count: ic)
+        inputIndex = try ctx.inputIndex(0)
+        outputIndex = try ctx.outputIndex(0)
+    }
+
+    func bind(_ memory: TensorMemory) {
+        input = memory.address(inputIndex)
+        output = memory.address(outputIndex)
+        accumulators = memory.scratch!.bindMemory(to: Int32.self, capacity: parameters.convolution.outputChannels)
+    }
+
+    func eval() {
+        if isUInt8 {
+            depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
+                            foldedBias: bias.pointer, zeroRow: zeroRow.pointer, accumulators: accumulators!,
+                            output: output!.assumingMemoryBound(to: UInt8.self))
+        } else {
+            depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
+                            foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
+                            accumulators: accumulators!, output: output!.assumingMemoryBound(to: Int8.self))
+        }
+    }
+}

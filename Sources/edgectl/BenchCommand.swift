@@ -1,0 +1,145 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import Runtime
+import TFLite
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure invoke latency (median, p90), arena bytes and peak RSS."
+    )
+
+    @Argument(help: "The .tflite model.")
+    var model: String
+
+    @Option(help: "Timed invokes.")
+    var iterations = 50
+
+    @Option(help: "Untimed invokes before timing.")
+    var warmup = 5
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Flag(help: "Also report the time spent in each operator.")
+    var profile = false
+
+    func validate() throws {
+        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if warmup < 0 { throw ValidationError("--warmup must not be negative") }
+    }
+
+    func run() throws {
+        let parsed = try FileAccess.loadModel(model)
+        let interpreter = try FileAccess.interpreter(for: parsed, path: model)
+        // Deterministic pseudo-random input: latency must not depend on a file being present.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in interpreter.inputs.indices {
+            let buffer = interpreter.inputBuffer(i)
+            for b in buffer.indices {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                buffer[b] = UInt8(truncatingIfNeeded: state >> 33)
+            }
+        }
+        for _ in 0..<warmup { interpreter.invoke() }
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(iterations)
+        var perOperator = [Double](repeating: 0, count: interpreter.operatorNames.count)
+        for _ in 0..<iterations {
+            let start = clock.now
+            if profile {
+                interpreter.invoke { step, duration in perOperator[step] += Self.milliseconds(duration) }
+            } else {
+                interpreter.invoke()
+            }
+            samples.append(Self.milliseconds(clock.now - start))
+        }
+        samples.sort()
+        let median = Self.percentile(samples, 0.5)
+        let p90 = Self.percentile(samples, 0.9)
+        let rss = Self.peakResidentBytes()
+        if json {
+            var fields = [
+                "\"model\":\"\(Self.escape(model))\"",
+                "\"iterations\":\(iterations)",
+                "\"median_ms\":\(Self.fixed(median, 4))",
+                "\"p90_ms\":\(Self.fixed(p90, 4))",
+                "\"min_ms\":\(Self.fixed(samples.first ?? 0, 4))",
+                "\"arena_bytes\":\(interpreter.arenaBytes)",
+                "\"weights_bytes\":\(interpreter.weightsBytes)",
+                "\"macs\":\(interpreter.macs)",
+                "\"peak_rss_bytes\":\(rss)",
+            ]
+            if profile {
+                let ops = interpreter.operatorNames.enumerated().map { step, name in
+                    "{\"step\":\(step),\"op\":\"\(name)\",\"ms\":\(Self.fixed(perOperator[step] / Double(iterations), 4))}"
+                }
+                fields.append("\"operators\":[\(ops.joined(separator: ","))]")
+            }
+            print("{" + fields.joined(separator: ",") + "}")
+        } else {
+            print("model: \(model)")
+            print("invokes: \(iterations) (after \(warmup) warm-up)")
+            print("median: \(Self.fixed(median, 3)) ms  p90: \(Self.fixed(p90, 3)) ms  min: \(Self.fixed(samples.first ?? 0, 3)) ms")
+            print("MACs: \(interpreter.macs)  GMAC/s: \(Self.fixed(Double(interpreter.macs) / (median * 1e6), 2))")
+            print("arena: \(interpreter.arenaBytes) bytes  weights: \(interpreter.weightsBytes) bytes  peak RSS: \(rss) bytes")
+            if profile {
+                print("\nper operator (mean ms per invoke):")
+                var totals: [String: Double] = [:]
+                for (step, name) in interpreter.operatorNames.enumerated() {
+                    let ms = perOperator[step] / Double(iterations)
+                    totals[name, default: 0] += ms
+                    print("  #\(step) \(name) \(Self.fixed(ms, 4))")
+                }
+                print("\nper operator type:")
+                for (name, ms) in totals.sorted(by: { $0.value > $1.value }) {
+                    print("  \(name) \(Self.fixed(ms, 4)) ms")
+                }
+            }
+        }
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) * 1000 + Double(atto) / 1e15
+    }
+
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position), upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let v = (x * scale).rounded() / scale
+        var s = String(v)
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        }
+        return s
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c == "\\" || c == "\"" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Peak resident set size of this process (Linux reports ru_maxrss in kilobytes).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024
+    }
+}

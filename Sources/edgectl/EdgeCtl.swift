@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct EdgeCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgectl",
+        abstract: "The EdgeFleet operator's tool: run, check and benchmark int8 models; manage keys and bundles.",
+        version: EdgeFleetVersion.current,
+        subcommands: [
+            ConformanceCommand.self,
+            InspectCommand.self,
+            RunCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}
+
+/// The version printed by `--version` and recorded in bundles.
+enum EdgeFleetVersion {
+    static let current = "0.1.0"
+}

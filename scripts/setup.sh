@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the project needs (idempotently) and builds it once, in release.
+# Usage: scripts/setup.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+    libmosquitto-dev mosquitto mosquitto-clients   # MQTT client library and a real broker for tests
+    zlib1g-dev pkg-config                          # bundle compression; system-library discovery
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    marker=/var/lib/apt/periodic/edgefleet-apt-updated
+    if [ ! -f "$marker" ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
+        $SUDO apt-get update -qq
+        $SUDO mkdir -p "$(dirname "$marker")" && $SUDO touch "$marker"
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports.
+
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
+
+if [ "${1:-}" != "--no-build" ]; then
+    echo "setup: building (release)"
+    swift build -c release --build-tests
+fi

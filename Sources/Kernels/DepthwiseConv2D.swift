@@ -31,43 +31,56 @@ public func foldedDepthwiseBias<W: FixedWidthInteger>(
 /// Int8 DEPTHWISE_CONV_2D, bit-exact with TFLite's reference `DepthwiseConvPerChannel`.
 ///
 /// - `filter`: `[1, filterHeight, filterWidth, outputChannels]` int8; output channel = ic × multiplier + m.
-/// - `accumulators`: scratch of `outputChannels` Int32, owned by the caller (the arena).
-/// - `zeroRow`: `inputChannels` copies of the input zero point.
+/// - `zeroRow`: `inputChannels` copies of the input zero point; padding taps read it.
+/// - `output`: NHWC; must not alias `input`. Needs no scratch memory.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, accumulators: UnsafeMutablePointer<Int32>,
-    output: UnsafeMutablePointer<Int8>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
 ) {
-    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, accumulators: accumulators, output: output)
+    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
 }
 
 /// Legacy uint8 DEPTHWISE_CONV_2D; `filter` holds `w − zp_w` as Int16.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, accumulators: UnsafeMutablePointer<Int32>,
-    output: UnsafeMutablePointer<UInt8>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>
 ) {
-    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, accumulators: accumulators, output: output)
+    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
 }
 
+/// Loads eight consecutive values widened to Int32 lanes.
+@inlinable @inline(__always)
+func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<Int32> {
+    SIMD8<Int32>(Int32(truncatingIfNeeded: p[0]), Int32(truncatingIfNeeded: p[1]), Int32(truncatingIfNeeded: p[2]),
+                 Int32(truncatingIfNeeded: p[3]), Int32(truncatingIfNeeded: p[4]), Int32(truncatingIfNeeded: p[5]),
+                 Int32(truncatingIfNeeded: p[6]), Int32(truncatingIfNeeded: p[7]))
+}
+
+/// The depthwise loop: per output pixel, taps resolved to rows (or the zero-point row), channels in SIMD blocks
+/// of eight held in registers, so no scratch accumulator row is needed.
 @inlinable @inline(__always)
 func depthwise<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>(
     _ dp: DepthwiseConv2DParameters, input: UnsafePointer<X>, filter: UnsafePointer<W>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, accumulators acc: UnsafeMutablePointer<Int32>,
-    output: UnsafeMutablePointer<O>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>
 ) {
     let p = dp.convolution
     let ic = p.inputChannels, oc = p.outputChannels, multiplier = dp.depthMultiplier
+    let taps = p.filterHeight * p.filterWidth
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
+    withUnsafeTemporaryAllocation(of: UnsafePointer<X>.self, capacity: max(taps, 1)) { rows in
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
+        @inline(__always) func store(_ acc: Int32, _ c: Int, _ out: UnsafeMutablePointer<O>) {
+            var v = multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) &+ zp
+            v = Swift.min(Swift.max(v, lo), hi)
+            out[c] = O(truncatingIfNeeded: v)
+        }
         var out = output
         for b in 0..<p.batches {
             let image = input + b * p.inputHeight * p.inputWidth * ic
             for oy in 0..<p.outputHeight {
                 for ox in 0..<p.outputWidth {
-                    acc.update(from: foldedBias, count: oc)
                     let iy0 = oy * p.strideHeight - p.paddingTop
                     let ix0 = ox * p.strideWidth - p.paddingLeft
                     var t = 0
@@ -75,38 +88,49 @@ func depthwise<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>
                         let iy = iy0 + ky * p.dilationHeight
                         for kx in 0..<p.filterWidth {
                             let ix = ix0 + kx * p.dilationWidth
-                            let row: UnsafePointer<X>
                             if iy >= 0 && iy < p.inputHeight && ix >= 0 && ix < p.inputWidth {
-                                row = image + (iy * p.inputWidth + ix) * ic
+                                rows[t] = image + (iy * p.inputWidth + ix) * ic
                             } else {
-                                row = zeroRow
-                            }
-                            let w = filter + t * oc
-                            if multiplier == 1 {
-                                for c in 0..<oc {
-                                    acc[c] &+= Int32(truncatingIfNeeded: row[c]) &* Int32(truncatingIfNeeded: w[c])
-                                }
-                            } else {
-                                for c in 0..<ic {
-                                    let x = Int32(truncatingIfNeeded: row[c])
-                                    for m in 0..<multiplier {
-                                        let o = c * multiplier + m
-                                        acc[o] &+= x &* Int32(truncatingIfNeeded: w[o])
-                                    }
-                                }
+                                rows[t] = zeroRow
                             }
                             t += 1
                         }
                     }
-                    for c in 0..<oc {
-                        var v = multiplyByQuantizedMultiplier(acc[c], mult[c], shift[c]) &+ zp
-                        v = Swift.min(Swift.max(v, lo), hi)
-                        out[c] = O(truncatingIfNeeded: v)
+                    if multiplier == 1 {
+                        var c = 0
+                        while c + 8 <= oc {
+                            var acc = SIMD8<Int32>(
+                                foldedBias[c], foldedBias[c + 1], foldedBias[c + 2], foldedBias[c + 3],
+                                foldedBias[c + 4], foldedBias[c + 5], foldedBias[c + 6], foldedBias[c + 7])
+                            for t in 0..<taps {
+                                acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
+                            }
+                            for lane in 0..<8 { store(acc[lane], c + lane, out) }
+                            c += 8
+                        }
+                        while c < oc {
+                            var acc = foldedBias[c]
+                            for t in 0..<taps {
+                                acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + c])
+                            }
+                            store(acc, c, out)
+                            c += 1
+                        }
+                    } else {
+                        for o in 0..<oc {
+                            let c = o / multiplier
+                            var acc = foldedBias[o]
+                            for t in 0..<taps {
+                                acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + o])
+                            }
+                            store(acc, o, out)
+                        }
                     }
                     out += oc
                 }
             }
         }
+    }
     }
     }
 }

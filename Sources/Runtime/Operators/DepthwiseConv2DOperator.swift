@@ -13,10 +13,8 @@ final class DepthwiseConv2DOperator: PreparedOperator {
     private let outputIndex: Int
     private var input: UnsafeMutableRawPointer?
     private var output: UnsafeMutableRawPointer?
-    private var accumulators: UnsafeMutablePointer<Int32>?
 
     var macs: Int { parameters.macs }
-    var scratchBytes: Int { parameters.convolution.outputChannels * MemoryLayout<Int32>.size }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .depthwiseConv2D(let options) = ctx.op.options else { throw ctx.invalid("missing DepthwiseConv2D options") }
@@ -90,18 +88,17 @@ final class DepthwiseConv2DOperator: PreparedOperator {
     func bind(_ memory: TensorMemory) {
         input = memory.address(inputIndex)
         output = memory.address(outputIndex)
-        accumulators = memory.scratch!.bindMemory(to: Int32.self, capacity: parameters.convolution.outputChannels)
     }
 
     func eval() {
         if isUInt8 {
             depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
-                            foldedBias: bias.pointer, zeroRow: zeroRow.pointer, accumulators: accumulators!,
+                            foldedBias: bias.pointer, zeroRow: zeroRow.pointer,
                             output: output!.assumingMemoryBound(to: UInt8.self))
         } else {
             depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
                             foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                            accumulators: accumulators!, output: output!.assumingMemoryBound(to: Int8.self))
+                            output: output!.assumingMemoryBound(to: Int8.self))
         }
     }
 }

@@ -64,25 +64,25 @@ public func foldedConvolutionBias<W: FixedWidthInteger>(
     return result
 }
 
-/// Int8 CONV_2D (per-channel int8 weights), bit-exact with TFLite's reference `ConvPerChannel`.
+/// Int8 CONV_2D by direct dot products: the plain reference twin of the packed GEMM form, kept for tests.
 ///
 /// - `input`: NHWC int8 `[batches, inputHeight, inputWidth, inputChannels]`.
 /// - `filter`: `[outputChannels, filterHeight, filterWidth, inputChannels]` int8, zero point 0.
 /// - `foldedBias`: `outputChannels` values from `foldedConvolutionBias`.
 /// - `zeroRow`: `inputChannels` copies of the input zero point; padding taps read it.
 /// - `output`: NHWC int8; must not alias `input`.
-public func conv2D(
+public func conv2DReference(
     _ p: Conv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
 ) {
     convolve(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output, dot: dotInt8x4)
 }
 
-/// Legacy uint8 CONV_2D (per-tensor, nonzero weight zero point), bit-exact with TFLite's reference `Conv`.
+/// Legacy uint8 CONV_2D by direct dot products: the reference twin of the packed GEMM form.
 ///
 /// - `filter`: weights with their zero point already subtracted, as Int16 (`w − zp_w` spans −255…255).
 /// - Other buffers as in the int8 form, with uint8 activations.
-public func conv2D(
+public func conv2DReference(
     _ p: Conv2DParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>
 ) {
@@ -142,7 +142,7 @@ func convolve<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>(
         @inline(__always) func store(_ acc: Int32, _ c: Int, _ out: UnsafeMutablePointer<O>) {
             var v: Int32
             if let doubleScales {
-                v = Int32((Double(acc) * doubleScales[c]).rounded(.toNearestOrAwayFromZero)) &+ zp
+                v = clampToInt32((Double(acc) * doubleScales[c]).rounded(.toNearestOrAwayFromZero)) &+ zp
             } else {
                 v = multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) &+ zp
             }

@@ -48,18 +48,10 @@ public func depthwiseConv2D(
     depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
 }
 
-/// Loads eight consecutive values widened to Int32 lanes.
-@inlinable @inline(__always)
-func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<Int32> {
-    SIMD8<Int32>(Int32(truncatingIfNeeded: p[0]), Int32(truncatingIfNeeded: p[1]), Int32(truncatingIfNeeded: p[2]),
-                 Int32(truncatingIfNeeded: p[3]), Int32(truncatingIfNeeded: p[4]), Int32(truncatingIfNeeded: p[5]),
-                 Int32(truncatingIfNeeded: p[6]), Int32(truncatingIfNeeded: p[7]))
-}
-
 /// The depthwise loop: per output pixel, taps resolved to rows (or the zero-point row), channels in SIMD blocks
 /// of eight held in registers, so no scratch accumulator row is needed.
 @inlinable @inline(__always)
-func depthwise<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>(
+func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
     _ dp: DepthwiseConv2DParameters, input: UnsafePointer<X>, filter: UnsafePointer<W>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>
 ) {
@@ -105,7 +97,9 @@ func depthwise<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>
                             for t in 0..<taps {
                                 acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
                             }
-                            for lane in 0..<8 { store(acc[lane], c + lane, out) }
+                            requantizeAndStore8(acc, multiplier: ChannelRequantization.lanes(mult, c),
+                                                shift: ChannelRequantization.lanes(shift, c),
+                                                zeroPoint: zp, min: lo, max: hi, to: out + c)
                             c += 8
                         }
                         while c < oc {

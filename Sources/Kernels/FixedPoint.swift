@@ -20,7 +20,9 @@ public struct QuantizedMultiplier: Sendable, Equatable {
     /// yields the output zero point, exactly as TFLite does.
     @inlinable
     public init(_ realMultiplier: Double) {
-        if realMultiplier == 0 {
+        // Zero, and values no valid model produces (negative, NaN, infinite), give the zero multiplier
+        // rather than trapping in the integer conversion below; operators validate scales before this.
+        guard realMultiplier > 0, realMultiplier.isFinite else {
             self.init(multiplier: 0, shift: 0)
             return
         }
@@ -108,8 +110,7 @@ public func activationRange(
 ) -> (min: Int32, max: Int32) {
     func quantize(_ v: Float) -> Int32 {
         // TFLite: zero_point + static_cast<int32>(TfLiteRound(f / scale)), f/scale in float.
-        let q = (v / scale).rounded(.toNearestOrAwayFromZero)
-        return zeroPoint &+ Int32(q)
+        return zeroPoint &+ clampToInt32(Double((v / scale).rounded(.toNearestOrAwayFromZero)))
     }
     switch activation {
     case .none:
@@ -121,6 +122,15 @@ public func activationRange(
     case .reluN1To1:
         return (max(qmin, quantize(-1)), min(qmax, quantize(1)))
     }
+}
+
+/// Converts to Int32 saturating at the type's bounds (NaN gives 0), where C's cast would be undefined.
+@inlinable @inline(__always)
+public func clampToInt32(_ x: Double) -> Int32 {
+    guard x == x else { return 0 }
+    if x >= 2147483647 { return Int32.max }
+    if x <= -2147483648 { return Int32.min }
+    return Int32(x)
 }
 
 /// A fused activation as the .tflite schema encodes it.

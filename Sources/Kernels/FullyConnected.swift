@@ -18,7 +18,7 @@ public struct FullyConnectedParameters: Sendable {
     public var macs: Int { batches * inputDepth * outputDepth }
 
     /// The same computation seen as a 1×1 convolution over `batches` images of one pixel.
-    var asConvolution: Conv2DParameters {
+    public var asConvolution: Conv2DParameters {
         Conv2DParameters(
             batches: batches, inputHeight: 1, inputWidth: 1, inputChannels: inputDepth,
             outputHeight: 1, outputWidth: 1, outputChannels: outputDepth,
@@ -28,22 +28,33 @@ public struct FullyConnectedParameters: Sendable {
     }
 }
 
-/// Int8 FULLY_CONNECTED, bit-exact with TFLite's reference `FullyConnected` (integer_ops).
+/// Int8 FULLY_CONNECTED through the packed GEMM microkernel, bit-exact with TFLite's reference kernel.
 ///
-/// - `input`: `[batches, inputDepth]` int8. `filter`: `[outputDepth, inputDepth]` int8, zero point 0.
+/// - `input`: `[batches, inputDepth]` int8. `filter`: packed from `[outputDepth, inputDepth]` (one tap).
 /// - `foldedBias`: from `foldedConvolutionBias` with `filterSizePerChannel = inputDepth`.
-/// - `zeroRow`: unused by a fully-connected layer but kept for the shared loop; `inputDepth` zero points.
+/// - `zeroRow`: `inputDepth` zero points (never read: a dense layer has no padding).
+/// - `scratch`: `filter.scratchBytes(pixels: 4)` bytes owned by the caller.
 public func fullyConnected(
+    _ p: FullyConnectedParameters, input: UnsafePointer<Int8>, filter: borrowing PackedFilter,
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, scratch: UnsafeMutableRawPointer,
+    output: UnsafeMutablePointer<Int8>
+) {
+    conv2D(p.asConvolution, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output)
+}
+
+/// Legacy uint8 FULLY_CONNECTED through the packed GEMM microkernel.
+public func fullyConnected(
+    _ p: FullyConnectedParameters, input: UnsafePointer<UInt8>, filter: borrowing PackedFilter,
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, scratch: UnsafeMutableRawPointer,
+    output: UnsafeMutablePointer<UInt8>
+) {
+    conv2D(p.asConvolution, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output)
+}
+
+/// Int8 FULLY_CONNECTED by direct dot products: the reference twin of the packed form, kept for tests.
+public func fullyConnectedReference(
     _ p: FullyConnectedParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
 ) {
-    conv2D(p.asConvolution, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
-}
-
-/// Legacy uint8 FULLY_CONNECTED; `filter` holds `w − zp_w` as Int16.
-public func fullyConnected(
-    _ p: FullyConnectedParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>
-) {
-    conv2D(p.asConvolution, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
+    conv2DReference(p.asConvolution, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
 }

@@ -28,6 +28,11 @@ public final class Interpreter {
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeMutableRawPointer]
     private let tensorPointers: [UnsafeMutableRawPointer?]
+    /// Every tensor's shape as inferred during prepare.
+    private var graphShapes: [[Int]]
+
+    /// The largest activation arena the interpreter agrees to allocate (1 GiB): a corrupted shape fails cleanly.
+    public static let maximumArenaBytes = 1 << 30
 
     /// Prepares `model` for inference.
     ///
@@ -35,15 +40,16 @@ public final class Interpreter {
     /// or `.invalidModel` when shapes, types or constants contradict what an operator requires.
     public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner()) throws(RuntimeError) {
         self.model = model
-        let graph = model.mainGraph
+        let fileGraph = model.mainGraph
+        self.graphShapes = []
         let unsupported = OperatorSupport.unsupportedOperators(in: model)
         guard unsupported.isEmpty else {
             throw RuntimeError(.unsupportedOperator, "unsupported operators: \(unsupported.joined(separator: ", "))")
         }
-        guard !graph.inputs.isEmpty, !graph.outputs.isEmpty else {
+        guard !fileGraph.inputs.isEmpty, !fileGraph.outputs.isEmpty else {
             throw RuntimeError(.invalidModel, "the main graph declares no inputs or no outputs")
         }
-        for tensor in graph.tensors where !model.data(of: tensor).isEmpty {
+        for tensor in fileGraph.tensors where !model.data(of: tensor).isEmpty {
             let expected = tensor.byteCount
             let actual = model.data(of: tensor).count
             guard expected == actual || tensor.type.byteWidth == 0 else {
@@ -51,16 +57,20 @@ public final class Interpreter {
             }
         }
 
-        // Prepare every operator: parameters, packed weights, scratch needs.
+        // Prepare every operator in order: shapes inferred, parameters computed, weights packed, scratch sized.
         var prepared: [any PreparedOperator] = []
         var macs = 0
-        for (step, op) in graph.operators.enumerated() {
-            let ctx = OperatorContext(model: model, graph: graph, op: op, step: step)
+        let shapes = ShapeTable(fileGraph.tensors.map { $0.shape })
+        for (step, op) in fileGraph.operators.enumerated() {
+            let ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes)
             let prepare = OperatorRegistry.builtins[op.opcode]!
             let p = try prepare(ctx)
             macs += p.macs
             prepared.append(p)
         }
+
+        var graph = fileGraph
+        for i in graph.tensors.indices { graph.tensors[i].shape = shapes.shapes[i] }
 
         // Lifetimes of every tensor that lives in the arena.
         let lastStep = max(graph.operators.count - 1, 0)
@@ -98,6 +108,9 @@ public final class Interpreter {
             buffers.append(PlannedBuffer(size: p.scratchBytes, firstUse: step, lastUse: step))
         }
         let (offsets, arenaSize) = planner.plan(buffers)
+        guard arenaSize <= Self.maximumArenaBytes else {
+            throw RuntimeError(.invalidModel, "the model needs a \(arenaSize)-byte activation arena, above the \(Self.maximumArenaBytes)-byte limit")
+        }
 
         // Constants live in their own region: copied once, 16-byte aligned each.
         var constantOffsets: [Int: Int] = [:]
@@ -136,6 +149,7 @@ public final class Interpreter {
         self.inputPointers = graph.inputs.map { pointers[$0]! }
         self.outputPointers = graph.outputs.map { pointers[$0]! }
         self.tensorPointers = pointers
+        self.graphShapes = graph.tensors.map { $0.shape }
     }
 
     deinit {
@@ -196,7 +210,8 @@ public final class Interpreter {
     public func tensorBytes(_ tensorIndex: Int) -> [UInt8]? {
         let graph = model.mainGraph
         guard tensorIndex >= 0, tensorIndex < graph.tensors.count, let p = tensorPointers[tensorIndex] else { return nil }
-        return Array(UnsafeRawBufferPointer(start: p, count: graph.tensors[tensorIndex].byteCount))
+        let count = graphShapes[tensorIndex].reduce(1, *) * graph.tensors[tensorIndex].type.byteWidth
+        return Array(UnsafeRawBufferPointer(start: p, count: count))
     }
 
     /// A copy of output `index`'s bytes.

@@ -8,6 +8,8 @@ struct OperatorContext {
     let op: Operator
     /// Position of the operator in execution order.
     let step: Int
+    /// Tensor shapes as inferred so far; an operator records the shapes of its outputs here.
+    let shapes: ShapeTable
 
     var inputCount: Int { op.inputs.count }
 
@@ -31,14 +33,35 @@ struct OperatorContext {
         return op.outputs[i]
     }
 
-    func input(_ i: Int) throws(RuntimeError) -> Tensor { graph.tensors[try inputIndex(i)] }
+    /// Tensor `index` with its inferred shape.
+    func tensor(_ index: Int) -> Tensor {
+        var t = graph.tensors[index]
+        t.shape = shapes.shapes[index]
+        return t
+    }
 
-    func output(_ i: Int) throws(RuntimeError) -> Tensor { graph.tensors[try outputIndex(i)] }
+    func input(_ i: Int) throws(RuntimeError) -> Tensor { tensor(try inputIndex(i)) }
+
+    /// Output `i` as the file declares it (its shape is replaced once the operator infers it).
+    func output(_ i: Int) throws(RuntimeError) -> Tensor { tensor(try outputIndex(i)) }
+
+    /// Records the shape output `i` takes: like TFLite, the runtime infers output shapes rather than trusting
+    /// the file's (converters leave placeholders, for example around SPACE_TO_BATCH_ND).
+    func setOutputShape(_ i: Int, _ shape: [Int]) throws(RuntimeError) {
+        var elements = 1
+        for d in shape {
+            guard d >= 0 else { throw invalid("inferred a negative dimension in \(shape)") }
+            let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= Int(Int32.max) else { throw invalid("inferred an impossible shape \(shape)") }
+            elements = product
+        }
+        shapes.shapes[try outputIndex(i)] = shape
+    }
 
     /// Input `i` when present (optional inputs are −1 or beyond the list).
     func optionalInput(_ i: Int) -> Tensor? {
         guard i < op.inputs.count, op.inputs[i] >= 0 else { return nil }
-        return graph.tensors[op.inputs[i]]
+        return tensor(op.inputs[i])
     }
 
     func isConstant(_ tensor: Tensor) -> Bool {
@@ -62,6 +85,13 @@ struct OperatorContext {
     func quantization(_ tensor: Tensor) throws(RuntimeError) -> Quantization {
         guard let q = tensor.quantization, !q.scales.isEmpty else {
             throw invalid("tensor \(tensor.name) has no quantisation parameters")
+        }
+        for scale in q.scales where !(scale > 0 && scale.isFinite) {
+            throw invalid("tensor \(tensor.name) has an invalid scale \(scale) (scales must be positive and finite)")
+        }
+        let range = Self.range(of: tensor.type)
+        if tensor.type == .int8 || tensor.type == .uint8, let zp = q.zeroPoints.first(where: { $0 < range.min || $0 > range.max }) {
+            throw invalid("tensor \(tensor.name) has zero point \(zp), outside the \(tensor.type.name) range")
         }
         return q
     }
@@ -91,15 +121,36 @@ struct OperatorContext {
     func activationRange(_ activation: ActivationFunction, output: Tensor) throws(RuntimeError) -> (min: Int32, max: Int32) {
         let q = try quantization(output)
         let r = Self.range(of: output.type)
-        let fused: FusedActivation
+        let fused = try fusedActivation(activation)
+        return Kernels.activationRange(fused, scale: q.scale, zeroPoint: q.zeroPoint, qmin: r.min, qmax: r.max)
+    }
+
+    /// Runs a kernel's parameter initialiser, turning its refusal into an error naming this operator.
+    func prepare<T>(_ body: () throws(KernelPreparationError) -> T) throws(RuntimeError) -> T {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .incompatibleShapes(let message): throw invalid(message)
+            case .unsupported(let message): throw unsupported(message)
+            }
+        }
+    }
+
+    /// The kernels' name for an 8-bit tensor type.
+    static func quantizedType(_ type: TensorType) -> QuantizedType {
+        type == .uint8 ? .uint8 : .int8
+    }
+
+    /// The kernels' form of a schema activation (only those the quantised kernels support).
+    func fusedActivation(_ activation: ActivationFunction) throws(RuntimeError) -> FusedActivation {
         switch activation {
-        case .none: fused = .none
-        case .relu: fused = .relu
-        case .relu6: fused = .relu6
-        case .reluN1To1: fused = .reluN1To1
+        case .none: .none
+        case .relu: .relu
+        case .relu6: .relu6
+        case .reluN1To1: .reluN1To1
         case .tanh, .signBit: throw unsupported("fused activation \(activation) is not supported")
         }
-        return Kernels.activationRange(fused, scale: q.scale, zeroPoint: q.zeroPoint, qmin: r.min, qmax: r.max)
     }
 
     /// Requires a 4-D shape and returns it.

@@ -97,9 +97,10 @@ extension Model {
             let opOutputs = try indices(try opTable.int32Vector(2, "operator \(i) outputs"), "operator \(i) (\(entry.code.name)) output", allowAbsent: false)
             let optionsTable = try opTable.table(4, "operator \(i) builtin options")
             let options = try readOptions(optionsTable, for: entry.code)
+            let optionsType = try opTable.u8(3)
             operators.append(Operator(
                 opcode: entry.code, version: entry.version, customName: entry.customName,
-                inputs: opInputs, outputs: opOutputs, options: options))
+                inputs: opInputs, outputs: opOutputs, options: options, builtinOptionsType: optionsType))
         }
         return Subgraph(name: name, tensors: tensors, inputs: inputs, outputs: outputs, operators: operators)
     }

@@ -10,14 +10,18 @@ public struct Operator: Sendable {
     public var inputs: [Int]
     public var outputs: [Int]
     public var options: BuiltinOptions
+    /// The schema's BuiltinOptions union tag as read from the file (0 when absent or built in code).
+    public var builtinOptionsType: UInt8
 
-    public init(opcode: BuiltinOperator, version: Int = 1, customName: String? = nil, inputs: [Int], outputs: [Int], options: BuiltinOptions = .none) {
+    public init(opcode: BuiltinOperator, version: Int = 1, customName: String? = nil, inputs: [Int], outputs: [Int],
+                options: BuiltinOptions = .none, builtinOptionsType: UInt8 = 0) {
         self.opcode = opcode
         self.version = version
         self.customName = customName
         self.inputs = inputs
         self.outputs = outputs
         self.options = options
+        self.builtinOptionsType = builtinOptionsType
     }
 
     /// The op's name as users know it (`CONV_2D`, or the custom name).

@@ -5,16 +5,17 @@ import TFLite
 final class Conv2DOperator: PreparedOperator {
     private let parameters: Conv2DParameters
     private let isUInt8: Bool
-    private let filterInt8: AlignedBuffer<Int8>?
-    private let filterWide: AlignedBuffer<Int16>?
+    private let filter: PackedFilter
     private let bias: AlignedBuffer<Int32>
     private let zeroRow: AlignedBuffer<UInt8>
     private let inputIndex: Int
     private let outputIndex: Int
     private var input: UnsafeMutableRawPointer?
     private var output: UnsafeMutableRawPointer?
+    private var scratch: UnsafeMutableRawPointer?
 
     var macs: Int { parameters.macs }
+    var scratchBytes: Int { filter.scratchBytes(pixels: 4) }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .conv2D(let options) = ctx.op.options else { throw ctx.invalid("missing Conv2D options") }
@@ -22,18 +23,16 @@ final class Conv2DOperator: PreparedOperator {
         let type = try ctx.requireQuantizedType(inputTensor, filterTensor, outputTensor)
         let (n, h, w, ic) = try ctx.shape4(inputTensor)
         let (oc, kh, kw, fic) = try ctx.shape4(filterTensor)
-        let (on, oh, ow, ooc) = try ctx.shape4(outputTensor)
-        guard fic == ic, ooc == oc, on == n else {
-            throw ctx.invalid("input \(inputTensor.shape), filter \(filterTensor.shape) and output \(outputTensor.shape) disagree")
+        guard fic == ic else {
+            throw ctx.invalid("input \(inputTensor.shape) and filter \(filterTensor.shape) disagree on channels")
         }
         guard options.strideHeight > 0, options.strideWidth > 0, options.dilationHeight > 0, options.dilationWidth > 0 else {
             throw ctx.invalid("strides and dilations must be positive")
         }
         let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: options.strideHeight, dilation: options.dilationHeight, same: options.padding == .same)
         let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: options.strideWidth, dilation: options.dilationWidth, same: options.padding == .same)
-        guard rows.outputSize == oh, cols.outputSize == ow else {
-            throw ctx.invalid("output is \(oh)×\(ow) but the geometry gives \(rows.outputSize)×\(cols.outputSize)")
-        }
+        let oh = rows.outputSize, ow = cols.outputSize
+        try ctx.setOutputShape(0, [n, oh, ow, oc])
         let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
         guard filterQ.scales.count == 1 || filterQ.scales.count == oc else {
             throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(oc) output channels")
@@ -59,8 +58,9 @@ final class Conv2DOperator: PreparedOperator {
             let raw = try ctx.constantInput(1, as: UInt8.self)
             let zp = Int16(filterQ.zeroPoint)
             let wide = raw.map { Int16($0) - zp }
-            filterWide = AlignedBuffer(wide)
-            filterInt8 = nil
+            filter = raw.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic, zeroPoint: filterQ.zeroPoint)
+            }
             bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
                 biasValues.withOptionalPointer { b in
                     foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: oc, filterSizePerChannel: perChannel, inputZeroPoint: inQ.zeroPoint)
@@ -68,8 +68,9 @@ final class Conv2DOperator: PreparedOperator {
             })
         } else {
             let raw = try ctx.constantInput(1, as: Int8.self)
-            filterInt8 = AlignedBuffer(raw)
-            filterWide = nil
+            filter = raw.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic)
+            }
             bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
                 biasValues.withOptionalPointer { b in
                     foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: oc, filterSizePerChannel: perChannel, inputZeroPoint: inQ.zeroPoint)
@@ -84,16 +85,18 @@ final class Conv2DOperator: PreparedOperator {
     func bind(_ memory: TensorMemory) {
         input = memory.address(inputIndex)
         output = memory.address(outputIndex)
+        scratch = memory.scratch
     }
 
     func eval() {
         if isUInt8 {
-            conv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
-                   foldedBias: bias.pointer, zeroRow: zeroRow.pointer, output: output!.assumingMemoryBound(to: UInt8.self))
+            conv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filter,
+                   foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: scratch!,
+                   output: output!.assumingMemoryBound(to: UInt8.self))
         } else {
-            conv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
+            conv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filter,
                    foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                   output: output!.assumingMemoryBound(to: Int8.self))
+                   scratch: scratch!, output: output!.assumingMemoryBound(to: Int8.self))
         }
     }
 }

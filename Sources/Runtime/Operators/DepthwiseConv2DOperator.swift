@@ -22,9 +22,8 @@ final class DepthwiseConv2DOperator: PreparedOperator {
         let type = try ctx.requireQuantizedType(inputTensor, filterTensor, outputTensor)
         let (n, h, w, ic) = try ctx.shape4(inputTensor)
         let (one, kh, kw, oc) = try ctx.shape4(filterTensor)
-        let (on, oh, ow, ooc) = try ctx.shape4(outputTensor)
-        guard one == 1, ooc == oc, on == n, ic > 0, oc % ic == 0 else {
-            throw ctx.invalid("input \(inputTensor.shape), filter \(filterTensor.shape) and output \(outputTensor.shape) disagree")
+        guard one == 1, ic > 0, oc % ic == 0 else {
+            throw ctx.invalid("input \(inputTensor.shape) and filter \(filterTensor.shape) disagree")
         }
         let multiplier = oc / ic
         if options.depthMultiplier != 0 && options.depthMultiplier != multiplier {
@@ -35,9 +34,8 @@ final class DepthwiseConv2DOperator: PreparedOperator {
         }
         let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: options.strideHeight, dilation: options.dilationHeight, same: options.padding == .same)
         let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: options.strideWidth, dilation: options.dilationWidth, same: options.padding == .same)
-        guard rows.outputSize == oh, cols.outputSize == ow else {
-            throw ctx.invalid("output is \(oh)×\(ow) but the geometry gives \(rows.outputSize)×\(cols.outputSize)")
-        }
+        let oh = rows.outputSize, ow = cols.outputSize
+        try ctx.setOutputShape(0, [n, oh, ow, oc])
         let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
         guard filterQ.scales.count == 1 || filterQ.scales.count == oc else {
             throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(oc) output channels")

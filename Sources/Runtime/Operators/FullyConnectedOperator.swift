@@ -5,16 +5,17 @@ import TFLite
 final class FullyConnectedOperator: PreparedOperator {
     private let parameters: FullyConnectedParameters
     private let isUInt8: Bool
-    private let filterInt8: AlignedBuffer<Int8>?
-    private let filterWide: AlignedBuffer<Int16>?
+    private let filter: PackedFilter
     private let bias: AlignedBuffer<Int32>
     private let zeroRow: AlignedBuffer<UInt8>
     private let inputIndex: Int
     private let outputIndex: Int
     private var input: UnsafeMutableRawPointer?
     private var output: UnsafeMutableRawPointer?
+    private var scratch: UnsafeMutableRawPointer?
 
     var macs: Int { parameters.macs }
+    var scratchBytes: Int { filter.scratchBytes(pixels: 4) }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .fullyConnected(let options) = ctx.op.options else { throw ctx.invalid("missing FullyConnected options") }
@@ -27,8 +28,10 @@ final class FullyConnectedOperator: PreparedOperator {
             throw ctx.invalid("input \(inputTensor.shape) cannot be split into rows of \(depth)")
         }
         let batches = inputTensor.elementCount / depth
-        guard outputTensor.elementCount == batches * units, outputTensor.shape.last == units else {
-            throw ctx.invalid("output \(outputTensor.shape) does not hold \(batches)×\(units) values")
+        if options.keepNumDims {
+            try ctx.setOutputShape(0, Array(inputTensor.shape.dropLast()) + [units])
+        } else {
+            try ctx.setOutputShape(0, [batches, units])
         }
         let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
         guard filterQ.scales.count == 1 || filterQ.scales.count == units else {
@@ -47,10 +50,12 @@ final class FullyConnectedOperator: PreparedOperator {
         if let biasValues, biasValues.count != units { throw ctx.invalid("bias has \(biasValues.count) values for \(units) units") }
         isUInt8 = type == .uint8
         if isUInt8 {
+            let raw = try ctx.constantInput(1, as: UInt8.self)
             let zp = Int16(filterQ.zeroPoint)
-            let wide = try ctx.constantInput(1, as: UInt8.self).map { Int16($0) - zp }
-            filterWide = AlignedBuffer(wide)
-            filterInt8 = nil
+            let wide = raw.map { Int16($0) - zp }
+            filter = raw.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth, zeroPoint: filterQ.zeroPoint)
+            }
             bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
                 biasValues.withOptionalPointer { b in
                     foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: units, filterSizePerChannel: depth, inputZeroPoint: inQ.zeroPoint)
@@ -58,8 +63,9 @@ final class FullyConnectedOperator: PreparedOperator {
             })
         } else {
             let raw = try ctx.constantInput(1, as: Int8.self)
-            filterInt8 = AlignedBuffer(raw)
-            filterWide = nil
+            filter = raw.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth)
+            }
             bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
                 biasValues.withOptionalPointer { b in
                     foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: units, filterSizePerChannel: depth, inputZeroPoint: inQ.zeroPoint)
@@ -74,16 +80,18 @@ final class FullyConnectedOperator: PreparedOperator {
     func bind(_ memory: TensorMemory) {
         input = memory.address(inputIndex)
         output = memory.address(outputIndex)
+        scratch = memory.scratch
     }
 
     func eval() {
         if isUInt8 {
-            fullyConnected(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
-                           foldedBias: bias.pointer, zeroRow: zeroRow.pointer, output: output!.assumingMemoryBound(to: UInt8.self))
+            fullyConnected(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filter,
+                           foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: scratch!,
+                           output: output!.assumingMemoryBound(to: UInt8.self))
         } else {
-            fullyConnected(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
+            fullyConnected(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filter,
                            foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                           output: output!.assumingMemoryBound(to: Int8.self))
+                           scratch: scratch!, output: output!.assumingMemoryBound(to: Int8.self))
         }
     }
 }

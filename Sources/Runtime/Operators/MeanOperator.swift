@@ -26,9 +26,17 @@ final class MeanOperator: PreparedOperator {
         parameters = MeanParameters(
             inputShape: inputTensor.shape, axes: axes, inputScale: inQ.scale, inputZeroPoint: inQ.zeroPoint,
             outputScale: outQ.scale, outputZeroPoint: outQ.zeroPoint, outputMin: range.min, outputMax: range.max)
-        guard parameters.outputCount == outputTensor.elementCount else {
-            throw ctx.invalid("output \(outputTensor.shape) does not match the reduction of \(inputTensor.shape) over \(axes)")
+        var keepDims = false
+        if case .reducer(let o) = ctx.op.options { keepDims = o.keepDims }
+        var reducedShape: [Int] = []
+        for (d, extent) in inputTensor.shape.enumerated() {
+            if parameters.reduced[d] {
+                if keepDims { reducedShape.append(1) }
+            } else {
+                reducedShape.append(extent)
+            }
         }
+        try ctx.setOutputShape(0, reducedShape)
         isUInt8 = type == .uint8
         inputIndex = try ctx.inputIndex(0)
         outputIndex = try ctx.outputIndex(0)

@@ -21,8 +21,6 @@ final class PoolOperator: PreparedOperator {
         let inputTensor = try ctx.input(0), outputTensor = try ctx.output(0)
         let type = try ctx.requireQuantizedType(inputTensor, outputTensor)
         let (n, h, w, c) = try ctx.shape4(inputTensor)
-        let (on, oh, ow, oc) = try ctx.shape4(outputTensor)
-        guard on == n, oc == c else { throw ctx.invalid("input \(inputTensor.shape) and output \(outputTensor.shape) disagree") }
         guard options.strideHeight > 0, options.strideWidth > 0, options.filterHeight > 0, options.filterWidth > 0 else {
             throw ctx.invalid("strides and filter sizes must be positive")
         }
@@ -32,9 +30,8 @@ final class PoolOperator: PreparedOperator {
         }
         let rows = ConvolutionGeometry(inputSize: h, filterSize: options.filterHeight, stride: options.strideHeight, dilation: 1, same: options.padding == .same)
         let cols = ConvolutionGeometry(inputSize: w, filterSize: options.filterWidth, stride: options.strideWidth, dilation: 1, same: options.padding == .same)
-        guard rows.outputSize == oh, cols.outputSize == ow else {
-            throw ctx.invalid("output is \(oh)×\(ow) but the geometry gives \(rows.outputSize)×\(cols.outputSize)")
-        }
+        let oh = rows.outputSize, ow = cols.outputSize
+        try ctx.setOutputShape(0, [n, oh, ow, c])
         let range = try ctx.activationRange(options.activation, output: outputTensor)
         self.kind = kind
         parameters = PoolParameters(

@@ -14,9 +14,10 @@ final class SoftmaxOperator: PreparedOperator {
         guard case .softmax(let options) = ctx.op.options else { throw ctx.invalid("missing Softmax options") }
         let inputTensor = try ctx.input(0), outputTensor = try ctx.output(0)
         let type = try ctx.requireQuantizedType(inputTensor, outputTensor)
-        guard inputTensor.shape == outputTensor.shape, let depth = inputTensor.shape.last, depth > 0 else {
-            throw ctx.invalid("input \(inputTensor.shape) and output \(outputTensor.shape) must match")
+        guard let depth = inputTensor.shape.last, depth > 0 else {
+            throw ctx.invalid("input \(inputTensor.shape) has no classes")
         }
+        try ctx.setOutputShape(0, inputTensor.shape)
         let inQ = try ctx.quantization(inputTensor), outQ = try ctx.quantization(outputTensor)
         let expectedZeroPoint: Int32 = type == .int8 ? -128 : 0
         guard outQ.scale == 1.0 / 256, outQ.zeroPoint == expectedZeroPoint else {

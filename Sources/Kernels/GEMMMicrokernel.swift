@@ -1,0 +1,87 @@
+#if EDGEFLEET_AVX2
+import _Builtin_intrinsics.intel
+#endif
+
+/// The innermost loop of every convolution and fully-connected layer: a 4-pixel × 16-channel tile of int32
+/// dot products over `kPairs` pairs of int16 values.
+///
+/// - `weights`: one block of a `PackedFilter` (`kPairs × 16 × 2` Int16).
+/// - `pixels`: four pointers to `kPairs` Int32 values, each two int16 activations (k, k+1) packed low/high.
+/// - `accumulators`: 64 Int32 written as `[pixel][channel]`; the tile starts from zero.
+/// The AVX2 form (`pmaddwd`) and the portable form compute the same exact integer sums.
+@inlinable @inline(__always)
+public func gemmTile4x16(weights: UnsafePointer<Int16>, pixels p0: UnsafePointer<Int32>, _ p1: UnsafePointer<Int32>,
+                         _ p2: UnsafePointer<Int32>, _ p3: UnsafePointer<Int32>, kPairs: Int,
+                         accumulators: UnsafeMutablePointer<Int32>) {
+    #if EDGEFLEET_AVX2
+    gemmTile4x16AVX2(weights: weights, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: accumulators)
+    #else
+    gemmTile4x16Portable(weights: weights, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: accumulators)
+    #endif
+}
+
+/// The portable twin of the microkernel, in plain Swift SIMD; the reference the AVX2 form is tested against.
+@inlinable @inline(__always)
+public func gemmTile4x16Portable(weights: UnsafePointer<Int16>, pixels p0: UnsafePointer<Int32>, _ p1: UnsafePointer<Int32>,
+                                 _ p2: UnsafePointer<Int32>, _ p3: UnsafePointer<Int32>, kPairs: Int,
+                                 accumulators: UnsafeMutablePointer<Int32>) {
+    var a0 = SIMD16<Int32>(), a1 = SIMD16<Int32>(), a2 = SIMD16<Int32>(), a3 = SIMD16<Int32>()
+    let raw = UnsafeRawPointer(weights)
+    for k in 0..<kPairs {
+        let w = raw.loadUnaligned(fromByteOffset: k * 64, as: SIMD32<Int16>.self)
+        let even = SIMD16<Int32>(truncatingIfNeeded: w.evenHalf)
+        let odd = SIMD16<Int32>(truncatingIfNeeded: w.oddHalf)
+        @inline(__always) func madd(_ pair: Int32) -> SIMD16<Int32> {
+            let lo = SIMD16<Int32>(repeating: Int32(Int16(truncatingIfNeeded: pair)))
+            let hi = SIMD16<Int32>(repeating: pair >> 16)
+            return even &* lo &+ odd &* hi
+        }
+        a0 &+= madd(p0[k])
+        a1 &+= madd(p1[k])
+        a2 &+= madd(p2[k])
+        a3 &+= madd(p3[k])
+    }
+    let out = UnsafeMutableRawPointer(accumulators)
+    out.storeBytes(of: a0, toByteOffset: 0, as: SIMD16<Int32>.self)
+    out.storeBytes(of: a1, toByteOffset: 64, as: SIMD16<Int32>.self)
+    out.storeBytes(of: a2, toByteOffset: 128, as: SIMD16<Int32>.self)
+    out.storeBytes(of: a3, toByteOffset: 192, as: SIMD16<Int32>.self)
+}
+
+#if EDGEFLEET_AVX2
+/// The AVX2 microkernel: eight 8-lane accumulators, `pmaddwd` on interleaved int16 weight pairs.
+@inlinable @inline(__always)
+public func gemmTile4x16AVX2(weights: UnsafePointer<Int16>, pixels p0: UnsafePointer<Int32>, _ p1: UnsafePointer<Int32>,
+                             _ p2: UnsafePointer<Int32>, _ p3: UnsafePointer<Int32>, kPairs: Int,
+                             accumulators: UnsafeMutablePointer<Int32>) {
+    var c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256()
+    var c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256()
+    var c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256()
+    var c30 = _mm256_setzero_si256(), c31 = _mm256_setzero_si256()
+    let w = UnsafeRawPointer(weights)
+    for k in 0..<kPairs {
+        let w0 = _mm256_loadu_si256((w + k * 64).assumingMemoryBound(to: __m256i.self))
+        let w1 = _mm256_loadu_si256((w + k * 64 + 32).assumingMemoryBound(to: __m256i.self))
+        let b0 = _mm256_set1_epi32(p0[k])
+        c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(w0, b0))
+        c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(w1, b0))
+        let b1 = _mm256_set1_epi32(p1[k])
+        c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(w0, b1))
+        c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(w1, b1))
+        let b2 = _mm256_set1_epi32(p2[k])
+        c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(w0, b2))
+        c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(w1, b2))
+        let b3 = _mm256_set1_epi32(p3[k])
+        c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(w0, b3))
+        c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(w1, b3))
+    }
+    let out = UnsafeMutableRawPointer(accumulators)
+    func store(_ v: __m256i, _ offset: Int) {
+        _mm256_storeu_si256((out + offset).assumingMemoryBound(to: __m256i.self), v)
+    }
+    store(c00, 0); store(c01, 32)
+    store(c10, 64); store(c11, 96)
+    store(c20, 128); store(c21, 160)
+    store(c30, 192); store(c31, 224)
+}
+#endif

@@ -1,0 +1,31 @@
+import CAllocationCounter
+import Runtime
+import TestSupport
+import TFLite
+import XCTest
+
+/// `invoke` must not touch the heap: counted with a malloc interposer on every fixture model.
+final class AllocationTests: XCTestCase {
+    func testInvokeMakesNoHeapAllocation() throws {
+        for name in Fixtures.conformanceModels {
+            let interpreter = try Interpreter(model: Model(bytes: Fixtures.bytes("\(name)/model.tflite")))
+            for i in interpreter.inputs.indices {
+                try interpreter.setInput(i, Fixtures.bytes("\(name)/case-0.in-\(i).bin"))
+            }
+            interpreter.invoke()
+            edgefleet_allocation_counting_begin()
+            interpreter.invoke()
+            interpreter.invoke()
+            let allocations = edgefleet_allocation_counting_end()
+            XCTAssertEqual(allocations, 0, "\(name): invoke allocated \(allocations) times")
+        }
+    }
+
+    func testTheCounterSeesAllocations() {
+        edgefleet_allocation_counting_begin()
+        let array = (0..<1000).map { $0 * 2 }
+        let allocations = edgefleet_allocation_counting_end()
+        XCTAssertEqual(array.count, 1000)
+        XCTAssertGreaterThan(allocations, 0)
+    }
+}

@@ -1,0 +1,45 @@
+import Runtime
+import TestSupport
+import TFLite
+import XCTest
+
+/// Every fixture model, every case, byte for byte against TFLite's reference kernels.
+final class ConformanceTests: XCTestCase {
+    private struct Cases: Decodable {
+        struct Case: Decodable { var `case`: Int }
+        var cases: [Case]
+    }
+
+    func testEveryFixtureIsByteExact() throws {
+        XCTAssertEqual(Fixtures.conformanceModels.count, 8)
+        for name in Fixtures.conformanceModels {
+            let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
+            let interpreter = try Interpreter(model: model)
+            let cases = try JSONDecoder().decode(Cases.self, from: Data(Fixtures.bytes("\(name)/cases.json"))).cases
+            XCTAssertFalse(cases.isEmpty, name)
+            for c in cases {
+                for i in interpreter.inputs.indices {
+                    try interpreter.setInput(i, Fixtures.bytes("\(name)/case-\(c.case).in-\(i).bin"))
+                }
+                interpreter.invoke()
+                for j in interpreter.outputs.indices {
+                    let expected = try Fixtures.bytes("\(name)/case-\(c.case).ref-\(j).bin")
+                    XCTAssertEqual(interpreter.outputBytes(j), expected, "\(name) case \(c.case) output \(j)")
+                }
+            }
+        }
+    }
+
+    func testRepeatedInvokesGiveTheSameResult() throws {
+        let model = try Model(bytes: Fixtures.bytes("vww_96_int8/model.tflite"))
+        let interpreter = try Interpreter(model: model)
+        try interpreter.setInput(0, Fixtures.bytes("vww_96_int8/case-0.in-0.bin"))
+        interpreter.invoke()
+        let first = interpreter.outputBytes(0)
+        for _ in 0..<3 {
+            try interpreter.setInput(0, Fixtures.bytes("vww_96_int8/case-0.in-0.bin"))
+            interpreter.invoke()
+            XCTAssertEqual(interpreter.outputBytes(0), first)
+        }
+    }
+}

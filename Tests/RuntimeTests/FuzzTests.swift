@@ -1,0 +1,65 @@
+import Runtime
+import TestSupport
+import TFLite
+import XCTest
+
+/// Thousands of mutated and truncated fixture models: each must load and run, or fail with a typed error.
+final class FuzzTests: XCTestCase {
+    private func exercise(_ bytes: [UInt8]) -> String {
+        let model: Model
+        do {
+            model = try Model(bytes: bytes)
+        } catch {
+            return "format"
+        }
+        do {
+            let interpreter = try Interpreter(model: model)
+            for i in interpreter.inputs.indices {
+                let buffer = interpreter.inputBuffer(i)
+                for b in buffer.indices { buffer[b] = UInt8(truncatingIfNeeded: b &* 31) }
+            }
+            interpreter.invoke()
+            for j in interpreter.outputs.indices { _ = interpreter.outputBytes(j) }
+            return "ran"
+        } catch {
+            return "runtime"
+        }
+    }
+
+    func testMutatedModelsNeverCrash() throws {
+        var random = SeededGenerator(seed: 2026)
+        var outcomes: [String: Int] = [:]
+        for name in ["kws_ref_model", "ad01_int8", "opzoo_elementwise", "opzoo_conv", "pretrainedResnet_quant"] {
+            let original = try Fixtures.bytes("\(name)/model.tflite")
+            // The flatbuffer's structure (tables, vectors, offsets) sits around the weights; aim most
+            // mutations at the first and last few kilobytes where the metadata lives.
+            for _ in 0..<600 {
+                var bytes = original
+                let flips = Int.random(in: 1...4, using: &random)
+                for _ in 0..<flips {
+                    let position: Int
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: position = Int.random(in: 0..<min(4096, bytes.count), using: &random)
+                    case 1: position = Int.random(in: max(0, bytes.count - 8192)..<bytes.count, using: &random)
+                    default: position = Int.random(in: 0..<bytes.count, using: &random)
+                    }
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
+                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80].randomElement(using: &random)!
+                    }
+                }
+                outcomes[exercise(bytes), default: 0] += 1
+            }
+            for _ in 0..<100 {
+                let length = Int.random(in: 0..<original.count, using: &random)
+                outcomes[exercise(Array(original[0..<length])), default: 0] += 1
+            }
+        }
+        // All three outcomes must occur: otherwise the mutations are not reaching the interesting paths.
+        XCTAssertGreaterThan(outcomes["format", default: 0], 0, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes["runtime", default: 0], 0, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes["ran", default: 0], 0, "\(outcomes)")
+        print("fuzz outcomes: \(outcomes.sorted { $0.key < $1.key })")
+    }
+}

@@ -19,13 +19,22 @@ let targetCPU: String? = {
     #endif
 }()
 
+/// Whether the release baseline has AVX2, so the x86 microkernels (intrinsics) may be compiled in.
+let x86AVX2: Bool = {
+    let avx2CPUs: Set<String> = [
+        "haswell", "broadwell", "skylake", "skylake-avx512", "cascadelake", "icelake-server", "icelake-client",
+        "sapphirerapids", "alderlake", "znver1", "znver2", "znver3", "znver4", "znver5", "x86-64-v3", "x86-64-v4",
+    ]
+    return targetCPU.map { avx2CPUs.contains($0) } ?? false
+}()
+
 /// Hot code (kernels, interpreter) is built without overflow checks in release: the fixed-point
 /// arithmetic uses explicit wrapping operators where wrap-around is meant, and bounds are proven at
 /// prepare time rather than checked per element.
 let hotPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? []),
                  .when(configuration: .release)),
-]
+] + (x86AVX2 ? [.define("EDGEFLEET_AVX2", .when(configuration: .release))] : [])
 
 let package = Package(
     name: "EdgeFleet",
@@ -71,16 +80,20 @@ let package = Package(
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels",
+                "Runtime", "TFLite", "Kernels", "Bundles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "TFLiteTests", dependencies: ["TFLite"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels"]),
+        // Shared by the test targets: fixture paths, seeded randomness, process and broker harnesses.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Test-only malloc interposer: counts heap allocations to prove `invoke` makes none.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels", "TestSupport", "CAllocationCounter"]),
         .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "EdgeCtlTests", dependencies: []),
+        .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
     ]
 )

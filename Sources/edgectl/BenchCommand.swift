@@ -69,6 +69,7 @@ struct BenchCommand: ParsableCommand {
                 "\"p90_ms\":\(Self.fixed(p90, 4))",
                 "\"min_ms\":\(Self.fixed(samples.first ?? 0, 4))",
                 "\"arena_bytes\":\(interpreter.arenaBytes)",
+                "\"workspace_bytes\":\(interpreter.workspaceBytes)",
                 "\"weights_bytes\":\(interpreter.weightsBytes)",
                 "\"macs\":\(interpreter.macs)",
                 "\"peak_rss_bytes\":\(rss)",
@@ -85,7 +86,7 @@ struct BenchCommand: ParsableCommand {
             print("invokes: \(iterations) (after \(warmup) warm-up)")
             print("median: \(Self.fixed(median, 3)) ms  p90: \(Self.fixed(p90, 3)) ms  min: \(Self.fixed(samples.first ?? 0, 3)) ms")
             print("MACs: \(interpreter.macs)  GMAC/s: \(Self.fixed(Double(interpreter.macs) / (median * 1e6), 2))")
-            print("arena: \(interpreter.arenaBytes) bytes  weights: \(interpreter.weightsBytes) bytes  peak RSS: \(rss) bytes")
+            print("arena: \(interpreter.arenaBytes) bytes  workspace: \(interpreter.workspaceBytes) bytes  weights: \(interpreter.weightsBytes) bytes  peak RSS: \(rss) bytes")
             if profile {
                 print("\nper operator (mean ms per invoke):")
                 var totals: [String: Double] = [:]

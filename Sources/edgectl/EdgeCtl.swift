@@ -11,6 +11,7 @@ struct EdgeCtl: ParsableCommand {
             InspectCommand.self,
             RunCommand.self,
             BenchCommand.self,
+            KeysCommand.self, BundleCommand.self,
         ]
     )
 }

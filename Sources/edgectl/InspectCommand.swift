@@ -44,6 +44,7 @@ struct InspectCommand: ParsableCommand {
         print("MACs: \(interpreter.macs) (\(Self.millions(interpreter.macs)) M)")
         print("weights: \(interpreter.weightsBytes) bytes")
         print("arena: \(interpreter.arenaBytes) bytes (greedy plan over tensor lifetimes)")
+        print("kernel workspace: \(interpreter.workspaceBytes) bytes (outside the arena, shared by all operators)")
     }
 
     static func millions(_ n: Int) -> String {

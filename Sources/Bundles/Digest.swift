@@ -1,0 +1,15 @@
+import Crypto
+
+/// SHA-256 in the lowercase hex form that manifests and trust files carry.
+enum Digest {
+    static func sha256Hex(_ bytes: some Collection<UInt8>) -> String {
+        if let digest = bytes.withContiguousStorageIfAvailable({ SHA256.hash(data: UnsafeRawBufferPointer($0)) }) {
+            return Hex.encode(digest)
+        }
+        return Hex.encode(SHA256.hash(data: Array(bytes)))
+    }
+
+    static func isSHA256Hex(_ text: String) -> Bool {
+        text.utf8.count == 64 && Hex.decode(text) != nil && text == text.lowercased()
+    }
+}

@@ -1,0 +1,38 @@
+import Runtime
+import TFLite
+
+/// Runs a model on raw input tensors, for golden outputs and baseline predictions at build time.
+public final class ModelRunner {
+    private let interpreter: Interpreter
+    public let inputs: [TensorSchema]
+    public let outputs: [TensorSchema]
+
+    /// Parses the model and prepares an interpreter for it.
+    public init(modelBytes: [UInt8]) throws(BundleError) {
+        let model = try ModelAnalyzer.parse(modelBytes)
+        do { interpreter = try Interpreter(model: model) } catch {
+            throw BundleError(.modelAnalysis, "the runtime cannot prepare the model: \(error)")
+        }
+        inputs = interpreter.inputs.map(ModelAnalyzer.schema)
+        outputs = interpreter.outputs.map(ModelAnalyzer.schema)
+    }
+
+    /// One inference: raw bytes per input tensor in, raw bytes per output tensor out.
+    public func run(_ tensors: [[UInt8]]) throws(BundleError) -> [[UInt8]] {
+        guard tensors.count == inputs.count else {
+            throw BundleError(.invalidInput, "the model takes \(inputs.count) inputs, got \(tensors.count)")
+        }
+        for (index, bytes) in tensors.enumerated() {
+            if let expected = inputs[index].byteCount, expected != bytes.count {
+                throw BundleError(.invalidInput, "input \(index) needs \(expected) bytes, got \(bytes.count)")
+            }
+            var failure: (any Error)?
+            bytes.withUnsafeBytes { buffer in
+                do { try interpreter.setInput(index, bytes: buffer) } catch { failure = error }
+            }
+            if let failure { throw BundleError(.modelAnalysis, "setting input \(index) failed: \(failure)") }
+        }
+        interpreter.invoke()
+        return outputs.indices.map { interpreter.outputBytes($0) }
+    }
+}

@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels", "TestSupport", "CAllocationCounter"]),
-        .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite"]),
+        .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
     ]

@@ -20,9 +20,9 @@ public struct QuantizedMultiplier: Sendable, Equatable {
     /// yields the output zero point, exactly as TFLite does.
     @inlinable
     public init(_ realMultiplier: Double) {
-        // Zero, and values no valid model produces (negative, NaN, infinite), give the zero multiplier
-        // rather than trapping in the integer conversion below; operators validate scales before this.
-        guard realMultiplier > 0, realMultiplier.isFinite else {
+        // Zero, and values no valid model produces (NaN, infinite), give the zero multiplier rather than
+        // trapping in the integer conversion below; operators validate scales before this.
+        guard realMultiplier != 0, realMultiplier.isFinite else {
             self.init(multiplier: 0, shift: 0)
             return
         }

@@ -15,6 +15,8 @@ public final class Interpreter {
     public let outputs: [TensorInfo]
     /// Bytes of the activation arena (inputs, outputs, intermediates and scratch).
     public let arenaBytes: Int
+    /// Bytes of the kernel workspace, outside the arena (packed activation panels of the GEMM kernels).
+    public let workspaceBytes: Int
     /// Bytes of constant tensor data (weights, biases, shapes) in the model.
     public let weightsBytes: Int
     /// Multiply-accumulates per invoke.
@@ -25,6 +27,7 @@ public final class Interpreter {
     private let operators: [any PreparedOperator]
     private let arena: UnsafeMutableRawPointer
     private let constants: UnsafeMutableRawPointer
+    private let workspace: UnsafeMutableRawPointer
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeMutableRawPointer]
     private let tensorPointers: [UnsafeMutableRawPointer?]
@@ -129,18 +132,22 @@ public final class Interpreter {
                 (constants + offset).copyMemory(from: source.baseAddress!, byteCount: source.count)
             }
         }
+        let workspaceSize = prepared.map(\.workspaceBytes).max() ?? 0
+        let workspace = UnsafeMutableRawPointer.allocate(byteCount: max(workspaceSize, 16), alignment: 64)
         self.arena = arena
         self.constants = constants
+        self.workspace = workspace
         var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
         for (i, b) in bufferOfTensor { pointers[i] = arena + offsets[b] }
         for (i, offset) in constantOffsets { pointers[i] = constants + offset }
         for (step, p) in prepared.enumerated() {
             let scratch = scratchBuffer[step].map { arena + offsets[$0] }
-            p.bind(TensorMemory(pointers: pointers, scratch: scratch))
+            p.bind(TensorMemory(pointers: pointers, scratch: scratch, workspace: workspace))
         }
 
         self.operators = prepared
         self.arenaBytes = arenaSize
+        self.workspaceBytes = workspaceSize
         self.weightsBytes = weights
         self.macs = macs
         self.operatorNames = graph.operators.map(\.name)
@@ -155,6 +162,7 @@ public final class Interpreter {
     deinit {
         arena.deallocate()
         constants.deallocate()
+        workspace.deallocate()
     }
 
     /// Copies raw tensor bytes (the model's dtype and layout) into input `index`.

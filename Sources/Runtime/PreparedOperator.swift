@@ -4,6 +4,9 @@
 protocol PreparedOperator: AnyObject {
     /// Bytes of scratch memory `eval` needs; placed in the arena for this operator's step only.
     var scratchBytes: Int { get }
+    /// Bytes of kernel workspace `eval` needs (packed activation panels): one buffer outside the activation
+    /// arena, shared by all operators since they run one at a time.
+    var workspaceBytes: Int { get }
     /// Multiply-accumulates per invoke, for reports.
     var macs: Int { get }
     /// Resolves tensor indices to addresses once the arena exists. Called once, before any `eval`.
@@ -14,6 +17,7 @@ protocol PreparedOperator: AnyObject {
 
 extension PreparedOperator {
     var scratchBytes: Int { 0 }
+    var workspaceBytes: Int { 0 }
     var macs: Int { 0 }
 }
 
@@ -24,6 +28,8 @@ struct TensorMemory {
     var pointers: [UnsafeMutableRawPointer?]
     /// This operator's scratch, or nil when it asked for none.
     var scratch: UnsafeMutableRawPointer?
+    /// The shared kernel workspace (at least the operator's `workspaceBytes`), or nil when no operator needs one.
+    var workspace: UnsafeMutableRawPointer?
 
     /// The address of tensor `index`; the interpreter guarantees every used tensor has one.
     func address(_ index: Int) -> UnsafeMutableRawPointer {

@@ -1,5 +1,6 @@
 import Bundles
 import Foundation
+import TestSupport
 import XCTest
 
 /// The edgectl keys and bundle subcommands, run as a process next to the test binary.
@@ -8,14 +9,8 @@ final class CommandLineTests: XCTestCase {
     private var work: String!
 
     override func setUpWithError() throws {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // On Linux the test binary sits in the products directory; on macOS it is inside an .xctest bundle.
-        let candidates = [products.appendingPathComponent("edgectl").path,
-                          products.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("edgectl").path]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("edgectl is not built next to the tests (\(candidates[0]))")
-        }
-        edgectl = found
+        // Missing edgectl fails the test: an integration test never skips.
+        edgectl = try ProductProcess.path("edgectl")
         work = try Fixtures.temporaryDirectory(self)
     }
 

@@ -69,6 +69,7 @@ final class GreedyMemoryPlannerTests: XCTestCase {
         ]
         let (offsets, arena) = GreedyMemoryPlanner().plan(buffers)
         XCTAssertEqual(offsets[0], offsets[1])
-        XCTAssertEqual(arena, 1504)
+        XCTAssertEqual(offsets[2], 1008)
+        XCTAssertEqual(arena, 1520)
     }
 }

@@ -15,7 +15,7 @@ final class Conv2DOperator: PreparedOperator {
     private var scratch: UnsafeMutableRawPointer?
 
     var macs: Int { parameters.macs }
-    var scratchBytes: Int { filter.scratchBytes(pixels: 4) }
+    var workspaceBytes: Int { filter.scratchBytes(pixels: 4) }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .conv2D(let options) = ctx.op.options else { throw ctx.invalid("missing Conv2D options") }
@@ -85,7 +85,7 @@ final class Conv2DOperator: PreparedOperator {
     func bind(_ memory: TensorMemory) {
         input = memory.address(inputIndex)
         output = memory.address(outputIndex)
-        scratch = memory.scratch
+        scratch = memory.workspace
     }
 
     func eval() {

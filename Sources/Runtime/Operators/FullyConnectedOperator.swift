@@ -15,7 +15,7 @@ final class FullyConnectedOperator: PreparedOperator {
     private var scratch: UnsafeMutableRawPointer?
 
     var macs: Int { parameters.macs }
-    var scratchBytes: Int { filter.scratchBytes(pixels: 4) }
+    var workspaceBytes: Int { filter.scratchBytes(pixels: 4) }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .fullyConnected(let options) = ctx.op.options else { throw ctx.invalid("missing FullyConnected options") }
@@ -80,7 +80,7 @@ final class FullyConnectedOperator: PreparedOperator {
     func bind(_ memory: TensorMemory) {
         input = memory.address(inputIndex)
         output = memory.address(outputIndex)
-        scratch = memory.scratch
+        scratch = memory.workspace
     }
 
     func eval() {

@@ -19,42 +19,20 @@ public func conv2D(
     convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output)
 }
 
-/// Packs one pixel's receptive field (taps × channels, in that order) as int16 pairs, zero-padded to even.
+/// Packs one pixel's receptive field (taps × channels, in that order) as consecutive int16 values, zero-padded
+/// to an even count. Read as Int32, consecutive values are exactly the (k, k+1) pairs the microkernel multiplies.
 @inlinable @inline(__always)
 func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>>, taps: Int, channels: Int,
                                      into pairs: UnsafeMutablePointer<Int32>) {
-    @inline(__always) func pair(_ lo: X, _ hi: X) -> Int32 {
-        Int32(UInt16(bitPattern: Int16(truncatingIfNeeded: lo))) | Int32(truncatingIfNeeded: hi) << 16
+    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+    var k = 0
+    for t in 0..<taps {
+        let row = rows[t]
+        // A plain widening loop: LLVM turns it into vpmovsxbw / sxtl.
+        for c in 0..<channels { values[k + c] = Int16(truncatingIfNeeded: row[c]) }
+        k += channels
     }
-    if channels & 1 == 0 {
-        var k = 0
-        for t in 0..<taps {
-            let row = rows[t]
-            var c = 0
-            while c < channels {
-                pairs[k] = pair(row[c], row[c + 1])
-                k += 1
-                c += 2
-            }
-        }
-    } else {
-        // Odd channel counts: pairs straddle taps, so walk the receptive field element by element.
-        var k = 0
-        var pending: X? = nil
-        for t in 0..<taps {
-            let row = rows[t]
-            for c in 0..<channels {
-                if let lo = pending {
-                    pairs[k] = pair(lo, row[c])
-                    k += 1
-                    pending = nil
-                } else {
-                    pending = row[c]
-                }
-            }
-        }
-        if let lo = pending { pairs[k] = pair(lo, 0) }
-    }
+    if k & 1 != 0 { values[k] = 0 }
 }
 
 @inlinable @inline(__always)
@@ -65,8 +43,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     let ic = p.inputChannels, oc = p.outputChannels
     let taps = p.filterHeight * p.filterWidth
     let kPairs = filter.kPairs
-    let pixelsPerImage = p.outputHeight * p.outputWidth
-    let totalPixels = p.batches * pixelsPerImage
+    let totalPixels = p.batches * p.outputHeight * p.outputWidth
     let pairs = scratch.bindMemory(to: Int32.self, capacity: 4 * kPairs)
     let doubleScales = p.requantization.doubleScales
     filter.weights.withUnsafeBufferPointer { packed in
@@ -77,13 +54,12 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
         var pixel = 0
+        // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
+        var b = 0, oy = 0, ox = 0
         while pixel < totalPixels {
             let count = min(4, totalPixels - pixel)
             // Gather the receptive field of each pixel in the block as int16 pairs.
             for i in 0..<count {
-                let index = pixel + i
-                let b = index / pixelsPerImage, within = index % pixelsPerImage
-                let oy = within / p.outputWidth, ox = within % p.outputWidth
                 let image = input + b * p.inputHeight * p.inputWidth * ic
                 let iy0 = oy * p.strideHeight - p.paddingTop
                 let ix0 = ox * p.strideWidth - p.paddingLeft
@@ -101,6 +77,12 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                     }
                 }
                 packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
+                ox += 1
+                if ox == p.outputWidth {
+                    ox = 0
+                    oy += 1
+                    if oy == p.outputHeight { oy = 0; b += 1 }
+                }
             }
             // A partial block repeats its last pixel; those results are not stored.
             let p0 = UnsafePointer(pairs)

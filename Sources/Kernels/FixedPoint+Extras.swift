@@ -2,7 +2,7 @@
 // gemmlowp's int16 fixed-point primitives (HARD_SWISH), and C's float-to-int conversion and clamping.
 
 /// The 8-bit quantised element types the TFLite reference kernels support (int8, legacy uint8).
-public protocol Quantized8BitInteger: FixedWidthInteger, Sendable {}
+public protocol Quantized8BitInteger: QuantizedElement, Sendable {}
 
 extension Int8: Quantized8BitInteger {}
 extension UInt8: Quantized8BitInteger {}

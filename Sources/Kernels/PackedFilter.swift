@@ -17,6 +17,7 @@ public struct PackedFilter: Sendable {
     public var weights: [Int16]
 
     /// Packs an OHWI filter (`[outputChannels][taps][inputChannels]`), subtracting `zeroPoint` from each weight.
+    @inlinable
     public init<W: FixedWidthInteger>(filter: UnsafePointer<W>, outputChannels: Int, taps: Int, inputChannels: Int, zeroPoint: Int32 = 0) {
         self.outputChannels = outputChannels
         self.taps = taps

@@ -1,3 +1,7 @@
+#if EDGEFLEET_AVX2
+import _Builtin_intrinsics.intel
+#endif
+
 // Eight-lane forms of the requantisation arithmetic, exactly equal lane by lane to the scalar functions in
 // FixedPoint.swift (KernelsTests checks this on random and edge values). They let the compiler emit vector
 // multiplies (vpmuldq / smull) and per-lane shifts instead of a scalar sequence per output value.
@@ -10,9 +14,20 @@ extension ChannelRequantization {
     }
 }
 
-/// `multiplyByQuantizedMultiplier` on eight lanes (double rounding; multipliers non-negative as QuantizeMultiplier makes them).
+/// `multiplyByQuantizedMultiplier` on eight lanes (double rounding; multipliers non-negative as QuantizeMultiplier
+/// makes them for positive scales). AVX2 builds use `vpmuldq`; others the portable twin.
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
+    #if EDGEFLEET_AVX2
+    return multiplyByQuantizedMultiplierAVX2(x, multiplier, shift)
+    #else
+    return multiplyByQuantizedMultiplierPortable(x, multiplier, shift)
+    #endif
+}
+
+/// The portable eight-lane requantisation, in Swift SIMD types: the twin the AVX2 form is tested against.
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplierPortable(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
     let zero = SIMD8<Int32>()
     let leftShift = shift.replacing(with: zero, where: shift .< zero)
     let rightShift = (zero &- shift).replacing(with: zero, where: shift .> zero)
@@ -33,15 +48,54 @@ public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8
     return (high &>> rightShift) &+ roundUp
 }
 
+#if EDGEFLEET_AVX2
+/// Eight-lane double-rounding requantisation with AVX2 intrinsics.
+///
+/// 32×32→64-bit products of even and odd lanes (`vpmuldq`), the nudge chosen by sign, division by 2^31 toward
+/// zero (bias negatives by 2^31−1; a logical shift suffices since only bits 31…62 are kept), then the rounding
+/// right shift per lane (`vpsravd`).
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
+    let zero = _mm256_setzero_si256()
+    let s = unsafeBitCast(shift, to: __m256i.self)
+    let leftShift = _mm256_max_epi32(s, zero)
+    let rightShift = _mm256_max_epi32(_mm256_sub_epi32(zero, s), zero)
+    let a = _mm256_sllv_epi32(unsafeBitCast(x, to: __m256i.self), leftShift)
+    let b = unsafeBitCast(multiplier, to: __m256i.self)
+    @inline(__always) func high(_ p: __m256i) -> __m256i {
+        let negative = _mm256_cmpgt_epi64(zero, p)
+        let nudge = _mm256_blendv_epi8(_mm256_set1_epi64x(1 << 30), _mm256_set1_epi64x(1 - (1 << 30)), negative)
+        let sum = _mm256_add_epi64(p, nudge)
+        let bias = _mm256_and_si256(_mm256_cmpgt_epi64(zero, sum), _mm256_set1_epi64x((1 << 31) - 1))
+        return _mm256_srli_epi64(_mm256_add_epi64(sum, bias), 31)
+    }
+    let even = high(_mm256_mul_epi32(a, b))
+    let odd = high(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32)))
+    let q = _mm256_or_si256(_mm256_and_si256(even, _mm256_set1_epi64x(0xFFFF_FFFF)), _mm256_slli_epi64(odd, 32))
+    let one = _mm256_set1_epi32(1)
+    let mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rightShift), one)
+    let remainder = _mm256_and_si256(q, mask)
+    let threshold = _mm256_add_epi32(_mm256_srai_epi32(mask, 1), _mm256_and_si256(_mm256_cmpgt_epi32(zero, q), one))
+    let roundUp = _mm256_and_si256(_mm256_cmpgt_epi32(remainder, threshold), one)
+    return unsafeBitCast(_mm256_add_epi32(_mm256_srav_epi32(q, rightShift), roundUp), to: SIMD8<Int32>.self)
+}
+#endif
+
+/// Requantises eight accumulators of consecutive channels: rescale, add the zero point, clamp.
+@inlinable @inline(__always)
+func requantize8(_ acc: SIMD8<Int32>, multiplier: SIMD8<Int32>, shift: SIMD8<Int32>,
+                 zeroPoint: Int32, min lo: Int32, max hi: Int32) -> SIMD8<Int32> {
+    let v = multiplyByQuantizedMultiplier(acc, multiplier, shift) &+ SIMD8<Int32>(repeating: zeroPoint)
+    return v.clamped(lowerBound: SIMD8<Int32>(repeating: lo), upperBound: SIMD8<Int32>(repeating: hi))
+}
+
 /// Requantises eight accumulators of consecutive channels and stores them as 8-bit values.
 @inlinable @inline(__always)
 func requantizeAndStore8<O: QuantizedElement>(
     _ acc: SIMD8<Int32>, multiplier: SIMD8<Int32>, shift: SIMD8<Int32>,
     zeroPoint: Int32, min lo: Int32, max hi: Int32, to out: UnsafeMutablePointer<O>
 ) {
-    var v = multiplyByQuantizedMultiplier(acc, multiplier, shift) &+ SIMD8<Int32>(repeating: zeroPoint)
-    v = v.clamped(lowerBound: SIMD8<Int32>(repeating: lo), upperBound: SIMD8<Int32>(repeating: hi))
-    O.store8(v, to: out)
+    O.store8(requantize8(acc, multiplier: multiplier, shift: shift, zeroPoint: zeroPoint, min: lo, max: hi), to: out)
 }
 
 /// An element type of quantised tensors and packed weights, with vector loads and stores spelled out per
@@ -56,33 +110,45 @@ public protocol QuantizedElement: FixedWidthInteger, SIMDScalar {
 extension Int8: QuantizedElement {
     @inlinable @inline(__always)
     public static func load8(_ p: UnsafePointer<Int8>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self))
+        // Lane by lane: the stdlib's generic SIMD conversion is sometimes left as a call in large functions.
+        SIMD8<Int32>(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
     }
     @inlinable @inline(__always)
     public static func store8(_ v: SIMD8<Int32>, to p: UnsafeMutablePointer<Int8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: SIMD8<Int8>(truncatingIfNeeded: v), as: SIMD8<Int8>.self)
+        p[0] = Int8(truncatingIfNeeded: v[0]); p[1] = Int8(truncatingIfNeeded: v[1])
+        p[2] = Int8(truncatingIfNeeded: v[2]); p[3] = Int8(truncatingIfNeeded: v[3])
+        p[4] = Int8(truncatingIfNeeded: v[4]); p[5] = Int8(truncatingIfNeeded: v[5])
+        p[6] = Int8(truncatingIfNeeded: v[6]); p[7] = Int8(truncatingIfNeeded: v[7])
     }
 }
 
 extension UInt8: QuantizedElement {
     @inlinable @inline(__always)
     public static func load8(_ p: UnsafePointer<UInt8>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt8>.self))
+        // Lane by lane: the stdlib's generic SIMD conversion is sometimes left as a call in large functions.
+        SIMD8<Int32>(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
     }
     @inlinable @inline(__always)
     public static func store8(_ v: SIMD8<Int32>, to p: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: v), as: SIMD8<UInt8>.self)
+        p[0] = UInt8(truncatingIfNeeded: v[0]); p[1] = UInt8(truncatingIfNeeded: v[1])
+        p[2] = UInt8(truncatingIfNeeded: v[2]); p[3] = UInt8(truncatingIfNeeded: v[3])
+        p[4] = UInt8(truncatingIfNeeded: v[4]); p[5] = UInt8(truncatingIfNeeded: v[5])
+        p[6] = UInt8(truncatingIfNeeded: v[6]); p[7] = UInt8(truncatingIfNeeded: v[7])
     }
 }
 
 extension Int16: QuantizedElement {
     @inlinable @inline(__always)
     public static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self))
+        // Lane by lane: the stdlib's generic SIMD conversion is sometimes left as a call in large functions.
+        SIMD8<Int32>(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
     }
     @inlinable @inline(__always)
     public static func store8(_ v: SIMD8<Int32>, to p: UnsafeMutablePointer<Int16>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: v), as: SIMD8<Int16>.self)
+        p[0] = Int16(truncatingIfNeeded: v[0]); p[1] = Int16(truncatingIfNeeded: v[1])
+        p[2] = Int16(truncatingIfNeeded: v[2]); p[3] = Int16(truncatingIfNeeded: v[3])
+        p[4] = Int16(truncatingIfNeeded: v[4]); p[5] = Int16(truncatingIfNeeded: v[5])
+        p[6] = Int16(truncatingIfNeeded: v[6]); p[7] = Int16(truncatingIfNeeded: v[7])
     }
 }
 

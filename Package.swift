@@ -32,9 +32,12 @@ let x86AVX2: Bool = {
 /// arithmetic uses explicit wrapping operators where wrap-around is meant, and bounds are proven at
 /// prepare time rather than checked per element.
 let hotPathSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? []),
-                 .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ] + (x86AVX2 ? [.define("EDGEFLEET_AVX2", .when(configuration: .release))] : [])
+
+/// Every Swift module is built for the same CPU baseline: the kernels' inlinable code (AVX2 intrinsics
+/// included) is inlined into the modules that call it, which must be allowed to use those instructions.
+let cpuSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0], .when(configuration: .release))] } ?? []
 
 let package = Package(
     name: "EdgeFleet",
@@ -97,3 +100,7 @@ let package = Package(
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
     ]
 )
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + cpuSettings
+}

@@ -1,0 +1,202 @@
+import Kernels
+import TestSupport
+import XCTest
+
+/// The fast convolution kernels against literal ports of TFLite's reference loops, on random geometry.
+final class PackedGEMMTests: XCTestCase {
+    struct Case {
+        var p: Conv2DParameters
+        var multiplier: Int
+    }
+
+    /// A random convolution: odd and even channel counts, channels not a multiple of 16, strides, dilations, padding.
+    static func randomCase(_ random: inout SeededGenerator, depthwise: Bool) -> Case {
+        let batches = Int.random(in: 1...2, using: &random)
+        let h = Int.random(in: 1...9, using: &random), w = Int.random(in: 1...9, using: &random)
+        let ic = Int.random(in: 1...21, using: &random)
+        let multiplier = depthwise ? Int.random(in: 1...3, using: &random) : 1
+        let oc = depthwise ? ic * multiplier : Int.random(in: 1...37, using: &random)
+        let kh = Int.random(in: 1...3, using: &random), kw = Int.random(in: 1...3, using: &random)
+        let sh = Int.random(in: 1...2, using: &random), sw = Int.random(in: 1...2, using: &random)
+        let dh = Int.random(in: 1...2, using: &random), dw = Int.random(in: 1...2, using: &random)
+        let same = Bool.random(using: &random)
+        let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: sh, dilation: dh, same: same)
+        let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: sw, dilation: dw, same: same)
+        let scales = (0..<oc).map { _ in Float.random(in: 0.001...0.02, using: &random) }
+        let requantization = ChannelRequantization(
+            inputScale: 0.05, filterScales: scales, outputScale: Float.random(in: 0.02...0.2, using: &random), channels: oc,
+            outputZeroPoint: Int32.random(in: -20...20, using: &random), outputMin: -128, outputMax: 127)
+        let p = Conv2DParameters(
+            batches: batches, inputHeight: h, inputWidth: w, inputChannels: ic, outputHeight: max(rows.outputSize, 1),
+            outputWidth: max(cols.outputSize, 1), outputChannels: oc, filterHeight: kh, filterWidth: kw,
+            strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
+            paddingTop: rows.paddingBefore, paddingLeft: cols.paddingBefore, requantization: requantization)
+        return Case(p: p, multiplier: multiplier)
+    }
+
+    /// TFLite's reference_integer_ops::ConvPerChannel, loop for loop (padding taps skipped, offset applied per tap).
+    static func referenceConv(_ p: Conv2DParameters, input: [Int8], filter: [Int8], bias: [Int32], inputZeroPoint: Int32) -> [Int8] {
+        var out = [Int8](repeating: 0, count: p.batches * p.outputHeight * p.outputWidth * p.outputChannels)
+        for b in 0..<p.batches {
+            for oy in 0..<p.outputHeight {
+                for ox in 0..<p.outputWidth {
+                    for oc in 0..<p.outputChannels {
+                        var acc: Int32 = 0
+                        for ky in 0..<p.filterHeight {
+                            for kx in 0..<p.filterWidth {
+                                let iy = oy * p.strideHeight - p.paddingTop + ky * p.dilationHeight
+                                let ix = ox * p.strideWidth - p.paddingLeft + kx * p.dilationWidth
+                                guard iy >= 0, iy < p.inputHeight, ix >= 0, ix < p.inputWidth else { continue }
+                                for c in 0..<p.inputChannels {
+                                    let x = Int32(input[((b * p.inputHeight + iy) * p.inputWidth + ix) * p.inputChannels + c])
+                                    let w = Int32(filter[((oc * p.filterHeight + ky) * p.filterWidth + kx) * p.inputChannels + c])
+                                    acc += w * (x - inputZeroPoint)
+                                }
+                            }
+                        }
+                        acc += bias[oc]
+                        var v = multiplyByQuantizedMultiplier(acc, p.requantization.multipliers[oc], p.requantization.shifts[oc])
+                        v += p.requantization.outputZeroPoint
+                        out[((b * p.outputHeight + oy) * p.outputWidth + ox) * p.outputChannels + oc] = Int8(min(max(v, -128), 127))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// TFLite's reference_integer_ops::DepthwiseConvPerChannel.
+    static func referenceDepthwise(_ p: Conv2DParameters, multiplier: Int, input: [Int8], filter: [Int8], bias: [Int32], inputZeroPoint: Int32) -> [Int8] {
+        var out = [Int8](repeating: 0, count: p.batches * p.outputHeight * p.outputWidth * p.outputChannels)
+        for b in 0..<p.batches {
+            for oy in 0..<p.outputHeight {
+                for ox in 0..<p.outputWidth {
+                    for ic in 0..<p.inputChannels {
+                        for m in 0..<multiplier {
+                            let oc = ic * multiplier + m
+                            var acc: Int32 = 0
+                            for ky in 0..<p.filterHeight {
+                                for kx in 0..<p.filterWidth {
+                                    let iy = oy * p.strideHeight - p.paddingTop + ky * p.dilationHeight
+                                    let ix = ox * p.strideWidth - p.paddingLeft + kx * p.dilationWidth
+                                    guard iy >= 0, iy < p.inputHeight, ix >= 0, ix < p.inputWidth else { continue }
+                                    let x = Int32(input[((b * p.inputHeight + iy) * p.inputWidth + ix) * p.inputChannels + ic])
+                                    let w = Int32(filter[(ky * p.filterWidth + kx) * p.outputChannels + oc])
+                                    acc += w * (x - inputZeroPoint)
+                                }
+                            }
+                            acc += bias[oc]
+                            var v = multiplyByQuantizedMultiplier(acc, p.requantization.multipliers[oc], p.requantization.shifts[oc])
+                            v += p.requantization.outputZeroPoint
+                            out[((b * p.outputHeight + oy) * p.outputWidth + ox) * p.outputChannels + oc] = Int8(min(max(v, -128), 127))
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func testPackedConvolutionMatchesTheReference() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<150 {
+            let c = Self.randomCase(&random, depthwise: false)
+            let p = c.p
+            let taps = p.filterHeight * p.filterWidth
+            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
+            let filter = (0..<p.outputChannels * taps * p.inputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
+            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
+            let zp = Int32.random(in: -128...127, using: &random)
+            let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
+            let packed = filter.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels)
+            }
+            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
+                foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
+                                      filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
+            } }
+            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
+            var scratch = [UInt8](repeating: 0, count: packed.scratchBytes(pixels: 4) + 4)
+            var fast = [Int8](repeating: 0, count: expected.count)
+            var plain = [Int8](repeating: 0, count: expected.count)
+            scratch.withUnsafeMutableBytes { s in
+                conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
+            }
+            conv2DReference(p, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &plain)
+            XCTAssertEqual(fast, expected, "packed GEMM vs TFLite reference, \(p)")
+            XCTAssertEqual(plain, expected, "dot-product twin vs TFLite reference")
+        }
+    }
+
+    func testDepthwiseMatchesTheReference() {
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<150 {
+            let c = Self.randomCase(&random, depthwise: true)
+            let p = c.p
+            let taps = p.filterHeight * p.filterWidth
+            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
+            let filter = (0..<taps * p.outputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
+            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
+            let zp = Int32.random(in: -128...127, using: &random)
+            let expected = Self.referenceDepthwise(p, multiplier: c.multiplier, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
+            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
+                foldedDepthwiseBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputZeroPoint: zp)
+            } }
+            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
+            var fast = [Int8](repeating: 0, count: expected.count)
+            depthwiseConv2D(DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier), input: input, filter: filter,
+                            foldedBias: folded, zeroRow: zeroRow, output: &fast)
+            XCTAssertEqual(fast, expected, "depthwise vs TFLite reference, multiplier \(c.multiplier), \(p)")
+        }
+    }
+
+    func testMicrokernelMatchesItsPortableTwin() {
+        var random = SeededGenerator(seed: 3)
+        for kPairs in [1, 2, 7, 16, 33, 100] {
+            let weights = (0..<kPairs * 32).map { _ in Int16.random(in: -255...255, using: &random) }
+            let pixels = (0..<4).map { _ in (0..<kPairs).map { _ in Int32(bitPattern: UInt32.random(in: 0...UInt32.max, using: &random)) & 0x00FF_00FF } }
+            var fast = [Int32](repeating: 0, count: 64), portable = [Int32](repeating: 0, count: 64)
+            gemmTile4x16(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &fast)
+            gemmTile4x16Portable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &portable)
+            XCTAssertEqual(fast, portable, "kPairs \(kPairs)")
+            // And against plain integer arithmetic.
+            for p in 0..<4 {
+                for c in 0..<16 {
+                    var sum: Int32 = 0
+                    for k in 0..<kPairs {
+                        let pair = pixels[p][k]
+                        sum += Int32(weights[k * 32 + 2 * c]) * Int32(Int16(truncatingIfNeeded: pair))
+                            + Int32(weights[k * 32 + 2 * c + 1]) * (pair >> 16)
+                    }
+                    XCTAssertEqual(portable[p * 16 + c], sum)
+                }
+            }
+        }
+    }
+}
+
+final class RequantizationSIMDTests: XCTestCase {
+    func testEightLanesEqualTheScalarForm() {
+        var random = SeededGenerator(seed: 99)
+        let edges: [Int32] = [0, 1, -1, 2, -2, Int32.max, Int32.min, Int32.max - 1, Int32.min + 1, 1 << 20, -(1 << 20), 12345, -12345]
+        for trial in 0..<20_000 {
+            var x = SIMD8<Int32>(), m = SIMD8<Int32>(), s = SIMD8<Int32>()
+            for lane in 0..<8 {
+                x[lane] = trial % 3 == 0 ? edges[Int.random(in: 0..<edges.count, using: &random)]
+                                         : Int32.random(in: -(1 << 24)...(1 << 24), using: &random)
+                let q = QuantizedMultiplier(Double.random(in: 1e-9...3.9, using: &random))
+                m[lane] = q.multiplier
+                s[lane] = q.shift
+                if trial % 5 == 0 { s[lane] = Int32.random(in: -31...0, using: &random) }
+            }
+            let fast = multiplyByQuantizedMultiplier(x, m, s)
+            let portable = multiplyByQuantizedMultiplierPortable(x, m, s)
+            for lane in 0..<8 {
+                // Left shifts of huge values overflow in both forms identically (wrapping), as in TFLite.
+                let scalar = multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane])
+                XCTAssertEqual(fast[lane], scalar, "x \(x[lane]) m \(m[lane]) s \(s[lane])")
+                XCTAssertEqual(portable[lane], scalar, "x \(x[lane]) m \(m[lane]) s \(s[lane])")
+            }
+        }
+    }
+}

@@ -4,19 +4,25 @@
 /// - `foldedBias`: `foldedConvolutionBias` of the unpacked filter. `zeroRow`: `inputChannels` input zero points.
 /// - `scratch`: `filter.scratchBytes(pixels: 4)` bytes, 4-byte aligned, owned by the caller (the arena).
 /// - `output`: NHWC int8; must not alias `input`.
+/// - `pixels`: the output pixels (batch-major, row-major) to compute, all by default. Disjoint ranges may run on
+///   different threads at once, each with its own `scratch`.
 public func conv2D(
     _ p: Conv2DParameters, input: UnsafePointer<Int8>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
-    zeroRow: UnsafePointer<Int8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<Int8>
+    zeroRow: UnsafePointer<Int8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<Int8>,
+    pixels: Range<Int>? = nil
 ) {
-    convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output)
+    convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output,
+                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth))
 }
 
 /// Legacy uint8 CONV_2D through the packed GEMM microkernel (filter packed with its zero point subtracted).
 public func conv2D(
     _ p: Conv2DParameters, input: UnsafePointer<UInt8>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
-    zeroRow: UnsafePointer<UInt8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<UInt8>
+    zeroRow: UnsafePointer<UInt8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<UInt8>,
+    pixels: Range<Int>? = nil
 ) {
-    convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output)
+    convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output,
+                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth))
 }
 
 /// Packs one pixel's receptive field (taps × channels, in that order) as consecutive int16 values, zero-padded
@@ -38,12 +44,12 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
 @inlinable @inline(__always)
 func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     _ p: Conv2DParameters, input: UnsafePointer<X>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
-    zeroRow: UnsafePointer<X>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<O>
+    zeroRow: UnsafePointer<X>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<O>, pixels range: Range<Int>
 ) {
     let ic = p.inputChannels, oc = p.outputChannels
     let taps = p.filterHeight * p.filterWidth
     let kPairs = filter.kPairs
-    let totalPixels = p.batches * p.outputHeight * p.outputWidth
+    let totalPixels = range.upperBound
     let pairs = scratch.bindMemory(to: Int32.self, capacity: 4 * kPairs)
     let doubleScales = p.requantization.doubleScales
     filter.weights.withUnsafeBufferPointer { packed in
@@ -53,9 +59,11 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { tile in
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
-        var pixel = 0
+        var pixel = range.lowerBound
         // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
-        var b = 0, oy = 0, ox = 0
+        let pixelsPerImage = p.outputHeight * p.outputWidth
+        var b = pixel / max(pixelsPerImage, 1), oy = (pixel % max(pixelsPerImage, 1)) / max(p.outputWidth, 1)
+        var ox = pixel % max(p.outputWidth, 1)
         while pixel < totalPixels {
             let count = min(4, totalPixels - pixel)
             // Gather the receptive field of each pixel in the block as int16 pairs.

@@ -33,19 +33,25 @@ public func foldedDepthwiseBias<W: FixedWidthInteger>(
 /// - `filter`: `[1, filterHeight, filterWidth, outputChannels]` int8; output channel = ic × multiplier + m.
 /// - `zeroRow`: `inputChannels` copies of the input zero point; padding taps read it.
 /// - `output`: NHWC; must not alias `input`. Needs no scratch memory.
+/// - `rows`: the output rows (batch × outputHeight, batch-major) to compute, all by default; disjoint ranges
+///   may run on different threads at once.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
+    rows: Range<Int>? = nil
 ) {
-    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
+    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
+              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight))
 }
 
 /// Legacy uint8 DEPTHWISE_CONV_2D; `filter` holds `w − zp_w` as Int16.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>,
+    rows: Range<Int>? = nil
 ) {
-    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output)
+    depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
+              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight))
 }
 
 /// The depthwise loop: per output pixel, taps resolved to rows (or the zero-point row), channels in SIMD blocks
@@ -53,7 +59,7 @@ public func depthwiseConv2D(
 @inlinable @inline(__always)
 func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
     _ dp: DepthwiseConv2DParameters, input: UnsafePointer<X>, filter: UnsafePointer<W>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>, rows outputRows: Range<Int>
 ) {
     let p = dp.convolution
     let ic = p.inputChannels, oc = p.outputChannels, multiplier = dp.depthMultiplier
@@ -68,10 +74,11 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             v = Swift.min(Swift.max(v, lo), hi)
             out[c] = O(truncatingIfNeeded: v)
         }
-        var out = output
-        for b in 0..<p.batches {
+        var out = output + outputRows.lowerBound * p.outputWidth * oc
+        for row in outputRows {
+            let b = row / p.outputHeight, oy = row % p.outputHeight
             let image = input + b * p.inputHeight * p.inputWidth * ic
-            for oy in 0..<p.outputHeight {
+            do {
                 for ox in 0..<p.outputWidth {
                     let iy0 = oy * p.strideHeight - p.paddingTop
                     let ix0 = ox * p.strideWidth - p.paddingLeft

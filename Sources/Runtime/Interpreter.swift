@@ -28,6 +28,7 @@ public final class Interpreter {
     private let arena: UnsafeMutableRawPointer
     private let constants: UnsafeMutableRawPointer
     private let workspace: UnsafeMutableRawPointer
+    private let pool: WorkerPool?
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeMutableRawPointer]
     private let tensorPointers: [UnsafeMutableRawPointer?]
@@ -41,7 +42,10 @@ public final class Interpreter {
     ///
     /// Throws `RuntimeError` with code `.unsupportedOperator` naming every operator the runtime lacks,
     /// or `.invalidModel` when shapes, types or constants contradict what an operator requires.
-    public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner()) throws(RuntimeError) {
+    ///
+    /// `threads` above 1 starts that many minus one persistent worker threads, used by the convolutions to split
+    /// their output; results are identical for any thread count.
+    public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner(), threads: Int = 1) throws(RuntimeError) {
         self.model = model
         let fileGraph = model.mainGraph
         self.graphShapes = []
@@ -65,7 +69,7 @@ public final class Interpreter {
         var macs = 0
         let shapes = ShapeTable(fileGraph.tensors.map { $0.shape })
         for (step, op) in fileGraph.operators.enumerated() {
-            let ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes)
+            let ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes, threads: max(threads, 1))
             let prepare = OperatorRegistry.builtins[op.opcode]!
             let p = try prepare(ctx)
             macs += p.macs
@@ -137,6 +141,13 @@ public final class Interpreter {
         self.arena = arena
         self.constants = constants
         self.workspace = workspace
+        if threads > 1 {
+            let pool = WorkerPool(threadCount: threads)
+            pool.start()
+            self.pool = pool
+        } else {
+            self.pool = nil
+        }
         var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
         for (i, b) in bufferOfTensor { pointers[i] = arena + offsets[b] }
         for (i, offset) in constantOffsets { pointers[i] = constants + offset }
@@ -160,6 +171,7 @@ public final class Interpreter {
     }
 
     deinit {
+        pool?.stop()
         arena.deallocate()
         constants.deallocate()
         workspace.deallocate()
@@ -193,7 +205,7 @@ public final class Interpreter {
 
     /// Runs every operator once. Performs no heap allocation.
     public func invoke() {
-        for op in operators { op.eval() }
+        for op in operators { op.eval(pool) }
     }
 
     /// Runs every operator once, reporting each operator's duration to `record` (step, seconds).
@@ -201,7 +213,7 @@ public final class Interpreter {
         let clock = ContinuousClock()
         for (step, op) in operators.enumerated() {
             let start = clock.now
-            op.eval()
+            op.eval(pool)
             record(step, clock.now - start)
         }
     }

@@ -10,6 +10,8 @@ struct OperatorContext {
     let step: Int
     /// Tensor shapes as inferred so far; an operator records the shapes of its outputs here.
     let shapes: ShapeTable
+    /// Threads the interpreter runs operators on (1: no worker pool).
+    let threads: Int
 
     var inputCount: Int { op.inputs.count }
 

@@ -11,8 +11,8 @@ protocol PreparedOperator: AnyObject {
     var macs: Int { get }
     /// Resolves tensor indices to addresses once the arena exists. Called once, before any `eval`.
     func bind(_ memory: TensorMemory)
-    /// Runs the kernel.
-    func eval()
+    /// Runs the kernel; operators that split their work use `pool` (nil when single-threaded).
+    func eval(_ pool: WorkerPool?)
 }
 
 extension PreparedOperator {

@@ -26,14 +26,18 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also report the time spent in each operator.")
     var profile = false
 
+    @Option(help: "Threads per invoke (persistent worker pool).")
+    var threads = 1
+
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
+        if threads < 1 || threads > 64 { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
         let parsed = try FileAccess.loadModel(model)
-        let interpreter = try FileAccess.interpreter(for: parsed, path: model)
+        let interpreter = try FileAccess.interpreter(for: parsed, path: model, threads: threads)
         // Deterministic pseudo-random input: latency must not depend on a file being present.
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         for i in interpreter.inputs.indices {
@@ -65,6 +69,7 @@ struct BenchCommand: ParsableCommand {
             var fields = [
                 "\"model\":\"\(Self.escape(model))\"",
                 "\"iterations\":\(iterations)",
+                "\"threads\":\(threads)",
                 "\"median_ms\":\(Self.fixed(median, 4))",
                 "\"p90_ms\":\(Self.fixed(p90, 4))",
                 "\"min_ms\":\(Self.fixed(samples.first ?? 0, 4))",

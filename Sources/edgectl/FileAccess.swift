@@ -44,10 +44,10 @@ enum FileAccess {
     }
 
     /// Prepares an interpreter, turning runtime errors into one-line messages naming the file.
-    static func interpreter(for model: Model, path: String, preserveTensors: Bool = false) throws -> Interpreter {
+    static func interpreter(for model: Model, path: String, preserveTensors: Bool = false, threads: Int = 1) throws -> Interpreter {
         do {
             if preserveTensors { return try Interpreter(model: model, planner: LinearMemoryPlanner()) }
-            return try Interpreter(model: model)
+            return try Interpreter(model: model, threads: threads)
         } catch {
             throw CommandLineError("\(path): \(error.message)")
         }

@@ -7,8 +7,16 @@ import XCTest
 /// `invoke` must not touch the heap: counted with a malloc interposer on every fixture model.
 final class AllocationTests: XCTestCase {
     func testInvokeMakesNoHeapAllocation() throws {
+        try checkNoAllocation(threads: 1)
+    }
+
+    func testInvokeWithAWorkerPoolMakesNoHeapAllocation() throws {
+        try checkNoAllocation(threads: 2)
+    }
+
+    private func checkNoAllocation(threads: Int) throws {
         for name in Fixtures.conformanceModels {
-            let interpreter = try Interpreter(model: Model(bytes: Fixtures.bytes("\(name)/model.tflite")))
+            let interpreter = try Interpreter(model: Model(bytes: Fixtures.bytes("\(name)/model.tflite")), threads: threads)
             for i in interpreter.inputs.indices {
                 try interpreter.setInput(i, Fixtures.bytes("\(name)/case-0.in-\(i).bin"))
             }

@@ -11,10 +11,18 @@ final class ConformanceTests: XCTestCase {
     }
 
     func testEveryFixtureIsByteExact() throws {
+        try checkEveryFixture(threads: 1)
+    }
+
+    func testEveryFixtureIsByteExactWithAWorkerPool() throws {
+        try checkEveryFixture(threads: 3)
+    }
+
+    private func checkEveryFixture(threads: Int) throws {
         XCTAssertEqual(Fixtures.conformanceModels.count, 8)
         for name in Fixtures.conformanceModels {
             let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
-            let interpreter = try Interpreter(model: model)
+            let interpreter = try Interpreter(model: model, threads: threads)
             let cases = try JSONDecoder().decode(Cases.self, from: Data(Fixtures.bytes("\(name)/cases.json"))).cases
             XCTAssertFalse(cases.isEmpty, name)
             for c in cases {

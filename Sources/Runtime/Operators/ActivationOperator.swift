@@ -58,7 +58,7 @@ final class ActivationOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         if isUInt8 {
             run(input!.assumingMemoryBound(to: UInt8.self), output!.assumingMemoryBound(to: UInt8.self))
         } else {

@@ -39,7 +39,7 @@ final class ArgMaxOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         switch (isUInt8, outputsInt64) {
         case (true, true): argMax(parameters, input: input!.assumingMemoryBound(to: UInt8.self), output: output!.assumingMemoryBound(to: Int64.self))
         case (true, false): argMax(parameters, input: input!.assumingMemoryBound(to: UInt8.self), output: output!.assumingMemoryBound(to: Int32.self))

@@ -71,7 +71,7 @@ final class ArithmeticOperator: PreparedOperator {
         output = memory.address(indices.2)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         switch kernel {
         case .addSub(let p, let subtract, let uint8):
             if uint8 {

@@ -69,7 +69,7 @@ final class ConcatenationOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         switch elementType {
         case .int8:
             concatenate(parameters, inputs: inputs8, output: output!.assumingMemoryBound(to: Int8.self))

@@ -2,7 +2,7 @@ import Kernels
 import TFLite
 
 /// CONV_2D: int8 per-channel or legacy uint8 per-tensor.
-final class Conv2DOperator: PreparedOperator {
+final class Conv2DOperator: PreparedOperator, ParallelJob {
     private let parameters: Conv2DParameters
     private let isUInt8: Bool
     private let filter: PackedFilter
@@ -15,7 +15,10 @@ final class Conv2DOperator: PreparedOperator {
     private var scratch: UnsafeMutableRawPointer?
 
     var macs: Int { parameters.macs }
-    var workspaceBytes: Int { filter.scratchBytes(pixels: 4) }
+    private let threads: Int
+    /// Workspace of one thread, rounded to a cache line so threads never share one.
+    private var workspacePerThread: Int { (filter.scratchBytes(pixels: 4) + 63) / 64 * 64 }
+    var workspaceBytes: Int { workspacePerThread * threads }
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         guard case .conv2D(let options) = ctx.op.options else { throw ctx.invalid("missing Conv2D options") }
@@ -78,6 +81,7 @@ final class Conv2DOperator: PreparedOperator {
             })
         }
         zeroRow = AlignedBuffer(repeating: UInt8(truncatingIfNeeded: inQ.zeroPoint), count: ic)
+        threads = ctx.threads
         inputIndex = try ctx.inputIndex(0)
         outputIndex = try ctx.outputIndex(0)
     }
@@ -88,15 +92,31 @@ final class Conv2DOperator: PreparedOperator {
         scratch = memory.workspace
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
+        let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
+        // Splitting tiny layers costs more in wake-ups than it saves.
+        if let pool, pixels >= 16 * pool.threadCount, parameters.macs >= 200_000 {
+            pool.run(self)
+        } else {
+            runPart(0, of: 1)
+        }
+    }
+
+    /// Computes a contiguous share of the output pixels, split on the microkernel's 4-pixel blocks.
+    func runPart(_ part: Int, of parts: Int) {
+        let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
+        let blocks = (pixels + 3) / 4
+        let range = min(blocks * part / parts * 4, pixels)..<min(blocks * (part + 1) / parts * 4, pixels)
+        guard !range.isEmpty else { return }
+        let workspace = scratch! + part * workspacePerThread
         if isUInt8 {
             conv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filter,
-                   foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: scratch!,
-                   output: output!.assumingMemoryBound(to: UInt8.self))
+                   foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: workspace,
+                   output: output!.assumingMemoryBound(to: UInt8.self), pixels: range)
         } else {
             conv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filter,
                    foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                   scratch: scratch!, output: output!.assumingMemoryBound(to: Int8.self))
+                   scratch: workspace, output: output!.assumingMemoryBound(to: Int8.self), pixels: range)
         }
     }
 }

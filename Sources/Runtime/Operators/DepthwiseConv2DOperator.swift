@@ -2,7 +2,7 @@ import Kernels
 import TFLite
 
 /// DEPTHWISE_CONV_2D: int8 per-channel or legacy uint8 per-tensor, any depth multiplier.
-final class DepthwiseConv2DOperator: PreparedOperator {
+final class DepthwiseConv2DOperator: PreparedOperator, ParallelJob {
     private let parameters: DepthwiseConv2DParameters
     private let isUInt8: Bool
     private let filterInt8: AlignedBuffer<Int8>?
@@ -88,15 +88,28 @@ final class DepthwiseConv2DOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
+        let rows = parameters.convolution.batches * parameters.convolution.outputHeight
+        if let pool, rows >= 2 * pool.threadCount, parameters.macs >= 100_000 {
+            pool.run(self)
+        } else {
+            runPart(0, of: 1)
+        }
+    }
+
+    /// Computes a contiguous share of the output rows.
+    func runPart(_ part: Int, of parts: Int) {
+        let rows = parameters.convolution.batches * parameters.convolution.outputHeight
+        let range = rows * part / parts..<rows * (part + 1) / parts
+        guard !range.isEmpty else { return }
         if isUInt8 {
             depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filterWide!.pointer,
                             foldedBias: bias.pointer, zeroRow: zeroRow.pointer,
-                            output: output!.assumingMemoryBound(to: UInt8.self))
+                            output: output!.assumingMemoryBound(to: UInt8.self), rows: range)
         } else {
             depthwiseConv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filterInt8!.pointer,
                             foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                            output: output!.assumingMemoryBound(to: Int8.self))
+                            output: output!.assumingMemoryBound(to: Int8.self), rows: range)
         }
     }
 }

@@ -83,7 +83,7 @@ final class FullyConnectedOperator: PreparedOperator {
         scratch = memory.workspace
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         if isUInt8 {
             fullyConnected(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filter,
                            foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: scratch!,

@@ -48,7 +48,7 @@ final class MeanOperator: PreparedOperator {
         sums = memory.scratch!.bindMemory(to: Int32.self, capacity: parameters.outputCount)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         if isUInt8 {
             mean(parameters, input: input!.assumingMemoryBound(to: UInt8.self), sums: sums!, output: output!.assumingMemoryBound(to: UInt8.self))
         } else {

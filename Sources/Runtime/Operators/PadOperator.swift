@@ -48,7 +48,7 @@ final class PadOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         // Padding moves bytes; the element's signedness is irrelevant.
         pad(parameters, input: input!.assumingMemoryBound(to: UInt8.self), output: output!.assumingMemoryBound(to: UInt8.self), padValue: padValue)
     }

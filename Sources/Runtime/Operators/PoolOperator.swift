@@ -52,7 +52,7 @@ final class PoolOperator: PreparedOperator {
         }
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         switch (kind, isUInt8) {
         case (.average, true):
             averagePool2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), accumulators: accumulators!,

@@ -53,7 +53,7 @@ final class QuantizeOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         switch kernel {
         case .fromFloat(let p, let toUInt8):
             let x = input!.assumingMemoryBound(to: Float.self)

@@ -60,7 +60,7 @@ final class ReshapeOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         if input != output { output!.copyMemory(from: input!, byteCount: byteCount) }
     }
 }

@@ -32,7 +32,7 @@ final class ResizeBilinearOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         if isUInt8 {
             resizeBilinear(parameters, input: input!.assumingMemoryBound(to: UInt8.self), output: output!.assumingMemoryBound(to: UInt8.self))
         } else {

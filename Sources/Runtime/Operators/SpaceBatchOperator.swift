@@ -44,7 +44,7 @@ final class SpaceBatchOperator: PreparedOperator {
         output = memory.address(outputIndex)
     }
 
-    func eval() {
+    func eval(_ pool: WorkerPool?) {
         // Pure data movement: bytes are moved, signedness is irrelevant.
         let x = input!.assumingMemoryBound(to: UInt8.self), y = output!.assumingMemoryBound(to: UInt8.self)
         switch kernel {

@@ -131,8 +131,6 @@ func convolve<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>(
     let ic = p.inputChannels, oc = p.outputChannels
     let taps = p.filterHeight * p.filterWidth
     let filterStride = taps * ic
-    // A 1×1, stride-1, unpadded convolution reads one contiguous run per pixel.
-    let pointwise = taps == 1 && p.paddingTop == 0 && p.paddingLeft == 0
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
     withUnsafeTemporaryAllocation(of: UnsafePointer<X>.self, capacity: max(taps, 1)) { rows in
@@ -154,25 +152,7 @@ func convolve<X: FixedWidthInteger, W: FixedWidthInteger, O: FixedWidthInteger>(
             let image = input + b * p.inputHeight * p.inputWidth * ic
             for oy in 0..<p.outputHeight {
                 for ox in 0..<p.outputWidth {
-                    let iy0 = oy * p.strideHeight - p.paddingTop
-                    let ix0 = ox * p.strideWidth - p.paddingLeft
-                    if pointwise {
-                        rows[0] = image + (iy0 * p.inputWidth + ix0) * ic
-                    } else {
-                        var t = 0
-                        for ky in 0..<p.filterHeight {
-                            let iy = iy0 + ky * p.dilationHeight
-                            for kx in 0..<p.filterWidth {
-                                let ix = ix0 + kx * p.dilationWidth
-                                if iy >= 0 && iy < p.inputHeight && ix >= 0 && ix < p.inputWidth {
-                                    rows[t] = image + (iy * p.inputWidth + ix) * ic
-                                } else {
-                                    rows[t] = zeroRow
-                                }
-                                t += 1
-                            }
-                        }
-                    }
+                    p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                     var c = 0
                     while c + 4 <= oc {
                         var acc = SIMD4<Int32>(foldedBias[c], foldedBias[c + 1], foldedBias[c + 2], foldedBias[c + 3])

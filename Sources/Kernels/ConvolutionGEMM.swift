@@ -69,21 +69,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             // Gather the receptive field of each pixel in the block as int16 pairs.
             for i in 0..<count {
                 let image = input + b * p.inputHeight * p.inputWidth * ic
-                let iy0 = oy * p.strideHeight - p.paddingTop
-                let ix0 = ox * p.strideWidth - p.paddingLeft
-                var t = 0
-                for ky in 0..<p.filterHeight {
-                    let iy = iy0 + ky * p.dilationHeight
-                    for kx in 0..<p.filterWidth {
-                        let ix = ix0 + kx * p.dilationWidth
-                        if iy >= 0 && iy < p.inputHeight && ix >= 0 && ix < p.inputWidth {
-                            rows[t] = image + (iy * p.inputWidth + ix) * ic
-                        } else {
-                            rows[t] = zeroRow
-                        }
-                        t += 1
-                    }
-                }
+                p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                 packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
                 ox += 1
                 if ox == p.outputWidth {

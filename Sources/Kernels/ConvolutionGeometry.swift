@@ -13,3 +13,29 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         self.paddingBefore = total / 2
     }
 }
+
+extension Conv2DParameters {
+    /// Resolves the taps of output pixel (oy, ox) to input rows: the row of `inputChannels` values under each tap,
+    /// or `zeroRow` where the tap falls in padding (so padded taps contribute zero after the folded correction).
+    ///
+    /// `image` is the batch's first input pixel; `rows` has room for `filterHeight × filterWidth` pointers.
+    @inlinable @inline(__always)
+    public func gatherTapRows<X>(image: UnsafePointer<X>, oy: Int, ox: Int, zeroRow: UnsafePointer<X>,
+                                 into rows: UnsafeMutablePointer<UnsafePointer<X>>) {
+        let iy0 = oy * strideHeight - paddingTop
+        let ix0 = ox * strideWidth - paddingLeft
+        var t = 0
+        for ky in 0..<filterHeight {
+            let iy = iy0 + ky * dilationHeight
+            for kx in 0..<filterWidth {
+                let ix = ix0 + kx * dilationWidth
+                if iy >= 0 && iy < inputHeight && ix >= 0 && ix < inputWidth {
+                    rows[t] = image + (iy * inputWidth + ix) * inputChannels
+                } else {
+                    rows[t] = zeroRow
+                }
+                t += 1
+            }
+        }
+    }
+}

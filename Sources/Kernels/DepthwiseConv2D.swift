@@ -80,21 +80,7 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             let image = input + b * p.inputHeight * p.inputWidth * ic
             do {
                 for ox in 0..<p.outputWidth {
-                    let iy0 = oy * p.strideHeight - p.paddingTop
-                    let ix0 = ox * p.strideWidth - p.paddingLeft
-                    var t = 0
-                    for ky in 0..<p.filterHeight {
-                        let iy = iy0 + ky * p.dilationHeight
-                        for kx in 0..<p.filterWidth {
-                            let ix = ix0 + kx * p.dilationWidth
-                            if iy >= 0 && iy < p.inputHeight && ix >= 0 && ix < p.inputWidth {
-                                rows[t] = image + (iy * p.inputWidth + ix) * ic
-                            } else {
-                                rows[t] = zeroRow
-                            }
-                            t += 1
-                        }
-                    }
+                    p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                     if multiplier == 1 {
                         var c = 0
                         while c + 8 <= oc {

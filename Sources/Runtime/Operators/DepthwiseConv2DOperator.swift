@@ -36,18 +36,8 @@ final class DepthwiseConv2DOperator: PreparedOperator, ParallelJob {
         let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: options.strideWidth, dilation: options.dilationWidth, same: options.padding == .same)
         let oh = rows.outputSize, ow = cols.outputSize
         try ctx.setOutputShape(0, [n, oh, ow, oc])
-        let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
-        guard filterQ.scales.count == 1 || filterQ.scales.count == oc else {
-            throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(oc) output channels")
-        }
-        if type == .int8, filterQ.zeroPoints.contains(where: { $0 != 0 }) {
-            throw ctx.unsupported("int8 filters must have zero point 0")
-        }
-        let range = try ctx.activationRange(options.activation, output: outputTensor)
-        let requantization = ChannelRequantization(
-            inputScale: inQ.scale, filterScales: filterQ.scales, outputScale: outQ.scale, channels: oc,
-            outputZeroPoint: outQ.zeroPoint, outputMin: range.min, outputMax: range.max,
-            floatProduct: type == .uint8)
+        let (inQ, filterQ, requantization) = try ctx.filterQuantization(
+            input: inputTensor, filter: filterTensor, output: outputTensor, type: type, channels: oc, activation: options.activation)
         parameters = DepthwiseConv2DParameters(
             convolution: Conv2DParameters(
                 batches: n, inputHeight: h, inputWidth: w, inputChannels: ic, outputHeight: oh, outputWidth: ow,
@@ -55,29 +45,17 @@ final class DepthwiseConv2DOperator: PreparedOperator, ParallelJob {
                 strideWidth: options.strideWidth, dilationHeight: options.dilationHeight, dilationWidth: options.dilationWidth,
                 paddingTop: rows.paddingBefore, paddingLeft: cols.paddingBefore, requantization: requantization),
             depthMultiplier: multiplier)
-        let biasValues: [Int32]? = ctx.optionalInput(2) == nil ? nil : try ctx.constantInput(2, as: Int32.self)
-        if let biasValues, biasValues.count != oc { throw ctx.invalid("bias has \(biasValues.count) values for \(oc) channels") }
+        let biasValues = try ctx.biasValues(channels: oc)
+        let weights = try ctx.filterValues(filterQ, type: type)
         isUInt8 = type == .uint8
-        if isUInt8 {
-            let zp = Int16(filterQ.zeroPoint)
-            let wide = try ctx.constantInput(1, as: UInt8.self).map { Int16($0) - zp }
-            filterWide = AlignedBuffer(wide)
-            filterInt8 = nil
-            bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
-                biasValues.withOptionalPointer { b in
-                    foldedDepthwiseBias(bias: b, filter: f.baseAddress!, outputChannels: oc, taps: kh * kw, inputZeroPoint: inQ.zeroPoint)
-                }
-            })
-        } else {
-            let raw = try ctx.constantInput(1, as: Int8.self)
-            filterInt8 = AlignedBuffer(raw)
-            filterWide = nil
-            bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
-                biasValues.withOptionalPointer { b in
-                    foldedDepthwiseBias(bias: b, filter: f.baseAddress!, outputChannels: oc, taps: kh * kw, inputZeroPoint: inQ.zeroPoint)
-                }
-            })
-        }
+        // int8 weights stay 8-bit (the kernel widens them); uint8 ones carry their zero point removed, in 16 bits.
+        filterWide = isUInt8 ? AlignedBuffer(weights) : nil
+        filterInt8 = isUInt8 ? nil : AlignedBuffer(weights.map { Int8(truncatingIfNeeded: $0) })
+        bias = AlignedBuffer(weights.withUnsafeBufferPointer { f in
+            biasValues.withOptionalPointer { b in
+                foldedDepthwiseBias(bias: b, filter: f.baseAddress!, outputChannels: oc, taps: kh * kw, inputZeroPoint: inQ.zeroPoint)
+            }
+        })
         zeroRow = AlignedBuffer(repeating: UInt8(truncatingIfNeeded: inQ.zeroPoint), count: ic)
         inputIndex = try ctx.inputIndex(0)
         outputIndex = try ctx.outputIndex(0)

@@ -33,45 +33,23 @@ final class FullyConnectedOperator: PreparedOperator {
         } else {
             try ctx.setOutputShape(0, [batches, units])
         }
-        let inQ = try ctx.quantization(inputTensor), filterQ = try ctx.quantization(filterTensor), outQ = try ctx.quantization(outputTensor)
-        guard filterQ.scales.count == 1 || filterQ.scales.count == units else {
-            throw ctx.invalid("filter has \(filterQ.scales.count) scales for \(units) units")
-        }
-        if type == .int8, filterQ.zeroPoints.contains(where: { $0 != 0 }) {
-            throw ctx.unsupported("int8 filters must have zero point 0")
-        }
-        let range = try ctx.activationRange(options.activation, output: outputTensor)
+        let (inQ, filterQ, requantization) = try ctx.filterQuantization(
+            input: inputTensor, filter: filterTensor, output: outputTensor, type: type, channels: units,
+            activation: options.activation, doubleScales: true)
         parameters = FullyConnectedParameters(
             batches: batches, inputDepth: depth, outputDepth: units,
-            requantization: ChannelRequantization(
-                doubleScalesWithInputScale: inQ.scale, filterScales: filterQ.scales, outputScale: outQ.scale, channels: units,
-                outputZeroPoint: outQ.zeroPoint, outputMin: range.min, outputMax: range.max))
-        let biasValues: [Int32]? = ctx.optionalInput(2) == nil ? nil : try ctx.constantInput(2, as: Int32.self)
-        if let biasValues, biasValues.count != units { throw ctx.invalid("bias has \(biasValues.count) values for \(units) units") }
+            requantization: requantization)
+        let biasValues = try ctx.biasValues(channels: units)
+        let weights = try ctx.filterValues(filterQ, type: type)
         isUInt8 = type == .uint8
-        if isUInt8 {
-            let raw = try ctx.constantInput(1, as: UInt8.self)
-            let zp = Int16(filterQ.zeroPoint)
-            let wide = raw.map { Int16($0) - zp }
-            filter = raw.withUnsafeBufferPointer {
-                PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth, zeroPoint: filterQ.zeroPoint)
-            }
-            bias = AlignedBuffer(wide.withUnsafeBufferPointer { f in
-                biasValues.withOptionalPointer { b in
-                    foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: units, filterSizePerChannel: depth, inputZeroPoint: inQ.zeroPoint)
-                }
-            })
-        } else {
-            let raw = try ctx.constantInput(1, as: Int8.self)
-            filter = raw.withUnsafeBufferPointer {
-                PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth)
-            }
-            bias = AlignedBuffer(raw.withUnsafeBufferPointer { f in
-                biasValues.withOptionalPointer { b in
-                    foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: units, filterSizePerChannel: depth, inputZeroPoint: inQ.zeroPoint)
-                }
-            })
+        filter = weights.withUnsafeBufferPointer {
+            PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth)
         }
+        bias = AlignedBuffer(weights.withUnsafeBufferPointer { f in
+            biasValues.withOptionalPointer { b in
+                foldedConvolutionBias(bias: b, filter: f.baseAddress!, outputChannels: units, filterSizePerChannel: depth, inputZeroPoint: inQ.zeroPoint)
+            }
+        })
         zeroRow = AlignedBuffer(repeating: UInt8(truncatingIfNeeded: inQ.zeroPoint), count: depth)
         inputIndex = try ctx.inputIndex(0)
         outputIndex = try ctx.outputIndex(0)

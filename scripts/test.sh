@@ -5,9 +5,23 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 bin="$(swift build -c release --show-bin-path)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 
-echo "== unit and integration tests"
-swift test -c release --skip-build
+echo "== unit, integration and end-to-end tests"
+status=0
+swift test -c release --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
 
 echo "== conformance (byte-exact against TFLite's reference kernels)"
-"$bin/edgectl" conformance Tests/Fixtures/conformance
+"$bin/edgectl" conformance Tests/Fixtures/conformance | tee -a "$log" || status=$?
+
+# One plain closing line: XCTest's totals plus one result per conformance model.
+executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | head -1 || true)
+failures=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | tail -1 || true)
+passes=$(grep -c "^PASS " "$log" || true)
+misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
+passed=$(( ${executed:-0} - ${failures:-0} + passes ))
+failed=$(( ${failures:-0} + misses ))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "summary: $passed passed, $failed failed"
+exit "$status"

@@ -50,6 +50,7 @@ public struct Conv2DParameters: Sendable {
 ///
 /// Valid because taps that fall into padding read a row of zero-point values (see `conv2D`), so every
 /// output sums over the full filter and the correction is the same for every pixel.
+@inlinable
 public func foldedConvolutionBias<W: FixedWidthInteger>(
     bias: UnsafePointer<Int32>?, filter: UnsafePointer<W>, outputChannels: Int, filterSizePerChannel: Int,
     inputZeroPoint: Int32

@@ -16,6 +16,7 @@ public struct DepthwiseConv2DParameters: Sendable {
 }
 
 /// Folds the input zero point into the depthwise bias: bias[c] − zeroPoint × Σ_taps filter[tap][c].
+@inlinable
 public func foldedDepthwiseBias<W: FixedWidthInteger>(
     bias: UnsafePointer<Int32>?, filter: UnsafePointer<W>, outputChannels: Int, taps: Int, inputZeroPoint: Int32
 ) -> [Int32] {

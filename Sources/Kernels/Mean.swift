@@ -56,6 +56,7 @@ public struct MeanParameters: Sendable {
 /// Int8 or uint8 MEAN.
 ///
 /// - `sums`: scratch of `outputCount` Int32, owned by the caller.
+@inlinable
 public func mean<T: FixedWidthInteger>(_ p: MeanParameters, input: UnsafePointer<T>, sums: UnsafeMutablePointer<Int32>,
                                        output: UnsafeMutablePointer<T>) {
     sums.update(repeating: 0, count: p.outputCount)

@@ -102,6 +102,7 @@ func averagePool<T: FixedWidthInteger>(_ p: PoolParameters, input: UnsafePointer
 }
 
 /// MAX_POOL_2D for int8 or uint8: the raw maximum over in-image taps, then the activation clamp.
+@inlinable
 public func maxPool2D<T: FixedWidthInteger>(_ p: PoolParameters, input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
     let c = p.channels
     var out = output

@@ -22,6 +22,7 @@ public struct SoftmaxParameters: Sendable {
 }
 
 /// Int8 or uint8 SOFTMAX with an int8 or uint8 output at scale 1/256 (zero point −128 or 0).
+@inlinable
 public func softmax<I: FixedWidthInteger, O: FixedWidthInteger>(
     _ p: SoftmaxParameters, input: UnsafePointer<I>, output: UnsafeMutablePointer<O>
 ) {

@@ -61,6 +61,9 @@ let package = Package(
         // The interpreter: op registry, memory planner, arena, invoke. No Foundation.
         .target(name: "Runtime", dependencies: ["Kernels", "TFLite"], swiftSettings: hotPathSettings),
 
+        // Training, post-training quantisation and .tflite export of MLPs and classifier heads. FoundationEssentials only.
+        .target(name: "Training", dependencies: ["TFLite", "Runtime"], swiftSettings: hotPathSettings),
+
         // System zlib, wrapped thinly.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Signed model bundles, trust chain, firmware profiles.
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels", "Bundles",
+                "Runtime", "TFLite", "Kernels", "Bundles", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +101,7 @@ let package = Package(
         .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
     ]
 )
 

@@ -12,6 +12,7 @@ struct EdgeCtl: ParsableCommand {
             RunCommand.self,
             BenchCommand.self,
             KeysCommand.self, BundleCommand.self,
+            TrainCommand.self, EvalCommand.self,
         ]
     )
 }

@@ -56,7 +56,7 @@ final class QuantizationTests: XCTestCase {
         XCTAssertEqual(input.type, .float32)
         XCTAssertEqual(input.shape, [1, 5])
         XCTAssertEqual(output.type, .int8)
-        XCTAssertEqual(output.quantization, Quantization(scales: [1.0 / 256], zeroPoints: [-128]))
+        XCTAssertEqual(output.quantization, Quantization(scales: [Float(1) / 256], zeroPoints: [-128]))
         let fcs = g.operators.filter { $0.opcode == .fullyConnected }
         for (i, fc) in fcs.enumerated() {
             let w = g.tensors[fc.inputs[1]], b = g.tensors[fc.inputs[2]], x = g.tensors[fc.inputs[0]]

@@ -47,11 +47,24 @@ let package = Package(
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Bundles", targets: ["Bundles"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .executable(name: "edge-agent", targets: ["edge-agent"]),
+        .library(name: "FleetProtocol", targets: ["FleetProtocol"]),
+        .library(name: "Agent", targets: ["Agent"]),
+        .executable(name: "edge-collector", targets: ["edge-collector"]),
+        .library(name: "Collector", targets: ["Collector"]),
+        .library(name: "FleetSim", targets: ["FleetSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Pure fixed-point kernels over buffers and parameter structs. No Foundation.
@@ -86,8 +99,71 @@ let package = Package(
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels", "Bundles", "Training",
+                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Topics, message types and versioned codecs of the fleet protocol. FoundationEssentials only.
+        .target(name: "FleetProtocol"),
+        // The edge agent's services: inference loop, telemetry and disk queue, capture, OTA updates, watchdog.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Runtime", "TFLite", "Bundles", "MQTT", "FleetProtocol", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // The on-device daemon: arguments, logging and metrics bootstrap, the service group.
+        .executableTarget(
+            name: "edge-agent",
+            dependencies: [
+                "Agent",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The central service: ingest, storage (GRDB now, Postgres later), registries, distribution, HTTP API, dashboard.
+        .target(
+            name: "Collector",
+            dependencies: [
+                "Bundles", "MQTT", "FleetProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The central daemon: arguments, logging and metrics bootstrap, the service group.
+        .executableTarget(
+            name: "edge-collector",
+            dependencies: [
+                "Collector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Simulated devices speaking the fleet protocol over MQTT, for tests and load (`edgectl fleet-sim`).
+        .target(
+            name: "FleetSim",
+            dependencies: [
+                "MQTT", "FleetProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -100,8 +176,40 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels", "TestSupport", "CAllocationCounter"]),
         .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
+        .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "CAllocationCounter",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: [
+                "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "CollectorEndToEndTests",
+            dependencies: [
+                "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "FleetProtocol", "Bundles", "MQTT", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
     libmosquitto-dev mosquitto mosquitto-clients   # MQTT client library and a real broker for tests
     zlib1g-dev pkg-config                          # bundle compression; system-library discovery
+    libsqlite3-dev sqlite3 chromium                # collector database (GRDB), its CLI for tests; headless browser for the dashboard test
+    systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,6 +13,7 @@ struct EdgeCtl: ParsableCommand {
             BenchCommand.self,
             KeysCommand.self, BundleCommand.self,
             TrainCommand.self, EvalCommand.self,
+            FleetSimCommand.self,
         ]
     )
 }

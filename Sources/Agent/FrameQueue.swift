@@ -1,0 +1,46 @@
+/// A bounded hand-over of frames from the MQTT dispatcher to the inference thread; the oldest is dropped when full.
+final class FrameQueue: @unchecked Sendable {
+    private let lock = ConditionLock()
+    // Guarded by `lock`.
+    private var slots: [[UInt8]?]
+    private var first = 0
+    private var count = 0
+    private var dropped: UInt64 = 0
+
+    init(capacity: Int) {
+        slots = [[UInt8]?](repeating: nil, count: max(capacity, 1))
+    }
+
+    /// Adds a frame; drops (and counts) the oldest one when full. Any thread.
+    func push(_ frame: [UInt8]) {
+        lock.withLock {
+            if count == slots.count {
+                slots[first] = nil
+                first = (first + 1) % slots.count
+                count -= 1
+                dropped &+= 1
+            }
+            slots[(first + count) % slots.count] = frame
+            count += 1
+            lock.broadcast()
+        }
+    }
+
+    /// Takes the oldest frame, waiting up to `timeout`. The inference thread only.
+    func pop(timeout: Duration) -> [UInt8]? {
+        let deadline = ConditionLock.now() + ConditionLock.nanoseconds(timeout)
+        return lock.withLock {
+            while count == 0 {
+                if ConditionLock.now() >= deadline { return nil }
+                lock.wait(untilNanoseconds: deadline)
+            }
+            let frame = slots[first]
+            slots[first] = nil
+            first = (first + 1) % slots.count
+            count -= 1
+            return frame
+        }
+    }
+
+    var droppedFrames: UInt64 { lock.withLock { dropped } }
+}

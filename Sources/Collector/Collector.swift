@@ -1,0 +1,131 @@
+import CoreMetrics
+import FleetProtocol
+import Foundation
+import Logging
+import MQTT
+import Prometheus
+import ServiceLifecycle
+
+/// The collector assembled from a configuration: its store, registries and services, not yet running.
+///
+/// Nothing starts in `init` except opening (and migrating) the database. Run ``services`` in a
+/// `ServiceGroup` in the given order: the broker connection first (it stops last, after everything that
+/// publishes through it), then acknowledgements, distribution, ingest, maintenance, and the HTTP server
+/// last (it stops first, so no request reaches a stopped service).
+public struct Collector: Sendable {
+    public let configuration: CollectorConfiguration
+    public let store: SQLiteStore
+    public let registry: ModelRegistry
+    public let client: MQTTClient
+    public let metrics: CollectorMetrics
+    public let ingest: IngestService
+    public let distribution: DistributionService
+    public let acknowledgements: AckPublisher
+    /// The tokens the API accepts (configured, or read from / generated into the state directory).
+    public let tokens: [APIToken]
+    public let services: [any Service]
+
+    public init(configuration: CollectorConfiguration, logger: Logger, metricsFactory: any MetricsFactory,
+                prometheus: PrometheusCollectorRegistry?) throws(CollectorError) {
+        try configuration.validate()
+        self.configuration = configuration
+        let state = configuration.stateDirectory
+        do { try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true) } catch {
+            throw CollectorError(.io, "cannot create the state directory \(state): \(error.localizedDescription); set stateDirectory in the configuration")
+        }
+        let metrics = CollectorMetrics(factory: metricsFactory)
+        self.metrics = metrics
+        store = try SQLiteStore(path: configuration.storage.path ?? "\(state)/collector.sqlite", options: configuration.storage.sqlite,
+                                logger: logger)
+        let repository = try BundleRepository(root: "\(state)/bundles")
+        registry = ModelRegistry(store: store, repository: repository, trust: Self.trust(configuration), logger: logger)
+        tokens = try Self.tokens(configuration, logger: logger)
+
+        let broker = configuration.broker
+        var mqtt = MQTTConfiguration(host: broker.host, port: broker.port, clientID: broker.effectiveClientID,
+                                     keepAlive: .seconds(broker.keepAliveSeconds), cleanStart: !broker.persistentSession,
+                                     sessionExpiry: broker.persistentSession ? .seconds(3600) : nil, username: broker.username,
+                                     messageBufferSize: broker.messageBufferSize)
+        if let passwordFile = broker.passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw CollectorError(.invalidConfiguration, "cannot read broker.passwordFile \(passwordFile)")
+            }
+            mqtt.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        }
+        if let caFile = broker.caFile { mqtt.tls = .init(caFile: caFile, certFile: broker.certFile, keyFile: broker.keyFile) }
+        do { client = try MQTTClient(configuration: mqtt, logger: logger) } catch {
+            throw CollectorError(.invalidConfiguration, "the MQTT settings are not usable: \(error.message)")
+        }
+
+        let group = broker.sharedGroup
+        let qos: MQTTQoS = broker.subscriptionQoS == 0 ? .atMostOnce : .atLeastOnce
+        var subscriptions: [(filter: String, qos: MQTTQoS)] = [TopicKind.birth, .telemetry, .events, .samples, .bundleRequest].map {
+            (filter: "$share/\(group)/\(FleetTopics.filter($0))", qos: qos)
+        }
+        // Retained messages are never delivered on shared subscriptions; every replica reads status (small, idempotent).
+        subscriptions.append((filter: FleetTopics.filter(.status), qos: .atLeastOnce))
+        let connection = BrokerConnection(client: client, subscriptions: subscriptions, logger: logger)
+        acknowledgements = AckPublisher(client: client, qos: configuration.ingest.acknowledgementQoS, metrics: metrics, logger: logger)
+        distribution = DistributionService(client: client, store: store, repository: repository, settings: configuration.distribution,
+                                           metrics: metrics, logger: logger)
+        ingest = IngestService(client: client, store: store, acknowledgements: acknowledgements, distribution: distribution,
+                               settings: configuration.ingest, metrics: metrics, logger: logger)
+        let ingest = self.ingest
+        let retention = RetentionService(store: store, policy: configuration.storage.retention, logger: logger)
+        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, logger: logger,
+                                               storedCount: { ingest.storedMessages })
+        let http: any Service
+        do {
+            http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
+                                       distribution: distribution, prometheus: prometheus, logger: logger)
+        } catch {
+            throw CollectorError(.invalidConfiguration, "the dashboard templates did not compile: \(error)")
+        }
+        services = [connection, acknowledgements, distribution, ingest, retention, fleetMetrics, http]
+    }
+
+    /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.
+    static func trust(_ configuration: CollectorConfiguration) -> TrustSettings {
+        if configuration.trust.rootPublicKey != nil { return configuration.trust }
+        let root = "\(configuration.stateDirectory)/trust/root.pub", trust = "\(configuration.stateDirectory)/trust/trust.json"
+        guard FileManager.default.fileExists(atPath: root), FileManager.default.fileExists(atPath: trust) else { return configuration.trust }
+        return TrustSettings(rootPublicKey: root, trustFiles: [trust])
+    }
+
+    /// Configured tokens, a token file, or `<stateDirectory>/tokens.json` (generated with admin, read and gate tokens on first start).
+    static func tokens(_ configuration: CollectorConfiguration, logger: Logger) throws(CollectorError) -> [APIToken] {
+        if !configuration.http.tokens.isEmpty { return configuration.http.tokens }
+        let path = configuration.http.tokenFile ?? "\(configuration.stateDirectory)/tokens.json"
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                let tokens = try JSONDecoder().decode([APIToken].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                guard !tokens.isEmpty else { throw CollectorError(.invalidConfiguration, "\(path) lists no token") }
+                return tokens
+            } catch let error as CollectorError {
+                throw error
+            } catch {
+                throw CollectorError(.invalidConfiguration, "cannot read the token file \(path): \(error)")
+            }
+        }
+        guard configuration.http.tokenFile == nil else {
+            throw CollectorError(.invalidConfiguration, "the token file \(path) does not exist")
+        }
+        func random() -> String { (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined() }
+        let tokens = [APIToken(name: "admin", role: .admin, token: random()), APIToken(name: "read", role: .read, token: random()),
+                      APIToken(name: "gate", role: .gate, token: random())]
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(tokens)
+            guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CollectorError(.io, "cannot write \(path)")
+            }
+        } catch let error as CollectorError {
+            throw error
+        } catch {
+            throw CollectorError(.io, "cannot write \(path): \(error)")
+        }
+        logger.notice("generated API tokens (admin, read, gate); keep the file private", metadata: ["path": "\(path)"])
+        return tokens
+    }
+}

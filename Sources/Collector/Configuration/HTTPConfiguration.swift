@@ -1,0 +1,43 @@
+/// The HTTP API and dashboard listener.
+public struct HTTPConfiguration: Codable, Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// Tokens given here; when empty, tokens are read from (or generated into) `<stateDirectory>/tokens.json`.
+    public var tokens: [APIToken]
+    /// A JSON file with an array of tokens, instead of listing them here.
+    public var tokenFile: String?
+    /// The largest bundle upload accepted.
+    public var maximumUploadBytes: Int
+    /// When false, the dashboard pages are served without a token (the JSON API always needs one).
+    public var dashboardRequiresToken: Bool
+    /// When true, `/metrics` needs a token too.
+    public var metricsRequiresToken: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, tokens: [APIToken] = [], tokenFile: String? = nil,
+                maximumUploadBytes: Int = 256 << 20, dashboardRequiresToken: Bool = true, metricsRequiresToken: Bool = false) {
+        self.host = host
+        self.port = port
+        self.tokens = tokens
+        self.tokenFile = tokenFile
+        self.maximumUploadBytes = maximumUploadBytes
+        self.dashboardRequiresToken = dashboardRequiresToken
+        self.metricsRequiresToken = metricsRequiresToken
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port, tokens, tokenFile, maximumUploadBytes, dashboardRequiresToken, metricsRequiresToken
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = HTTPConfiguration()
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
+        tokens = try c.decodeIfPresent([APIToken].self, forKey: .tokens) ?? []
+        tokenFile = try c.decodeIfPresent(String.self, forKey: .tokenFile)
+        maximumUploadBytes = try c.decodeIfPresent(Int.self, forKey: .maximumUploadBytes) ?? d.maximumUploadBytes
+        dashboardRequiresToken = try c.decodeIfPresent(Bool.self, forKey: .dashboardRequiresToken) ?? d.dashboardRequiresToken
+        metricsRequiresToken = try c.decodeIfPresent(Bool.self, forKey: .metricsRequiresToken) ?? d.metricsRequiresToken
+    }
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// The request context of the collector's router: Hummingbird's core storage plus the caller's token.
+public struct CollectorRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The token the request authenticated with, nil when anonymous.
+    public var identity: APIToken?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        identity = nil
+    }
+
+    /// Throws `unauthorized` without a token and `forbidden` when the token's role does not permit `role`.
+    public func require(_ role: TokenRole) throws(CollectorError) -> APIToken {
+        guard let identity else {
+            throw CollectorError(.unauthorized, "this endpoint needs a token: send 'Authorization: Bearer <token>'")
+        }
+        guard identity.role.permits(role) else {
+            throw CollectorError(.forbidden, "the token '\(identity.name)' has the \(identity.role.rawValue) role; this needs the \(role.rawValue) role")
+        }
+        return identity
+    }
+}

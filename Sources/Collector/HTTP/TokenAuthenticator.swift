@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Authenticates requests by bearer token (API), cookie or `?token=` (dashboard), and guards each area.
+///
+/// `/healthz` and (by default) `/metrics` are open; `/api/` always needs a token; dashboard pages need one
+/// unless configured otherwise. A `?token=` on a dashboard page is moved into an HttpOnly cookie and the
+/// browser is redirected to the same page without it, so tokens do not linger in history or links.
+struct TokenAuthenticator: RouterMiddleware {
+    typealias Context = CollectorRequestContext
+
+    static let cookieName = "edgefleet_token"
+
+    let tokens: [APIToken]
+    let dashboardRequiresToken: Bool
+    let metricsRequiresToken: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let path = request.uri.path
+        let isAPI = path.hasPrefix("/api/")
+        let queryToken = isAPI ? nil : request.uri.queryParameters["token"].map(String.init)
+        let presented = bearer(request) ?? queryToken ?? cookie(request)
+        if let presented {
+            guard let token = lookup(presented) else {
+                throw CollectorError(.unauthorized, "the token is not known to this collector; check http.tokens or <stateDirectory>/tokens.json")
+            }
+            context.identity = token
+        }
+        if let queryToken, context.identity != nil {
+            var headers = HTTPFields()
+            headers[.location] = path
+            headers[.setCookie] = "\(Self.cookieName)=\(queryToken); Path=/; HttpOnly; SameSite=Strict"
+            return Response(status: .seeOther, headers: headers)
+        }
+        let open = path == "/healthz" || path == "/favicon.ico" || path.hasPrefix("/static/")
+            || (path == "/metrics" && !metricsRequiresToken) || (!isAPI && path != "/metrics" && !dashboardRequiresToken)
+        if !open, context.identity == nil {
+            throw CollectorError(.unauthorized,
+                isAPI ? "this endpoint needs a token: send 'Authorization: Bearer <token>'"
+                      : "this page needs a token: open it once with ?token=<read token> (see <stateDirectory>/tokens.json)")
+        }
+        return try await next(request, context)
+    }
+
+    private func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let prefix = "Bearer "
+        guard value.hasPrefix(prefix) else { return nil }
+        let token = String(value.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    private func cookie(_ request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                if pair.hasPrefix("\(Self.cookieName)=") { return String(pair.dropFirst(Self.cookieName.count + 1)) }
+            }
+        }
+        return nil
+    }
+
+    /// Compares every configured token in full, so the time taken does not reveal how much of a guess matched.
+    private func lookup(_ presented: String) -> APIToken? {
+        let candidate = Array(presented.utf8)
+        var found: APIToken?
+        for token in tokens {
+            let expected = Array(token.token.utf8)
+            var difference = UInt8(expected.count == candidate.count ? 0 : 1)
+            for index in 0..<expected.count { difference |= expected[index] ^ (index < candidate.count ? candidate[index] : 0) }
+            if difference == 0 { found = token }
+        }
+        return found
+    }
+}

@@ -1,0 +1,75 @@
+import CoreMetrics
+import Synchronization
+
+/// The collector's metrics, created from an explicit factory so tests and replicas need no global state.
+///
+/// The executable passes a `PrometheusMetricsFactory` whose registry `/metrics` emits.
+public final class CollectorMetrics: Sendable {
+    let factory: any MetricsFactory
+    public let received: Counter
+    public let stored: Counter
+    public let duplicates: Counter
+    public let acknowledgementsPublished: Counter
+    public let queueDepth: Gauge
+    public let batchSize: Recorder
+    public let batchCommit: Timer
+    public let ingestPaused: Gauge
+    public let mqttDropped: Gauge
+    public let ingestRate: Gauge
+    public let chunksServed: Counter
+    public let chunkBytes: Counter
+    public let devicesOnline: Gauge
+    public let devices: Gauge
+    private let rejections: Mutex<[String: Counter]> = Mutex([:])
+    private let storeFailures: Mutex<[String: Counter]> = Mutex([:])
+    private let latencyGauges: Mutex<[String: Gauge]> = Mutex([:])
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+        received = Counter(label: "edgefleet_collector_messages_received_total", factory: factory)
+        stored = Counter(label: "edgefleet_collector_messages_stored_total", factory: factory)
+        duplicates = Counter(label: "edgefleet_collector_messages_duplicate_total", factory: factory)
+        acknowledgementsPublished = Counter(label: "edgefleet_collector_acks_published_total", factory: factory)
+        queueDepth = Gauge(label: "edgefleet_collector_ingest_queue_depth", factory: factory)
+        batchSize = Recorder(label: "edgefleet_collector_batch_messages", factory: factory)
+        batchCommit = Timer(label: "edgefleet_collector_batch_commit_seconds", factory: factory)
+        ingestPaused = Gauge(label: "edgefleet_collector_ingest_paused", factory: factory)
+        mqttDropped = Gauge(label: "edgefleet_collector_mqtt_dropped_messages", factory: factory)
+        ingestRate = Gauge(label: "edgefleet_collector_ingest_messages_per_second", factory: factory)
+        chunksServed = Counter(label: "edgefleet_collector_bundle_chunks_served_total", factory: factory)
+        chunkBytes = Counter(label: "edgefleet_collector_bundle_chunk_bytes_total", factory: factory)
+        devicesOnline = Gauge(label: "edgefleet_fleet_devices_online", factory: factory)
+        devices = Gauge(label: "edgefleet_fleet_devices", factory: factory)
+    }
+
+    /// Counts a rejected message by reason (a bounded set of codes).
+    public func rejected(_ reason: IngestRejection.Reason) {
+        counter(in: rejections, label: "edgefleet_collector_messages_rejected_total", dimension: ("reason", reason.rawValue)).increment()
+    }
+
+    /// Counts a failed batch write by error code.
+    public func storeFailed(_ code: CollectorError.Code) {
+        counter(in: storeFailures, label: "edgefleet_collector_store_failures_total", dimension: ("code", code.rawValue)).increment()
+    }
+
+    /// Sets the fleet latency quantile of a model (µs).
+    public func setLatency(model: String, quantile: String, micros: Double) {
+        let key = "\(model)\u{0}\(quantile)"
+        let gauge = latencyGauges.withLock { gauges in
+            if let gauge = gauges[key] { return gauge }
+            let gauge = Gauge(label: "edgefleet_fleet_latency_microseconds", dimensions: [("model", model), ("quantile", quantile)], factory: factory)
+            gauges[key] = gauge
+            return gauge
+        }
+        gauge.record(micros)
+    }
+
+    private func counter(in table: borrowing Mutex<[String: Counter]>, label: String, dimension: (String, String)) -> Counter {
+        table.withLock { counters in
+            if let counter = counters[dimension.1] { return counter }
+            let counter = Counter(label: label, dimensions: [dimension], factory: factory)
+            counters[dimension.1] = counter
+            return counter
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+import ServiceLifecycle
+
+/// Deletes telemetry, rollups, events and samples past their retention, periodically and in small steps.
+public final class RetentionService: Service, Sendable {
+    let store: any CollectorStore
+    let policy: RetentionPolicy
+    let interval: Duration
+    let logger: Logger
+
+    public init(store: any CollectorStore, policy: RetentionPolicy, interval: Duration = .seconds(600), logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let removed = try await store.applyRetention(policy, now: IngestService.now())
+                if removed.total > 0 {
+                    logger.info("retention removed old data", metadata: [
+                        "telemetry": "\(removed.telemetry)", "rollups": "\(removed.rollups)", "events": "\(removed.events)",
+                        "samples": "\(removed.samples)",
+                    ])
+                }
+            } catch {
+                logger.warning("retention pass failed; retrying later", metadata: ["error": "\(error.message)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+    }
+}

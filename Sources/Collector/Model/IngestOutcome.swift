@@ -1,0 +1,15 @@
+/// What storing one batch did.
+public struct IngestOutcome: Sendable, Equatable {
+    /// One acknowledgement per stream the batch touched (including streams that only saw duplicates).
+    public var acknowledgements: [StreamAcknowledgement]
+    /// Messages newly stored.
+    public var stored: Int
+    /// Queued messages already stored before (replays), skipped.
+    public var duplicates: Int
+
+    public init(acknowledgements: [StreamAcknowledgement] = [], stored: Int = 0, duplicates: Int = 0) {
+        self.acknowledgements = acknowledgements
+        self.stored = stored
+        self.duplicates = duplicates
+    }
+}

@@ -1,0 +1,377 @@
+import Foundation
+import FleetProtocol
+import GRDB
+import GRDBSQLite
+
+/// One batch being written: deduplication against the stream ledger, rows, and state folded per device.
+///
+/// A queued message is new when its sequence number is above the stream's acknowledged prefix and not in
+/// the stream's stored-above-the-prefix set (`stream_gaps`). Both live in the database and change in the
+/// same transaction as the rows, so replicas sharing the load and restarts after SIGKILL agree on what
+/// is stored. In-order streams (the common case) never touch `stream_gaps`.
+struct IngestTransaction {
+    struct StreamKey: Hashable {
+        var device: String
+        var stream: String
+    }
+
+    struct StreamState {
+        var acked: UInt64
+        var head: UInt64 = 0
+        /// Sequence numbers stored above `acked`: loaded ones and ones this batch added.
+        var above: Set<UInt64>
+        var loadedAbove: Bool
+        var addedAbove: Set<UInt64> = []
+    }
+
+    struct BundleCandidate {
+        var bundle: BundleReference
+        var stream: String
+        var seq: UInt64
+    }
+
+    struct ModelKey: Hashable {
+        var model: String
+        var digest: String
+        var resolution: RollupResolution
+        var bucket: Int64
+    }
+
+    struct DeviceKey: Hashable {
+        var device: String
+        var resolution: RollupResolution
+        var bucket: Int64
+    }
+
+    /// Reports are added up per device, bundle and minute first: one dictionary update per message.
+    struct MinuteKey: Hashable {
+        var device: String
+        var bundle: BundleReference?
+        var minute: Int64
+    }
+
+    let db: Database
+    let receivedAt: Int64
+    var outcome = IngestOutcome()
+    var streams: [StreamKey: StreamState] = [:]
+    var knownDevices: Set<String> = []
+    var latest: [String: LatestTelemetry] = [:]
+    var bundles: [String: BundleCandidate] = [:]
+    var minutes: [MinuteKey: RollupAccumulator] = [:]
+
+    init(db: Database, receivedAt: Int64) {
+        self.db = db
+        self.receivedAt = receivedAt
+    }
+
+    /// Device clocks may be unset (1970) or wrong; such times are replaced by the collector's.
+    func effectiveTime(_ deviceTime: Int64) -> Int64 {
+        deviceTime >= 1_577_836_800_000 && deviceTime <= receivedAt + 86_400_000 ? deviceTime : receivedAt
+    }
+
+    mutating func add(_ message: IngestMessage) throws {
+        let header = message.header
+        let device = header.device
+        if knownDevices.insert(device).inserted {
+            try db.cachedStatement(sql: """
+                INSERT INTO devices (id, first_seen, last_seen) VALUES (?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+                """).execute(arguments: [device, receivedAt, receivedAt])
+        }
+        if case .status(let status) = message.body {
+            try applyStatus(status, device: device)
+            return
+        }
+        let key = StreamKey(device: device, stream: header.stream)
+        var state = try streams[key] ?? loadStream(key)
+        state.head = max(state.head, header.head)
+        let seq = header.seq
+        if seq <= state.acked || state.above.contains(seq) {
+            outcome.duplicates += 1
+            streams[key] = state
+            return
+        }
+        if seq == state.acked + 1 {
+            state.acked = seq
+            while state.above.remove(state.acked + 1) != nil { state.acked += 1 }
+        } else {
+            state.above.insert(seq)
+            state.addedAbove.insert(seq)
+        }
+        streams[key] = state
+        try apply(message)
+        outcome.stored += 1
+    }
+
+    func loadStream(_ key: StreamKey) throws -> StreamState {
+        let acked = UInt64(stored: try Int64.fetchOne(db.cachedStatement(sql: "SELECT acked FROM streams WHERE device_id = ? AND stream = ?"),
+                                                      arguments: [key.device, key.stream]))
+        let above = try Int64.fetchAll(db.cachedStatement(sql: "SELECT seq FROM stream_gaps WHERE device_id = ? AND stream = ?"),
+                                       arguments: [key.device, key.stream])
+        return StreamState(acked: acked, above: Set(above.map { UInt64(stored: $0) }), loadedAbove: !above.isEmpty)
+    }
+
+    mutating func apply(_ message: IngestMessage) throws {
+        let header = message.header
+        switch message.body {
+        case .telemetry(let report): try applyTelemetry(report, message: message)
+        case .birth(let birth): try applyBirth(birth, header: header)
+        case .event(let event): try applyEvent(event, message: message)
+        case .sample(let sample):
+            try db.cachedStatement(sql: """
+                INSERT INTO samples (device_id, stream, seq, time, received_at, sample_id, reason, predicted_class, confidence, digest, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [header.device, header.stream, Int64(storing: header.seq), header.time, receivedAt, sample.sampleID,
+                                         sample.reason.rawValue, sample.predictedClass, sample.confidence, sample.bundle?.digest,
+                                         Data(message.payload)])
+        case .label(let label):
+            try db.cachedStatement(sql: """
+                INSERT INTO labels (device_id, stream, seq, time, received_at, sample_id, label, matched, predicted_class, correct, digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [header.device, header.stream, Int64(storing: header.seq), header.time, receivedAt, label.sampleID,
+                                         label.label, label.matched, label.predictedClass, label.correct, label.bundleDigest])
+        case .status:
+            break
+        }
+    }
+
+    mutating func applyTelemetry(_ report: TelemetryReport, message: IngestMessage) throws {
+        let header = message.header
+        let at = effectiveTime(report.intervalEnd)
+        let latency = report.latency
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO telemetry (device_id, stream, seq, time, received_at, interval_start, interval_end, at, model, digest,
+                inferences, errors, dropped, throughput, p50, p95, p99, max, cpu, rss, temp, queue_depth, predictions, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        // Bound through SQLite's C API: GRDB's argument boxing costs more than the insert itself at this rate.
+        var row = RawRow(insert.sqliteStatement)
+        row.bind(header.device)
+        row.bind(header.stream)
+        row.bind(Int64(storing: header.seq))
+        row.bind(header.time)
+        row.bind(receivedAt)
+        row.bind(report.intervalStart)
+        row.bind(report.intervalEnd)
+        row.bind(at)
+        row.bind(report.bundle?.name)
+        row.bind(report.bundle?.digest)
+        row.bind(Int64(storing: report.inferences))
+        row.bind(Int64(storing: report.errors))
+        row.bind(Int64(storing: report.droppedInputs))
+        row.bind(report.throughput.isFinite ? report.throughput : 0)
+        row.bind(Int64(storing: latency.p50Micros))
+        row.bind(Int64(storing: latency.p95Micros))
+        row.bind(Int64(storing: latency.p99Micros))
+        row.bind(Int64(storing: latency.maxMicros))
+        row.bind(report.resources.cpuCores.isFinite ? report.resources.cpuCores : 0)
+        row.bind(Int64(storing: report.resources.rssBytes))
+        row.bind(report.resources.temperatureCelsius)
+        row.bind(Int64(report.queue.depth))
+        row.bind(counts: report.predictions)
+        row.bind(bytes: message.payload)
+        try row.execute(db)
+        minutes[MinuteKey(device: header.device, bundle: report.bundle, minute: RollupResolution.minute.bucket(containing: at)),
+                default: RollupAccumulator()].add(report)
+        if latest[header.device].map({ $0.at <= at }) ?? true {
+            latest[header.device] = LatestTelemetry(
+                at: at, latencyP50Micros: latency.p50Micros, latencyP95Micros: latency.p95Micros, throughput: report.throughput,
+                inferences: report.inferences, errors: report.errors, cpuCores: report.resources.cpuCores,
+                temperatureCelsius: report.resources.temperatureCelsius, rssBytes: report.resources.rssBytes, queueDepth: report.queue.depth)
+        }
+        if let bundle = report.bundle { propose(bundle, header: header) }
+    }
+
+    mutating func applyBirth(_ birth: Birth, header: EnvelopeHeader) throws {
+        let hardware = birth.hardware
+        try db.cachedStatement(sql: """
+            UPDATE devices SET profile = ?, agent_version = ?, input = ?, telemetry_interval = ?, started_at = ?,
+                hw_model = ?, hw_machine = ?, hw_kernel = ?, hw_cpus = ?, hw_memory = ?,
+                online = CASE WHEN status_at IS NULL THEN 1 ELSE online END
+            WHERE id = ?
+            """).execute(arguments: [birth.profile, birth.agentVersion, birth.input, birth.telemetryIntervalSeconds, birth.startedAt,
+                                     hardware.model, hardware.machine, hardware.kernel, hardware.cpuCount,
+                                     Int64(storing: hardware.memoryBytes), header.device])
+        var details = ["agentVersion": birth.agentVersion, "profile": birth.profile, "input": birth.input]
+        if let bundle = birth.bundle {
+            details["bundle"] = "\(bundle.name) \(bundle.version)"
+            details["digest"] = bundle.digest
+            propose(bundle, header: header)
+        }
+        try insertEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq, model: birth.bundle?.name,
+                        name: "agent.birth", time: header.time, assignmentID: nil, phase: nil,
+                        body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: "agent.birth"), details: details)), as: UTF8.self))
+    }
+
+    mutating func applyEvent(_ event: DeviceEvent, message: IngestMessage) throws {
+        let header = message.header
+        let update = event.update
+        try insertEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq,
+                        model: update?.target.name ?? event.details["model"], name: event.name.rawValue, time: header.time,
+                        assignmentID: update?.assignmentID, phase: update?.phase.rawValue,
+                        body: String(decoding: try FleetCodec.encode(event), as: UTF8.self))
+        guard let update else { return }
+        try db.cachedStatement(sql: """
+            UPDATE assignments SET phase = ?, phase_at = ?, bytes_received = coalesce(?, bytes_received), error = coalesce(?, error)
+            WHERE id = ? AND device_id = ?
+            """).execute(arguments: [update.phase.rawValue, receivedAt, update.bytesReceived,
+                                     event.error.map { "\($0.code): \($0.message)" }, update.assignmentID, header.device])
+        switch update.phase {
+        case .committed, .switching, .probation: propose(update.target, header: header)
+        case .rolledBack: if let serving = update.serving { propose(serving, header: header) }
+        default: break
+        }
+    }
+
+    mutating func applyStatus(_ status: DeviceStatus, device: String) throws {
+        let online = status.state == .online
+        try db.cachedStatement(sql: """
+            UPDATE devices SET online = ?, status_reason = ?, status_at = ? WHERE id = ? AND (online <> ? OR status_at IS NULL)
+            """).execute(arguments: [online, online ? nil : status.reason, receivedAt, device, online])
+        guard db.changesCount > 0 else { return }
+        var details: [String: String] = [:]
+        if let reason = status.reason { details["reason"] = reason }
+        try insertEvent(source: "device", device: device, stream: nil, seq: nil, model: nil, name: online ? "device.online" : "device.offline",
+                        time: receivedAt, assignmentID: nil, phase: nil,
+                        body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: online ? "device.online" : "device.offline"), details: details)), as: UTF8.self))
+    }
+
+    /// Newer reports of what serves win; an older message replayed late does not move the bundle back.
+    mutating func propose(_ bundle: BundleReference, header: EnvelopeHeader) {
+        if let existing = bundles[header.device], existing.stream == header.stream, existing.seq > header.seq { return }
+        bundles[header.device] = BundleCandidate(bundle: bundle, stream: header.stream, seq: header.seq)
+    }
+
+    func insertEvent(source: String, device: String?, stream: String?, seq: UInt64?, model: String?, name: String, time: Int64,
+                     assignmentID: String?, phase: String?, body: String?) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (source, device_id, stream, seq, model, name, time, received_at, assignment_id, phase, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [source, device, stream, seq.map { Int64(storing: $0) }, model, name, time, receivedAt, assignmentID, phase, body])
+    }
+
+    /// Writes what was folded per device and per bucket, and advances every touched stream.
+    mutating func finish() throws -> IngestOutcome {
+        for (device, bundle) in bundles {
+            let b = bundle.bundle
+            try db.cachedStatement(sql: """
+                UPDATE devices SET prev_name = cur_name, prev_version = cur_version, prev_digest = cur_digest, prev_release = cur_release,
+                    cur_name = ?1, cur_version = ?2, cur_digest = ?3, cur_release = ?4, bundle_stream = ?5, bundle_seq = ?6
+                WHERE id = ?7 AND cur_digest IS NOT ?3 AND (bundle_stream IS NULL OR bundle_stream <> ?5 OR bundle_seq < ?6)
+                """).execute(arguments: [b.name, b.version, b.digest, Int64(storing: b.releaseCounter), bundle.stream,
+                                         Int64(storing: bundle.seq), device])
+            if db.changesCount == 0 {
+                // Same digest: refresh the release counter once it is known (0 while an update is being verified).
+                try db.cachedStatement(sql: "UPDATE devices SET cur_release = ? WHERE id = ? AND cur_digest = ? AND cur_release < ?")
+                    .execute(arguments: [Int64(storing: b.releaseCounter), device, b.digest, Int64(storing: b.releaseCounter)])
+            }
+        }
+        for (device, t) in latest {
+            try db.cachedStatement(sql: """
+                UPDATE devices SET lt_at = ?, lt_p50 = ?, lt_p95 = ?, lt_throughput = ?, lt_inferences = ?, lt_errors = ?, lt_cpu = ?,
+                    lt_temp = ?, lt_rss = ?, lt_queue = ?
+                WHERE id = ? AND (lt_at IS NULL OR lt_at <= ?)
+                """).execute(arguments: [t.at, Int64(storing: t.latencyP50Micros), Int64(storing: t.latencyP95Micros), t.throughput,
+                                         Int64(storing: t.inferences), Int64(storing: t.errors), t.cpuCores, t.temperatureCelsius,
+                                         Int64(storing: t.rssBytes), t.queueDepth, device, t.at])
+        }
+        var deviceRollups: [DeviceKey: RollupAccumulator] = [:]
+        var modelRollups: [ModelKey: RollupAccumulator] = [:]
+        for (key, accumulator) in minutes {
+            for resolution in RollupResolution.allCases {
+                let bucket = resolution.bucket(containing: key.minute)
+                deviceRollups[DeviceKey(device: key.device, resolution: resolution, bucket: bucket), default: RollupAccumulator()].merge(accumulator)
+                if let bundle = key.bundle {
+                    modelRollups[ModelKey(model: bundle.name, digest: bundle.digest, resolution: resolution, bucket: bucket),
+                                 default: RollupAccumulator()].merge(accumulator)
+                }
+            }
+        }
+        for (key, accumulator) in deviceRollups {
+            try mergeRollup(table: "device_rollups", keyColumns: ["device_id"], keyValues: [key.device], resolution: key.resolution,
+                            bucket: key.bucket, accumulator)
+        }
+        for (key, accumulator) in modelRollups {
+            try mergeRollup(table: "model_rollups", keyColumns: ["model", "digest"], keyValues: [key.model, key.digest],
+                            resolution: key.resolution, bucket: key.bucket, accumulator)
+        }
+        for (key, var state) in streams {
+            // Everything below the device's head was acknowledged or dropped by the device: settled.
+            if state.head > 0 { state.acked = max(state.acked, state.head - 1) }
+            while state.above.contains(state.acked + 1) { state.acked += 1 }
+            if state.loadedAbove {
+                try db.cachedStatement(sql: "DELETE FROM stream_gaps WHERE device_id = ? AND stream = ? AND seq <= ?")
+                    .execute(arguments: [key.device, key.stream, Int64(storing: state.acked)])
+            }
+            for seq in state.addedAbove where seq > state.acked {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stream_gaps (device_id, stream, seq) VALUES (?, ?, ?)")
+                    .execute(arguments: [key.device, key.stream, Int64(storing: seq)])
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO streams (device_id, stream, acked, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(device_id, stream) DO UPDATE SET acked = max(acked, excluded.acked), updated_at = excluded.updated_at
+                """).execute(arguments: [key.device, key.stream, Int64(storing: state.acked), receivedAt])
+            if state.acked > 0 {
+                outcome.acknowledgements.append(StreamAcknowledgement(deviceID: key.device, stream: key.stream, seq: state.acked))
+            }
+        }
+        return outcome
+    }
+
+    static let rollupColumns = "reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions"
+    static let deviceRollupSelect = "SELECT \(rollupColumns) FROM device_rollups WHERE device_id = ? AND resolution = ? AND bucket = ?"
+    static let deviceRollupWrite = "INSERT OR REPLACE INTO device_rollups (device_id, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let modelRollupSelect = "SELECT \(rollupColumns) FROM model_rollups WHERE model = ? AND digest = ? AND resolution = ? AND bucket = ?"
+    static let modelRollupWrite = "INSERT OR REPLACE INTO model_rollups (model, digest, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+    /// Adds a bucket's batch totals to the stored row (read, merge in Swift, write back), through the C API.
+    func mergeRollup(table: String, keyColumns: [String], keyValues: [String], resolution: RollupResolution, bucket: Int64,
+                     _ accumulator: RollupAccumulator) throws {
+        let isDevice = table == "device_rollups"
+        let select = try db.cachedStatement(sql: isDevice ? Self.deviceRollupSelect : Self.modelRollupSelect).sqliteStatement
+        var key = RawRow(select)
+        for value in keyValues { key.bind(value) }
+        key.bind(resolution.milliseconds / 1000)
+        key.bind(bucket)
+        var merged = accumulator
+        let code = sqlite3_step(select)
+        if code == SQLITE_ROW {
+            var stored = RollupAccumulator()
+            stored.reports = UInt64(stored: sqlite3_column_int64(select, 0))
+            stored.inferences = UInt64(stored: sqlite3_column_int64(select, 1))
+            stored.errors = UInt64(stored: sqlite3_column_int64(select, 2))
+            stored.dropped = UInt64(stored: sqlite3_column_int64(select, 3))
+            stored.throughputSum = sqlite3_column_double(select, 4)
+            stored.cpuSum = sqlite3_column_double(select, 5)
+            stored.temperatureMax = sqlite3_column_type(select, 6) == SQLITE_NULL ? nil : sqlite3_column_double(select, 6)
+            stored.latency = LatencyHistogram(encoded: Self.blob(select, 7))
+            stored.predictions = CountsBlob.decode(bytes: Self.blob(select, 8))
+            merged.merge(stored)
+        } else if code != SQLITE_DONE {
+            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+            sqlite3_reset(select)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+        }
+        sqlite3_reset(select)
+        var row = RawRow(try db.cachedStatement(sql: isDevice ? Self.deviceRollupWrite : Self.modelRollupWrite).sqliteStatement)
+        for value in keyValues { row.bind(value) }
+        row.bind(resolution.milliseconds / 1000)
+        row.bind(bucket)
+        row.bind(Int64(storing: merged.reports))
+        row.bind(Int64(storing: merged.inferences))
+        row.bind(Int64(storing: merged.errors))
+        row.bind(Int64(storing: merged.dropped))
+        row.bind(merged.throughputSum)
+        row.bind(merged.cpuSum)
+        row.bind(merged.temperatureMax)
+        row.bind(bytes: merged.latency.encoded)
+        row.bind(counts: merged.predictions)
+        try row.execute(db)
+    }
+
+    static func blob(_ statement: SQLiteStatement, _ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}

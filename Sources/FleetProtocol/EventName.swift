@@ -1,0 +1,28 @@
+/// The kinds of ``DeviceEvent``; new names may be added within a protocol version.
+public struct EventName: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// The agent started and loaded its serving model (details: `bundle`, `source`).
+    public static let agentStarted = EventName(rawValue: "agent.started")
+    /// The agent is stopping on request (SIGTERM).
+    public static let agentStopping = EventName(rawValue: "agent.stopping")
+    /// An update moved to a new phase (`update` is set).
+    public static let updatePhase = EventName(rawValue: "update.phase")
+    /// The active slot could not be loaded at start-up and another model serves (`error` says why).
+    public static let modelFallback = EventName(rawValue: "model.fallback")
+    /// A command could not be decoded or applied (`error` says why).
+    public static let commandRejected = EventName(rawValue: "command.rejected")
+    /// A new trust file was accepted (details: `version`).
+    public static let trustUpdated = EventName(rawValue: "trust.updated")
+}

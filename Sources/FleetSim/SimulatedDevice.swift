@@ -1,0 +1,404 @@
+import Crypto
+import FleetProtocol
+import Foundation
+import Logging
+import MQTT
+import Synchronization
+
+/// One simulated device: a real MQTT client speaking the agent's protocol with plausible telemetry.
+///
+/// Like the agent it numbers queued messages (birth, telemetry, events) in one stream, keeps each until the
+/// collector acknowledges it, publishes at most `window` beyond the acknowledged prefix, and publishes
+/// everything unacknowledged again when acknowledgements stop progressing. It answers assignments by
+/// downloading the bundle chunk by chunk, checking its SHA-256, reporting the update phases and switching.
+public final class SimulatedDevice: Sendable {
+    struct Outgoing: Sendable {
+        var seq: UInt64
+        var topic: String
+        var payload: [UInt8]
+    }
+
+    struct Download: Sendable {
+        var assignment: Assignment
+        var chunks: [Int: [UInt8]] = [:]
+        var requested: [Int: ContinuousClock.Instant] = [:]
+    }
+
+    struct State: Sendable {
+        var nextSeq: UInt64 = 1
+        var acked: UInt64 = 0
+        /// Unacknowledged queued messages, ascending.
+        var queue: [Outgoing] = []
+        /// The highest sequence number published since the last resend.
+        var sentThrough: UInt64 = 0
+        var lastProgress = ContinuousClock.now
+        var generating = true
+        var statistics = DeviceStatistics()
+        var bundle: BundleReference?
+        var random: SimulationRandom
+        var baseLatencyMicros: Double
+        var classWeights: [Double]
+        var lastIntervalEnd: Int64
+        var download: Download?
+    }
+
+    public let id: String
+    public let stream: String
+    public let profile: String
+    let settings: SimulationSettings
+    let topics: DeviceTopics
+    let client: MQTTClient
+    let logger: Logger
+    let startedAt: Int64
+    private let state: Mutex<State>
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    public init(index: Int, settings: SimulationSettings, logger: Logger) throws(FleetSimError) {
+        id = "\(settings.prefix)-\(settings.firstIndex + index)"
+        self.settings = settings
+        profile = settings.profiles.isEmpty ? "rpi-4b-2gb" : settings.profiles[index % settings.profiles.count]
+        var random = SimulationRandom(seed: settings.seed &* 0x9E37_79B9 &+ UInt64(settings.firstIndex + index))
+        stream = String((0..<4).map { _ in String(random.next() & 0xFFFF, radix: 16) }.joined().prefix(16))
+        do { topics = try DeviceTopics(deviceID: id) } catch { throw FleetSimError(.invalidConfiguration, error.message) }
+        var deviceLogger = logger
+        deviceLogger[metadataKey: "device"] = "\(id)"
+        self.logger = deviceLogger
+        startedAt = Self.now()
+        let weights = (0..<settings.classes).map { _ in Double.random(in: 0.2...1, using: &random) }
+        state = Mutex(State(bundle: settings.bundle, random: random, baseLatencyMicros: Double.random(in: 4_000...40_000, using: &random),
+                            classWeights: weights, lastIntervalEnd: startedAt))
+        let will = try? FleetCodec.encode(DeviceStatus(state: .offline, reason: "lost", bundleDigest: settings.bundle?.digest), device: id,
+                                          stream: stream, seq: 0, head: 0, time: startedAt)
+        var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: id)
+        let statusTopic = topics.status
+        configuration.will = will.map { .init(topic: statusTopic, payload: $0, qos: .atLeastOnce, retain: true) }
+        configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
+        configuration.messageBufferSize = 4096
+        do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
+            throw FleetSimError(.invalidConfiguration, error.message)
+        }
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// What the device did so far.
+    public var statistics: DeviceStatistics { state.withLock { $0.statistics } }
+
+    /// The bundle the device serves now.
+    public var bundle: BundleReference? { state.withLock { $0.bundle } }
+
+    /// Stops creating telemetry; the device keeps publishing until everything is acknowledged.
+    public func stopGenerating() {
+        state.withLock { $0.generating = false }
+    }
+
+    /// Connects, announces itself and runs until the task is cancelled; then says goodbye (status offline).
+    public func run() async throws {
+        try await client.subscribe(topics.ack, qos: .atLeastOnce)
+        try await client.subscribe(topics.commands, qos: .atLeastOnce)
+        try await client.subscribe(topics.bundleChunkFilter, qos: .atLeastOnce)
+        var attempt = 0
+        while true {
+            do {
+                try await client.connect()
+                break
+            } catch is CancellationError {
+                await client.shutdown()
+                return
+            } catch {
+                if Task.isCancelled { await client.shutdown(); return }
+                try? await Task.sleep(for: client.configuration.reconnectBackoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+        state.withLock { $0.statistics.connected = 1 }
+        try? await publishStatus(.online, reason: nil)
+        enqueueBirth()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.receive() }
+            group.addTask { await self.tick() }
+            group.addTask { await self.pump() }
+            await group.next()
+            group.cancelAll()
+        }
+        // Cancelled: a clean stop, as the agent does on SIGTERM.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.publishStatus(.offline, reason: "shutdown") }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
+        }
+        await client.shutdown()
+    }
+
+    // MARK: Queue
+
+    /// Appends a queued message; `build` gets the locked state, its sequence number and head.
+    private func enqueue(topic: String, _ build: (inout State, UInt64, UInt64) -> [UInt8]?) {
+        state.withLock { state in
+            let seq = state.nextSeq
+            let head = state.queue.first?.seq ?? seq
+            guard let payload = build(&state, seq, head) else { return }
+            state.nextSeq += 1
+            state.queue.append(Outgoing(seq: seq, topic: topic, payload: payload))
+            state.statistics.generated = seq
+        }
+        wakeContinuation.yield()
+    }
+
+    /// The messages to publish now: new ones within the window, or everything again after a stall.
+    private func takeSendable() -> [Outgoing] {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            if state.sentThrough > state.acked, now - state.lastProgress > settings.resendAfter {
+                state.statistics.resent += state.sentThrough - state.acked
+                state.sentThrough = state.acked
+                state.lastProgress = now
+            }
+            let limit = state.acked + UInt64(settings.window)
+            var batch: [Outgoing] = []
+            for message in state.queue where message.seq > state.sentThrough {
+                guard message.seq <= limit else { break }
+                batch.append(message)
+            }
+            if let last = batch.last {
+                state.sentThrough = last.seq
+                state.statistics.published += UInt64(batch.count)
+            }
+            return batch
+        }
+    }
+
+    private func acknowledge(_ ack: Acknowledgement) {
+        guard ack.stream == stream else { return }
+        state.withLock { state in
+            guard ack.seq > state.acked else { return }
+            state.acked = min(ack.seq, state.nextSeq - 1)
+            let drop = state.queue.prefix { $0.seq <= state.acked }.count
+            state.queue.removeFirst(drop)
+            state.sentThrough = max(state.sentThrough, state.acked)
+            state.lastProgress = ContinuousClock.now
+            state.statistics.acknowledged = state.acked
+        }
+        wakeContinuation.yield()
+    }
+
+    // MARK: Loops
+
+    private func tick() async {
+        // At least 20 ms between ticks (several reports per tick at high rates): a hundred devices ticking every
+        // few milliseconds would spend the simulator's CPU on timers instead of messages.
+        let interval = Duration.milliseconds(Int64(max(20, min(100, 1000 / settings.reportsPerSecond))))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            wakeContinuation.yield()
+        }
+    }
+
+    private func pump() async {
+        let start = ContinuousClock.now
+        var reports = 0
+        await withDiscardingTaskGroup { publishes in
+            for await _ in wake {
+                if Task.isCancelled { break }
+                let elapsed = Double((ContinuousClock.now - start).components.seconds) + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+                if state.withLock({ $0.generating }) {
+                    let due = min(Int(elapsed * settings.reportsPerSecond) - reports, 1000)
+                    for _ in 0..<max(0, due) { enqueueTelemetry() }
+                    reports += max(0, due)
+                }
+                for request in chunkRequests() {
+                    publishes.addTask { try? await self.client.publish(topic: self.topics.bundleRequest, payload: request, qos: .atLeastOnce) }
+                }
+                for message in takeSendable() {
+                    publishes.addTask { try? await self.client.publish(topic: message.topic, payload: message.payload, qos: .atLeastOnce) }
+                }
+            }
+        }
+    }
+
+    private func receive() async {
+        for await message in client.messages {
+            if message.topic == topics.ack {
+                if let ack = try? FleetCodec.decode(Acknowledgement.self, from: message.payload) { acknowledge(ack) }
+            } else if message.topic == topics.commands {
+                if let command = try? FleetCodec.decode(Command.self, from: message.payload) { handle(command) }
+            } else if let parsed = try? FleetTopics.parse(message.topic), let chunk = parsed.chunk {
+                received(chunk: chunk, payload: message.payload)
+            }
+        }
+    }
+
+    // MARK: Messages
+
+    private func publishStatus(_ status: DeviceStatus.State, reason: String?) async throws {
+        let (seq, digest) = state.withLock { ($0.nextSeq - 1, $0.bundle?.digest) }
+        let payload = try FleetCodec.encode(DeviceStatus(state: status, reason: reason, bundleDigest: digest), device: id, stream: stream,
+                                            seq: seq, head: seq, time: Self.now())
+        try await client.publish(topic: topics.status, payload: payload, qos: .atLeastOnce, retain: true)
+    }
+
+    private func enqueueBirth() {
+        let bundle = self.bundle
+        let birth = Birth(agentVersion: settings.agentVersion, profile: profile, bundle: bundle,
+                          hardware: HardwareInfo(model: "Simulated \(profile)", machine: "aarch64", kernel: "6.6.0-sim", cpuCount: 4,
+                                                 memoryBytes: 2 << 30),
+                          startedAt: startedAt, telemetryIntervalSeconds: 1 / settings.reportsPerSecond, input: "replay")
+        enqueue(topic: topics.birth) { _, seq, head in
+            try? FleetCodec.encode(birth, device: id, stream: stream, seq: seq, head: head, time: Self.now())
+        }
+    }
+
+    private func enqueueTelemetry() {
+        let now = Self.now()
+        enqueue(topic: topics.telemetry) { state, seq, head in
+            let report = makeReport(&state, now: now)
+            return TelemetryWriter.envelope(device: id, stream: stream, seq: seq, head: head, time: now, report: report)
+        }
+    }
+
+    /// A plausible interval: latency wandering around the device's own level, classes drawn from its mix.
+    private func makeReport(_ state: inout State, now: Int64) -> TelemetryReport {
+        let start = state.lastIntervalEnd
+        state.lastIntervalEnd = max(now, start + 1)
+        let seconds = Double(state.lastIntervalEnd - start) / 1000
+        let throughput = max(0.5, state.random.normal(mean: 1_000_000 / state.baseLatencyMicros * 0.6, deviation: 2))
+        let inferences = UInt64(max(1, (throughput * seconds).rounded()))
+        let p50 = max(500, state.random.normal(mean: state.baseLatencyMicros, deviation: state.baseLatencyMicros * 0.05))
+        let p95 = p50 * Double.random(in: 1.25...1.5, using: &state.random)
+        let p99 = p95 * Double.random(in: 1.1...1.3, using: &state.random)
+        let maximum = p99 * 1.2
+        // Three buckets stand for the HDR histogram: enough for the collector's quantiles, and a report stays near 500 bytes.
+        let buckets: [[UInt64]] = [[UInt64(p50), inferences / 2], [UInt64(p95), inferences * 45 / 100],
+                                   [UInt64(maximum), inferences - inferences / 2 - inferences * 45 / 100]]
+        var predictions = [UInt64](repeating: 0, count: settings.classes)
+        let totalWeight = state.classWeights.reduce(0, +)
+        var left = inferences
+        for index in 0..<settings.classes {
+            let share = index == settings.classes - 1 ? left : min(left, UInt64(Double(inferences) * state.classWeights[index] / totalWeight))
+            predictions[index] = share
+            left -= share
+        }
+        var confidence = [UInt64](repeating: 0, count: 10)
+        confidence[7] = inferences / 4
+        confidence[8] = inferences / 3
+        confidence[9] = inferences - confidence[7] - confidence[8]
+        let features = (0..<settings.features).map { index -> FeatureCounts in
+            var counts = [UInt64](repeating: 0, count: 8)
+            for _ in 0..<min(inferences, 16) { counts[Int(state.random.next() % 8)] += 1 }
+            return FeatureCounts(name: "f\(index)", counts: counts)
+        }
+        return TelemetryReport(
+            intervalStart: start, intervalEnd: state.lastIntervalEnd, bundle: state.bundle, inferences: inferences, errors: 0, droppedInputs: 0,
+            throughput: throughput,
+            latency: LatencySummary(count: inferences, minMicros: UInt64(p50 * 0.7), meanMicros: p50 * 1.05, p50Micros: UInt64(p50),
+                                    p95Micros: UInt64(p95), p99Micros: UInt64(p99), maxMicros: UInt64(maximum), buckets: buckets),
+            predictions: predictions, confidence: confidence, features: features,
+            resources: ResourceUsage(rssBytes: 40_000_000 + state.random.next() % 8_000_000, cpuCores: Double.random(in: 0.2...0.9, using: &state.random),
+                                     temperatureCelsius: Double.random(in: 45...70, using: &state.random), throttled: 0),
+            queue: QueueStatus(depth: state.queue.count, bytes: state.queue.count * 600, dropped: 0),
+            shadow: nil, capture: CaptureStatistics(), counters: [:])
+    }
+
+    private func enqueueUpdate(_ assignment: Assignment, phase: UpdatePhase, previous: UpdatePhase?, release: UInt64 = 0,
+                               bytesReceived: Int? = nil, error: ErrorInfo? = nil) {
+        let serving = bundle
+        let target = BundleReference(name: assignment.name, version: assignment.version, digest: assignment.digest, releaseCounter: release)
+        let event = DeviceEvent(name: .updatePhase,
+                                update: UpdateProgress(assignmentID: assignment.assignmentID, phase: phase, previousPhase: previous,
+                                                       target: target, serving: serving, bytesReceived: bytesReceived),
+                                error: error)
+        enqueue(topic: topics.events) { _, seq, head in
+            try? FleetCodec.encode(event, device: id, stream: stream, seq: seq, head: head, time: Self.now())
+        }
+    }
+
+    // MARK: Updates
+
+    private func handle(_ command: Command) {
+        guard command.type == .assign, let assignment = command.assignment, (try? assignment.validate(maximumSize: 256 << 20)) != nil else { return }
+        let start = state.withLock { state -> Bool in
+            if state.download?.assignment.assignmentID == assignment.assignmentID || state.bundle?.digest == assignment.digest { return false }
+            state.download = Download(assignment: assignment)
+            return true
+        }
+        if start { enqueueUpdate(assignment, phase: .downloading, previous: nil, bytesReceived: 0) }
+        wakeContinuation.yield()
+    }
+
+    /// Requests for missing chunks: up to four outstanding, re-requested after `chunkTimeout`.
+    private func chunkRequests() -> [[UInt8]] {
+        state.withLock { state in
+            guard var download = state.download else { return [] }
+            let assignment = download.assignment
+            let now = ContinuousClock.now
+            var requests: [[UInt8]] = []
+            for (index, at) in download.requested where now - at > settings.chunkTimeout {
+                download.requested[index] = nil
+            }
+            var index = 0
+            while download.requested.count < 4, index < assignment.chunkCount {
+                if download.chunks[index] == nil, download.requested[index] == nil {
+                    download.requested[index] = now
+                    let request = ChunkRequest(digest: assignment.digest, index: index, chunkSize: assignment.chunkSize)
+                    if let payload = try? FleetCodec.encode(request, device: id, stream: stream, seq: state.nextSeq - 1,
+                                                            head: state.queue.first?.seq ?? state.nextSeq, time: Self.now()) {
+                        requests.append(payload)
+                    }
+                }
+                index += 1
+            }
+            state.download = download
+            return requests
+        }
+    }
+
+    private func received(chunk: ParsedTopic.Chunk, payload: [UInt8]) {
+        let complete = state.withLock { state -> Download? in
+            guard var download = state.download, download.assignment.digest == chunk.digest,
+                  chunk.index < download.assignment.chunkCount else { return nil }
+            download.chunks[chunk.index] = payload
+            download.requested[chunk.index] = nil
+            state.download = download
+            guard download.chunks.count == download.assignment.chunkCount else { return nil }
+            state.download = nil
+            return download
+        }
+        wakeContinuation.yield()
+        guard let complete else { return }
+        let assignment = complete.assignment
+        let bytes = (0..<assignment.chunkCount).flatMap { complete.chunks[$0]! }
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        guard digest == assignment.digest, bytes.count == assignment.size else {
+            enqueueUpdate(assignment, phase: .failed, previous: .downloading, bytesReceived: bytes.count,
+                          error: ErrorInfo(code: "digestMismatch", message: "downloaded \(bytes.count) bytes with SHA-256 \(digest)"))
+            return
+        }
+        let release = Self.releaseCounter(of: bytes)
+        var previous = UpdatePhase.downloading
+        for phase in [UpdatePhase.verifying, .installing, .healthCheck, .switching, .probation, .committing, .committed] {
+            if phase == .switching {
+                state.withLock {
+                    $0.bundle = BundleReference(name: assignment.name, version: assignment.version, digest: assignment.digest, releaseCounter: release)
+                }
+            }
+            enqueueUpdate(assignment, phase: phase, previous: previous, release: release, bytesReceived: bytes.count)
+            previous = phase
+        }
+        state.withLock { $0.statistics.installed += 1 }
+        enqueueBirth()
+    }
+
+    /// The manifest's release counter: the manifest is the first section, right after the 16-byte header.
+    static func releaseCounter(of bundle: [UInt8]) -> UInt64 {
+        struct Manifest: Decodable { var releaseCounter: UInt64 }
+        guard bundle.count > 28 else { return 0 }
+        var length = 0
+        for k in 0..<8 { length |= Int(bundle[20 + k]) << (8 * k) }
+        guard length > 0, 28 + length <= bundle.count,
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bundle[28..<(28 + length)])) else { return 0 }
+        return manifest.releaseCounter
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

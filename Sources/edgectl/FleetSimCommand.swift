@@ -1,0 +1,134 @@
+import ArgumentParser
+import FleetProtocol
+import FleetSim
+import Foundation
+import Logging
+
+/// `edgectl fleet-sim`: simulated devices speaking the agent's protocol against a broker, for tests and load.
+struct FleetSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet-sim",
+        abstract: "Simulate devices that publish telemetry over MQTT like edge-agent, wait for the collector's acknowledgements, and report.",
+        discussion: """
+            Each device is a real MQTT client with its own queue: it publishes at most --window unacknowledged messages, resends \
+            after --resend-after seconds without acknowledgement progress, and answers assignments by downloading bundle chunks. \
+            Runs for --duration seconds of telemetry (until SIGINT/SIGTERM without it), then waits up to --drain seconds for every \
+            message to be acknowledged. Exit status 0 only if everything generated was acknowledged.
+            """)
+
+    @Option(help: "Broker host.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Broker port.")
+    var port = 1883
+
+    @Option(help: "Number of devices.")
+    var devices = 10
+
+    @Option(help: "Device ID prefix; devices are <prefix>-<index>.")
+    var prefix = "sim"
+
+    @Option(help: "Index of the first device.")
+    var firstIndex = 0
+
+    @Option(help: "Telemetry reports per second per device.")
+    var rate = 1.0
+
+    @Option(help: "Unacknowledged messages in flight per device.")
+    var window = 32
+
+    @Option(help: "Seconds without acknowledgement progress before resending.")
+    var resendAfter = 5.0
+
+    @Option(help: "Seconds of telemetry to generate; 0 runs until SIGINT or SIGTERM.")
+    var duration = 0.0
+
+    @Option(help: "Seconds to wait for the last acknowledgements after generating stops.")
+    var drain = 60.0
+
+    @Option(help: "Input features per report (each adds about 40 bytes).")
+    var features = 0
+
+    @Option(help: "Seed of the simulated values.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print the final statistics as JSON on stdout.")
+    var json = false
+
+    func run() throws {
+        let settings = SimulationSettings(host: host, port: port, devices: devices, prefix: prefix, firstIndex: firstIndex,
+                                          reportsPerSecond: rate, window: window, resendAfter: .milliseconds(Int64(resendAfter * 1000)),
+                                          features: features, seed: seed)
+        var logger = Logger(label: "fleet-sim")
+        logger.logLevel = .warning
+        let simulator: FleetSimulator
+        do { simulator = try FleetSimulator(settings: settings, logger: logger) } catch {
+            throw ValidationError(error.message)
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let duration = self.duration, drain = self.drain, json = self.json
+        let task = Task {
+            await Self.simulate(simulator, duration: duration, drain: drain, json: json, outcome: outcome)
+            done.signal()
+        }
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { outcome.stopRequested.signal() }
+            source.resume()
+            return source
+        }
+        done.wait()
+        _ = task
+        sources.forEach { $0.cancel() }
+        if !outcome.succeeded { throw ExitCode(1) }
+    }
+
+    /// Bridges the synchronous command and the async simulation (edgectl's root command is synchronous).
+    final class Outcome: @unchecked Sendable {
+        var succeeded = false
+        let stopRequested = DispatchSemaphore(value: 0)
+    }
+
+    static func simulate(_ simulator: FleetSimulator, duration: Double, drain: Double, json: Bool, outcome: Outcome) async {
+        let running = Task { await simulator.run() }
+        let start = ContinuousClock.now
+        var lastReport = start
+        while true {
+            try? await Task.sleep(for: .milliseconds(200))
+            let elapsed = ContinuousClock.now - start
+            if duration > 0, elapsed >= .milliseconds(Int64(duration * 1000)) { break }
+            if outcome.stopRequested.wait(timeout: .now()) == .success { break }
+            if ContinuousClock.now - lastReport >= .seconds(5) {
+                lastReport = ContinuousClock.now
+                report(simulator.statistics, elapsed: elapsed)
+            }
+        }
+        let generatingTime = ContinuousClock.now - start
+        simulator.stopGenerating()
+        let acknowledged = await simulator.waitUntilAcknowledged(timeout: .milliseconds(Int64(drain * 1000)))
+        let total = ContinuousClock.now - start
+        let statistics = simulator.statistics
+        running.cancel()
+        await running.value
+        report(statistics, elapsed: total)
+        if json {
+            let seconds = Double(generatingTime.components.seconds) + Double(generatingTime.components.attoseconds) / 1e18
+            let summary: [String: Double] = [
+                "devices": Double(simulator.devices.count), "generated": Double(statistics.generated), "acknowledged": Double(statistics.acknowledged),
+                "published": Double(statistics.published), "resent": Double(statistics.resent), "generatingSeconds": seconds,
+                "generatedPerSecond": Double(statistics.generated) / max(seconds, 0.001), "allAcknowledged": acknowledged ? 1 : 0,
+            ]
+            if let data = try? JSONEncoder().encode(summary), let text = String(data: data, encoding: .utf8) { print(text) }
+        }
+        outcome.succeeded = acknowledged
+    }
+
+    static func report(_ s: DeviceStatistics, elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        FileHandle.standardError.write(Data(String(format: "fleet-sim: %.1f s connected=%d generated=%llu acknowledged=%llu pending=%llu resent=%llu installed=%d\n",
+                                                   seconds, s.connected, s.generated, s.acknowledged, s.pending, s.resent, s.installed).utf8))
+    }
+}

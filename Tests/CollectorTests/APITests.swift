@@ -1,0 +1,250 @@
+import Bundles
+import Collector
+import FleetProtocol
+import FleetSim
+import Foundation
+import TestSupport
+import XCTest
+
+/// The HTTP API, the registry and distribution through it, the dashboard and /metrics.
+final class APITests: XCTestCase {
+    func harnessWithTrust() throws -> (CollectorHarness, keysDirectory: URL, keys: BundlesKeys) {
+        let keysDirectory = try Fixtures.temporaryDirectory("collector-keys")
+        let keys = try TestBundles.keys(in: keysDirectory)
+        let harness = try CollectorHarness {
+            $0.trust = TrustSettings(rootPublicKey: keys.rootPublicKeyPath, trustFiles: [keys.trustPath])
+        }
+        return (harness, keysDirectory, keys)
+    }
+
+    func testTokensAndRolesAreEnforcedWithJSONErrors() async throws {
+        let harness = try CollectorHarness()
+        try await harness.start()
+        var result = try await harness.get("/api/v1/devices", token: nil)
+        XCTAssertEqual(result.status, 401)
+        XCTAssertEqual((try result.json()["error"] as? [String: Any])?["code"] as? String, "unauthorized")
+        result = try await harness.get("/api/v1/devices", token: "not-a-token-at-all-xyz")
+        XCTAssertEqual(result.status, 401)
+        result = try await harness.send("PUT", "/api/v1/models/m/aliases/champion", json: ["release": 1], token: CollectorHarness.readToken)
+        XCTAssertEqual(result.status, 403)
+        XCTAssertTrue(((try result.json()["error"] as? [String: Any])?["message"] as? String ?? "").contains("admin"))
+        result = try await harness.get("/api/v1/devices/nobody")
+        XCTAssertEqual(result.status, 404)
+        result = try await harness.get("/api/v1/no-such-endpoint")
+        XCTAssertEqual(result.status, 404)
+        XCTAssertNotNil(try result.json()["error"])
+        result = try await harness.get("/healthz", token: nil)
+        XCTAssertEqual(result.status, 200)
+        result = try await harness.get("/metrics", token: nil)
+        XCTAssertEqual(result.status, 200)
+        result = try await harness.get("/api/v1/devices/x/telemetry?from=abc")
+        XCTAssertEqual(result.status, 400)
+        await harness.stop()
+    }
+
+    func testDevicesTelemetryRollupsEventsAndLabels() async throws {
+        let harness = try CollectorHarness()
+        try await harness.start()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try await harness.store.ingest([Messages.birth(device: "pi-1", seq: 1), Messages.telemetry(device: "pi-1", seq: 2),
+                                            Messages.telemetry(device: "pi-1", seq: 3), Messages.status(device: "pi-1", online: true),
+                                            Messages.telemetry(device: "pi-2", seq: 1)], receivedAt: now)
+        let list = try await harness.get("/api/v1/devices").json()["devices"] as? [[String: Any]]
+        XCTAssertEqual(list?.compactMap { $0["id"] as? String }, ["pi-1", "pi-2"])
+        let listing = try await harness.get("/api/v1/devices")
+        let decoded = try JSONDecoder().decode([String: [DeviceRecord]].self, from: listing.body)["devices"]
+        let stored = try await harness.store.devices(DeviceFilter())
+        XCTAssertEqual(decoded, stored, "the hand-written listing JSON decodes to exactly the stored records")
+        let online = try await harness.get("/api/v1/devices?online=true").json()["devices"] as? [[String: Any]]
+        XCTAssertEqual(online?.count, 1)
+        let detail = try await harness.get("/api/v1/devices/pi-1").json()
+        XCTAssertEqual((detail["device"] as? [String: Any])?["profile"] as? String, "rpi-4b-2gb")
+        let telemetry = try await harness.get("/api/v1/devices/pi-1/telemetry").json()["telemetry"] as? [[String: Any]]
+        XCTAssertEqual(telemetry?.map { $0["seq"] as? Int }, [2, 3])
+        let rollups = try await harness.get("/api/v1/devices/pi-1/rollups?resolution=minute").json()["rollups"] as? [[String: Any]]
+        XCTAssertEqual(rollups?.first?["reports"] as? Int, 2)
+        let hourly = try await harness.get("/api/v1/models/keyword-spotter/rollups?resolution=hour").json()["rollups"] as? [[String: Any]]
+        XCTAssertEqual(hourly?.first?["reports"] as? Int, 3)
+        let patched = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": ["site:lab"], "groups": ["canary"]])
+        XCTAssertEqual(patched.status, 200)
+        let canary = try await harness.get("/api/v1/devices?group=canary").json()["devices"] as? [[String: Any]]
+        XCTAssertEqual(canary?.compactMap { $0["id"] as? String }, ["pi-1"])
+        let refused = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": "not-a-list"])
+        XCTAssertEqual(refused.status, 400)
+        let events = try await harness.get("/api/v1/events?device=pi-1").json()["events"] as? [[String: Any]]
+        XCTAssertTrue(events?.contains { $0["name"] as? String == "agent.birth" } ?? false)
+        await harness.stop()
+    }
+
+    func testBundleRegistrationAliasesTagsBlessingAndDownload() async throws {
+        let (harness, keysDirectory, keys) = try harnessWithTrust()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        let first = try TestBundles.bundle(keys: keys, version: "1.0.0", release: 1)
+        var result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(first),
+                                               headers: ["Content-Type": "application/octet-stream"])
+        XCTAssertEqual(result.status, 201, result.text)
+        let version = try result.json()
+        let digest = try XCTUnwrap(version["digest"] as? String)
+        XCTAssertEqual(version["release"] as? Int, 1)
+        XCTAssertEqual(version["createdBy"] as? String, "ops")
+        XCTAssertEqual(version["blessed"] as? Bool, false)
+        XCTAssertEqual(FileManager.default.fileExists(atPath: "\(harness.directory.path)/bundles/sha256/\(digest.prefix(2))/\(digest)"), true)
+
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(first))
+        XCTAssertEqual(result.status, 409, "the same bundle twice")
+        let sameRelease = try TestBundles.bundle(keys: keys, version: "1.0.1", release: 1)
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(sameRelease))
+        XCTAssertEqual(result.status, 409, "versions are immutable: a release counter is registered once")
+        let unsigned = try TestBundles.bundle(keys: keys, version: "2.0.0", release: 2, signed: false)
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(unsigned))
+        XCTAssertEqual(result.status, 422)
+        var tampered = try TestBundles.bundle(keys: keys, version: "2.0.0", release: 2)
+        tampered[tampered.count - 10] ^= 0xFF
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(tampered))
+        XCTAssertEqual(result.status, 422, result.text)
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.readToken, body: Data(first))
+        XCTAssertEqual(result.status, 403)
+
+        let second = try TestBundles.bundle(keys: keys, version: "1.1.0", release: 2, parent: "1.0.0")
+        result = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(second))
+        XCTAssertEqual(result.status, 201)
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/aliases/champion", json: ["release": 1])
+        XCTAssertEqual(result.status, 200)
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/aliases/canary", json: ["release": 2])
+        XCTAssertEqual(result.status, 200)
+        result = try await harness.get("/api/v1/models/keyword-spotter/versions/champion")
+        XCTAssertEqual(try result.json()["release"] as? Int, 1)
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/aliases/champion", json: ["release": 2])
+        result = try await harness.get("/api/v1/models/keyword-spotter/versions/champion")
+        XCTAssertEqual(try result.json()["release"] as? Int, 2, "aliases move")
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/aliases/champion", json: ["release": 9])
+        XCTAssertEqual(result.status, 404)
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/versions/2/tags", json: ["tags": ["quantised", "int8"]])
+        XCTAssertEqual(try result.json()["tags"] as? [String], ["int8", "quantised"])
+
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/versions/2/blessing", json: ["blessed": true])
+        XCTAssertEqual(result.status, 403, "admins cannot bless: only the evaluation gate")
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/versions/2/blessing", json: ["blessed": true, "report": "auc 0.93"],
+                                        token: CollectorHarness.gateToken)
+        XCTAssertEqual(result.status, 200)
+        XCTAssertEqual(try result.json()["blessed"] as? Bool, true)
+        XCTAssertEqual(try result.json()["blessedBy"] as? String, "evaluation-gate")
+
+        let model = try await harness.get("/api/v1/models/keyword-spotter").json()
+        let versions = model["versions"] as? [[String: Any]]
+        XCTAssertEqual(versions?.compactMap { $0["release"] as? Int }, [2, 1])
+        XCTAssertEqual((versions?.first?["lineage"] as? [String: Any])?["parentVersion"] as? String, "1.0.0")
+        XCTAssertEqual((model["model"] as? [String: Any])?["aliases"] as? [String: Int], ["champion": 2, "canary": 2])
+
+        result = try await harness.get("/api/v1/bundles/\(digest)")
+        XCTAssertEqual([UInt8](result.body), first)
+        result = try await harness.request("GET", "/api/v1/bundles/\(digest)", headers: ["Range": "bytes=100-199"])
+        XCTAssertEqual(result.status, 206)
+        XCTAssertEqual([UInt8](result.body), Array(first[100...199]))
+        XCTAssertEqual(result.headers["content-range"], "bytes 100-199/\(first.count)")
+        let events = try await harness.get("/api/v1/events?model=keyword-spotter").json()["events"] as? [[String: Any]]
+        XCTAssertTrue(Set(events?.compactMap { $0["name"] as? String } ?? []).isSuperset(of: ["model.registered", "alias.moved", "model.blessed"]))
+        await harness.stop()
+    }
+
+    func testAssignedBundleIsDownloadedInChunksAndInstalled() async throws {
+        let (harness, keysDirectory, keys) = try harnessWithTrust()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        let bytes = try TestBundles.bundle(keys: keys, version: "2.0.0", release: 7)
+        let registered = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(bytes))
+        XCTAssertEqual(registered.status, 201, registered.text)
+        let digest = try XCTUnwrap(try registered.json()["digest"] as? String)
+        let simulator = try FleetSimulator(settings: SimulationSettings(port: harness.broker.port, devices: 2, prefix: "pi", reportsPerSecond: 5),
+                                           logger: CollectorHarness.logger)
+        let running = Task { await simulator.run() }
+        defer { running.cancel() }
+        try await eventually("the simulated devices appear", timeout: 30) {
+            (try await harness.store.devices(DeviceFilter())).filter { $0.profile != nil }.count == 2
+        }
+        let assigned = try await harness.send("POST", "/api/v1/devices/pi-0/assignments", json: ["model": "keyword-spotter", "version": "latest"])
+        XCTAssertEqual(assigned.status, 201, assigned.text)
+        XCTAssertEqual(try assigned.json()["delivered"] as? Bool, true)
+        try await eventually("pi-0 installs the bundle and reports it", timeout: 60) {
+            try await harness.store.device("pi-0")?.currentBundle?.digest == digest
+        }
+        let device = try await harness.get("/api/v1/devices/pi-0").json()
+        let assignment = (device["assignments"] as? [[String: Any]])?.first
+        try await eventually("the committed phase is recorded", timeout: 30) {
+            let detail = try await harness.get("/api/v1/devices/pi-0").json()
+            return ((detail["assignments"] as? [[String: Any]])?.first?["phase"] as? String) == "committed"
+        }
+        XCTAssertEqual(assignment?["digest"] as? String, digest)
+        try await eventually("download progress is recorded", timeout: 10) {
+            let downloads = try await harness.get("/api/v1/devices/pi-0/downloads").json()["downloads"] as? [[String: Any]]
+            guard let progress = downloads?.first else { return false }
+            return progress["distinctChunks"] as? Int == progress["chunkCount"] as? Int && (progress["chunkCount"] as? Int ?? 0) > 1
+        }
+        let current = try await harness.store.device("pi-0")?.currentBundle
+        XCTAssertEqual(current?.releaseCounter, 7)
+        let other = try await harness.store.device("pi-1")
+        XCTAssertEqual(other?.currentBundle?.digest, SimulationSettings().bundle?.digest, "pi-1 was not assigned")
+        let model = try await harness.get("/api/v1/models/keyword-spotter").json()
+        XCTAssertEqual((model["deployment"] as? [String: [String]])?[digest], ["pi-0"], "the registry shows where each version runs")
+        let unknown = try await harness.send("POST", "/api/v1/devices/pi-0/assignments", json: ["model": "keyword-spotter", "version": "champion"])
+        XCTAssertEqual(unknown.status, 404)
+        running.cancel()
+        await running.value
+        await harness.stop()
+    }
+
+    func testDashboardPagesAndMetrics() async throws {
+        let (harness, keysDirectory, keys) = try harnessWithTrust()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        let bytes = try TestBundles.bundle(keys: keys, version: "1.0.0", release: 1)
+        _ = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(bytes))
+        let simulator = try FleetSimulator(settings: SimulationSettings(port: harness.broker.port, devices: 3, prefix: "board", reportsPerSecond: 10),
+                                           logger: CollectorHarness.logger)
+        let running = Task { await simulator.run() }
+        defer { running.cancel() }
+        try await eventually("telemetry of every device is stored", timeout: 30) {
+            try await harness.store.devices(DeviceFilter()).filter { $0.latest != nil }.count == 3
+        }
+        var page = try await harness.request("GET", "/", token: nil, headers: ["Accept": "text/html"])
+        XCTAssertEqual(page.status, 401, "the dashboard needs a token by default")
+        page = try await harness.get("/")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertEqual(page.headers["content-type"], "text/html; charset=utf-8")
+        for id in ["board-0", "board-1", "board-2"] { XCTAssertTrue(page.text.contains("data-device=\"\(id)\""), id) }
+        XCTAssertTrue(page.text.contains("state online"))
+        XCTAssertTrue(page.headers["content-security-policy"]?.contains("default-src 'self'") ?? false)
+        page = try await harness.get("/devices/board-1")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("<svg"), "charts are server-drawn SVG")
+        XCTAssertEqual(page.text.components(separatedBy: "<svg").count - 1, 3)
+        page = try await harness.get("/models")
+        XCTAssertTrue(page.text.contains("keyword-spotter"))
+        page = try await harness.get("/models/keyword-spotter")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("speech") == false && page.text.contains("git:test"), "lineage is shown")
+        page = try await harness.get("/static/dashboard.css", token: nil)
+        XCTAssertEqual(page.status, 200)
+        page = try await harness.get("/events")
+        XCTAssertEqual(page.status, 200)
+        let redirect = try await harness.request("GET", "/?token=\(CollectorHarness.readToken)", token: nil)
+        XCTAssertEqual(redirect.status, 303, "a ?token= login sets a cookie and redirects to the page without the token")
+        XCTAssertEqual(redirect.headers["location"], "/")
+        XCTAssertTrue(redirect.headers["set-cookie"]?.contains("HttpOnly") ?? false)
+        page = try await harness.request("GET", "/", token: nil, headers: ["Cookie": "edgefleet_token=\(CollectorHarness.readToken)"])
+        XCTAssertEqual(page.status, 200)
+
+        await harness.collector.services.compactMap { $0 as? FleetMetricsService }.first?.refresh()
+        let metrics = try await harness.get("/metrics", token: nil).text
+        for name in ["edgefleet_collector_messages_received_total", "edgefleet_collector_messages_stored_total", "edgefleet_collector_ingest_queue_depth",
+                     "edgefleet_fleet_devices_online 3", "edgefleet_fleet_latency_microseconds{model=\"keyword-spotter\",quantile=\"0.95\"}"] {
+            XCTAssertTrue(metrics.contains(name), "missing \(name) in:\n\(metrics)")
+        }
+        running.cancel()
+        await running.value
+        await harness.stop()
+    }
+}
+
+typealias BundlesKeys = Bundles.KeyDirectory

@@ -1,0 +1,32 @@
+import FleetProtocol
+import MQTT
+import Synchronization
+
+/// Collects the acknowledgements a raw test client receives, so tests can poll for them.
+final class AckWatcher: Sendable {
+    /// The received acknowledgements, shared with the reading task.
+    final class Received: Sendable {
+        let list = Mutex<[Acknowledgement]>([])
+    }
+
+    private let received = Received()
+    private let task: Task<Void, Never>
+
+    init(_ client: MQTTClient) {
+        let received = self.received
+        task = Task {
+            for await message in client.messages {
+                if let ack = try? FleetCodec.decode(Acknowledgement.self, from: message.payload) {
+                    received.list.withLock { $0.append(ack) }
+                }
+            }
+        }
+    }
+
+    deinit { task.cancel() }
+
+    var all: [Acknowledgement] { received.list.withLock { $0 } }
+    var highest: UInt64 { all.map(\.seq).max() ?? 0 }
+
+    func clear() { received.list.withLock { $0.removeAll() } }
+}

@@ -1,0 +1,55 @@
+import Collector
+import CoreMetrics
+import Foundation
+import TestSupport
+import XCTest
+
+/// The embedded defaults and the configuration file.
+final class ConfigurationTests: XCTestCase {
+    func testDefaultsNeedNoFile() throws {
+        let configuration = CollectorConfiguration(stateDirectory: "/tmp/x")
+        XCTAssertEqual(configuration.broker.host, "127.0.0.1")
+        XCTAssertEqual(configuration.broker.port, 1883)
+        XCTAssertEqual(configuration.http.port, 8080)
+        XCTAssertEqual(configuration.storage.sqlite.synchronous, "full")
+        XCTAssertEqual(configuration.broker.sharedGroup, "edge-collector")
+        XCTAssertNoThrow(try configuration.validate())
+    }
+
+    func testFileOverridesAndRefusesUnknownKeys() throws {
+        let directory = try Fixtures.temporaryDirectory("collector-config")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("collector.json").path
+        try #"{"stateDirectory": "/srv/c", "broker": {"host": "mqtt.lan", "port": 8883}, "storage": {"retention": {"telemetryDays": 3}}, "ingest": {"maximumBatch": 512}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try CollectorConfiguration.load(path: path)
+        XCTAssertEqual(configuration.broker.host, "mqtt.lan")
+        XCTAssertEqual(configuration.broker.port, 8883)
+        XCTAssertEqual(configuration.storage.retention.telemetryDays, 3)
+        XCTAssertEqual(configuration.ingest.maximumBatch, 512)
+        XCTAssertEqual(configuration.http.port, 8080, "unset keys keep their defaults")
+        try #"{"broker": {"hots": "typo"}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path)) { error in
+            XCTAssertTrue((error as? CollectorError)?.message.contains("broker.hots") ?? false, "\(error)")
+        }
+        try #"{"broker": {"port": 0}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path))
+    }
+
+    func testTokensAreGeneratedIntoTheStateDirectoryOnce() throws {
+        let directory = try Fixtures.temporaryDirectory("collector-tokens")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = CollectorConfiguration(stateDirectory: directory.path)
+        configuration.broker.port = try Mosquitto.freePort()
+        configuration.http.port = try Mosquitto.freePort()
+        let first = try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,
+                                  prometheus: nil)
+        XCTAssertEqual(Set(first.tokens.map(\.role)), [.admin, .read, .gate])
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("tokens.json").path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let second = try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,
+                                   prometheus: nil)
+        XCTAssertEqual(first.tokens, second.tokens)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("collector.sqlite").path))
+    }
+}

@@ -1,0 +1,215 @@
+import Collector
+import FleetProtocol
+import Foundation
+import Logging
+import TestSupport
+import XCTest
+
+/// The SQLite store on real files: deduplication, acknowledgement prefixes, rollups, persistence, failures.
+final class StoreTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try Fixtures.temporaryDirectory("collector-store")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func open(_ options: SQLiteOptions = SQLiteOptions()) throws -> SQLiteStore {
+        try SQLiteStore(path: directory.appendingPathComponent("collector.sqlite").path, options: options, logger: CollectorHarness.logger)
+    }
+
+    let now = Int64(Date().timeIntervalSince1970 * 1000)
+
+    func testAcknowledgesOnlyTheContiguousPrefixAndStoresReplaysOnce() async throws {
+        let store = try open()
+        var outcome = try await store.ingest([Messages.telemetry(device: "d1", seq: 1), Messages.telemetry(device: "d1", seq: 2),
+                                              Messages.telemetry(device: "d1", seq: 4)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements, [StreamAcknowledgement(deviceID: "d1", stream: "s1", seq: 2)])
+        XCTAssertEqual(outcome.stored, 3)
+        outcome = try await store.ingest([Messages.telemetry(device: "d1", seq: 4), Messages.telemetry(device: "d1", seq: 2)], receivedAt: now)
+        XCTAssertEqual(outcome.duplicates, 2, "4 is stored above the gap, 2 below the prefix: both are replays")
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 2, "replays are acknowledged again so the agent can trim its queue")
+        outcome = try await store.ingest([Messages.telemetry(device: "d1", seq: 3)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 4, "filling the gap acknowledges through the message stored above it")
+        let stored = try await store.telemetryCount(deviceID: "d1")
+        XCTAssertEqual(stored, 4)
+        let acked = try await store.acknowledged(deviceID: "d1", stream: "s1")
+        XCTAssertEqual(acked, 4)
+    }
+
+    func testSamplesLabelsAndEventsTakePartInTheStream() async throws {
+        let store = try open()
+        let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
+        let sample = SampleRecord(sampleID: "s-1", bundle: Messages.bundle, reason: .drift, predictedClass: 1, confidence: 0.5, inputs: [], output: [1])
+        let label = LabelRecord(sampleID: "s-1", label: 1, matched: true, predictedClass: 1, correct: true, bundleDigest: nil)
+        let event = DeviceEvent(name: .modelFallback, error: ErrorInfo(code: "corrupt", message: "slot unreadable"))
+        var batch: [IngestMessage] = []
+        for (seq, payload, kind) in [(UInt64(1), try FleetCodec.encode(sample, device: "d", stream: "s1", seq: 1, head: 1, time: now), "samples"),
+                                     (2, try FleetCodec.encode(label, device: "d", stream: "s1", seq: 2, head: 1, time: now), "samples"),
+                                     (3, try FleetCodec.encode(event, device: "d", stream: "s1", seq: 3, head: 1, time: now), "events")] {
+            guard case .store(let message) = try decoder.decode(topic: "edgefleet/v1/dev/d/\(kind)", payload: payload) else {
+                return XCTFail("seq \(seq) not stored")
+            }
+            batch.append(message)
+        }
+        let outcome = try await store.ingest(batch, receivedAt: now)
+        XCTAssertEqual(outcome.stored, 3)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 3, "samples, labels and events are queued kinds of the same stream")
+        let events = try await store.events(EventFilter(deviceID: "d", name: "model.fallback"))
+        XCTAssertEqual(events.first?.error?.code, "corrupt")
+    }
+
+    func testHeadSettlesWhatTheDeviceDropped() async throws {
+        let store = try open()
+        var outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 7, head: 6)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 5, "1…5 are below the head (settled on the device); 6 is still held there")
+        outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 9, head: 9)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 9, "the device dropped 6 and 8 from its queue: nothing to wait for")
+    }
+
+    func testStreamsAreIndependentPerDeviceAndStream() async throws {
+        let store = try open()
+        let outcome = try await store.ingest([Messages.telemetry(device: "a", stream: "x", seq: 1), Messages.telemetry(device: "a", stream: "y", seq: 1),
+                                              Messages.telemetry(device: "b", stream: "x", seq: 1)], receivedAt: now)
+        XCTAssertEqual(Set(outcome.acknowledgements), [StreamAcknowledgement(deviceID: "a", stream: "x", seq: 1),
+                                                       StreamAcknowledgement(deviceID: "a", stream: "y", seq: 1),
+                                                       StreamAcknowledgement(deviceID: "b", stream: "x", seq: 1)])
+        XCTAssertEqual(outcome.stored, 3)
+    }
+
+    func testGapsAndAcknowledgementsSurviveReopening() async throws {
+        do {
+            let store = try open()
+            _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1), Messages.telemetry(device: "d", seq: 3)], receivedAt: now)
+        }
+        let store = try open()
+        var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3)], receivedAt: now)
+        XCTAssertEqual(outcome.duplicates, 1, "a message stored above the gap before the restart is still known")
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 3)
+        let count = try await store.telemetryCount(deviceID: "d")
+        XCTAssertEqual(count, 3)
+    }
+
+    func testDevicesRollupsAndLatestFigures() async throws {
+        let store = try open()
+        let minute = RollupResolution.minute.bucket(containing: now)
+        _ = try await store.ingest([
+            Messages.birth(device: "d1", seq: 1),
+            Messages.telemetry(device: "d1", seq: 2, report: Messages.report(at: minute + 1000, p50: 10_000, p95: 20_000, predictions: [10, 0, 0])),
+            Messages.telemetry(device: "d1", seq: 3, report: Messages.report(at: minute + 2000, p50: 10_000, p95: 20_000, predictions: [0, 5, 0])),
+            Messages.telemetry(device: "d2", seq: 1, report: Messages.report(at: minute + 3000, p50: 40_000, p95: 80_000, predictions: [1, 1, 1])),
+            Messages.status(device: "d1", online: true),
+        ], receivedAt: now)
+        let d1 = try await store.device("d1")
+        let device = try XCTUnwrap(d1)
+        XCTAssertTrue(device.online)
+        XCTAssertEqual(device.profile, "rpi-4b-2gb")
+        XCTAssertEqual(device.hardware?.cpuCount, 4)
+        XCTAssertEqual(device.currentBundle, Messages.bundle)
+        XCTAssertEqual(device.latest?.latencyP95Micros, 20_000)
+        let rollups = try await store.rollups(.device("d1"), resolution: .minute, range: TimeRange(from: minute, to: minute + 60_000))
+        XCTAssertEqual(rollups.count, 1)
+        XCTAssertEqual(rollups.first?.reports, 2)
+        XCTAssertEqual(rollups.first?.inferences, 200)
+        XCTAssertEqual(rollups.first?.predictions, [10, 5, 0])
+        let p95 = try XCTUnwrap(rollups.first?.latencyP95Micros)
+        XCTAssertEqual(p95, 20_000, accuracy: 20_000 * 0.1, "quantiles come from merged histograms, within one bucket")
+        let hourly = try await store.rollups(.model("keyword-spotter", digest: nil), resolution: .hour, range: .all)
+        XCTAssertEqual(hourly.first?.reports, 3)
+        let latencies = try await store.modelLatencies(since: minute)
+        XCTAssertEqual(latencies.map(\.model), ["keyword-spotter"])
+        XCTAssertGreaterThan(latencies[0].p99Micros, latencies[0].p50Micros)
+        _ = try await store.ingest([Messages.status(device: "d1", online: false)], receivedAt: now)
+        let offline = try await store.device("d1")
+        XCTAssertEqual(offline?.online, false)
+        XCTAssertEqual(offline?.statusReason, "lost")
+        let events = try await store.events(EventFilter(deviceID: "d1"))
+        XCTAssertEqual(Set(events.map(\.name)), ["agent.birth", "device.online", "device.offline"])
+    }
+
+    func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws {
+        let store = try open()
+        let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
+        _ = try await store.ingest([Messages.birth(device: "d", seq: 1)], receivedAt: now)
+        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 3, report: Messages.report(bundle: newer))], receivedAt: now)
+        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 2, report: Messages.report(bundle: Messages.bundle))], receivedAt: now)
+        let device = try await store.device("d")
+        XCTAssertEqual(device?.currentBundle, newer, "an older report arriving late does not move the bundle back")
+        XCTAssertEqual(device?.previousBundle, Messages.bundle)
+    }
+
+    func testLabelsAreValidated() async throws {
+        let store = try open()
+        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1)], receivedAt: now)
+        let device = try await store.updateLabels(deviceID: "d", tags: ["site:berlin", "line-3"], groups: ["canary"])
+        XCTAssertEqual(device.tags, ["line-3", "site:berlin"])
+        let canary = try await store.devices(DeviceFilter(group: "canary"))
+        XCTAssertEqual(canary.map(\.id), ["d"])
+        do {
+            _ = try await store.updateLabels(deviceID: "d", tags: ["no spaces"], groups: nil)
+            XCTFail("a label with a space was accepted")
+        } catch {
+            XCTAssertEqual(error.code, .invalidRequest)
+        }
+        do {
+            _ = try await store.updateLabels(deviceID: "missing", tags: [], groups: nil)
+            XCTFail("labels of an unknown device were accepted")
+        } catch {
+            XCTAssertEqual(error.code, .notFound)
+        }
+    }
+
+    func testSizeCapFailsAsFullAndRecoversWithoutLosingData() async throws {
+        let store = try open()
+        _ = try await store.ingest((1...50).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
+        let size = try await store.databaseBytes()
+        try await store.setMaximumDatabaseBytes(size)
+        do {
+            _ = try await store.ingest((51...2000).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
+            XCTFail("writing past the cap succeeded")
+        } catch {
+            XCTAssertEqual(error.code, .storageFull, error.message)
+        }
+        let kept = try await store.telemetryCount(deviceID: "d")
+        XCTAssertEqual(kept, 50, "the failed batch was rolled back as a whole")
+        try await store.setMaximumDatabaseBytes(nil)
+        let outcome = try await store.ingest((51...2000).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 2000)
+        let count = try await store.telemetryCount(deviceID: "d")
+        XCTAssertEqual(count, 2000)
+    }
+
+    func testALockHeldByAnotherProcessIsBusyUntilReleased() async throws {
+        let store = try open(SQLiteOptions(busyTimeoutSeconds: 0.2))
+        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1)], receivedAt: now)
+        let locker = try SQLiteLocker(path: store.path)
+        defer { locker.release() }
+        do {
+            _ = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
+            XCTFail("wrote while another process held the write lock")
+        } catch {
+            XCTAssertEqual(error.code, .storageBusy, error.message)
+        }
+        locker.release()
+        let outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 2)
+    }
+
+    func testRetentionDeletesOnlyOldData() async throws {
+        let store = try open()
+        let old = now - 10 * 86_400_000
+        _ = try await store.ingest((1...30).map { Messages.telemetry(device: "d", seq: $0, report: Messages.report(at: old)) }, receivedAt: old)
+        _ = try await store.ingest((31...40).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
+        let removed = try await store.applyRetention(RetentionPolicy(telemetryDays: 7, minuteRollupDays: 7), now: now)
+        XCTAssertEqual(removed.telemetry, 30)
+        XCTAssertGreaterThan(removed.rollups, 0)
+        let left = try await store.telemetryCount(deviceID: "d")
+        XCTAssertEqual(left, 10)
+        let again = try await store.applyRetention(RetentionPolicy(telemetryDays: 7, minuteRollupDays: 7), now: now)
+        XCTAssertEqual(again.telemetry, 0)
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Collector benchmark: ingest throughput (QoS 1, ~500-byte telemetry, zero loss and zero duplicates required)
+# and the fleet API/dashboard for 10,000 devices. Prints the figures docs/collector.md quotes.
+#
+# Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
+# Needs: mosquitto, sqlite3, curl. Uses the release build in $SCRATCH (default .build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1
+while (($#)); do
+    case "$1" in
+        --no-build) build=0 ;;
+        --devices) devices=$2; shift ;;
+        --rate) rate=$2; shift ;;
+        --duration) duration=$2; shift ;;
+        --window) window=$2; shift ;;
+        --subscription-qos) subqos=$2; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+scratch=${SCRATCH:-.build}
+if ((build)); then swift build -c release --scratch-path "$scratch" --product edge-collector >&2; swift build -c release --scratch-path "$scratch" --product edgectl >&2; fi
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+
+work=$(mktemp -d /tmp/bench-collector.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+mqtt_port=$(free_port); http_port=$(free_port)
+
+cat > "$work/mosquitto.conf" <<CONF
+listener $mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 1000000
+max_inflight_messages 0
+log_dest stderr
+log_type error
+CONF
+mosquitto -c "$work/mosquitto.conf" 2> "$work/mosquitto.log" &
+pids+=($!)
+
+cat > "$work/collector.json" <<CONF
+{
+  "stateDirectory": "$work/state",
+  "broker": { "port": $mqtt_port, "clientID": "bench-collector", "subscriptionQoS": $subqos },
+  "http": { "port": $http_port, "tokens": [ { "name": "bench", "role": "admin", "token": "bench-token-0123456789abcdef" } ] }
+}
+CONF
+"$bin/edge-collector" --config "$work/collector.json" --log-level warning 2> "$work/collector.log" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.2; done
+
+echo "== ingest: $devices devices x $rate reports/s for $duration s (devices publish QoS 1, window $window; collector subscribes QoS $subqos)" >&2
+sim_json=$("$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
+    --window "$window" --resend-after 10 --drain 120 --json)
+echo "fleet-sim: $sim_json" >&2
+db="$work/state/collector.sqlite"
+read -r rows distinct first last <<<"$(sqlite3 -separator ' ' "$db" \
+    "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
+generated=$(python3 -c "import json,sys; print(int(json.loads(sys.argv[1])['generated']))" "$sim_json")
+expected=$((generated - devices))   # one birth per device, the rest telemetry
+span_ms=$((last - first))
+rate_measured=$(python3 -c "print(round($rows / max($span_ms, 1) * 1000))")
+size=$(python3 -c "import json,sys; print(len(sys.argv[1]))" "$(sqlite3 "$db" 'SELECT body FROM telemetry LIMIT 1')")
+echo "stored=$rows distinct=$distinct expected=$expected lost=$((expected - distinct)) duplicates=$((rows - distinct))"
+echo "ingest_rate=${rate_measured}/s over ${span_ms} ms (first to last commit); report_bytes=$size"
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures)' || true
+
+echo "== fleet page with 10,000 devices" >&2
+sqlite3 "$db" <<SQL
+PRAGMA busy_timeout = 10000;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999 - $devices)
+INSERT INTO devices (id, profile, agent_version, hw_model, hw_machine, hw_kernel, hw_cpus, hw_memory, cur_name, cur_version, cur_digest,
+    cur_release, online, first_seen, last_seen, groups_list, lt_at, lt_p50, lt_p95, lt_throughput, lt_inferences, lt_errors, lt_cpu, lt_temp,
+    lt_rss, lt_queue)
+SELECT printf('bulk-%05d', i), 'rpi-4b-2gb', '0.1.0', 'Raspberry Pi 4', 'aarch64', '6.6', 4, 2147483648, 'keyword-spotter', '1.0.0',
+    printf('%064d', 1), 1, i % 5 <> 0, 1700000000000, 1700000000000 + i, 'fleet', 1700000000000, 12000 + i, 18000 + i, 40.5, 400, 0, 0.4, 55.0,
+    40000000, 0 FROM n;
+SQL
+count=$(sqlite3 "$db" "SELECT count(*) FROM devices")
+time_it() { # url -> median of 11 runs in ms
+    for _ in $(seq 11); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer bench-token-0123456789abcdef" "$1"; done |
+        sort -n | sed -n 6p | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000, 1))'
+}
+bytes_api=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/api/v1/devices" | wc -c)
+bytes_html=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/" | wc -c)
+echo "devices=$count api_devices_ms=$(time_it "http://127.0.0.1:$http_port/api/v1/devices") (${bytes_api} bytes)" \
+     "dashboard_fleet_ms=$(time_it "http://127.0.0.1:$http_port/") (${bytes_html} bytes)"

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Installs the EdgeFleet edge agent on a Raspberry Pi (Raspberry Pi OS / Debian, aarch64) as a systemd service.
+#
+# Usage (as root, on the device):
+#   scripts/install-agent.sh --binary PATH --device-id ID --broker HOST[:PORT] --profile ID \
+#       --root-key root.pub --trust trust.json --initial-bundle model.efb [--input replay:PATH|socket:PATH|mqtt] \
+#       [--username NAME --password-file FILE] [--ca-file ca.pem] [--no-start]
+#
+# The binary should be built with the Swift standard library linked statically
+# (swift build -c release --static-swift-stdlib, or the aarch64 cross-build scripts), so that the device needs
+# only libmosquitto and zlib. Re-running the script upgrades the binary and keeps the configuration and state.
+set -euo pipefail
+
+binary="" device="" broker="" profile="" root_key="" trust="" bundle="" input="socket:/run/edge-agent/input.sock"
+username="" password_file="" ca_file="" start=1
+here="$(cd "$(dirname "$0")/.." && pwd)"
+while (($#)); do
+    case "$1" in
+        --binary) binary="$2"; shift 2 ;;
+        --device-id) device="$2"; shift 2 ;;
+        --broker) broker="$2"; shift 2 ;;
+        --profile) profile="$2"; shift 2 ;;
+        --root-key) root_key="$2"; shift 2 ;;
+        --trust) trust="$2"; shift 2 ;;
+        --initial-bundle) bundle="$2"; shift 2 ;;
+        --input) input="$2"; shift 2 ;;
+        --username) username="$2"; shift 2 ;;
+        --password-file) password_file="$2"; shift 2 ;;
+        --ca-file) ca_file="$2"; shift 2 ;;
+        --no-start) start=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "install-agent: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+fail() { echo "install-agent: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || fail "run as root (sudo)"
+[ -x "$binary" ] || fail "--binary must name the built edge-agent executable"
+
+# Runtime libraries: libmosquitto and zlib (the Swift runtime is expected to be linked in statically).
+if command -v apt-get >/dev/null; then
+    missing=()
+    for p in libmosquitto1 zlib1g; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; fi
+fi
+if ldd "$binary" | grep -q "not found"; then
+    ldd "$binary" | grep "not found" >&2
+    fail "the binary needs libraries this device lacks; build with --static-swift-stdlib"
+fi
+
+# A dedicated system user without a shell or home; group video for vcgencmd.
+if ! id edge-agent >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /var/lib/edge-agent --shell /usr/sbin/nologin --user-group edge-agent
+fi
+getent group video >/dev/null && usermod -a -G video edge-agent
+
+install -D -m 0755 "$binary" /usr/local/bin/edge-agent
+install -d -m 0755 /usr/share/edge-agent/firmware-profiles
+install -m 0644 "$here"/firmware-profiles/*.json /usr/share/edge-agent/firmware-profiles/
+install -d -m 0750 -g edge-agent /etc/edge-agent
+[ -n "$root_key" ] && install -m 0644 "$root_key" /etc/edge-agent/root.pub
+[ -n "$trust" ] && install -m 0644 "$trust" /etc/edge-agent/trust.json
+[ -n "$bundle" ] && install -m 0644 "$bundle" /usr/share/edge-agent/initial.efb
+[ -n "$password_file" ] && install -m 0640 -g edge-agent "$password_file" /etc/edge-agent/broker.password
+[ -n "$ca_file" ] && install -m 0644 "$ca_file" /etc/edge-agent/ca.pem
+
+config=/etc/edge-agent/agent.json
+if [ ! -f "$config" ]; then
+    [ -n "$device" ] && [ -n "$broker" ] && [ -n "$profile" ] || fail "a first install needs --device-id, --broker and --profile"
+    host="${broker%:*}"; port=1883; [[ "$broker" == *:* ]] && port="${broker##*:}"
+    kind="${input%%:*}"; path="${input#*:}"; [ "$kind" = "$input" ] && path=""
+    {
+        echo "{"
+        echo "  \"deviceID\": \"$device\","
+        echo -n "  \"broker\": {\"host\": \"$host\", \"port\": $port"
+        [ -n "$username" ] && echo -n ", \"username\": \"$username\", \"passwordFile\": \"/etc/edge-agent/broker.password\""
+        [ -n "$ca_file" ] && echo -n ", \"caFile\": \"/etc/edge-agent/ca.pem\""
+        echo "},"
+        echo "  \"profile\": \"$profile\","
+        echo "  \"profileDirectory\": \"/usr/share/edge-agent/firmware-profiles\","
+        echo "  \"stateDirectory\": \"/var/lib/edge-agent\","
+        echo "  \"trustedRootKey\": \"/etc/edge-agent/root.pub\","
+        echo "  \"trustFile\": \"/etc/edge-agent/trust.json\","
+        echo "  \"initialBundle\": \"/usr/share/edge-agent/initial.efb\","
+        if [ -n "$path" ]; then
+            key=path; [ "$kind" = mqtt ] && key=topic
+            echo "  \"input\": {\"type\": \"$kind\", \"$key\": \"$path\"},"
+        else
+            echo "  \"input\": {\"type\": \"$kind\"},"
+        fi
+        echo "  \"telemetry\": {\"intervalSeconds\": 10}"
+        echo "}"
+    } > "$config"
+    chmod 0640 "$config"; chgrp edge-agent "$config"
+fi
+/usr/local/bin/edge-agent --config "$config" --check
+
+install -m 0644 "$here/scripts/edge-agent.service" /etc/systemd/system/edge-agent.service
+systemd-analyze verify /etc/systemd/system/edge-agent.service
+systemctl daemon-reload
+if ((start)); then
+    systemctl enable --now edge-agent.service
+    systemctl --no-pager status edge-agent.service || true
+else
+    systemctl enable edge-agent.service
+fi
+echo "install-agent: done; follow with: journalctl -u edge-agent -f"

@@ -215,22 +215,24 @@ sys.exit(0 if bad else 1)
 PY
     ef_die "x86 settings leak into the aarch64 build (above); Package.swift did not honour EDGEFLEET_TARGET_CPU=$EF_TARGET_CPU"
 fi
-read -r -a PRODUCTS <<<"${EDGEFLEET_AARCH64_PRODUCTS:-${DECLARED[*]}}"
+# The device binaries by default; EDGEFLEET_AARCH64_PRODUCTS=all builds every executable (edge-collector too).
+EDGEFLEET_AARCH64_PRODUCTS=${EDGEFLEET_AARCH64_PRODUCTS:-edgectl edge-agent}
+[ "$EDGEFLEET_AARCH64_PRODUCTS" = all ] && EDGEFLEET_AARCH64_PRODUCTS=${DECLARED[*]}
+read -r -a PRODUCTS <<<"$EDGEFLEET_AARCH64_PRODUCTS"
+for p in "${PRODUCTS[@]}"; do
+    [[ " ${DECLARED[*]} " == *" $p "* ]] || ef_die "EDGEFLEET_AARCH64_PRODUCTS names $p, which the package does not declare (${DECLARED[*]})"
+done
 ef_phase_done "executables: ${PRODUCTS[*]}"
 
 # --- 8. build -------------------------------------------------------------------------------------------
 ef_phase build "swift build (release, --static-swift-stdlib, $EF_JOBS jobs, nice 10) for $EF_TRIPLE"
 ef_log "   a cold build takes 10-20 min on 2 cores; progress: tail -f $EF_OUT/logs/swift-build.log"
-if [ -n "${EDGEFLEET_AARCH64_PRODUCTS:-}" ]; then
-    # swift build takes one --product at a time.
-    build_cmd=""
-    for p in "${PRODUCTS[@]}"; do
-        build_cmd+="swift build $(ef_swift_sdk_args) --static-swift-stdlib --scratch-path '$EF_OUT/build' --product '$p' && "
-    done
-    build_cmd+="true"
-else
-    build_cmd="swift build $(ef_swift_sdk_args) --static-swift-stdlib --scratch-path '$EF_OUT/build'"
-fi
+# swift build takes one --product at a time.
+build_cmd=""
+for p in "${PRODUCTS[@]}"; do
+    build_cmd+="swift build $(ef_swift_sdk_args) --static-swift-stdlib --scratch-path '$EF_OUT/build' --product '$p' && "
+done
+build_cmd+="true"
 ef_logged swift-build ef_chroot "set -o pipefail; cd '$EF_OUT/src' && $build_cmd"
 grep -q "warning: you may be able to install" "$EF_OUT/logs/swift-build.log" &&
     ef_die "pkg-config did not find a system library in the sysroot (logs/swift-build.log)"

@@ -6,7 +6,8 @@
 # skips the test bundle (its build is the slow part) and runs conformance (and the agent smoke test) only.
 #
 # Usage: scripts/cross-build-aarch64.sh && scripts/test-aarch64.sh [--all | --no-unit-tests] [--cpus "…"]
-# When the package has an edge-agent: a smoke test per core against a mosquitto on loopback (docs/agent.md).
+# The agent smoke test per core: docs/agent.md's quick start against a mosquitto on loopback, then an
+# over-the-air update served by the host's edge-collector (built here for x86-64 if missing).
 # Output: a Markdown table on stdout (also .build-aarch64/test-results.md) and a closing
 #         "aarch64: N passed, M failed" line (tests; a conformance model counts as one); exit 1 on any failure.
 set -euo pipefail
@@ -136,6 +137,14 @@ run_suite() {
     fi
 }
 
+[ -x "$EF_OUT/bin/edge-agent" ] ||
+    ef_die "no aarch64 edge-agent in $EF_OUT/bin: build it with scripts/cross-build-aarch64.sh (EDGEFLEET_AARCH64_PRODUCTS must include it)"
+ef_phase host-collector "the host's x86-64 edge-collector, which serves the agent smoke test's update"
+ef_logged host-collector-build bash -c "cd '$EF_ROOT' && swift build -c release --product edge-collector"
+EF_HOST_COLLECTOR="$(cd "$EF_ROOT" && swift build -c release --show-bin-path)/edge-collector"
+[ -x "$EF_HOST_COLLECTOR" ] || ef_die "the host edge-collector was not built ($EF_HOST_COLLECTOR)"
+ef_phase_done "$EF_HOST_COLLECTOR"
+
 for cpu in "${CPUS[@]}"; do
     ef_phase "emulate-$cpu" "conformance and unit tests under qemu-aarch64 -cpu $cpu"
     make_run_dir "$cpu"
@@ -172,23 +181,21 @@ for cpu in "${CPUS[@]}"; do
         [[ " ${SUITE_COLUMNS[*]} " == *" $m "* ]] || SUITE_COLUMNS+=("$m")
         run_suite "$cpu" "$m"
     done
-    # The agent, when the package has one: docs/agent.md's quick start against a mosquitto on loopback.
-    if [ -x "$EF_OUT/bin/edge-agent" ]; then
-        [[ " ${SUITE_COLUMNS[*]} " == *" agent "* ]] || SUITE_COLUMNS+=(agent)
-        log=$EF_OUT/logs/agent-smoke-$cpu.log
-        t0=$(ef_now)
-        if ef_agent_smoke "$cpu" "$log"; then
-            RESULT[$cpu/agent]="birth+status+telemetry, clean stop"
-            PASSED=$((PASSED + 1))
-            ef_log "   $cpu edge-agent smoke test: passed"
-        else
-            RESULT[$cpu/agent]="FAIL"
-            FAILED=$((FAILED + 1))
-            ef_log "   $cpu edge-agent smoke test: FAILED — $log"
-            grep -E 'MISSING|did not stop|exited' "$log" >&2 || true
-        fi
-        TIME[$cpu/agent]=$((($(ef_now) - t0) / 1000000000))
+    # The agent: docs/agent.md's quick start against a mosquitto on loopback, then an update from the collector.
+    [[ " ${SUITE_COLUMNS[*]} " == *" agent "* ]] || SUITE_COLUMNS+=(agent)
+    log=$EF_OUT/logs/agent-smoke-$cpu.log
+    t0=$(ef_now)
+    if ef_agent_smoke "$cpu" "$log"; then
+        RESULT[$cpu/agent]="telemetry, OTA update committed, clean stop"
+        PASSED=$((PASSED + 1))
+        ef_log "   $cpu edge-agent smoke test: passed"
+    else
+        RESULT[$cpu/agent]="FAIL"
+        FAILED=$((FAILED + 1))
+        ef_log "   $cpu edge-agent smoke test: FAILED — $log"
+        grep -E 'MISSING|NOT COMMITTED|refused|did not st|exited' "$log" >&2 || true
     fi
+    TIME[$cpu/agent]=$((($(ef_now) - t0) / 1000000000))
     ef_phase_done
 done
 

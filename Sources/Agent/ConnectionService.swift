@@ -87,12 +87,18 @@ final class ConnectionService: Service {
             let client = self.client
             let topic = outbox.topics.status
             // Bounded: a broker that vanished must not hold up the shutdown.
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await client.publish(topic: topic, payload: status, qos: .atLeastOnce, retain: true) }
-                group.addTask { try? await Task.sleep(for: .seconds(2)) }
-                await group.next()
+            let acknowledged = await withTaskGroup(of: Bool.self) { group in
+                group.addTask { (try? await client.publish(topic: topic, payload: status, qos: .atLeastOnce, retain: true)) != nil }
+                group.addTask { try? await Task.sleep(for: .seconds(5)); return false }
+                let first = await group.next() ?? false
                 group.cancelAll()
+                return first
             }
+            if !acknowledged {
+                logger.warning("offline status not acknowledged by the broker; the retained status may stay online")
+            }
+        } else {
+            logger.notice("not connected at shutdown; the retained status is left to the broker's will")
         }
         await client.shutdown()
         logger.info("disconnected from the MQTT broker")

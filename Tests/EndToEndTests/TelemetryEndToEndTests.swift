@@ -96,7 +96,7 @@ final class TelemetryEndToEndTests: XCTestCase {
         agent.terminate()
         XCTAssertEqual(agent.waitForExit(timeout: .seconds(25)), 0, world.logs)
         XCTAssertTrue(systemd.drain().contains { $0.hasPrefix("STOPPING=1") })
-        await eventually("offline status") {
+        await eventually("offline status; statuses \(world.collector.state.withLock { $0.statuses }); logs:\n\(world.logs)") {
             world.collector.state.withLock { $0.statuses.last } == DeviceStatus(state: .offline, reason: "shutdown", bundleDigest: digest)
         }
     }

@@ -10,7 +10,7 @@
 #   EDGEFLEET_AARCH64_OUT         output directory       (default <repo>/.build-aarch64)
 #   EDGEFLEET_DEBIAN_MIRROR       Debian mirror          (default http://deb.debian.org/debian)
 #   EDGEFLEET_AARCH64_TARGET_CPU  -target-cpu for the hot modules: none (generic armv8-a) or an LLVM CPU name
-#   EDGEFLEET_AARCH64_PRODUCTS    space-separated executable products to build (default: every one declared)
+#   EDGEFLEET_AARCH64_PRODUCTS    space-separated executable products to build (default "edgectl edge-agent"; "all")
 #   EDGEFLEET_AARCH64_JOBS        parallel build jobs    (default: number of cores)
 #   EDGEFLEET_AARCH64_NICE        niceness of builds and emulated runs (default 10: the machine is shared)
 

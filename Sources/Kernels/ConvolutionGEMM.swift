@@ -32,11 +32,21 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
                                      into pairs: UnsafeMutablePointer<Int32>) {
     let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
     var k = 0
-    for t in 0..<taps {
+    var t = 0
+    while t < taps {
+        // Taps whose rows follow each other in memory (neighbours along x without padding) are one run: with few
+        // input channels (an RGB stem has 3) this turns nine 3-value copies into three 9-value ones. Equal
+        // addresses mean equal values, so merging is exact even where a run crosses into another buffer.
         let row = rows[t]
+        var run = channels
+        t += 1
+        while t < taps && rows[t] == row + run {
+            run += channels
+            t += 1
+        }
         // A plain widening loop: LLVM turns it into vpmovsxbw / sxtl.
-        for c in 0..<channels { values[k + c] = Int16(truncatingIfNeeded: row[c]) }
-        k += channels
+        for c in 0..<run { values[k + c] = Int16(truncatingIfNeeded: row[c]) }
+        k += run
     }
     if k & 1 != 0 { values[k] = 0 }
 }
@@ -83,26 +93,34 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let p1 = UnsafePointer(pairs + min(1, count - 1) * kPairs)
             let p2 = UnsafePointer(pairs + min(2, count - 1) * kPairs)
             let p3 = UnsafePointer(pairs + min(3, count - 1) * kPairs)
+            let narrowBlock = filter.narrowLastBlock ? filter.blocks - 1 : -1
             for block in 0..<filter.blocks {
-                gemmTile4x16(weights: packed.baseAddress! + block * kPairs * 32, pixels: p0, p1, p2, p3,
-                             kPairs: kPairs, accumulators: tile.baseAddress!)
+                if block == narrowBlock {
+                    gemmTile4x8(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
+                                kPairs: kPairs, accumulators: tile.baseAddress!)
+                } else {
+                    gemmTile4x16(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
+                                 kPairs: kPairs, accumulators: tile.baseAddress!)
+                }
                 let firstChannel = block * 16
                 let channels = min(16, oc - firstChannel)
                 for i in 0..<count {
                     let out = output + (pixel + i) * oc + firstChannel
                     let acc = tile.baseAddress! + i * 16
-                    if doubleScales == nil && channels == 16 {
-                        for half in 0..<2 {
-                            let c = firstChannel + 8 * half
-                            let sum = UnsafeRawPointer(acc + 8 * half).loadUnaligned(as: SIMD8<Int32>.self)
+                    var first = 0
+                    if doubleScales == nil {
+                        // Whole groups of eight channels (a partial block of 8, as in an 8-channel stem, too).
+                        while first + 8 <= channels {
+                            let c = firstChannel + first
+                            let sum = UnsafeRawPointer(acc + first).loadUnaligned(as: SIMD8<Int32>.self)
                                 &+ UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
                             requantizeAndStore8(sum, multiplier: ChannelRequantization.lanes(mult, c),
                                                 shift: ChannelRequantization.lanes(shift, c),
-                                                zeroPoint: zp, min: lo, max: hi, to: out + 8 * half)
+                                                zeroPoint: zp, min: lo, max: hi, to: out + first)
+                            first += 8
                         }
-                        continue
                     }
-                    for j in 0..<channels {
+                    for j in first..<channels {
                         let c = firstChannel + j
                         let sum = acc[j] &+ foldedBias[c]
                         var v: Int32

@@ -25,6 +25,22 @@ extension Conv2DParameters {
         let iy0 = oy * strideHeight - paddingTop
         let ix0 = ox * strideWidth - paddingLeft
         var t = 0
+        // Interior pixels (most of them) need no per-tap bounds check: fixed strides from the first tap.
+        if iy0 >= 0 && iy0 + (filterHeight - 1) * dilationHeight < inputHeight
+            && ix0 >= 0 && ix0 + (filterWidth - 1) * dilationWidth < inputWidth {
+            var rowStart = image + (iy0 * inputWidth + ix0) * inputChannels
+            let tapStep = dilationWidth * inputChannels, rowStep = dilationHeight * inputWidth * inputChannels
+            for _ in 0..<filterHeight {
+                var tap = rowStart
+                for _ in 0..<filterWidth {
+                    rows[t] = tap
+                    tap += tapStep
+                    t += 1
+                }
+                rowStart += rowStep
+            }
+            return
+        }
         for ky in 0..<filterHeight {
             let iy = iy0 + ky * dilationHeight
             for kx in 0..<filterWidth {

@@ -75,48 +75,85 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             v = Swift.min(Swift.max(v, lo), hi)
             out[c] = O(truncatingIfNeeded: v)
         }
-        var out = output + outputRows.lowerBound * p.outputWidth * oc
+        // One output pixel, channels from `firstChannel` (a multiple of 8) to the end, taps gathered per pixel.
+        @inline(__always) func pixel(_ image: UnsafePointer<X>, _ oy: Int, _ ox: Int, from firstChannel: Int,
+                                     _ out: UnsafeMutablePointer<O>) {
+            p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
+            if multiplier == 1 {
+                var c = firstChannel
+                while c + 8 <= oc {
+                    var acc = UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                    for t in 0..<taps {
+                        acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
+                    }
+                    requantizeAndStore8(acc, multiplier: ChannelRequantization.lanes(mult, c),
+                                        shift: ChannelRequantization.lanes(shift, c),
+                                        zeroPoint: zp, min: lo, max: hi, to: out + c)
+                    c += 8
+                }
+                while c < oc {
+                    var acc = foldedBias[c]
+                    for t in 0..<taps {
+                        acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + c])
+                    }
+                    store(acc, c, out)
+                    c += 1
+                }
+            } else {
+                for o in 0..<oc {
+                    let c = o / multiplier
+                    var acc = foldedBias[o]
+                    for t in 0..<taps {
+                        acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + o])
+                    }
+                    store(acc, o, out)
+                }
+            }
+        }
+        // 3×3 with multiplier 1 (nearly every depthwise layer in MobileNets): on rows whose taps are all inside
+        // the image, the pixels whose taps are all inside too run channel block by channel block, with the nine
+        // weight vectors, bias and multipliers held in registers across the row instead of reloaded per pixel.
+        let fast3x3 = multiplier == 1 && p.filterHeight == 3 && p.filterWidth == 3 && oc >= 8
+        let sw = p.strideWidth, pl = p.paddingLeft
+        let firstInterior = fast3x3 ? (pl + sw - 1) / sw : 0
+        let lastTapStart = p.inputWidth - 1 - 2 * p.dilationWidth + pl   // the largest ox × sw whose taps fit
+        let lastInterior = fast3x3 && lastTapStart >= 0 ? lastTapStart / sw : -1   // inclusive
+        let blockEnd = oc & ~7
         for row in outputRows {
             let b = row / p.outputHeight, oy = row % p.outputHeight
             let image = input + b * p.inputHeight * p.inputWidth * ic
-            do {
-                for ox in 0..<p.outputWidth {
-                    p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
-                    if multiplier == 1 {
-                        var c = 0
-                        while c + 8 <= oc {
-                            var acc = SIMD8<Int32>(
-                                foldedBias[c], foldedBias[c + 1], foldedBias[c + 2], foldedBias[c + 3],
-                                foldedBias[c + 4], foldedBias[c + 5], foldedBias[c + 6], foldedBias[c + 7])
-                            for t in 0..<taps {
-                                acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
-                            }
-                            requantizeAndStore8(acc, multiplier: ChannelRequantization.lanes(mult, c),
-                                                shift: ChannelRequantization.lanes(shift, c),
-                                                zeroPoint: zp, min: lo, max: hi, to: out + c)
-                            c += 8
-                        }
-                        while c < oc {
-                            var acc = foldedBias[c]
-                            for t in 0..<taps {
-                                acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + c])
-                            }
-                            store(acc, c, out)
-                            c += 1
-                        }
-                    } else {
-                        for o in 0..<oc {
-                            let c = o / multiplier
-                            var acc = foldedBias[o]
-                            for t in 0..<taps {
-                                acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + o])
-                            }
-                            store(acc, o, out)
-                        }
-                    }
-                    out += oc
-                }
+            let out = output + row * p.outputWidth * oc
+            let iy0 = oy * p.strideHeight - p.paddingTop
+            let rowInside = iy0 >= 0 && iy0 + 2 * p.dilationHeight < p.inputHeight
+            let interior = fast3x3 && rowInside && firstInterior <= min(lastInterior, p.outputWidth - 1)
+                ? firstInterior..<(min(lastInterior, p.outputWidth - 1) + 1) : 0..<0
+            if interior.isEmpty {
+                for ox in 0..<p.outputWidth { pixel(image, oy, ox, from: 0, out + ox * oc) }
+                continue
             }
+            for ox in 0..<interior.lowerBound { pixel(image, oy, ox, from: 0, out + ox * oc) }
+            let tx = p.dilationWidth * ic, ty = p.dilationHeight * p.inputWidth * ic
+            let rowStart = image + (iy0 * p.inputWidth - pl) * ic
+            var c = 0
+            while c < blockEnd {
+                let w0 = load8(filter + c), w1 = load8(filter + oc + c), w2 = load8(filter + 2 * oc + c)
+                let w3 = load8(filter + 3 * oc + c), w4 = load8(filter + 4 * oc + c), w5 = load8(filter + 5 * oc + c)
+                let w6 = load8(filter + 6 * oc + c), w7 = load8(filter + 7 * oc + c), w8 = load8(filter + 8 * oc + c)
+                let bias = UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                let m = ChannelRequantization.lanes(mult, c), s = ChannelRequantization.lanes(shift, c)
+                for ox in interior {
+                    let x = rowStart + ox * sw * ic + c
+                    var acc = bias &+ load8(x) &* w0 &+ load8(x + tx) &* w1 &+ load8(x + 2 * tx) &* w2
+                    acc &+= load8(x + ty) &* w3 &+ load8(x + ty + tx) &* w4 &+ load8(x + ty + 2 * tx) &* w5
+                    acc &+= load8(x + 2 * ty) &* w6 &+ load8(x + 2 * ty + tx) &* w7 &+ load8(x + 2 * ty + 2 * tx) &* w8
+                    requantizeAndStore8(acc, multiplier: m, shift: s, zeroPoint: zp, min: lo, max: hi, to: out + ox * oc + c)
+                }
+                c += 8
+            }
+            if blockEnd < oc {
+                for ox in interior { pixel(image, oy, ox, from: blockEnd, out + ox * oc) }
+            }
+            for ox in interior.upperBound..<p.outputWidth { pixel(image, oy, ox, from: 0, out + ox * oc) }
         }
     }
     }

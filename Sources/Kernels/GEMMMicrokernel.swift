@@ -51,6 +51,60 @@ public func gemmTile4x16Portable(weights: UnsafePointer<Int16>, pixels p0: Unsaf
     out.storeBytes(of: a3, toByteOffset: 192, as: SIMD16<Int32>.self)
 }
 
+/// The narrow microkernel: 4 pixels × 8 channels, for a `PackedFilter`'s last block when it holds ≤ 8 channels.
+///
+/// - `weights`: the narrow block (`kPairs × 8 × 2` Int16). `pixels` as in ``gemmTile4x16(weights:pixels:_:_:_:kPairs:accumulators:)``.
+/// - `accumulators`: written as `[pixel][channel]` with a row stride of 16 (the wide tile's layout), first 8 lanes.
+@inlinable @inline(__always)
+public func gemmTile4x8(weights: UnsafePointer<Int16>, pixels p0: UnsafePointer<Int32>, _ p1: UnsafePointer<Int32>,
+                        _ p2: UnsafePointer<Int32>, _ p3: UnsafePointer<Int32>, kPairs: Int,
+                        accumulators: UnsafeMutablePointer<Int32>) {
+    #if EDGEFLEET_AVX2
+    var c0 = _mm256_setzero_si256(), c1 = _mm256_setzero_si256(), c2 = _mm256_setzero_si256(), c3 = _mm256_setzero_si256()
+    let w = UnsafeRawPointer(weights)
+    for k in 0..<kPairs {
+        let w0 = _mm256_loadu_si256((w + k * 32).assumingMemoryBound(to: __m256i.self))
+        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(w0, _mm256_set1_epi32(p0[k])))
+        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(w0, _mm256_set1_epi32(p1[k])))
+        c2 = _mm256_add_epi32(c2, _mm256_madd_epi16(w0, _mm256_set1_epi32(p2[k])))
+        c3 = _mm256_add_epi32(c3, _mm256_madd_epi16(w0, _mm256_set1_epi32(p3[k])))
+    }
+    let out = UnsafeMutableRawPointer(accumulators)
+    _mm256_storeu_si256(out.assumingMemoryBound(to: __m256i.self), c0)
+    _mm256_storeu_si256((out + 64).assumingMemoryBound(to: __m256i.self), c1)
+    _mm256_storeu_si256((out + 128).assumingMemoryBound(to: __m256i.self), c2)
+    _mm256_storeu_si256((out + 192).assumingMemoryBound(to: __m256i.self), c3)
+    #else
+    gemmTile4x8Portable(weights: weights, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: accumulators)
+    #endif
+}
+
+/// The portable twin of ``gemmTile4x8(weights:pixels:_:_:_:kPairs:accumulators:)`` in Swift SIMD types.
+@inlinable @inline(__always)
+public func gemmTile4x8Portable(weights: UnsafePointer<Int16>, pixels p0: UnsafePointer<Int32>, _ p1: UnsafePointer<Int32>,
+                                _ p2: UnsafePointer<Int32>, _ p3: UnsafePointer<Int32>, kPairs: Int,
+                                accumulators: UnsafeMutablePointer<Int32>) {
+    var a0 = SIMD8<Int32>(), a1 = SIMD8<Int32>(), a2 = SIMD8<Int32>(), a3 = SIMD8<Int32>()
+    let raw = UnsafeRawPointer(weights)
+    for k in 0..<kPairs {
+        let w = raw.loadUnaligned(fromByteOffset: k * 32, as: SIMD8<Int32>.self)
+        let even = (w &<< 16) &>> 16
+        let odd = w &>> 16
+        @inline(__always) func madd(_ pair: Int32) -> SIMD8<Int32> {
+            even &* SIMD8<Int32>(repeating: Int32(Int16(truncatingIfNeeded: pair))) &+ odd &* SIMD8<Int32>(repeating: pair >> 16)
+        }
+        a0 &+= madd(p0[k])
+        a1 &+= madd(p1[k])
+        a2 &+= madd(p2[k])
+        a3 &+= madd(p3[k])
+    }
+    let out = UnsafeMutableRawPointer(accumulators)
+    out.storeBytes(of: a0, toByteOffset: 0, as: SIMD8<Int32>.self)
+    out.storeBytes(of: a1, toByteOffset: 64, as: SIMD8<Int32>.self)
+    out.storeBytes(of: a2, toByteOffset: 128, as: SIMD8<Int32>.self)
+    out.storeBytes(of: a3, toByteOffset: 192, as: SIMD8<Int32>.self)
+}
+
 #if EDGEFLEET_AVX2
 /// The AVX2 microkernel: eight 8-lane accumulators, `pmaddwd` on interleaved int16 weight pairs.
 @inlinable @inline(__always)

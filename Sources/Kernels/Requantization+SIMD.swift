@@ -34,12 +34,10 @@ public func multiplyByQuantizedMultiplierPortable(_ x: SIMD8<Int32>, _ multiplie
     let shifted = x &<< leftShift
     // SaturatingRoundingDoublingHighMul: saturation needs both operands at Int32.min, impossible with m ≥ 0.
     let product = SIMD8<Int64>(truncatingIfNeeded: shifted) &* SIMD8<Int64>(truncatingIfNeeded: multiplier)
-    let negative = product .< SIMD8<Int64>()
-    let nudge = SIMD8<Int64>(repeating: 1 << 30).replacing(with: 1 - (1 << 30), where: negative)
-    let sum = product &+ nudge
-    // Division by 2^31 truncating toward zero: bias negative values by 2^31 − 1 before the arithmetic shift.
-    let bias = SIMD8<Int64>(repeating: (1 << 31) - 1).replacing(with: 0, where: sum .>= SIMD8<Int64>())
-    let high = SIMD8<Int32>(truncatingIfNeeded: (sum &+ bias) &>> 31)
+    // TFLite adds a sign-dependent nudge (2^30 or 1 − 2^30) and divides by 2^31 toward zero. For negative p,
+    // trunc((p + 1 − 2^30) / 2^31) = −⌊(−p − 1 + 2^30) / 2^31⌋ = ⌊(p + 2^30) / 2^31⌋, so both signs are one
+    // add and one arithmetic shift: (p + 2^30) >> 31.
+    let high = SIMD8<Int32>(truncatingIfNeeded: (product &+ SIMD8<Int64>(repeating: 1 << 30)) &>> 31)
     // RoundingDivideByPOT with a per-lane exponent.
     let mask = (SIMD8<Int32>(repeating: 1) &<< rightShift) &- 1
     let remainder = high & mask
@@ -51,9 +49,8 @@ public func multiplyByQuantizedMultiplierPortable(_ x: SIMD8<Int32>, _ multiplie
 #if EDGEFLEET_AVX2
 /// Eight-lane double-rounding requantisation with AVX2 intrinsics.
 ///
-/// 32×32→64-bit products of even and odd lanes (`vpmuldq`), the nudge chosen by sign, division by 2^31 toward
-/// zero (bias negatives by 2^31−1; a logical shift suffices since only bits 31…62 are kept), then the rounding
-/// right shift per lane (`vpsravd`).
+/// 32×32→64-bit products of even and odd lanes (`vpmuldq`), the rounding doubling high half as one add and shift,
+/// then the rounding right shift per lane (`vpsravd`).
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
     let zero = _mm256_setzero_si256()
@@ -62,12 +59,10 @@ public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: S
     let rightShift = _mm256_max_epi32(_mm256_sub_epi32(zero, s), zero)
     let a = _mm256_sllv_epi32(unsafeBitCast(x, to: __m256i.self), leftShift)
     let b = unsafeBitCast(multiplier, to: __m256i.self)
+    // (p + 2^30) >> 31 equals TFLite's sign-dependent nudge and division toward zero (see the portable twin).
+    // AVX2 has no 64-bit arithmetic shift, but a logical one leaves the same low 32 bits, which is all we keep.
     @inline(__always) func high(_ p: __m256i) -> __m256i {
-        let negative = _mm256_cmpgt_epi64(zero, p)
-        let nudge = _mm256_blendv_epi8(_mm256_set1_epi64x(1 << 30), _mm256_set1_epi64x(1 - (1 << 30)), negative)
-        let sum = _mm256_add_epi64(p, nudge)
-        let bias = _mm256_and_si256(_mm256_cmpgt_epi64(zero, sum), _mm256_set1_epi64x((1 << 31) - 1))
-        return _mm256_srli_epi64(_mm256_add_epi64(sum, bias), 31)
+        _mm256_srli_epi64(_mm256_add_epi64(p, _mm256_set1_epi64x(1 << 30)), 31)
     }
     let even = high(_mm256_mul_epi32(a, b))
     let odd = high(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32)))
@@ -75,9 +70,10 @@ public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: S
     let one = _mm256_set1_epi32(1)
     let mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rightShift), one)
     let remainder = _mm256_and_si256(q, mask)
-    let threshold = _mm256_add_epi32(_mm256_srai_epi32(mask, 1), _mm256_and_si256(_mm256_cmpgt_epi32(zero, q), one))
-    let roundUp = _mm256_and_si256(_mm256_cmpgt_epi32(remainder, threshold), one)
-    return unsafeBitCast(_mm256_add_epi32(_mm256_srav_epi32(q, rightShift), roundUp), to: SIMD8<Int32>.self)
+    // threshold = mask/2 + (q < 0); the sign bit shifted down is that 1. A true compare is −1: subtract it.
+    let threshold = _mm256_add_epi32(_mm256_srai_epi32(mask, 1), _mm256_srli_epi32(q, 31))
+    let roundUp = _mm256_cmpgt_epi32(remainder, threshold)
+    return unsafeBitCast(_mm256_sub_epi32(_mm256_srav_epi32(q, rightShift), roundUp), to: SIMD8<Int32>.self)
 }
 #endif
 
@@ -86,7 +82,14 @@ public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: S
 func requantize8(_ acc: SIMD8<Int32>, multiplier: SIMD8<Int32>, shift: SIMD8<Int32>,
                  zeroPoint: Int32, min lo: Int32, max hi: Int32) -> SIMD8<Int32> {
     let v = multiplyByQuantizedMultiplier(acc, multiplier, shift) &+ SIMD8<Int32>(repeating: zeroPoint)
-    return v.clamped(lowerBound: SIMD8<Int32>(repeating: lo), upperBound: SIMD8<Int32>(repeating: hi))
+    // Not `clamped(lowerBound:upperBound:)`: its generic `pointwiseMax` was left as a call in hot loops.
+    #if EDGEFLEET_AVX2
+    let clamped = _mm256_min_epi32(_mm256_max_epi32(unsafeBitCast(v, to: __m256i.self), _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi))
+    return unsafeBitCast(clamped, to: SIMD8<Int32>.self)
+    #else
+    let low = SIMD8<Int32>(repeating: lo), high = SIMD8<Int32>(repeating: hi)
+    return v.replacing(with: low, where: v .< low).replacing(with: high, where: v .> high)
+    #endif
 }
 
 /// Requantises eight accumulators of consecutive channels and stores them as 8-bit values.
@@ -115,10 +118,15 @@ extension Int8: QuantizedElement {
     }
     @inlinable @inline(__always)
     public static func store8(_ v: SIMD8<Int32>, to p: UnsafeMutablePointer<Int8>) {
+        #if EDGEFLEET_AVX2
+        // Two saturating packs (exact: callers clamp to the type's range) and one 8-byte store.
+        store8Packed(v, to: UnsafeMutableRawPointer(p), unsigned: false)
+        #else
         p[0] = Int8(truncatingIfNeeded: v[0]); p[1] = Int8(truncatingIfNeeded: v[1])
         p[2] = Int8(truncatingIfNeeded: v[2]); p[3] = Int8(truncatingIfNeeded: v[3])
         p[4] = Int8(truncatingIfNeeded: v[4]); p[5] = Int8(truncatingIfNeeded: v[5])
         p[6] = Int8(truncatingIfNeeded: v[6]); p[7] = Int8(truncatingIfNeeded: v[7])
+        #endif
     }
 }
 
@@ -130,10 +138,15 @@ extension UInt8: QuantizedElement {
     }
     @inlinable @inline(__always)
     public static func store8(_ v: SIMD8<Int32>, to p: UnsafeMutablePointer<UInt8>) {
+        #if EDGEFLEET_AVX2
+        // Signed then unsigned saturating packs (exact for clamped values) and one 8-byte store.
+        store8Packed(v, to: UnsafeMutableRawPointer(p), unsigned: true)
+        #else
         p[0] = UInt8(truncatingIfNeeded: v[0]); p[1] = UInt8(truncatingIfNeeded: v[1])
         p[2] = UInt8(truncatingIfNeeded: v[2]); p[3] = UInt8(truncatingIfNeeded: v[3])
         p[4] = UInt8(truncatingIfNeeded: v[4]); p[5] = UInt8(truncatingIfNeeded: v[5])
         p[6] = UInt8(truncatingIfNeeded: v[6]); p[7] = UInt8(truncatingIfNeeded: v[7])
+        #endif
     }
 }
 
@@ -151,6 +164,20 @@ extension Int16: QuantizedElement {
         p[6] = Int16(truncatingIfNeeded: v[6]); p[7] = Int16(truncatingIfNeeded: v[7])
     }
 }
+
+#if EDGEFLEET_AVX2
+/// Narrows eight clamped Int32 lanes to bytes with saturating packs (exact for values already in range) and
+/// stores them with one 8-byte write. Within each 128-bit half the packs leave the half's four bytes in its first
+/// dword; one cross-lane permute brings the two dwords together.
+@inlinable @inline(__always)
+func store8Packed(_ v: SIMD8<Int32>, to p: UnsafeMutableRawPointer, unsigned: Bool) {
+    let x = unsafeBitCast(v, to: __m256i.self)
+    let words = _mm256_packs_epi32(x, x)
+    let bytes = unsigned ? _mm256_packus_epi16(words, words) : _mm256_packs_epi16(words, words)
+    let joined = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4))
+    _mm_storel_epi64(p.assumingMemoryBound(to: __m128i.self), _mm256_castsi256_si128(joined))
+}
+#endif
 
 /// Loads eight consecutive values widened to Int32 lanes.
 @inlinable @inline(__always)

@@ -132,6 +132,25 @@ final class PackedGEMMTests: XCTestCase {
         var random = SeededGenerator(seed: 11)
         for _ in 0..<150 {
             let c = Self.randomCase(&random, depthwise: true)
+            checkDepthwise(c, &random)
+        }
+    }
+
+    /// The 3×3 multiplier-1 fast path (interior pixels by channel block) with edges, strides, dilations and
+    /// channel tails: random cases drawn until 300 qualify.
+    func testDepthwise3x3FastPathMatchesTheReference() {
+        var random = SeededGenerator(seed: 12)
+        var checked = 0
+        while checked < 300 {
+            let c = Self.randomCase(&random, depthwise: true)
+            guard c.multiplier == 1, c.p.filterHeight == 3, c.p.filterWidth == 3, c.p.outputChannels >= 8 else { continue }
+            checkDepthwise(c, &random)
+            checked += 1
+        }
+    }
+
+    private func checkDepthwise(_ c: Case, _ random: inout SeededGenerator) {
+        do {
             let p = c.p
             let taps = p.filterHeight * p.filterWidth
             let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
@@ -147,6 +166,30 @@ final class PackedGEMMTests: XCTestCase {
             depthwiseConv2D(DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier), input: input, filter: filter,
                             foldedBias: folded, zeroRow: zeroRow, output: &fast)
             XCTAssertEqual(fast, expected, "depthwise vs TFLite reference, multiplier \(c.multiplier), \(p)")
+        }
+    }
+
+    func testNarrowMicrokernelMatchesItsPortableTwinAndPlainArithmetic() {
+        var random = SeededGenerator(seed: 4)
+        for kPairs in [1, 3, 14, 64] {
+            let weights = (0..<kPairs * 16).map { _ in Int16.random(in: -255...255, using: &random) }
+            let pixels = (0..<4).map { _ in (0..<kPairs).map { _ in Int32(bitPattern: UInt32.random(in: 0...UInt32.max, using: &random)) & 0x00FF_00FF } }
+            var fast = [Int32](repeating: 7, count: 64), portable = [Int32](repeating: 7, count: 64)
+            gemmTile4x8(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &fast)
+            gemmTile4x8Portable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &portable)
+            XCTAssertEqual(fast, portable, "kPairs \(kPairs)")
+            for p in 0..<4 {
+                for c in 0..<8 {
+                    var sum: Int32 = 0
+                    for k in 0..<kPairs {
+                        let pair = pixels[p][k]
+                        sum += Int32(weights[k * 16 + 2 * c]) * Int32(Int16(truncatingIfNeeded: pair))
+                            + Int32(weights[k * 16 + 2 * c + 1]) * (pair >> 16)
+                    }
+                    XCTAssertEqual(portable[p * 16 + c], sum)
+                }
+                XCTAssertEqual(Array(portable[(p * 16 + 8)..<(p * 16 + 16)]), [Int32](repeating: 7, count: 8), "lanes 8…15 untouched")
+            }
         }
     }
 
@@ -196,6 +239,26 @@ final class RequantizationSIMDTests: XCTestCase {
                 let scalar = multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane])
                 XCTAssertEqual(fast[lane], scalar, "x \(x[lane]) m \(m[lane]) s \(s[lane])")
                 XCTAssertEqual(portable[lane], scalar, "x \(x[lane]) m \(m[lane]) s \(s[lane])")
+            }
+        }
+    }
+
+    /// The vector forms replace TFLite's sign-dependent nudge with one add and shift; the cases where that could
+    /// differ are exact ties (products at odd multiples of 2^30) and their neighbours, of both signs.
+    func testTiesAndTheirNeighboursRoundLikeTheScalarForm() {
+        for multiplier: Int32 in [1 << 30, (1 << 30) + 1, Int32.max, 3 << 29] {
+            for shift: Int32 in [0, -1, -4, 1] {
+                for start in stride(from: Int32(-1024), to: 1024, by: 8) {
+                    let x = SIMD8<Int32>((0..<8).map { start + Int32($0) })
+                    let m = SIMD8<Int32>(repeating: multiplier), s = SIMD8<Int32>(repeating: shift)
+                    let fast = multiplyByQuantizedMultiplier(x, m, s)
+                    let portable = multiplyByQuantizedMultiplierPortable(x, m, s)
+                    for lane in 0..<8 {
+                        let scalar = multiplyByQuantizedMultiplier(x[lane], multiplier, shift)
+                        XCTAssertEqual(fast[lane], scalar, "x \(x[lane]) m \(multiplier) s \(shift)")
+                        XCTAssertEqual(portable[lane], scalar, "x \(x[lane]) m \(multiplier) s \(shift)")
+                    }
+                }
             }
         }
     }

@@ -68,13 +68,16 @@ public typealias SubParameters = AddSubParameters
 /// Quantised ADD with broadcasting: `output = input1 + input2` in real terms.
 ///
 /// `input1`/`input2` hold the elements of the shapes given at prepare time; `output` holds
-/// `p.broadcast.outputCount` elements and may alias a non-broadcast input.
+/// `p.broadcast.outputCount` elements and may alias a non-broadcast input. `elements` (same-shaped inputs only;
+/// a broadcasting ADD always computes everything) limits the work to a range of output elements, so disjoint
+/// ranges may run on different threads.
 @inlinable
 public func add<T: Quantized8BitInteger>(
-    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>
+    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>,
+    elements: Range<Int>? = nil
 ) {
     if !p.broadcast.needsBroadcast {
-        addSubSameShape(p, input1, input2, output, subtract: false)
+        addSubSameShape(p, input1, input2, output, subtract: false, range: elements ?? 0..<p.broadcast.outputCount)
         return
     }
     broadcastBinary(p.broadcast, input1, input2, output) { (a: T, b: T) -> T in
@@ -86,13 +89,14 @@ public func add<T: Quantized8BitInteger>(
 
 /// Quantised SUB with broadcasting: `output = input1 − input2` in real terms.
 ///
-/// Buffers as for `add`.
+/// Buffers and `elements` as for `add`.
 @inlinable
 public func subtract<T: Quantized8BitInteger>(
-    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>
+    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>,
+    elements: Range<Int>? = nil
 ) {
     if !p.broadcast.needsBroadcast {
-        addSubSameShape(p, input1, input2, output, subtract: true)
+        addSubSameShape(p, input1, input2, output, subtract: true, range: elements ?? 0..<p.broadcast.outputCount)
         return
     }
     broadcastBinary(p.broadcast, input1, input2, output) { (a: T, b: T) -> T in
@@ -107,15 +111,15 @@ public func subtract<T: Quantized8BitInteger>(
 @inlinable @inline(__always)
 func addSubSameShape<T: Quantized8BitInteger>(
     _ p: AddSubParameters, _ input1: UnsafePointer<T>, _ input2: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>,
-    subtract: Bool
+    subtract: Bool, range: Range<Int>
 ) {
-    let n = p.broadcast.outputCount
+    let n = range.upperBound
     let offset1 = SIMD8<Int32>(repeating: p.input1Offset), offset2 = SIMD8<Int32>(repeating: p.input2Offset)
     let m1 = SIMD8<Int32>(repeating: p.input1Multiplier.multiplier), s1 = SIMD8<Int32>(repeating: p.input1Multiplier.shift)
     let m2 = SIMD8<Int32>(repeating: p.input2Multiplier.multiplier), s2 = SIMD8<Int32>(repeating: p.input2Multiplier.shift)
     let mo = SIMD8<Int32>(repeating: p.outputMultiplier.multiplier), so = SIMD8<Int32>(repeating: p.outputMultiplier.shift)
     let shift = SIMD8<Int32>(repeating: p.leftShift)
-    var i = 0
+    var i = range.lowerBound
     while i + 8 <= n {
         let x = multiplyByQuantizedMultiplier((T.load8(input1 + i) &+ offset1) &<< shift, m1, s1)
         let y = multiplyByQuantizedMultiplier((T.load8(input2 + i) &+ offset2) &<< shift, m2, s2)

@@ -4,25 +4,26 @@
 /// - `foldedBias`: `foldedConvolutionBias` of the unpacked filter. `zeroRow`: `inputChannels` input zero points.
 /// - `scratch`: `filter.scratchBytes(pixels: 4)` bytes, 4-byte aligned, owned by the caller (the arena).
 /// - `output`: NHWC int8; must not alias `input`.
-/// - `pixels`: the output pixels (batch-major, row-major) to compute, all by default. Disjoint ranges may run on
-///   different threads at once, each with its own `scratch`.
+/// - `pixels`: the output pixels (batch-major, row-major) to compute, all by default; `blocks`: the filter's
+///   16-channel blocks to compute, all by default. Disjoint pixel or block ranges may run on different threads at
+///   once, each with its own `scratch` (blocks when a small layer has too few pixels to share evenly).
 public func conv2D(
     _ p: Conv2DParameters, input: UnsafePointer<Int8>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
     zeroRow: UnsafePointer<Int8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<Int8>,
-    pixels: Range<Int>? = nil
+    pixels: Range<Int>? = nil, blocks: Range<Int>? = nil
 ) {
     convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output,
-                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth))
+                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth), blocks: blocks ?? 0..<filter.blocks)
 }
 
 /// Legacy uint8 CONV_2D through the packed GEMM microkernel (filter packed with its zero point subtracted).
 public func conv2D(
     _ p: Conv2DParameters, input: UnsafePointer<UInt8>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
     zeroRow: UnsafePointer<UInt8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<UInt8>,
-    pixels: Range<Int>? = nil
+    pixels: Range<Int>? = nil, blocks: Range<Int>? = nil
 ) {
     convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output,
-                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth))
+                 pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth), blocks: blocks ?? 0..<filter.blocks)
 }
 
 /// Packs one pixel's receptive field (taps × channels, in that order) as consecutive int16 values, zero-padded
@@ -54,7 +55,8 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
 @inlinable @inline(__always)
 func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     _ p: Conv2DParameters, input: UnsafePointer<X>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
-    zeroRow: UnsafePointer<X>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<O>, pixels range: Range<Int>
+    zeroRow: UnsafePointer<X>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<O>, pixels range: Range<Int>,
+    blocks: Range<Int>
 ) {
     let ic = p.inputChannels, oc = p.outputChannels
     let taps = p.filterHeight * p.filterWidth
@@ -94,7 +96,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let p2 = UnsafePointer(pairs + min(2, count - 1) * kPairs)
             let p3 = UnsafePointer(pairs + min(3, count - 1) * kPairs)
             let narrowBlock = filter.narrowLastBlock ? filter.blocks - 1 : -1
-            for block in 0..<filter.blocks {
+            for block in blocks {
                 if block == narrowBlock {
                     gemmTile4x8(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
                                 kPairs: kPairs, accumulators: tile.baseAddress!)

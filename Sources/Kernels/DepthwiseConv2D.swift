@@ -34,25 +34,28 @@ public func foldedDepthwiseBias<W: FixedWidthInteger>(
 /// - `filter`: `[1, filterHeight, filterWidth, outputChannels]` int8; output channel = ic × multiplier + m.
 /// - `zeroRow`: `inputChannels` copies of the input zero point; padding taps read it.
 /// - `output`: NHWC; must not alias `input`. Needs no scratch memory.
-/// - `rows`: the output rows (batch × outputHeight, batch-major) to compute, all by default; disjoint ranges
-///   may run on different threads at once.
+/// - `rows`: the output rows (batch × outputHeight, batch-major) to compute, all by default; `channels`: the
+///   output channels, all by default, starting at a multiple of 8. Disjoint row or channel ranges may run on
+///   different threads at once (channels when a layer has too few rows to share evenly).
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-    rows: Range<Int>? = nil
+    rows: Range<Int>? = nil, channels: Range<Int>? = nil
 ) {
     depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
-              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight))
+              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
+              channels: channels ?? 0..<p.convolution.outputChannels)
 }
 
 /// Legacy uint8 DEPTHWISE_CONV_2D; `filter` holds `w − zp_w` as Int16.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>,
-    rows: Range<Int>? = nil
+    rows: Range<Int>? = nil, channels: Range<Int>? = nil
 ) {
     depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
-              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight))
+              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
+              channels: channels ?? 0..<p.convolution.outputChannels)
 }
 
 /// The depthwise loop: per output pixel, taps resolved to rows (or the zero-point row), channels in SIMD blocks
@@ -60,7 +63,8 @@ public func depthwiseConv2D(
 @inlinable @inline(__always)
 func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
     _ dp: DepthwiseConv2DParameters, input: UnsafePointer<X>, filter: UnsafePointer<W>,
-    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>, rows outputRows: Range<Int>
+    foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<X>, output: UnsafeMutablePointer<O>, rows outputRows: Range<Int>,
+    channels: Range<Int>
 ) {
     let p = dp.convolution
     let ic = p.inputChannels, oc = p.outputChannels, multiplier = dp.depthMultiplier
@@ -75,13 +79,14 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             v = Swift.min(Swift.max(v, lo), hi)
             out[c] = O(truncatingIfNeeded: v)
         }
-        // One output pixel, channels from `firstChannel` (a multiple of 8) to the end, taps gathered per pixel.
+        let channelEnd = channels.upperBound
+        // One output pixel, channels from `firstChannel` (a multiple of 8) to `channelEnd`, taps gathered per pixel.
         @inline(__always) func pixel(_ image: UnsafePointer<X>, _ oy: Int, _ ox: Int, from firstChannel: Int,
                                      _ out: UnsafeMutablePointer<O>) {
             p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
             if multiplier == 1 {
                 var c = firstChannel
-                while c + 8 <= oc {
+                while c + 8 <= channelEnd {
                     var acc = UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
                     for t in 0..<taps {
                         acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
@@ -91,7 +96,7 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
                                         zeroPoint: zp, min: lo, max: hi, to: out + c)
                     c += 8
                 }
-                while c < oc {
+                while c < channelEnd {
                     var acc = foldedBias[c]
                     for t in 0..<taps {
                         acc &+= Int32(truncatingIfNeeded: rows[t][c]) &* Int32(truncatingIfNeeded: filter[t * oc + c])
@@ -100,7 +105,7 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
                     c += 1
                 }
             } else {
-                for o in 0..<oc {
+                for o in firstChannel..<channelEnd {
                     let c = o / multiplier
                     var acc = foldedBias[o]
                     for t in 0..<taps {
@@ -113,12 +118,12 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
         // 3×3 with multiplier 1 (nearly every depthwise layer in MobileNets): on rows whose taps are all inside
         // the image, the pixels whose taps are all inside too run channel block by channel block, with the nine
         // weight vectors, bias and multipliers held in registers across the row instead of reloaded per pixel.
-        let fast3x3 = multiplier == 1 && p.filterHeight == 3 && p.filterWidth == 3 && oc >= 8
+        let fast3x3 = multiplier == 1 && p.filterHeight == 3 && p.filterWidth == 3 && channels.count >= 8
         let sw = p.strideWidth, pl = p.paddingLeft
         let firstInterior = fast3x3 ? (pl + sw - 1) / sw : 0
         let lastTapStart = p.inputWidth - 1 - 2 * p.dilationWidth + pl   // the largest ox × sw whose taps fit
         let lastInterior = fast3x3 && lastTapStart >= 0 ? lastTapStart / sw : -1   // inclusive
-        let blockEnd = oc & ~7
+        let blockEnd = channels.lowerBound + (channels.count & ~7)
         for row in outputRows {
             let b = row / p.outputHeight, oy = row % p.outputHeight
             let image = input + b * p.inputHeight * p.inputWidth * ic
@@ -128,13 +133,13 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             let interior = fast3x3 && rowInside && firstInterior <= min(lastInterior, p.outputWidth - 1)
                 ? firstInterior..<(min(lastInterior, p.outputWidth - 1) + 1) : 0..<0
             if interior.isEmpty {
-                for ox in 0..<p.outputWidth { pixel(image, oy, ox, from: 0, out + ox * oc) }
+                for ox in 0..<p.outputWidth { pixel(image, oy, ox, from: channels.lowerBound, out + ox * oc) }
                 continue
             }
-            for ox in 0..<interior.lowerBound { pixel(image, oy, ox, from: 0, out + ox * oc) }
+            for ox in 0..<interior.lowerBound { pixel(image, oy, ox, from: channels.lowerBound, out + ox * oc) }
             let tx = p.dilationWidth * ic, ty = p.dilationHeight * p.inputWidth * ic
             let rowStart = image + (iy0 * p.inputWidth - pl) * ic
-            var c = 0
+            var c = channels.lowerBound
             while c < blockEnd {
                 let w0 = load8(filter + c), w1 = load8(filter + oc + c), w2 = load8(filter + 2 * oc + c)
                 let w3 = load8(filter + 3 * oc + c), w4 = load8(filter + 4 * oc + c), w5 = load8(filter + 5 * oc + c)
@@ -150,10 +155,10 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
                 }
                 c += 8
             }
-            if blockEnd < oc {
+            if blockEnd < channelEnd {
                 for ox in interior { pixel(image, oy, ox, from: blockEnd, out + ox * oc) }
             }
-            for ox in interior.upperBound..<p.outputWidth { pixel(image, oy, ox, from: 0, out + ox * oc) }
+            for ox in interior.upperBound..<p.outputWidth { pixel(image, oy, ox, from: channels.lowerBound, out + ox * oc) }
         }
     }
     }

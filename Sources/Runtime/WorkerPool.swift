@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,26 +17,33 @@ protocol ParallelJob: AnyObject {
 ///
 /// `run` is called from the interpreter's thread only; it does part 0 itself and returns when every part is done.
 /// Dispatch allocates nothing: the job is a class reference held for the duration of `run`.
+///
+/// Hand-over is by atomics, not by a condition variable per operator: a network has dozens of operators and a
+/// futex wake costs tens of microseconds on a VM or a small board, which at two threads ate most of the gain on
+/// MobileNetV2's small late layers. After each part a worker spins on the job counter for up to `spinNanoseconds`
+/// (the gap to the next parallel operator is usually far shorter) and only then sleeps on the condition variable.
 final class WorkerPool: @unchecked Sendable {
     /// Threads taking part in a job, the caller included.
     let threadCount: Int
+    /// How long an idle worker polls for the next job before it sleeps.
+    static let spinNanoseconds = 200_000
 
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
-    private var done = pthread_cond_t()
     private var threads: [pthread_t] = []
-    // Guarded by `mutex`.
+    /// Incremented (releasing) once `job` is set; workers acquire it before reading `job`.
+    private let generation = Atomic<Int>(0)
+    /// Parts not yet finished by workers.
+    private let pending = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    // Written by `run` before `generation` is released, read by workers after acquiring it.
     private var job: ParallelJob?
-    private var generation = 0
-    private var pending = 0
-    private var stopping = false
 
-    /// Starts `threadCount - 1` workers (none for 1).
+    /// Prepares `threadCount - 1` workers (none for 1); `start` creates them.
     init(threadCount: Int) {
         self.threadCount = max(threadCount, 1)
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&wake, nil)
-        pthread_cond_init(&done, nil)
     }
 
     /// Starts the worker threads; separate from `init` so no thread runs before the pool is fully built.
@@ -69,43 +77,61 @@ final class WorkerPool: @unchecked Sendable {
             job.runPart(0, of: 1)
             return
         }
-        pthread_mutex_lock(&mutex)
         self.job = job
-        generation &+= 1
-        pending = threadCount - 1
+        pending.store(threadCount - 1, ordering: .relaxed)
+        generation.wrappingAdd(1, ordering: .releasing)
+        // Sleeping workers re-check `generation` under the mutex before waiting, so this cannot be lost; with no
+        // sleeper, broadcasting is a user-space no-op.
+        pthread_mutex_lock(&mutex)
         pthread_cond_broadcast(&wake)
         pthread_mutex_unlock(&mutex)
         job.runPart(0, of: threadCount)
-        pthread_mutex_lock(&mutex)
-        while pending > 0 { pthread_cond_wait(&done, &mutex) }
+        var polls = 0
+        while pending.load(ordering: .acquiring) > 0 {
+            polls += 1
+            if polls > 4096 { sched_yield() }   // a descheduled worker: give it the core
+        }
         self.job = nil
-        pthread_mutex_unlock(&mutex)
     }
 
     private func workerLoop(index: Int) {
         var seen = 0
         while true {
-            pthread_mutex_lock(&mutex)
-            while generation == seen && !stopping { pthread_cond_wait(&wake, &mutex) }
-            if stopping {
-                pthread_mutex_unlock(&mutex)
-                return
+            var current = generation.load(ordering: .acquiring)
+            if current == seen {
+                let deadline = Self.now() + Self.spinNanoseconds
+                var polls = 0
+                while current == seen && !stopping.load(ordering: .relaxed) {
+                    polls += 1
+                    if polls & 255 == 0 && Self.now() > deadline { break }
+                    current = generation.load(ordering: .acquiring)
+                }
             }
-            seen = generation
-            let current = job
-            pthread_mutex_unlock(&mutex)
-            current?.runPart(index, of: threadCount)
-            pthread_mutex_lock(&mutex)
-            pending -= 1
-            if pending == 0 { pthread_cond_signal(&done) }
-            pthread_mutex_unlock(&mutex)
+            if current == seen && !stopping.load(ordering: .relaxed) {
+                pthread_mutex_lock(&mutex)
+                while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .relaxed) {
+                    pthread_cond_wait(&wake, &mutex)
+                }
+                pthread_mutex_unlock(&mutex)
+                current = generation.load(ordering: .acquiring)
+            }
+            if stopping.load(ordering: .relaxed) { return }
+            seen = current
+            job?.runPart(index, of: threadCount)
+            pending.wrappingSubtract(1, ordering: .releasing)
         }
+    }
+
+    private static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
     }
 
     /// Stops and joins the workers. Called by the interpreter's deinit.
     func stop() {
+        stopping.store(true, ordering: .relaxed)
         pthread_mutex_lock(&mutex)
-        stopping = true
         pthread_cond_broadcast(&wake)
         pthread_mutex_unlock(&mutex)
         for thread in threads { pthread_join(thread, nil) }
@@ -114,7 +140,6 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit {
         pthread_cond_destroy(&wake)
-        pthread_cond_destroy(&done)
         pthread_mutex_destroy(&mutex)
     }
 }

@@ -2,7 +2,7 @@ import Kernels
 import TFLite
 
 /// ADD, SUB and MUL with broadcasting: int8, uint8, and float32 (SUB and MUL, for exported standardisation).
-final class ArithmeticOperator: PreparedOperator {
+final class ArithmeticOperator: PreparedOperator, ParallelJob {
     private enum Kernel {
         case addSub(AddSubParameters, subtract: Bool, uint8: Bool)
         case mul(MulParameters, uint8: Bool)
@@ -72,17 +72,15 @@ final class ArithmeticOperator: PreparedOperator {
     }
 
     func eval(_ pool: WorkerPool?) {
+        // Same-shaped ADD/SUB (residual connections) split into element ranges; the rest is too small to share.
+        if let pool, case .addSub(let p, _, _) = kernel, !p.broadcast.needsBroadcast,
+           p.broadcast.outputCount >= 8192 * pool.threadCount {
+            pool.run(self)
+            return
+        }
         switch kernel {
-        case .addSub(let p, let subtract, let uint8):
-            if uint8 {
-                let a = input1!.assumingMemoryBound(to: UInt8.self), b = input2!.assumingMemoryBound(to: UInt8.self)
-                let o = output!.assumingMemoryBound(to: UInt8.self)
-                if subtract { Kernels.subtract(p, input1: a, input2: b, output: o) } else { add(p, input1: a, input2: b, output: o) }
-            } else {
-                let a = input1!.assumingMemoryBound(to: Int8.self), b = input2!.assumingMemoryBound(to: Int8.self)
-                let o = output!.assumingMemoryBound(to: Int8.self)
-                if subtract { Kernels.subtract(p, input1: a, input2: b, output: o) } else { add(p, input1: a, input2: b, output: o) }
-            }
+        case .addSub:
+            runPart(0, of: 1)
         case .mul(let p, let uint8):
             if uint8 {
                 Kernels.multiply(p, input1: input1!.assumingMemoryBound(to: UInt8.self), input2: input2!.assumingMemoryBound(to: UInt8.self),
@@ -95,6 +93,32 @@ final class ArithmeticOperator: PreparedOperator {
             let a = input1!.assumingMemoryBound(to: Float.self), b = input2!.assumingMemoryBound(to: Float.self)
             let o = output!.assumingMemoryBound(to: Float.self)
             if subtract { Kernels.subtract(p, input1: a, input2: b, output: o) } else { Kernels.multiply(p, input1: a, input2: b, output: o) }
+        }
+    }
+
+    /// A share of a same-shaped ADD/SUB's output elements, split on multiples of 8 (the SIMD width).
+    func runPart(_ part: Int, of parts: Int) {
+        guard case .addSub(let p, let subtract, let uint8) = kernel else { return }
+        let count = p.broadcast.outputCount
+        let groups = (count + 7) / 8
+        let range = min(groups * part / parts * 8, count)..<min(groups * (part + 1) / parts * 8, count)
+        guard !range.isEmpty else { return }
+        if uint8 {
+            let a = input1!.assumingMemoryBound(to: UInt8.self), b = input2!.assumingMemoryBound(to: UInt8.self)
+            let o = output!.assumingMemoryBound(to: UInt8.self)
+            if subtract {
+                Kernels.subtract(p, input1: a, input2: b, output: o, elements: range)
+            } else {
+                add(p, input1: a, input2: b, output: o, elements: range)
+            }
+        } else {
+            let a = input1!.assumingMemoryBound(to: Int8.self), b = input2!.assumingMemoryBound(to: Int8.self)
+            let o = output!.assumingMemoryBound(to: Int8.self)
+            if subtract {
+                Kernels.subtract(p, input1: a, input2: b, output: o, elements: range)
+            } else {
+                add(p, input1: a, input2: b, output: o, elements: range)
+            }
         }
     }
 }

@@ -77,21 +77,30 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
         }
     }
 
-    /// Computes a contiguous share of the output pixels, split on the microkernel's 4-pixel blocks.
+    /// Computes a share of the output: contiguous pixels, split on the microkernel's 4-pixel blocks, when they
+    /// divide evenly or are many; else all pixels for a share of the 16-channel filter blocks (a 7×7 layer has 13
+    /// pixel blocks, which two threads would split 7:6).
     func runPart(_ part: Int, of parts: Int) {
         let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
-        let blocks = (pixels + 3) / 4
-        let range = min(blocks * part / parts * 4, pixels)..<min(blocks * (part + 1) / parts * 4, pixels)
-        guard !range.isEmpty else { return }
+        let pixelBlocks = (pixels + 3) / 4, filterBlocks = filter.blocks
+        var range = 0..<pixels, blocks = 0..<filterBlocks
+        if parts > 1 {
+            if pixelBlocks % parts == 0 || pixelBlocks >= 32 * parts || filterBlocks < 2 * parts {
+                range = min(pixelBlocks * part / parts * 4, pixels)..<min(pixelBlocks * (part + 1) / parts * 4, pixels)
+            } else {
+                blocks = filterBlocks * part / parts..<filterBlocks * (part + 1) / parts
+            }
+        }
+        guard !range.isEmpty, !blocks.isEmpty else { return }
         let workspace = scratch! + part * workspacePerThread
         if isUInt8 {
             conv2D(parameters, input: input!.assumingMemoryBound(to: UInt8.self), filter: filter,
                    foldedBias: bias.pointer, zeroRow: zeroRow.pointer, scratch: workspace,
-                   output: output!.assumingMemoryBound(to: UInt8.self), pixels: range)
+                   output: output!.assumingMemoryBound(to: UInt8.self), pixels: range, blocks: blocks)
         } else {
             conv2D(parameters, input: input!.assumingMemoryBound(to: Int8.self), filter: filter,
                    foldedBias: bias.pointer, zeroRow: UnsafeRawPointer(zeroRow.pointer).assumingMemoryBound(to: Int8.self),
-                   scratch: workspace, output: output!.assumingMemoryBound(to: Int8.self), pixels: range)
+                   scratch: workspace, output: output!.assumingMemoryBound(to: Int8.self), pixels: range, blocks: blocks)
         }
     }
 }

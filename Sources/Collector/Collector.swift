@@ -77,7 +77,8 @@ public struct Collector: Sendable {
         let http: any Service
         do {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
-                                       distribution: distribution, prometheus: prometheus, logger: logger)
+                                       distribution: distribution, prometheus: prometheus,
+                                       beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
         } catch {
             throw CollectorError(.invalidConfiguration, "the dashboard templates did not compile: \(error)")
         }

@@ -1,6 +1,10 @@
 import Crypto
 import FleetProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import MQTT
 import Synchronization
@@ -368,7 +372,7 @@ public final class SimulatedDevice: Sendable {
         guard let complete else { return }
         let assignment = complete.assignment
         let bytes = (0..<assignment.chunkCount).flatMap { complete.chunks[$0]! }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         guard digest == assignment.digest, bytes.count == assignment.size else {
             enqueueUpdate(assignment, phase: .failed, previous: .downloading, bytesReceived: bytes.count,
                           error: ErrorInfo(code: "digestMismatch", message: "downloaded \(bytes.count) bytes with SHA-256 \(digest)"))

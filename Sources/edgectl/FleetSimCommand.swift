@@ -1,7 +1,15 @@
 import ArgumentParser
 import FleetProtocol
 import FleetSim
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import Logging
 
 /// `edgectl fleet-sim`: simulated devices speaking the agent's protocol against a broker, for tests and load.
@@ -128,7 +136,9 @@ struct FleetSimCommand: ParsableCommand {
 
     static func report(_ s: DeviceStatistics, elapsed: Duration) {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        FileHandle.standardError.write(Data(String(format: "fleet-sim: %.1f s connected=%d generated=%llu acknowledged=%llu pending=%llu resent=%llu installed=%d\n",
-                                                   seconds, s.connected, s.generated, s.acknowledged, s.pending, s.resent, s.installed).utf8))
+        let tenths = Int((seconds * 10).rounded())
+        var line = Array(("fleet-sim: \(tenths / 10).\(tenths % 10) s connected=\(s.connected) generated=\(s.generated) "
+            + "acknowledged=\(s.acknowledged) pending=\(s.pending) resent=\(s.resent) installed=\(s.installed)\n").utf8)
+        line.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -235,7 +235,7 @@ final class APITests: XCTestCase {
         page = try await harness.request("GET", "/", token: nil, headers: ["Cookie": "edgefleet_token=\(CollectorHarness.readToken)"])
         XCTAssertEqual(page.status, 200)
 
-        await harness.collector.services.compactMap { $0 as? FleetMetricsService }.first?.refresh()
+        // No explicit refresh: a scrape reads the fleet gauges itself.
         let metrics = try await harness.get("/metrics", token: nil).text
         for name in ["edgefleet_collector_messages_received_total", "edgefleet_collector_messages_stored_total", "edgefleet_collector_ingest_queue_depth",
                      "edgefleet_fleet_devices_online 3", "edgefleet_fleet_latency_microseconds{model=\"keyword-spotter\",quantile=\"0.95\"}"] {

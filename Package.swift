@@ -68,7 +68,9 @@ let package = Package(
     ],
     targets: [
         // Pure fixed-point kernels over buffers and parameter structs. No Foundation.
-        .target(name: "Kernels", swiftSettings: hotPathSettings),
+        .target(name: "Kernels", dependencies: ["CDotProduct"], swiftSettings: hotPathSettings),
+        // The aarch64 `sdot` microkernel (ARMv8.2 dot product), chosen at run time from HWCAP; stubs elsewhere.
+        .target(name: "CDotProduct"),
         // Reading (and later writing) .tflite flatbuffers. No Foundation.
         .target(name: "TFLite", swiftSettings: hotPathSettings),
         // The interpreter: op registry, memory planner, arena, invoke. No Foundation.
@@ -213,6 +215,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + cpuSettings
 }

@@ -170,6 +170,21 @@ for cpu in "${CPUS[@]}"; do
         ef_log "   $cpu conformance: FAILED (exit $rc, $pass of ${#MODELS[@]} PASS) — $log"
         grep -vE '^PASS' "$log" | head -10 >&2 || true
     fi
+    # Run-time dispatch: the sdot microkernel on the core that has it (A76, ARMv8.2), never on A53/A72 (they would
+    # die with SIGILL; the conformance run above would have failed).
+    kernel=$(cd "$EF_OUT/src" && "$EF_OUT/run/$cpu/edgectl" bench Tests/Fixtures/conformance/kws_ref_model/model.tflite \
+        --iterations 1 --warmup 0 2>&1 | sed -n 's/^microkernel: //p')
+    want=no-sdot
+    [ "$cpu" = cortex-a76 ] && want=sdot
+    if { [ "$want" = sdot ] && [[ $kernel == sdot* ]]; } || { [ "$want" = no-sdot ] && [ -n "$kernel" ] && [[ $kernel != sdot* ]]; }; then
+        RESULT[$cpu/conformance]+=", ${kernel%% *}"
+        PASSED=$((PASSED + 1))
+        ef_log "   $cpu microkernel: $kernel (expected: $want)"
+    else
+        RESULT[$cpu/conformance]+=", WRONG KERNEL ${kernel:-none}"
+        FAILED=$((FAILED + 1))
+        ef_log "   $cpu microkernel: '${kernel:-none}', expected $want — FAILED"
+    fi
     suites=()
     ((UNIT)) && suites=("${KERNEL_SUITES[@]}")
     if ((ALL && UNIT)) && [ "$cpu" = "${CPUS[0]}" ]; then

@@ -63,7 +63,12 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     let kPairs = filter.kPairs
     let totalPixels = range.upperBound
     let pairs = scratch.bindMemory(to: Int32.self, capacity: 4 * kPairs)
+    // The `sdot` path: int8 activations against int8 quads (the filter was packed for it at prepare time).
+    let useQuads = filter.usesQuads && X.self == Int8.self
+    let kQuads = filter.kQuads
+    let quadBytes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int8.self)
     let doubleScales = p.requantization.doubleScales
+    filter.quads.withUnsafeBufferPointer { quads in
     filter.weights.withUnsafeBufferPointer { packed in
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
@@ -82,7 +87,12 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             for i in 0..<count {
                 let image = input + b * p.inputHeight * p.inputWidth * ic
                 p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
-                packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
+                if useQuads {
+                    let int8Rows = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>.self)
+                    packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4)
+                } else {
+                    packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
+                }
                 ox += 1
                 if ox == p.outputWidth {
                     ox = 0
@@ -96,8 +106,15 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let p2 = UnsafePointer(pairs + min(2, count - 1) * kPairs)
             let p3 = UnsafePointer(pairs + min(3, count - 1) * kPairs)
             let narrowBlock = filter.narrowLastBlock ? filter.blocks - 1 : -1
+            let q0 = UnsafePointer(quadBytes)
+            let q1 = UnsafePointer(quadBytes + min(1, count - 1) * kQuads * 4)
+            let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
+            let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
             for block in blocks {
-                if block == narrowBlock {
+                if useQuads {
+                    gemmTile4x16Quads(weights: quads.baseAddress! + block * kQuads * 64, pixels: q0, q1, q2, q3,
+                                      kQuads: kQuads, accumulators: tile.baseAddress!)
+                } else if block == narrowBlock {
                     gemmTile4x8(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
                                 kPairs: kPairs, accumulators: tile.baseAddress!)
                 } else {
@@ -138,6 +155,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             }
             pixel += count
         }
+    }
     }
     }
     }

@@ -16,15 +16,51 @@ public struct PackedFilter: Sendable {
     /// Length of the reduction (taps × input channels) rounded up to even.
     public var paddedDepth: Int
     public var blocks: Int
+    /// Int16 pair layout (empty when `quads` is used).
     public var weights: [Int16]
+    /// Int8 quad layout for the `sdot` microkernel (empty unless chosen): `[block][kQuad][channel 0..<16][4]`.
+    public var quads: [Int8]
+    /// Groups of four reduction indices per output channel (the quad layout's depth).
+    public var kQuads: Int
 
+
+    /// Which microkernel the packed weights feed.
+    public enum Layout: Sendable {
+        /// `quads` where the `sdot` path is enabled and the weights are int8 with zero point 0, else `pairs`.
+        case automatic
+        /// Int16 pairs for the `pmaddwd` / `mla` microkernels (`weights`).
+        case pairs
+        /// Int8 groups of four for the `sdot` microkernel (`quads`); int8 weights with zero point 0 only.
+        case quads
+    }
 
     /// Packs an OHWI filter (`[outputChannels][taps][inputChannels]`), subtracting `zeroPoint` from each weight.
     @inlinable
-    public init<W: FixedWidthInteger>(filter: UnsafePointer<W>, outputChannels: Int, taps: Int, inputChannels: Int, zeroPoint: Int32 = 0) {
+    public init<W: FixedWidthInteger>(filter: UnsafePointer<W>, outputChannels: Int, taps: Int, inputChannels: Int, zeroPoint: Int32 = 0,
+                                      layout: Layout = .automatic) {
         self.outputChannels = outputChannels
         self.taps = taps
         self.inputChannels = inputChannels
+        let quadsPossible = W.self == Int8.self && zeroPoint == 0
+        precondition(layout != .quads || quadsPossible, "the quad layout needs int8 weights with zero point 0")
+        kQuads = (taps * inputChannels + 3) / 4
+        if layout == .quads || (layout == .automatic && quadsPossible && DotProduct.isEnabled) {
+            // [block][kQuad][channel 0..<16][4] Int8; padding and missing channels are zero.
+            paddedDepth = (taps * inputChannels + 1) & ~1
+            blocks = (outputChannels + Self.blockChannels - 1) / Self.blockChannels
+            narrowLastBlock = false
+            var packed = [Int8](repeating: 0, count: blocks * kQuads * Self.blockChannels * 4)
+            for oc in 0..<outputChannels {
+                let block = oc / Self.blockChannels, lane = oc % Self.blockChannels
+                for k in 0..<taps * inputChannels {
+                    packed[((block * kQuads + k / 4) * Self.blockChannels + lane) * 4 + (k & 3)] = Int8(truncatingIfNeeded: filter[oc * taps * inputChannels + k])
+                }
+            }
+            quads = packed
+            weights = []
+            return
+        }
+        quads = []
         paddedDepth = (taps * inputChannels + 1) & ~1
         blocks = (outputChannels + Self.blockChannels - 1) / Self.blockChannels
         let remainder = outputChannels % Self.blockChannels
@@ -58,6 +94,10 @@ public struct PackedFilter: Sendable {
     /// Pairs of reduction indices per output channel.
     public var kPairs: Int { paddedDepth / 2 }
 
-    /// Bytes of Int32 pair scratch the convolution needs for `pixels` output pixels.
-    public func scratchBytes(pixels: Int) -> Int { pixels * kPairs * 4 }
+    /// True when the weights are packed as int8 quads for the `sdot` microkernel.
+    public var usesQuads: Bool { !quads.isEmpty }
+
+    /// Bytes of activation scratch the convolution needs for `pixels` output pixels (int16 pairs, which is also
+    /// at least what int8 quads need).
+    public func scratchBytes(pixels: Int) -> Int { pixels * max(kPairs * 4, kQuads * 4) }
 }

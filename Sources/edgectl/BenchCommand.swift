@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import Kernels
 import Runtime
 import TFLite
 
@@ -78,6 +79,7 @@ struct BenchCommand: ParsableCommand {
                 "\"weights_bytes\":\(interpreter.weightsBytes)",
                 "\"macs\":\(interpreter.macs)",
                 "\"peak_rss_bytes\":\(rss)",
+                "\"microkernel\":\"\(Self.escape(DotProduct.microkernel))\"",
             ]
             if profile {
                 let ops = interpreter.operatorNames.enumerated().map { step, name in
@@ -92,6 +94,7 @@ struct BenchCommand: ParsableCommand {
             print("median: \(Self.fixed(median, 3)) ms  p90: \(Self.fixed(p90, 3)) ms  min: \(Self.fixed(samples.first ?? 0, 3)) ms")
             print("MACs: \(interpreter.macs)  GMAC/s: \(Self.fixed(Double(interpreter.macs) / (median * 1e6), 2))")
             print("arena: \(interpreter.arenaBytes) bytes  workspace: \(interpreter.workspaceBytes) bytes  weights: \(interpreter.weightsBytes) bytes  peak RSS: \(rss) bytes")
+            print("microkernel: \(DotProduct.microkernel)")
             if profile {
                 print("\nper operator (mean ms per invoke):")
                 var totals: [String: Double] = [:]

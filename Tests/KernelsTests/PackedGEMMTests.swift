@@ -169,6 +169,59 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
+    /// The `sdot` microkernel (on a dot-product CPU; its portable twin elsewhere) against plain arithmetic.
+    func testDotProductMicrokernelMatchesPlainArithmetic() {
+        var random = SeededGenerator(seed: 5)
+        for kQuads in [1, 2, 7, 36, 100] {
+            let weights = (0..<kQuads * 64).map { _ in Int8.random(in: -128...127, using: &random) }
+            let pixels = (0..<4).map { _ in (0..<kQuads * 4).map { _ in Int8.random(in: -128...127, using: &random) } }
+            var fast = [Int32](repeating: 0, count: 64), portable = [Int32](repeating: 0, count: 64)
+            gemmTile4x16Quads(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kQuads: kQuads, accumulators: &fast)
+            gemmTile4x16QuadsPortable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kQuads: kQuads,
+                                      accumulators: &portable)
+            XCTAssertEqual(fast, portable, "kQuads \(kQuads), microkernel \(DotProduct.microkernel)")
+            for p in 0..<4 {
+                for c in 0..<16 {
+                    var sum: Int32 = 0
+                    for k in 0..<kQuads * 4 { sum += Int32(weights[(k / 4 * 16 + c) * 4 + k % 4]) * Int32(pixels[p][k]) }
+                    XCTAssertEqual(portable[p * 16 + c], sum)
+                }
+            }
+        }
+    }
+
+    /// Convolutions through the quad layout (the `sdot` path's packing; the portable twin where the CPU lacks it)
+    /// against TFLite's reference, on random shapes.
+    func testQuadLayoutConvolutionMatchesTheReference() {
+        var random = SeededGenerator(seed: 8)
+        for _ in 0..<60 {
+            let c = Self.randomCase(&random, depthwise: false)
+            let p = c.p
+            let taps = p.filterHeight * p.filterWidth
+            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
+            let filter = (0..<p.outputChannels * taps * p.inputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
+            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
+            let zp = Int32.random(in: -128...127, using: &random)
+            let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
+            let packed = filter.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels,
+                             layout: .quads)
+            }
+            XCTAssertTrue(packed.usesQuads)
+            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
+                foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
+                                      filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
+            } }
+            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
+            var scratch = [UInt8](repeating: 0, count: packed.scratchBytes(pixels: 4) + 4)
+            var fast = [Int8](repeating: 0, count: expected.count)
+            scratch.withUnsafeMutableBytes { s in
+                conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
+            }
+            XCTAssertEqual(fast, expected, "quad layout vs TFLite reference, \(p)")
+        }
+    }
+
     func testNarrowMicrokernelMatchesItsPortableTwinAndPlainArithmetic() {
         var random = SeededGenerator(seed: 4)
         for kPairs in [1, 3, 14, 64] {

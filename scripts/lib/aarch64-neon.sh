@@ -1,18 +1,20 @@
 # shellcheck shell=bash
 # ef_neon_report BINARY: a Markdown table of the NEON instructions in the hot kernel functions of module Kernels
 # (symbols whose name holds conv2D, depthwise, gemmTile4x16 or convolveGEMM, specialisations and closures
-# included), disassembled with the toolchain's llvm-objdump. Sourced after scripts/lib/aarch64-common.sh.
+# included) and of the C `sdot` microkernel (edgefleet_sdot_tile4x16), disassembled with the toolchain's
+# llvm-objdump. Sourced after scripts/lib/aarch64-common.sh.
 
 ef_neon_report() {
     local bin=$1 work=$EF_OUT/neon
     mkdir -p "$work"
     # Swift symbols of module Kernels start with $s7Kernels (also when specialised into another module).
-    readelf -s --wide "$bin" | awk '$4 == "FUNC" && $8 ~ /^\$s7Kernels/ { print $8 }' | sort -u >"$work/kernels.mangled"
+    readelf -s --wide "$bin" | awk '$4 == "FUNC" && ($8 ~ /^\$s7Kernels/ || $8 == "edgefleet_sdot_tile4x16") { print $8 }' |
+        sort -u >"$work/kernels.mangled"
     [ -s "$work/kernels.mangled" ] || ef_die "no Kernels symbols in $bin (stripped?)"
     ef_chroot "swift-demangle --simplified --compact < '$work/kernels.mangled' > '$work/kernels.demangled'" ||
         ef_die "swift-demangle failed"
     paste -d'\t' "$work/kernels.mangled" "$work/kernels.demangled" |
-        awk -F'\t' 'tolower($2) ~ /conv2d|depthwise|gemmtile4x16|convolvegemm/' >"$work/hot.tsv"
+        awk -F'\t' 'tolower($2) ~ /conv2d|depthwise|gemmtile4x|convolvegemm|sdot_tile/' >"$work/hot.tsv"
     [ -s "$work/hot.tsv" ] || ef_die "no hot kernel symbols found"
     cut -f1 "$work/hot.tsv" | paste -sd, >"$work/hot.list"
     ef_chroot "llvm-objdump -d --no-show-raw-insn --disassemble-symbols=\"\$(cat '$work/hot.list')\" '$bin' > '$work/hot.dis'" ||
@@ -37,7 +39,7 @@ for line in open(sys.argv[2]):
 def kernel_name(demangled):
     """The kernel a symbol belongs to, or None for accessors, witnesses and the reference implementation."""
     core = re.sub(r"^(specialized )?(closure #\d+ in )*", "", demangled)
-    for prefix in ("gemmTile4x16", "convolveGEMM", "depthwise", "conv2D"):
+    for prefix in ("edgefleet_sdot_tile4x16", "gemmTile4x16", "gemmTile4x8", "convolveGEMM", "depthwise", "conv2D"):
         if core.startswith(prefix) and not core.startswith("conv2DReference"):
             return core.split("(")[0]
     return None

@@ -171,13 +171,15 @@ let package = Package(
 
         // Shared by the test targets: fixture paths, seeded randomness, process and broker harnesses.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Signed test bundles of a fixture model, shared by the collector's tests.
+        .target(name: "FleetTestSupport", dependencies: ["Bundles", "TestSupport"], path: "Tests/FleetTestSupport"),
         // Test-only malloc interposer: counts heap allocations to prove `invoke` makes none.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels", "TestSupport", "CAllocationCounter"]),
         .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
         .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
@@ -191,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport",
+                "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "FleetTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -200,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "CollectorEndToEndTests",
             dependencies: [
-                "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport",
+                "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "FleetTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

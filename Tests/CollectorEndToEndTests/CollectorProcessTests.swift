@@ -1,6 +1,7 @@
 import Bundles
 import FleetProtocol
 import FleetSim
+import FleetTestSupport
 import Foundation
 import Logging
 import TestSupport

@@ -2,6 +2,7 @@ import Bundles
 import Collector
 import FleetProtocol
 import FleetSim
+import FleetTestSupport
 import Foundation
 import TestSupport
 import XCTest

@@ -1,10 +1,11 @@
 import MQTT
+import TestSupport
 import XCTest
 
 /// Failures a person has to act on, reported as MQTTError with a precise code and message.
 final class MQTTErrorTests: XCTestCase {
     func testWrongPasswordIsRejectedWithAClearError() async throws {
-        let broker = try MosquittoProcess(users: ["device": "s3cret"])
+        let broker = try Mosquitto(users: ["device": "s3cret"])
 
         for version in MQTTConfiguration.ProtocolVersion.allCases {
             let client = try makeClient(broker, id: "auth-bad-\(version)") {
@@ -36,7 +37,7 @@ final class MQTTErrorTests: XCTestCase {
     }
 
     func testUnreachableBrokerAndUnknownHost() async throws {
-        let closedPort = try MosquittoProcess.freePort()
+        let closedPort = try Mosquitto.freePort()
         let refused = try MQTTClient(
             configuration: MQTTConfiguration(host: "127.0.0.1", port: closedPort, clientID: "refused"), logger: testLogger())
         let error = await assertMQTTError(.connectionFailed) { try await refused.connect() }
@@ -77,7 +78,7 @@ final class MQTTErrorTests: XCTestCase {
     }
 
     func testBadTopicsAndMissingConnection() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "topics")
         await assertMQTTError(.notConnected) { try await client.publish(topic: "a", payload: [], qos: .atMostOnce) }
         await assertMQTTError(.notConnected) { try await client.publish(topic: "a", payload: [], qos: .atLeastOnce) }
@@ -93,7 +94,7 @@ final class MQTTErrorTests: XCTestCase {
     }
 
     func testCancelledPublishWaitEndsPromptly() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "cancel")
         try await client.connect()
         broker.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import MQTT
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ final class MQTTLastWillTests: XCTestCase {
     private static let childPortVariable = "MQTT_TEST_WILL_CHILD_PORT"
 
     func testWillIsPublishedAndRetainedWhenTheClientIsKilled() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let watcher = try makeClient(broker, id: "will-watcher")
         let received = MessageCollector(watcher)
         try await watcher.connect()
@@ -54,7 +55,7 @@ final class MQTTLastWillTests: XCTestCase {
     }
 
     func testWillIsNotPublishedAfterDisconnect() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let watcher = try makeClient(broker, id: "clean-watcher")
         let received = MessageCollector(watcher)
         try await watcher.connect()

@@ -1,10 +1,11 @@
 import MQTT
+import TestSupport
 import XCTest
 
 /// The bounded buffer between the network thread and the consumer of `messages`.
 final class MQTTMessageBufferTests: XCTestCase {
     func testOverflowDropsAndCountsAccordingToPolicy() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let keepOldest = try makeClient(broker, id: "buffer-newest") {
             $0.messageBufferSize = 5
             $0.overflowPolicy = .dropNewest

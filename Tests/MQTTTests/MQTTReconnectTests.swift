@@ -1,10 +1,11 @@
 import MQTT
+import TestSupport
 import XCTest
 
 /// Losing the broker and getting it back.
 final class MQTTReconnectTests: XCTestCase {
     func testReconnectsResubscribesAndDeliversQueuedQoS1AfterBrokerRestart() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let device = try makeClient(broker, id: "reconnect-dev")
         let states = StateRecorder(device)
         let received = MessageCollector(device)
@@ -49,7 +50,7 @@ final class MQTTReconnectTests: XCTestCase {
     }
 
     func testPersistentSessionKeepsQoS1MessagesWhileAway() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let device = try makeClient(broker, id: "persistent-dev") {
             $0.cleanStart = false
             $0.sessionExpiry = .seconds(300)
@@ -72,7 +73,7 @@ final class MQTTReconnectTests: XCTestCase {
     }
 
     func testDisconnectDuringBackoffStopsReconnecting() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "backoff-stop") {
             $0.reconnectBackoff = .init(minimum: .seconds(30), maximum: .seconds(60), jitter: 0)
         }

@@ -1,10 +1,11 @@
 import MQTT
+import TestSupport
 import XCTest
 
 /// Publishing and receiving through a real broker.
 final class MQTTRoundTripTests: XCTestCase {
     func testRoundTripAtQoS0AndQoS1WithUserProperties() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let subscriber = try makeClient(broker, id: "rt-sub")
         let publisher = try makeClient(broker, id: "rt-pub")
         let received = MessageCollector(subscriber)
@@ -36,7 +37,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testRoundTripOverMQTT311() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "v311") { $0.protocolVersion = .v311 }
         let received = MessageCollector(client)
         try await client.connect()
@@ -50,7 +51,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testRetainedMessageReachesLateSubscriber() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let device = try makeClient(broker, id: "retain-dev")
         try await device.connect()
         try await device.publish(topic: "status/dev1", payload: bytes("online"), qos: .atLeastOnce, retain: true)
@@ -70,7 +71,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testConcurrentQoS1PublishesAllReturnAfterAcknowledgement() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let publisher = try makeClient(broker, id: "burst-pub")
         let subscriber = try makeClient(broker, id: "burst-sub") { $0.messageBufferSize = 1000 }
         let received = MessageCollector(subscriber)
@@ -94,7 +95,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testUnsubscribeStopsDelivery() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "unsub")
         let received = MessageCollector(client)
         try await client.connect()
@@ -110,7 +111,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testShutdownFinishesStreamsAndRefusesFurtherUse() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let client = try makeClient(broker, id: "shutdown")
         let states = client.stateChanges()
         try await client.connect()
@@ -138,7 +139,7 @@ final class MQTTRoundTripTests: XCTestCase {
     }
 
     func testReleasingAConnectedClientDisconnectsCleanly() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let observer = try makeClient(broker, id: "release-observer")
         let received = MessageCollector(observer)
         try await observer.connect()

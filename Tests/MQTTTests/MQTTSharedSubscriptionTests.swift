@@ -1,10 +1,11 @@
 import MQTT
+import TestSupport
 import XCTest
 
 /// MQTT v5 shared subscriptions: the collector's way to spread ingest over several instances.
 final class MQTTSharedSubscriptionTests: XCTestCase {
     func testSharedSubscriptionDeliversEachMessageToExactlyOneMember() async throws {
-        let broker = try MosquittoProcess()
+        let broker = try Mosquitto()
         let first = try makeClient(broker, id: "collector-1")
         let second = try makeClient(broker, id: "collector-2")
         let firstReceived = MessageCollector(first)

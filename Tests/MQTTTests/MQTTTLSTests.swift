@@ -1,12 +1,13 @@
 import Foundation
 import MQTT
+import TestSupport
 import XCTest
 
 /// TLS with a private CA and client certificates, against a broker that requires them.
 final class MQTTTLSTests: XCTestCase {
     func testMutualTLSConnectsAndWrongCAIsRefused() async throws {
         var files: URL!
-        let broker = try MosquittoProcess { directory in
+        let broker = try Mosquitto { directory in
             files = directory
             try Self.makePKI(in: directory)
             return [
@@ -51,21 +52,21 @@ final class MQTTTLSTests: XCTestCase {
 
     /// A CA, a server certificate for localhost, a client certificate, and an unrelated CA.
     private static func makePKI(in directory: URL) throws {
-        let openssl = try MosquittoProcess.locate("openssl")
+        let openssl = try Mosquitto.locate("openssl")
         let path = { (name: String) in directory.appendingPathComponent(name).path }
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         for ca in ["ca", "other-ca"] {
-            try MosquittoProcess.run(openssl, ["req", "-x509"] + curve + [
+            try Mosquitto.run(openssl, ["req", "-x509"] + curve + [
                 "-keyout", path("\(ca).key"), "-out", path("\(ca).crt"), "-days", "2", "-subj", "/CN=EdgeFleet test \(ca)"])
         }
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(toFile: path("server.ext"), atomically: true, encoding: .utf8)
         for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=tls-client")] {
-            try MosquittoProcess.run(openssl, ["req"] + curve + [
+            try Mosquitto.run(openssl, ["req"] + curve + [
                 "-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", subject])
             var signing = ["x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
                            "-CAcreateserial", "-out", path("\(name).crt"), "-days", "2"]
             if name == "server" { signing += ["-extfile", path("server.ext")] }
-            try MosquittoProcess.run(openssl, signing)
+            try Mosquitto.run(openssl, signing)
         }
         // mosquitto started as root drops to its own user before loading keys: test keys only.
         for key in ["server.key", "client.key"] {

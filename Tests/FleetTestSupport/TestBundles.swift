@@ -2,18 +2,19 @@ import Bundles
 import Foundation
 import TestSupport
 
-/// Signed bundles of a small real model (the keyword spotter of the conformance fixtures) for registry tests.
-enum TestBundles {
-    static let labels = ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
+/// Signed bundles of a small real model (the keyword spotter of the conformance fixtures) for the collector's
+/// registry and end-to-end tests.
+public enum TestBundles {
+    public static let labels = ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
 
     /// A key directory whose keys are valid now (the collector verifies with the system clock).
-    static func keys(in directory: URL) throws -> KeyDirectory {
+    public static func keys(in directory: URL) throws -> KeyDirectory {
         try KeyDirectory.initialize(at: directory.appendingPathComponent("keys").path, now: Int64(Date().timeIntervalSince1970) - 3600,
                                     releaseValidity: 365 * 86_400)
     }
 
     /// A bundle of `kws_ref_model`, signed with the directory's release key unless `signed` is false.
-    static func bundle(keys: KeyDirectory, name: String = "keyword-spotter", version: String, release: UInt64, parent: String? = nil,
+    public static func bundle(keys: KeyDirectory, name: String = "keyword-spotter", version: String, release: UInt64, parent: String? = nil,
                        signed: Bool = true) throws -> [UInt8] {
         let folder = Fixtures.conformance.appendingPathComponent("kws_ref_model").path
         let model = try Fixtures.bytes("kws_ref_model/model.tflite")
@@ -39,7 +40,7 @@ enum TestBundles {
     }
 
     /// Trust settings pointing at the key directory's root and trust file.
-    static func trustPaths(_ keys: KeyDirectory) -> (root: String, trust: String) {
+    public static func trustPaths(_ keys: KeyDirectory) -> (root: String, trust: String) {
         (keys.rootPublicKeyPath, keys.trustPath)
     }
 }

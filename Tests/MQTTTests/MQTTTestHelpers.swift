@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MQTT
+import TestSupport
 import Synchronization
 import XCTest
 
@@ -16,7 +17,7 @@ func testLogger() -> Logger {
 
 /// A client of `broker`, with a short reconnect backoff so tests stay fast.
 func makeClient(
-    _ broker: MosquittoProcess, id: String, _ adjust: (inout MQTTConfiguration) -> Void = { _ in }
+    _ broker: Mosquitto, id: String, _ adjust: (inout MQTTConfiguration) -> Void = { _ in }
 ) throws -> MQTTClient {
     var configuration = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: id)
     configuration.reconnectBackoff = .init(minimum: .milliseconds(50), maximum: .milliseconds(400), jitter: 0.2)

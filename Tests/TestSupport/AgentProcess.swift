@@ -1,19 +1,17 @@
-// Adapted from Tests/EndToEndTests/AgentProcess.swift (test targets cannot share files outside TestSupport).
 import Foundation
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A real `edge-agent` process, started with posix_spawn (so SIGTERM and SIGKILL reach it as they would from
-/// systemd), its output in a log file.
-final class AgentProcess: @unchecked Sendable {
-    let pid: pid_t
-    let logPath: String
+/// systemd), its output in a log file. Shared by the agent and collector end-to-end tests.
+public final class AgentProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let logPath: String
     private var status: Int32?
 
     /// Starts `edge-agent` with `arguments` and extra environment variables.
-    init(arguments: [String], environment: [String: String] = [:], logPath: String) throws {
+    public init(arguments: [String], environment: [String: String] = [:], logPath: String) throws {
         let executable = try ProductProcess.path("edge-agent")
         self.logPath = logPath
         var attributes = posix_spawnattr_t()
@@ -52,20 +50,20 @@ final class AgentProcess: @unchecked Sendable {
     deinit { kill() }
 
     /// The agent's log so far.
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// SIGTERM: a graceful shutdown.
-    func terminate() { Glibc.kill(pid, SIGTERM) }
+    public func terminate() { Glibc.kill(pid, SIGTERM) }
 
     /// SIGKILL, and reaps the process.
-    func kill() {
+    public func kill() {
         guard status == nil else { return }
         Glibc.kill(pid, SIGKILL)
         _ = waitForExit(timeout: .seconds(10))
     }
 
     /// The exit status once the process has ended (within `timeout`), or nil.
-    func waitForExit(timeout: Duration) -> Int32? {
+    public func waitForExit(timeout: Duration) -> Int32? {
         if let status { return status }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

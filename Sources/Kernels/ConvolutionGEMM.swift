@@ -26,18 +26,16 @@ public func conv2D(
                  pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth), blocks: blocks ?? 0..<filter.blocks)
 }
 
-/// Packs one pixel's receptive field (taps × channels, in that order) as consecutive int16 values, zero-padded
-/// to an even count. Read as Int32, consecutive values are exactly the (k, k+1) pairs the microkernel multiplies.
+/// Calls `body` with each run of the receptive field's rows that lie back to back in memory, in tap order.
+///
+/// Taps whose rows follow each other (neighbours along x without padding) form one run: with few input channels
+/// (an RGB stem has 3) this turns nine 3-value copies into three 9-value ones. Equal addresses mean equal values,
+/// so merging is exact even where a run crosses into another buffer.
 @inlinable @inline(__always)
-func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>>, taps: Int, channels: Int,
-                                     into pairs: UnsafeMutablePointer<Int32>) {
-    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
-    var k = 0
+func forEachTapRun<X>(rows: UnsafeMutablePointer<UnsafePointer<X>>, taps: Int, channels: Int,
+                      _ body: (_ row: UnsafePointer<X>, _ count: Int) -> Void) {
     var t = 0
     while t < taps {
-        // Taps whose rows follow each other in memory (neighbours along x without padding) are one run: with few
-        // input channels (an RGB stem has 3) this turns nine 3-value copies into three 9-value ones. Equal
-        // addresses mean equal values, so merging is exact even where a run crosses into another buffer.
         let row = rows[t]
         var run = channels
         t += 1
@@ -45,6 +43,18 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
             run += channels
             t += 1
         }
+        body(row, run)
+    }
+}
+
+/// Packs one pixel's receptive field (taps × channels, in that order) as consecutive int16 values, zero-padded
+/// to an even count. Read as Int32, consecutive values are exactly the (k, k+1) pairs the microkernel multiplies.
+@inlinable @inline(__always)
+func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>>, taps: Int, channels: Int,
+                                     into pairs: UnsafeMutablePointer<Int32>) {
+    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+    var k = 0
+    forEachTapRun(rows: rows, taps: taps, channels: channels) { row, run in
         // A plain widening loop: LLVM turns it into vpmovsxbw / sxtl.
         for c in 0..<run { values[k + c] = Int16(truncatingIfNeeded: row[c]) }
         k += run

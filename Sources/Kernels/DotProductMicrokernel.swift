@@ -74,16 +74,7 @@ public func gemmTile4x16QuadsPortable(weights: UnsafePointer<Int8>, pixels p0: U
 func packQuads(rows: UnsafeMutablePointer<UnsafePointer<Int8>>, taps: Int, channels: Int, kQuads: Int,
                into values: UnsafeMutablePointer<Int8>) {
     var k = 0
-    var t = 0
-    while t < taps {
-        // Contiguous taps as one run, as in `packPairs`.
-        let row = rows[t]
-        var run = channels
-        t += 1
-        while t < taps && rows[t] == row + run {
-            run += channels
-            t += 1
-        }
+    forEachTapRun(rows: rows, taps: taps, channels: channels) { row, run in
         (values + k).update(from: row, count: run)
         k += run
     }

@@ -217,6 +217,18 @@ let package = Package(
     ]
 )
 
+/// EDGEFLEET_DEVICE_ONLY=1 (set by the aarch64 cross-build) leaves out the server side — the collector, its
+/// tests and its dependencies (Hummingbird, swift-nio, GRDB, swift-mustache, swift-prometheus) — so a device build
+/// and its test bundle compile only what runs on a board. The collector runs on the server (x86-64 or arm64 alike)
+/// from the full package.
+if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
+    let serverTargets: Set<String> = ["Collector", "edge-collector", "CollectorTests", "CollectorEndToEndTests", "FleetTestSupport"]
+    let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "swift-prometheus"]
+    package.targets.removeAll { serverTargets.contains($0.name) }
+    package.products.removeAll { product in product.name == "edge-collector" || product.name == "Collector" }
+    package.dependencies.removeAll { dependency in serverPackages.contains { dependency.url?.hasSuffix("/" + $0) ?? false } }
+}
+
 for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + cpuSettings
 }

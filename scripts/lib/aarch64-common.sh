@@ -132,7 +132,7 @@ ef_chroot() {
             mount --bind "$m" "$root$m"
         done
         exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin:/usr/libexec/swift/bin \
-            LANG=C.UTF-8 TERM=dumb EDGEFLEET_TARGET_CPU="$EF_TARGET_CPU" \
+            LANG=C.UTF-8 TERM=dumb EDGEFLEET_TARGET_CPU="$EF_TARGET_CPU" EDGEFLEET_DEVICE_ONLY=1 \
             PKG_CONFIG_SYSROOT_DIR="$EF_SYSROOT" \
             PKG_CONFIG_PATH="$EF_SYSROOT/usr/lib/aarch64-linux-gnu/pkgconfig:$EF_SYSROOT/usr/share/pkgconfig" \
             /bin/bash -c "$cmd"

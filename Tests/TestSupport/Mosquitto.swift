@@ -116,37 +116,8 @@ public final class Mosquitto: @unchecked Sendable {
         try start()
     }
 
-    /// posix_spawn rather than Foundation's Process: the test runs on threads that block signals,
-    /// and a child inherits that mask, so mosquitto would never see SIGTERM. Here the child gets
-    /// an empty mask and default handlers, and its output goes to the log file.
     private func spawn() throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaultSignals, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let logPath: String = logURL.path
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        let words: [String] = [executable, "-c", configURL.path]
-        let arguments = words.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, arguments, environ)
-        guard rc == 0 else { throw Failure(description: "could not start \(executable): error \(rc)") }
-        return child
+        try SpawnedProcess.start(executable, ["-c", configURL.path], logPath: logURL.path)
     }
 
     /// The wait status if `pid` has exited (and is now reaped), nil while it runs.

@@ -208,7 +208,7 @@ for cpu in "${CPUS[@]}"; do
         RESULT[$cpu/agent]="FAIL"
         FAILED=$((FAILED + 1))
         ef_log "   $cpu edge-agent smoke test: FAILED — $log"
-        grep -E 'MISSING|NOT COMMITTED|refused|did not st|exited' "$log" >&2 || true
+        grep -aE 'MISSING|NOT COMMITTED|refused|did not st|exited' "$log" >&2 || true
     fi
     TIME[$cpu/agent]=$((($(ef_now) - t0) / 1000000000))
     ef_phase_done

@@ -16,7 +16,7 @@ ef_agent_smoke() {
     {
         cleanup() {
             [ -n "$agent_pid" ] && kill -KILL "$agent_pid" 2>/dev/null
-            [ -n "$collector_pid" ] && kill -KILL "$collector_pid" 2>/dev/null
+            [ -n "$collector_pid" ] && kill -TERM "$collector_pid" 2>/dev/null
             [ -n "$sub_pid" ] && kill "$sub_pid" 2>/dev/null
             [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null
             wait 2>/dev/null
@@ -68,7 +68,7 @@ JSON
             sleep 0.5
         done
         for topic in birth status telemetry; do
-            if grep -q "/smoke-$cpu/$topic " "$dir/messages.log"; then echo "received $topic"; else echo "MISSING $topic"; rc=1; fi
+            if grep -aq "/smoke-$cpu/$topic " "$dir/messages.log"; then echo "received $topic"; else echo "MISSING $topic"; rc=1; fi
         done
 
         echo "== over-the-air update through the host's edge-collector"
@@ -96,15 +96,19 @@ JSON
                 "http://127.0.0.1:$http_port/api/v1/devices/smoke-$cpu/assignments" >/dev/null ||
                 { echo "assignment refused"; rc=1; }
             for i in $(seq 600); do     # up to 300 s: download, verification and health check run emulated
-                grep "/smoke-$cpu/events " "$dir/messages.log" | grep -q '"phase":"committed"' && break
-                grep "/smoke-$cpu/events " "$dir/messages.log" | grep -qE '"phase":"(failed|rolledBack)"' && break
+                grep -a "/smoke-$cpu/events " "$dir/messages.log" | grep -q '"phase":"committed"' && break
+                grep -a "/smoke-$cpu/events " "$dir/messages.log" | grep -qE '"phase":"(failed|rolledBack)"' && break
                 kill -0 "$agent_pid" 2>/dev/null || break
                 sleep 0.5
             done
-            phases=$(grep "/smoke-$cpu/events " "$dir/messages.log" | grep -o '"phase":"[a-zA-Z]*"' | cut -d'"' -f4 | uniq | tr '\n' ' ')
+            for i in $(seq 60); do     # the next report (every 2 s) names the bundle now served
+                grep -a "/smoke-$cpu/telemetry " "$dir/messages.log" | grep -q "\"digest\":\"$digest\"" && break
+                sleep 0.5
+            done
+            phases=$(grep -a "/smoke-$cpu/events " "$dir/messages.log" | grep -o '"phase":"[a-zA-Z]*"' | cut -d'"' -f4 | uniq | tr '\n' ' ')
             echo "update phases: $phases"
-            if grep "/smoke-$cpu/events " "$dir/messages.log" | grep -q '"phase":"committed"' &&
-                grep "/smoke-$cpu/telemetry " "$dir/messages.log" | grep -q "\"digest\":\"$digest\""; then
+            if grep -a "/smoke-$cpu/events " "$dir/messages.log" | grep -q '"phase":"committed"' &&
+                grep -a "/smoke-$cpu/telemetry " "$dir/messages.log" | grep -q "\"digest\":\"$digest\""; then
                 echo "update committed: the agent serves and reports bundle $digest"
             else
                 echo "UPDATE NOT COMMITTED (bundle ${digest:-?})"; rc=1
@@ -128,7 +132,7 @@ JSON
         echo "== agent log (tail)"
         tail -n 15 "$dir/agent.log"
         echo "== messages"
-        cut -c1-200 "$dir/messages.log" | head -n 20
+        grep -av "/bundle/" "$dir/messages.log" | cut -c1-200 | head -n 20
         cleanup
         return "$rc"
     } >"$log" 2>&1

@@ -12,8 +12,8 @@ final class DigitsTargetTests: XCTestCase {
         XCTAssertEqual(outcome.testRows, 359)
         XCTAssertGreaterThanOrEqual(int8, 0.975)
         XCTAssertLessThanOrEqual(float - int8, 0.005)
-        // The target is 2 s on this machine; the bound here leaves room for a loaded CI host.
-        XCTAssertLessThan(seconds, 6)
+        // Training time is printed, not asserted: speed is a benchmark (`edgectl train` reports it, docs/training.md),
+        // and the same test runs under qemu for aarch64, where it takes 45 s.
         let (_, test) = data.split()
         try ExportedModels.save("digits", model: outcome.modelBytes, rows: test, evaluator: try ModelEvaluator(model: outcome.model))
     }

@@ -226,7 +226,10 @@ if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
     let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "swift-prometheus"]
     package.targets.removeAll { serverTargets.contains($0.name) }
     package.products.removeAll { product in product.name == "edge-collector" || product.name == "Collector" }
-    package.dependencies.removeAll { dependency in serverPackages.contains { dependency.url?.hasSuffix("/" + $0) ?? false } }
+    package.dependencies.removeAll { dependency in
+        guard case .sourceControl(_, let location, _) = dependency.kind else { return false }
+        return serverPackages.contains { location.hasSuffix("/" + $0) }
+    }
 }
 
 for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {

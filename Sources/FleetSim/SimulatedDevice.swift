@@ -214,6 +214,8 @@ public final class SimulatedDevice: Sendable {
                 for request in chunkRequests() {
                     publishes.addTask { try? await self.client.publish(topic: self.topics.bundleRequest, payload: request, qos: .atLeastOnce) }
                 }
+                // Concurrent publishes (unlike the agent's one-by-one uplink) keep a whole window in flight at
+                // benchmark rates, and may reach the broker out of order: the collector must and does cope.
                 for message in takeSendable() {
                     publishes.addTask { try? await self.client.publish(topic: message.topic, payload: message.payload, qos: .atLeastOnce) }
                 }

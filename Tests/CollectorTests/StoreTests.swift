@@ -62,6 +62,36 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(events.first?.error?.code, "corrupt")
     }
 
+    /// QoS 1 redelivery or a resend after a stall can bring an earlier update phase after a later one (the fleet
+    /// simulator publishes concurrently and does this for real): the assignment keeps the device's latest phase.
+    func testAnEarlierUpdatePhaseArrivingLateDoesNotMoveTheAssignmentBack() async throws {
+        let store = try open()
+        try await store.insert(AssignmentRecord(id: "asg-1", deviceID: "d", model: "keyword-spotter", release: 2, version: "1.1.0",
+                                                digest: Messages.bundle.digest, size: 100, chunkSize: 50, createdAt: now, createdBy: "test"))
+        let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
+        func phase(_ phase: UpdatePhase, seq: UInt64) throws -> IngestMessage {
+            let event = DeviceEvent(name: .updatePhase, update: UpdateProgress(assignmentID: "asg-1", phase: phase, previousPhase: nil,
+                                                                               target: Messages.bundle, serving: Messages.bundle))
+            let payload = try FleetCodec.encode(event, device: "d", stream: "s1", seq: seq, head: 1, time: now)
+            guard case .store(let message) = try decoder.decode(topic: "edgefleet/v1/dev/d/events", payload: payload) else {
+                throw CollectorError(.invalidRequest, "not stored")
+            }
+            return message
+        }
+        // One batch in arrival order 1, 3, 4, 2 (switching late), then a replay of 3 in the next batch.
+        var outcome = try await store.ingest([try phase(.downloading, seq: 1), try phase(.committing, seq: 3), try phase(.committed, seq: 4),
+                                              try phase(.switching, seq: 2)], receivedAt: now)
+        XCTAssertEqual(outcome.stored, 4)
+        var stored = try await store.assignments(deviceID: "d", digest: nil, limit: 1)
+        XCTAssertEqual(stored.first?.phase, "committed")
+        outcome = try await store.ingest([try phase(.committing, seq: 3)], receivedAt: now)
+        XCTAssertEqual(outcome.duplicates, 1)
+        stored = try await store.assignments(deviceID: "d", digest: nil, limit: 1)
+        XCTAssertEqual(stored.first?.phase, "committed")
+        let events = try await store.events(EventFilter(deviceID: "d", name: "update.phase"))
+        XCTAssertEqual(events.count, 4, "every phase is still in the events")
+    }
+
     func testHeadSettlesWhatTheDeviceDropped() async throws {
         let store = try open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 7, head: 6)], receivedAt: now)

@@ -211,11 +211,15 @@ struct IngestTransaction {
                         assignmentID: update?.assignmentID, phase: update?.phase.rawValue,
                         body: String(decoding: try FleetCodec.encode(event), as: UTF8.self))
         guard let update else { return }
+        // Only a later message of the device moves the phase: an earlier phase delivered late (QoS 1 redelivery,
+        // a resend after a stall) must not move "committed" back to "switching".
         try db.cachedStatement(sql: """
-            UPDATE assignments SET phase = ?, phase_at = ?, bytes_received = coalesce(?, bytes_received), error = coalesce(?, error)
-            WHERE id = ? AND device_id = ?
+            UPDATE assignments SET phase = ?, phase_at = ?, bytes_received = coalesce(?, bytes_received), error = coalesce(?, error),
+                phase_stream = ?, phase_seq = ?
+            WHERE id = ? AND device_id = ? AND (phase_seq IS NULL OR phase_stream IS NOT ? OR phase_seq < ?)
             """).execute(arguments: [update.phase.rawValue, receivedAt, update.bytesReceived,
-                                     event.error.map { "\($0.code): \($0.message)" }, update.assignmentID, header.device])
+                                     event.error.map { "\($0.code): \($0.message)" }, header.stream, Int64(storing: header.seq),
+                                     update.assignmentID, header.device, header.stream, Int64(storing: header.seq)])
         switch update.phase {
         case .committed, .switching, .probation: propose(update.target, header: header)
         case .rolledBack: if let serving = update.serving { propose(serving, header: header) }

@@ -136,6 +136,14 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // The update phase is ordered by the device's sequence numbers, not by arrival: QoS 1 redelivery and
+        // resends after a stall can bring an earlier phase after a later one.
+        migrator.registerMigration("v2-assignment-phase-order") { db in
+            try db.execute(sql: """
+                ALTER TABLE assignments ADD COLUMN phase_stream TEXT;
+                ALTER TABLE assignments ADD COLUMN phase_seq INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -100,32 +100,39 @@ final class PackedGEMMTests: XCTestCase {
     func testPackedConvolutionMatchesTheReference() {
         var random = SeededGenerator(seed: 7)
         for _ in 0..<150 {
-            let c = Self.randomCase(&random, depthwise: false)
-            let p = c.p
-            let taps = p.filterHeight * p.filterWidth
-            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
-            let filter = (0..<p.outputChannels * taps * p.inputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
-            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
-            let zp = Int32.random(in: -128...127, using: &random)
-            let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
-            let packed = filter.withUnsafeBufferPointer {
-                PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels)
-            }
-            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
-                foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
-                                      filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
-            } }
-            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
-            var scratch = [UInt8](repeating: 0, count: packed.scratchBytes(pixels: 4) + 4)
-            var fast = [Int8](repeating: 0, count: expected.count)
-            var plain = [Int8](repeating: 0, count: expected.count)
-            scratch.withUnsafeMutableBytes { s in
-                conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
-            }
-            conv2DReference(p, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &plain)
-            XCTAssertEqual(fast, expected, "packed GEMM vs TFLite reference, \(p)")
-            XCTAssertEqual(plain, expected, "dot-product twin vs TFLite reference")
+            checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, &random)
         }
+    }
+
+    /// One random convolution through the packed GEMM path with `layout`, and through the dot-product twin, against
+    /// TFLite's reference loop.
+    private func checkConvolution(_ c: Case, layout: PackedFilter.Layout, _ random: inout SeededGenerator) {
+        let p = c.p
+        let taps = p.filterHeight * p.filterWidth
+        let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
+        let filter = (0..<p.outputChannels * taps * p.inputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
+        let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
+        let zp = Int32.random(in: -128...127, using: &random)
+        let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
+        let packed = filter.withUnsafeBufferPointer {
+            PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels,
+                         layout: layout)
+        }
+        if layout == .quads { XCTAssertTrue(packed.usesQuads) }
+        let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
+            foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
+                                  filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
+        } }
+        let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
+        var scratch = [UInt8](repeating: 0, count: packed.scratchBytes(pixels: 4) + 4)
+        var fast = [Int8](repeating: 0, count: expected.count)
+        var plain = [Int8](repeating: 0, count: expected.count)
+        scratch.withUnsafeMutableBytes { s in
+            conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
+        }
+        conv2DReference(p, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &plain)
+        XCTAssertEqual(fast, expected, "packed GEMM (\(layout) layout) vs TFLite reference, \(p)")
+        XCTAssertEqual(plain, expected, "dot-product twin vs TFLite reference")
     }
 
     func testDepthwiseMatchesTheReference() {
@@ -150,23 +157,21 @@ final class PackedGEMMTests: XCTestCase {
     }
 
     private func checkDepthwise(_ c: Case, _ random: inout SeededGenerator) {
-        do {
-            let p = c.p
-            let taps = p.filterHeight * p.filterWidth
-            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
-            let filter = (0..<taps * p.outputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
-            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
-            let zp = Int32.random(in: -128...127, using: &random)
-            let expected = Self.referenceDepthwise(p, multiplier: c.multiplier, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
-            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
-                foldedDepthwiseBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputZeroPoint: zp)
-            } }
-            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
-            var fast = [Int8](repeating: 0, count: expected.count)
-            depthwiseConv2D(DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier), input: input, filter: filter,
-                            foldedBias: folded, zeroRow: zeroRow, output: &fast)
-            XCTAssertEqual(fast, expected, "depthwise vs TFLite reference, multiplier \(c.multiplier), \(p)")
-        }
+        let p = c.p
+        let taps = p.filterHeight * p.filterWidth
+        let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
+        let filter = (0..<taps * p.outputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
+        let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
+        let zp = Int32.random(in: -128...127, using: &random)
+        let expected = Self.referenceDepthwise(p, multiplier: c.multiplier, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
+        let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
+            foldedDepthwiseBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputZeroPoint: zp)
+        } }
+        let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
+        var fast = [Int8](repeating: 0, count: expected.count)
+        depthwiseConv2D(DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier), input: input, filter: filter,
+                        foldedBias: folded, zeroRow: zeroRow, output: &fast)
+        XCTAssertEqual(fast, expected, "depthwise vs TFLite reference, multiplier \(c.multiplier), \(p)")
     }
 
     /// The `sdot` microkernel (on a dot-product CPU; its portable twin elsewhere) against plain arithmetic.
@@ -195,30 +200,7 @@ final class PackedGEMMTests: XCTestCase {
     func testQuadLayoutConvolutionMatchesTheReference() {
         var random = SeededGenerator(seed: 8)
         for _ in 0..<60 {
-            let c = Self.randomCase(&random, depthwise: false)
-            let p = c.p
-            let taps = p.filterHeight * p.filterWidth
-            let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
-            let filter = (0..<p.outputChannels * taps * p.inputChannels).map { _ in Int8.random(in: -127...127, using: &random) }
-            let bias = (0..<p.outputChannels).map { _ in Int32.random(in: -5000...5000, using: &random) }
-            let zp = Int32.random(in: -128...127, using: &random)
-            let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
-            let packed = filter.withUnsafeBufferPointer {
-                PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels,
-                             layout: .quads)
-            }
-            XCTAssertTrue(packed.usesQuads)
-            let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
-                foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
-                                      filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
-            } }
-            let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
-            var scratch = [UInt8](repeating: 0, count: packed.scratchBytes(pixels: 4) + 4)
-            var fast = [Int8](repeating: 0, count: expected.count)
-            scratch.withUnsafeMutableBytes { s in
-                conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
-            }
-            XCTAssertEqual(fast, expected, "quad layout vs TFLite reference, \(p)")
+            checkConvolution(Self.randomCase(&random, depthwise: false), layout: .quads, &random)
         }
     }
 

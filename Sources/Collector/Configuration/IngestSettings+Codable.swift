@@ -2,7 +2,7 @@ import MQTT
 
 extension IngestSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case maximumBatch, queueCapacity, maximumPayloadBytes, lingerMilliseconds, acknowledgementQoS
+        case maximumBatch, queueCapacity, maximumPayloadBytes, lingerMilliseconds, acknowledgementQoS, maximumSequenceAhead
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,7 +17,8 @@ extension IngestSettings: Codable {
                   queueCapacity: try c.decodeIfPresent(Int.self, forKey: .queueCapacity) ?? d.queueCapacity,
                   maximumPayloadBytes: try c.decodeIfPresent(Int.self, forKey: .maximumPayloadBytes) ?? d.maximumPayloadBytes,
                   lingerMilliseconds: try c.decodeIfPresent(Int.self, forKey: .lingerMilliseconds) ?? d.lingerMilliseconds,
-                  acknowledgementQoS: acknowledgementQoS)
+                  acknowledgementQoS: acknowledgementQoS,
+                  maximumSequenceAhead: try c.decodeIfPresent(UInt64.self, forKey: .maximumSequenceAhead) ?? d.maximumSequenceAhead)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -27,5 +28,6 @@ extension IngestSettings: Codable {
         try c.encode(maximumPayloadBytes, forKey: .maximumPayloadBytes)
         try c.encode(lingerMilliseconds, forKey: .lingerMilliseconds)
         try c.encode(acknowledgementQoS.rawValue, forKey: .acknowledgementQoS)
+        try c.encode(maximumSequenceAhead, forKey: .maximumSequenceAhead)
     }
 }

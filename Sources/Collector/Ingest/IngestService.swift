@@ -110,6 +110,7 @@ public final class IngestService: Service, Sendable {
             metrics.stored.increment(by: outcome.stored)
             storedTotal.add(outcome.stored, ordering: .relaxed)
             metrics.duplicates.increment(by: outcome.duplicates)
+            for (reason, count) in outcome.quarantined { metrics.quarantined(reason, count: count) }
             metrics.batchSize.record(batch.count)
             acknowledgements.enqueue(outcome.acknowledgements)
             if let distribution {
@@ -125,7 +126,7 @@ public final class IngestService: Service, Sendable {
         while true {
             let started = ContinuousClock.now
             do {
-                let outcome = try await store.ingest(batch, receivedAt: Self.now())
+                let outcome = try await store.ingest(batch, receivedAt: Self.now(), limits: settings.ledgerLimits)
                 metrics.batchCommit.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
                 if paused {
                     metrics.ingestPaused.record(0)
@@ -162,9 +163,10 @@ public final class IngestService: Service, Sendable {
         for message in batch {
             while true {
                 do {
-                    let outcome = try await store.ingest([message], receivedAt: Self.now())
+                    let outcome = try await store.ingest([message], receivedAt: Self.now(), limits: settings.ledgerLimits)
                     total.stored += outcome.stored
                     total.duplicates += outcome.duplicates
+                    total.quarantined.merge(outcome.quarantined, uniquingKeysWith: +)
                     total.acknowledgements += outcome.acknowledgements
                     break
                 } catch where error.code == .storageFull || error.code == .storageBusy {

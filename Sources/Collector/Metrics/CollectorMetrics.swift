@@ -22,6 +22,7 @@ public final class CollectorMetrics: Sendable {
     public let devices: Gauge
     private let rejections: Mutex<[String: Counter]> = Mutex([:])
     private let storeFailures: Mutex<[String: Counter]> = Mutex([:])
+    private let quarantines: Mutex<[String: Counter]> = Mutex([:])
     private let latencyGauges: Mutex<[String: Gauge]> = Mutex([:])
 
     public init(factory: any MetricsFactory) {
@@ -45,6 +46,12 @@ public final class CollectorMetrics: Sendable {
     /// Counts a rejected message by reason (a bounded set of codes).
     public func rejected(_ reason: IngestRejection.Reason) {
         counter(in: rejections, label: "edgefleet_collector_messages_rejected_total", dimension: ("reason", reason.rawValue)).increment()
+    }
+
+    /// Counts messages quarantined as implausible, by reason (``StreamLedger/QuarantineReason``).
+    public func quarantined(_ reason: StreamLedger.QuarantineReason, count: Int) {
+        counter(in: quarantines, label: "edgefleet_collector_messages_quarantined_total", dimension: ("reason", reason.rawValue))
+            .increment(by: count)
     }
 
     /// Counts a failed batch write by error code.

@@ -6,10 +6,14 @@ public struct IngestOutcome: Sendable, Equatable {
     public var stored: Int
     /// Queued messages already stored before (replays), skipped.
     public var duplicates: Int
+    /// Messages kept apart as implausible (``StreamLedger``), by reason.
+    public var quarantined: [StreamLedger.QuarantineReason: Int]
 
-    public init(acknowledgements: [StreamAcknowledgement] = [], stored: Int = 0, duplicates: Int = 0) {
+    public init(acknowledgements: [StreamAcknowledgement] = [], stored: Int = 0, duplicates: Int = 0,
+                quarantined: [StreamLedger.QuarantineReason: Int] = [:]) {
         self.acknowledgements = acknowledgements
         self.stored = stored
         self.duplicates = duplicates
+        self.quarantined = quarantined
     }
 }

@@ -1,27 +1,42 @@
-/// Everything the collector keeps, behind an interface narrow enough for a second engine (PostgreSQL).
+/// Everything the collector keeps: the union of the role protocols, each narrow enough for a second engine
+/// (PostgreSQL) to implement without re-implementing the rules.
+///
+/// Domain rules do not live here: which messages are new, quarantined or replays is ``StreamLedger``; how telemetry
+/// folds into rollups is ``RollupFolding``; the order of update phases is ``PhaseOrder``. A store applies them and
+/// persists the result. Every implementation runs the store contract suite (`Tests/CollectorTests/StoreContractTests`).
 ///
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
-public protocol CollectorStore: Sendable {
-    // MARK: Ingest
+public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore
 
-    /// Stores a batch atomically: new messages once (replays are skipped), device state, rollups, and the
-    /// advanced acknowledgement of every stream the batch touched.
-    func ingest(_ batch: [IngestMessage], receivedAt: Int64) async throws(CollectorError) -> IngestOutcome
+/// The ingest role: batches of device messages in, acknowledgements out.
+public protocol IngestStore: Sendable {
+    /// Stores a batch atomically: new messages once (replays skipped, implausible ones quarantined), device state,
+    /// rollups, and the advanced acknowledgement of every stream the batch touched.
+    func ingest(_ batch: [IngestMessage], receivedAt: Int64, limits: StreamLedger.Limits) async throws(CollectorError) -> IngestOutcome
 
     /// The acknowledged sequence number of a stream (0 if unknown).
     func acknowledged(deviceID: String, stream: String) async throws(CollectorError) -> UInt64
 
-    // MARK: Devices
+    /// Quarantined messages, newest first (all devices when `deviceID` is nil).
+    func quarantined(deviceID: String?, limit: Int) async throws(CollectorError) -> [QuarantinedMessage]
+}
 
+extension IngestStore {
+    /// Stores a batch under the default plausibility limits.
+    public func ingest(_ batch: [IngestMessage], receivedAt: Int64) async throws(CollectorError) -> IngestOutcome {
+        try await ingest(batch, receivedAt: receivedAt, limits: StreamLedger.Limits())
+    }
+}
+
+/// The fleet role: devices, their telemetry and rollups, and the event log.
+public protocol FleetStore: Sendable {
     func devices(_ filter: DeviceFilter) async throws(CollectorError) -> [DeviceRecord]
     func device(_ id: String) async throws(CollectorError) -> DeviceRecord?
     /// Replaces the tags and/or groups of an existing device.
     func updateLabels(deviceID: String, tags: [String]?, groups: [String]?) async throws(CollectorError) -> DeviceRecord
     /// Devices online and in total.
     func deviceCounts() async throws(CollectorError) -> (online: Int, total: Int)
-
-    // MARK: Telemetry
 
     /// Raw reports of a device in a time range (by interval end), oldest first.
     func telemetry(deviceID: String, range: TimeRange, limit: Int) async throws(CollectorError) -> [TelemetryRecord]
@@ -34,13 +49,12 @@ public protocol CollectorStore: Sendable {
     /// Telemetry reports stored since the database was created (retention deletions included): cheap, for summaries.
     func telemetryStoredEver() async throws(CollectorError) -> Int
 
-    // MARK: Events
-
     func events(_ filter: EventFilter) async throws(CollectorError) -> [EventRecord]
     func record(_ event: CollectorEvent, at time: Int64) async throws(CollectorError)
+}
 
-    // MARK: Models
-
+/// The registry role: models, immutable versions, aliases, tags and blessing.
+public protocol RegistryStore: Sendable {
     func models() async throws(CollectorError) -> [ModelRecord]
     func versions(model: String) async throws(CollectorError) -> [ModelVersionRecord]
     func version(model: String, release: UInt64) async throws(CollectorError) -> ModelVersionRecord?
@@ -54,16 +68,18 @@ public protocol CollectorStore: Sendable {
     func setBlessed(model: String, release: UInt64, blessed: Bool, by actor: String, at time: Int64) async throws(CollectorError) -> ModelVersionRecord
     /// Devices per bundle digest for a model's versions ("where each runs").
     func deployment(model: String) async throws(CollectorError) -> [String: [String]]
+}
 
-    // MARK: Distribution
-
+/// The distribution role: assignments of bundles to devices and the chunks served for them.
+public protocol DistributionStore: Sendable {
     func insert(_ assignment: AssignmentRecord) async throws(CollectorError)
     func assignments(deviceID: String?, digest: String?, limit: Int) async throws(CollectorError) -> [AssignmentRecord]
     func recordServed(_ chunks: [ChunkServed]) async throws(CollectorError)
     func downloads(deviceID: String?, digest: String?) async throws(CollectorError) -> [DownloadProgress]
+}
 
-    // MARK: Maintenance
-
+/// The maintenance role: retention.
+public protocol MaintenanceStore: Sendable {
     /// Deletes data older than the policy allows, in bounded steps.
     func applyRetention(_ policy: RetentionPolicy, now: Int64) async throws(CollectorError) -> RetentionResult
 }

@@ -5,23 +5,29 @@ import GRDBSQLite
 
 /// One batch being written: deduplication against the stream ledger, rows, and state folded per device.
 ///
-/// A queued message is new when its sequence number is above the stream's acknowledged prefix and not in
-/// the stream's stored-above-the-prefix set (`stream_gaps`). Both live in the database and change in the
-/// same transaction as the rows, so replicas sharing the load and restarts after SIGKILL agree on what
-/// is stored. In-order streams (the common case) never touch `stream_gaps`.
+/// Which messages are new, which are replays and which are quarantined is decided by ``StreamLedger`` (the
+/// rules, tested without a database); this type loads each touched stream's ledger (`streams`, the numbers
+/// stored above the prefix in `stream_gaps`, the ranges the device declared dropped in `stream_skips`) and
+/// writes it back in the same transaction as the rows, so replicas sharing the load and restarts after SIGKILL
+/// agree on what is stored. In-order streams (the common case) never touch `stream_gaps` or `stream_skips`.
 struct IngestTransaction {
     struct StreamKey: Hashable {
         var device: String
         var stream: String
     }
 
+    /// A stream's ledger as loaded, and what this batch did to it.
     struct StreamState {
-        var acked: UInt64
-        var head: UInt64 = 0
-        /// Sequence numbers stored above `acked`: loaded ones and ones this batch added.
-        var above: Set<UInt64>
+        var ledger: StreamLedger
+        /// Whether the stored rows of `stream_gaps`/`stream_skips` exist (so they may need deleting).
         var loadedAbove: Bool
-        var addedAbove: Set<UInt64> = []
+        var loadedSkipped: [ClosedRange<UInt64>]
+        /// Something was stored: the ledger row must be written.
+        var changed = false
+        var quarantined = 0
+        var lastQuarantine: (seq: UInt64, head: UInt64, reason: StreamLedger.QuarantineReason)?
+        var quarantineEventAt: Int64?
+        var quarantinedBefore: Int64
     }
 
     struct BundleCandidate {
@@ -30,38 +36,20 @@ struct IngestTransaction {
         var seq: UInt64
     }
 
-    struct ModelKey: Hashable {
-        var model: String
-        var digest: String
-        var resolution: RollupResolution
-        var bucket: Int64
-    }
-
-    struct DeviceKey: Hashable {
-        var device: String
-        var resolution: RollupResolution
-        var bucket: Int64
-    }
-
-    /// Reports are added up per device, bundle and minute first: one dictionary update per message.
-    struct MinuteKey: Hashable {
-        var device: String
-        var bundle: BundleReference?
-        var minute: Int64
-    }
-
     let db: Database
     let receivedAt: Int64
+    let limits: StreamLedger.Limits
     var outcome = IngestOutcome()
     var streams: [StreamKey: StreamState] = [:]
     var knownDevices: Set<String> = []
     var latest: [String: LatestTelemetry] = [:]
     var bundles: [String: BundleCandidate] = [:]
-    var minutes: [MinuteKey: RollupAccumulator] = [:]
+    var rollups = RollupFolding()
 
-    init(db: Database, receivedAt: Int64) {
+    init(db: Database, receivedAt: Int64, limits: StreamLedger.Limits = StreamLedger.Limits()) {
         self.db = db
         self.receivedAt = receivedAt
+        self.limits = limits
     }
 
     /// Device clocks may be unset (1970) or wrong; such times are replaced by the collector's.
@@ -84,32 +72,56 @@ struct IngestTransaction {
         }
         let key = StreamKey(device: device, stream: header.stream)
         var state = try streams[key] ?? loadStream(key)
-        state.head = max(state.head, header.head)
-        let seq = header.seq
-        if seq <= state.acked || state.above.contains(seq) {
+        defer { streams[key] = state }
+        switch state.ledger.classify(seq: header.seq, head: header.head, limits: limits) {
+        case .duplicate:
             outcome.duplicates += 1
-            streams[key] = state
-            return
+        case .quarantine(let reason):
+            try quarantine(message, reason: reason)
+            state.quarantined += 1
+            state.lastQuarantine = (header.seq, header.head, reason)
+            outcome.quarantined[reason, default: 0] += 1
+        case .store:
+            try apply(message)
+            state.ledger.record(seq: header.seq, head: header.head)
+            state.changed = true
+            outcome.stored += 1
         }
-        if seq == state.acked + 1 {
-            state.acked = seq
-            while state.above.remove(state.acked + 1) != nil { state.acked += 1 }
-        } else {
-            state.above.insert(seq)
-            state.addedAbove.insert(seq)
-        }
-        streams[key] = state
-        try apply(message)
-        outcome.stored += 1
     }
 
     func loadStream(_ key: StreamKey) throws -> StreamState {
-        let acked = UInt64(stored: try Int64.fetchOne(db.cachedStatement(sql: "SELECT acked FROM streams WHERE device_id = ? AND stream = ?"),
-                                                      arguments: [key.device, key.stream]))
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT acked, highest, jump_high, jump_count, quarantined, quarantine_event_at FROM streams WHERE device_id = ? AND stream = ?
+            """), arguments: [key.device, key.stream])
         let above = try Int64.fetchAll(db.cachedStatement(sql: "SELECT seq FROM stream_gaps WHERE device_id = ? AND stream = ?"),
                                        arguments: [key.device, key.stream])
-        return StreamState(acked: acked, above: Set(above.map { UInt64(stored: $0) }), loadedAbove: !above.isEmpty)
+        var skipped: [ClosedRange<UInt64>] = []
+        for skip in try Row.fetchAll(db.cachedStatement(sql: "SELECT first, last FROM stream_skips WHERE device_id = ? AND stream = ? ORDER BY first"),
+                                     arguments: [key.device, key.stream]) {
+            let first = UInt64(stored: skip[0] as Int64?), last = UInt64(stored: skip[1] as Int64?)
+            if first <= last { skipped.append(first...last) }
+        }
+        let jumpHigh = UInt64(stored: row?[2] as Int64?)
+        let jumpCount = Int(row?[3] as Int64? ?? 0)
+        let ledger = StreamLedger(acked: UInt64(stored: row?[0] as Int64?), above: Set(above.map { UInt64(stored: $0) }), skipped: skipped,
+                                  highest: UInt64(stored: row?[1] as Int64?),
+                                  jump: jumpCount > 0 ? StreamLedger.JumpCandidate(high: jumpHigh, count: jumpCount) : nil)
+        return StreamState(ledger: ledger, loadedAbove: !above.isEmpty, loadedSkipped: skipped, quarantineEventAt: row?[5] as Int64?,
+                           quarantinedBefore: row?[4] as Int64? ?? 0)
     }
+
+    /// Keeps an implausible message apart (bounded per device), never as data.
+    func quarantine(_ message: IngestMessage, reason: StreamLedger.QuarantineReason) throws {
+        let header = message.header
+        try db.cachedStatement(sql: """
+            INSERT INTO quarantine (device_id, stream, seq, head, kind, reason, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [header.device, header.stream, Int64(storing: header.seq), Int64(storing: header.head),
+                                     header.kind.rawValue, reason.rawValue, receivedAt, Data(message.payload.prefix(Self.quarantinedPayloadBytes))])
+    }
+
+    /// What is kept of a quarantined message's payload, and how many quarantined messages per device.
+    static let quarantinedPayloadBytes = 16 << 10
+    static let quarantinedPerDevice = 1000
 
     mutating func apply(_ message: IngestMessage) throws {
         let header = message.header
@@ -171,8 +183,7 @@ struct IngestTransaction {
         row.bind(counts: report.predictions)
         row.bind(bytes: message.payload)
         try row.execute(db)
-        minutes[MinuteKey(device: header.device, bundle: report.bundle, minute: RollupResolution.minute.bucket(containing: at)),
-                default: RollupAccumulator()].add(report)
+        rollups.add(report, device: header.device, at: at)
         if latest[header.device].map({ $0.at <= at }) ?? true {
             latest[header.device] = LatestTelemetry(
                 at: at, latencyP50Micros: latency.p50Micros, latencyP95Micros: latency.p95Micros, throughput: report.throughput,
@@ -216,7 +227,7 @@ struct IngestTransaction {
         try db.cachedStatement(sql: """
             UPDATE assignments SET phase = ?, phase_at = ?, bytes_received = coalesce(?, bytes_received), error = coalesce(?, error),
                 phase_stream = ?, phase_seq = ?
-            WHERE id = ? AND device_id = ? AND (phase_seq IS NULL OR phase_stream IS NOT ? OR phase_seq < ?)
+            WHERE id = ? AND device_id = ? AND \(PhaseOrder.sqlCondition)
             """).execute(arguments: [update.phase.rawValue, receivedAt, update.bytesReceived,
                                      event.error.map { "\($0.code): \($0.message)" }, header.stream, Int64(storing: header.seq),
                                      update.assignmentID, header.device, header.stream, Int64(storing: header.seq)])
@@ -279,18 +290,7 @@ struct IngestTransaction {
                                          Int64(storing: t.inferences), Int64(storing: t.errors), t.cpuCores, t.temperatureCelsius,
                                          Int64(storing: t.rssBytes), t.queueDepth, device, t.at])
         }
-        var deviceRollups: [DeviceKey: RollupAccumulator] = [:]
-        var modelRollups: [ModelKey: RollupAccumulator] = [:]
-        for (key, accumulator) in minutes {
-            for resolution in RollupResolution.allCases {
-                let bucket = resolution.bucket(containing: key.minute)
-                deviceRollups[DeviceKey(device: key.device, resolution: resolution, bucket: bucket), default: RollupAccumulator()].merge(accumulator)
-                if let bundle = key.bundle {
-                    modelRollups[ModelKey(model: bundle.name, digest: bundle.digest, resolution: resolution, bucket: bucket),
-                                 default: RollupAccumulator()].merge(accumulator)
-                }
-            }
-        }
+        let (deviceRollups, modelRollups) = rollups.folded()
         for (key, accumulator) in deviceRollups {
             try mergeRollup(table: "device_rollups", keyColumns: ["device_id"], keyValues: [key.device], resolution: key.resolution,
                             bucket: key.bucket, accumulator)
@@ -300,27 +300,66 @@ struct IngestTransaction {
                             resolution: key.resolution, bucket: key.bucket, accumulator)
         }
         for (key, var state) in streams {
-            // Everything below the device's head was acknowledged or dropped by the device: settled.
-            if state.head > 0 { state.acked = max(state.acked, state.head - 1) }
-            while state.above.contains(state.acked + 1) { state.acked += 1 }
-            if state.loadedAbove {
-                try db.cachedStatement(sql: "DELETE FROM stream_gaps WHERE device_id = ? AND stream = ? AND seq <= ?")
-                    .execute(arguments: [key.device, key.stream, Int64(storing: state.acked)])
-            }
-            for seq in state.addedAbove where seq > state.acked {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stream_gaps (device_id, stream, seq) VALUES (?, ?, ?)")
-                    .execute(arguments: [key.device, key.stream, Int64(storing: seq)])
-            }
-            try db.cachedStatement(sql: """
-                INSERT INTO streams (device_id, stream, acked, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT(device_id, stream) DO UPDATE SET acked = max(acked, excluded.acked), updated_at = excluded.updated_at
-                """).execute(arguments: [key.device, key.stream, Int64(storing: state.acked), receivedAt])
-            if state.acked > 0 {
-                outcome.acknowledgements.append(StreamAcknowledgement(deviceID: key.device, stream: key.stream, seq: state.acked))
-            }
+            try finishStream(key, &state)
         }
         return outcome
     }
+
+    /// Settles a stream's ledger and writes back what changed: prefix, gaps, skipped ranges, quarantine record.
+    mutating func finishStream(_ key: StreamKey, _ state: inout StreamState) throws {
+        let ledger = { () -> StreamLedger in var l = state.ledger; l.settle(); return l }()
+        if state.changed || ledger.jump != nil || state.quarantined > 0 {
+            if state.loadedAbove {
+                try db.cachedStatement(sql: "DELETE FROM stream_gaps WHERE device_id = ? AND stream = ? AND seq <= ?")
+                    .execute(arguments: [key.device, key.stream, Int64(storing: ledger.acked)])
+            }
+            for seq in ledger.above where seq > state.ledger.acked {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stream_gaps (device_id, stream, seq) VALUES (?, ?, ?)")
+                    .execute(arguments: [key.device, key.stream, Int64(storing: seq)])
+            }
+            if ledger.skipped != state.loadedSkipped {
+                try db.cachedStatement(sql: "DELETE FROM stream_skips WHERE device_id = ? AND stream = ?").execute(arguments: [key.device, key.stream])
+                for range in ledger.skipped {
+                    try db.cachedStatement(sql: "INSERT INTO stream_skips (device_id, stream, first, last) VALUES (?, ?, ?, ?)")
+                        .execute(arguments: [key.device, key.stream, Int64(storing: range.lowerBound), Int64(storing: range.upperBound)])
+                }
+            }
+            var eventAt = state.quarantineEventAt
+            if state.quarantined > 0, let last = state.lastQuarantine,
+               eventAt.map({ receivedAt - $0 >= Self.quarantineEventInterval }) ?? true {
+                // One event per stream per interval at most: a flood of forged messages must not flood the event log.
+                eventAt = receivedAt
+                let details = ["stream": key.stream, "seq": String(last.seq), "head": String(last.head), "reason": last.reason.rawValue,
+                               "quarantined": String(state.quarantinedBefore + Int64(state.quarantined)),
+                               "acked": String(ledger.acked), "highest": String(ledger.highest)]
+                try insertEvent(source: "collector", device: key.device, stream: key.stream, seq: last.seq, model: nil, name: "ingest.quarantined",
+                                time: receivedAt, assignmentID: nil, phase: nil,
+                                body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: "ingest.quarantined"),
+                                                                                          details: details)), as: UTF8.self))
+            }
+            if state.quarantined > 0 {
+                try db.cachedStatement(sql: """
+                    DELETE FROM quarantine WHERE device_id = ?1 AND id <= (SELECT id FROM quarantine WHERE device_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                    """).execute(arguments: [key.device, Self.quarantinedPerDevice])
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO streams (device_id, stream, acked, updated_at, highest, jump_high, jump_count, quarantined, quarantine_event_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(device_id, stream) DO UPDATE SET acked = max(acked, excluded.acked), updated_at = excluded.updated_at,
+                    highest = max(highest, excluded.highest), jump_high = excluded.jump_high, jump_count = excluded.jump_count,
+                    quarantined = excluded.quarantined, quarantine_event_at = excluded.quarantine_event_at
+                """).execute(arguments: [key.device, key.stream, Int64(storing: ledger.acked), receivedAt, Int64(storing: ledger.highest),
+                                         ledger.jump.map { Int64(storing: $0.high) }, ledger.jump?.count ?? 0,
+                                         state.quarantinedBefore + Int64(state.quarantined), eventAt])
+        }
+        state.ledger = ledger
+        if ledger.acked > 0 {
+            outcome.acknowledgements.append(StreamAcknowledgement(deviceID: key.device, stream: key.stream, seq: ledger.acked))
+        }
+    }
+
+    /// At most one `ingest.quarantined` event per stream in this many milliseconds.
+    static let quarantineEventInterval: Int64 = 60_000
 
     static let rollupColumns = "reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions"
     static let deviceRollupSelect = "SELECT \(rollupColumns) FROM device_rollups WHERE device_id = ? AND resolution = ? AND bucket = ?"

@@ -1,18 +1,20 @@
 import FleetProtocol
 
 /// Telemetry of one bucket added up in memory, merged into the stored row once per batch.
-struct RollupAccumulator: Sendable {
-    var reports: UInt64 = 0
-    var inferences: UInt64 = 0
-    var errors: UInt64 = 0
-    var dropped: UInt64 = 0
-    var throughputSum: Double = 0
-    var cpuSum: Double = 0
-    var temperatureMax: Double?
-    var latency = LatencyHistogram()
-    var predictions: [UInt64] = []
+public struct RollupAccumulator: Sendable {
+    public init() {}
 
-    mutating func add(_ report: TelemetryReport) {
+    public internal(set) var reports: UInt64 = 0
+    public internal(set) var inferences: UInt64 = 0
+    public internal(set) var errors: UInt64 = 0
+    public internal(set) var dropped: UInt64 = 0
+    public internal(set) var throughputSum: Double = 0
+    public internal(set) var cpuSum: Double = 0
+    public internal(set) var temperatureMax: Double?
+    public internal(set) var latency = LatencyHistogram()
+    public internal(set) var predictions: [UInt64] = []
+
+    public mutating func add(_ report: TelemetryReport) {
         reports &+= 1
         inferences &+= report.inferences
         errors &+= report.errors
@@ -31,7 +33,7 @@ struct RollupAccumulator: Sendable {
         CountsBlob.add(report.predictions, into: &predictions)
     }
 
-    mutating func merge(_ other: RollupAccumulator) {
+    public mutating func merge(_ other: RollupAccumulator) {
         reports &+= other.reports
         inferences &+= other.inferences
         errors &+= other.errors

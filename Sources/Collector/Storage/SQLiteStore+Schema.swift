@@ -144,6 +144,30 @@ extension SQLiteStore {
                 ALTER TABLE assignments ADD COLUMN phase_seq INTEGER;
                 """)
         }
+        // Acknowledgement integrity (docs/fleet-protocol.md): the highest number a stream has shown bounds what is
+        // plausible; ranges the device declared dropped are kept so a late copy is stored, not discarded; messages
+        // that fail the plausibility rules are kept apart.
+        migrator.registerMigration("v3-stream-ledger") { db in
+            try db.execute(sql: """
+                ALTER TABLE streams ADD COLUMN highest INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streams ADD COLUMN jump_high INTEGER;
+                ALTER TABLE streams ADD COLUMN jump_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streams ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streams ADD COLUMN quarantine_event_at INTEGER;
+                UPDATE streams SET highest = max(acked, coalesce((SELECT max(seq) FROM stream_gaps g
+                    WHERE g.device_id = streams.device_id AND g.stream = streams.stream), 0));
+                CREATE TABLE stream_skips (
+                    device_id TEXT NOT NULL, stream TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+                    PRIMARY KEY (device_id, stream, first)
+                ) WITHOUT ROWID;
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    device_id TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, head INTEGER NOT NULL,
+                    kind TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL, payload BLOB NOT NULL
+                );
+                CREATE INDEX quarantine_device ON quarantine(device_id, id);
+                """)
+        }
         return migrator
     }
 }

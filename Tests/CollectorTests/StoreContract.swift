@@ -1,29 +1,19 @@
 import Collector
 import FleetProtocol
 import Foundation
-import Logging
-import TestSupport
 import XCTest
 
-/// The SQLite store on real files: deduplication, acknowledgement prefixes, rollups, persistence, failures.
-final class StoreTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = try Fixtures.temporaryDirectory("collector-store")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    func open(_ options: SQLiteOptions = SQLiteOptions()) throws -> SQLiteStore {
-        try SQLiteStore(path: directory.appendingPathComponent("collector.sqlite").path, options: options, logger: CollectorHarness.logger)
-    }
-
+/// What every store implementation must do, whatever its engine: deduplication and acknowledgement by the
+/// ledger's rules, quarantine, rollups, device state, the event log, labels, phase order and retention.
+///
+/// Each check opens stores through `open` (called again to test persistence across reopening) and asserts with
+/// XCTest, so a test case per engine runs every check: `SQLiteStoreContractTests` now, a PostgreSQL one later.
+struct StoreContract {
+    /// Opens the store under test on the same database each call.
+    let open: () throws -> any CollectorStore
     let now = Int64(Date().timeIntervalSince1970 * 1000)
 
-    func testAcknowledgesOnlyTheContiguousPrefixAndStoresReplaysOnce() async throws {
+    func acknowledgesOnlyTheContiguousPrefixAndStoresReplaysOnce() async throws {
         let store = try open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d1", seq: 1), Messages.telemetry(device: "d1", seq: 2),
                                               Messages.telemetry(device: "d1", seq: 4)], receivedAt: now)
@@ -40,7 +30,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(acked, 4)
     }
 
-    func testSamplesLabelsAndEventsTakePartInTheStream() async throws {
+
+    func samplesLabelsAndEventsTakePartInTheStream() async throws {
         let store = try open()
         let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
         let sample = SampleRecord(sampleID: "s-1", bundle: Messages.bundle, reason: .drift, predictedClass: 1, confidence: 0.5, inputs: [], output: [1])
@@ -64,7 +55,11 @@ final class StoreTests: XCTestCase {
 
     /// QoS 1 redelivery or a resend after a stall can bring an earlier update phase after a later one (the fleet
     /// simulator publishes concurrently and does this for real): the assignment keeps the device's latest phase.
-    func testAnEarlierUpdatePhaseArrivingLateDoesNotMoveTheAssignmentBack() async throws {
+
+
+    /// QoS 1 redelivery or a resend after a stall can bring an earlier update phase after a later one (the fleet
+    /// simulator publishes concurrently and does this for real): the assignment keeps the device's latest phase.
+    func anEarlierUpdatePhaseArrivingLateDoesNotMoveTheAssignmentBack() async throws {
         let store = try open()
         try await store.insert(AssignmentRecord(id: "asg-1", deviceID: "d", model: "keyword-spotter", release: 2, version: "1.1.0",
                                                 digest: Messages.bundle.digest, size: 100, chunkSize: 50, createdAt: now, createdBy: "test"))
@@ -92,7 +87,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(events.count, 4, "every phase is still in the events")
     }
 
-    func testHeadSettlesWhatTheDeviceDropped() async throws {
+
+    func headSettlesWhatTheDeviceDropped() async throws {
         let store = try open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 7, head: 6)], receivedAt: now)
         XCTAssertEqual(outcome.acknowledgements.first?.seq, 5, "1…5 are below the head (settled on the device); 6 is still held there")
@@ -100,7 +96,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(outcome.acknowledgements.first?.seq, 9, "the device dropped 6 and 8 from its queue: nothing to wait for")
     }
 
-    func testStreamsAreIndependentPerDeviceAndStream() async throws {
+
+    func streamsAreIndependentPerDeviceAndStream() async throws {
         let store = try open()
         let outcome = try await store.ingest([Messages.telemetry(device: "a", stream: "x", seq: 1), Messages.telemetry(device: "a", stream: "y", seq: 1),
                                               Messages.telemetry(device: "b", stream: "x", seq: 1)], receivedAt: now)
@@ -110,7 +107,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(outcome.stored, 3)
     }
 
-    func testGapsAndAcknowledgementsSurviveReopening() async throws {
+
+    func gapsAndAcknowledgementsSurviveReopening() async throws {
         do {
             let store = try open()
             _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1), Messages.telemetry(device: "d", seq: 3)], receivedAt: now)
@@ -124,7 +122,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(count, 3)
     }
 
-    func testDevicesRollupsAndLatestFigures() async throws {
+
+    func devicesRollupsAndLatestFigures() async throws {
         let store = try open()
         let minute = RollupResolution.minute.bucket(containing: now)
         _ = try await store.ingest([
@@ -161,7 +160,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(Set(events.map(\.name)), ["agent.birth", "device.online", "device.offline"])
     }
 
-    func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws {
+
+    func bundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws {
         let store = try open()
         let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
         _ = try await store.ingest([Messages.birth(device: "d", seq: 1)], receivedAt: now)
@@ -172,7 +172,8 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(device?.previousBundle, Messages.bundle)
     }
 
-    func testLabelsAreValidated() async throws {
+
+    func labelsAreValidated() async throws {
         let store = try open()
         _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1)], receivedAt: now)
         let device = try await store.updateLabels(deviceID: "d", tags: ["site:berlin", "line-3"], groups: ["canary"])
@@ -193,43 +194,8 @@ final class StoreTests: XCTestCase {
         }
     }
 
-    func testSizeCapFailsAsFullAndRecoversWithoutLosingData() async throws {
-        let store = try open()
-        _ = try await store.ingest((1...50).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
-        let size = try await store.databaseBytes()
-        try await store.setMaximumDatabaseBytes(size)
-        do {
-            _ = try await store.ingest((51...2000).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
-            XCTFail("writing past the cap succeeded")
-        } catch {
-            XCTAssertEqual(error.code, .storageFull, error.message)
-        }
-        let kept = try await store.telemetryCount(deviceID: "d")
-        XCTAssertEqual(kept, 50, "the failed batch was rolled back as a whole")
-        try await store.setMaximumDatabaseBytes(nil)
-        let outcome = try await store.ingest((51...2000).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
-        XCTAssertEqual(outcome.acknowledgements.first?.seq, 2000)
-        let count = try await store.telemetryCount(deviceID: "d")
-        XCTAssertEqual(count, 2000)
-    }
 
-    func testALockHeldByAnotherProcessIsBusyUntilReleased() async throws {
-        let store = try open(SQLiteOptions(busyTimeoutSeconds: 0.2))
-        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1)], receivedAt: now)
-        let locker = try SQLiteLocker(path: store.path)
-        defer { locker.release() }
-        do {
-            _ = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
-            XCTFail("wrote while another process held the write lock")
-        } catch {
-            XCTAssertEqual(error.code, .storageBusy, error.message)
-        }
-        locker.release()
-        let outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
-        XCTAssertEqual(outcome.acknowledgements.first?.seq, 2)
-    }
-
-    func testRetentionDeletesOnlyOldData() async throws {
+    func retentionDeletesOnlyOldData() async throws {
         let store = try open()
         let old = now - 10 * 86_400_000
         _ = try await store.ingest((1...30).map { Messages.telemetry(device: "d", seq: $0, report: Messages.report(at: old)) }, receivedAt: old)
@@ -241,5 +207,82 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(left, 10)
         let again = try await store.applyRetention(RetentionPolicy(telemetryDays: 7, minuteRollupDays: 7), now: now)
         XCTAssertEqual(again.telemetry, 0)
+    }
+
+    // MARK: Acknowledgement integrity (docs/fleet-protocol.md, "What each side trusts")
+
+    /// The reproduction of issue 22: one forged copy of a real message with `seq` and `head` at 2^62 must not make
+    /// the stream's real messages look like replays.
+    func aForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored() async throws {
+        let store = try open()
+        var outcome = try await store.ingest((1...5).map { Messages.telemetry(device: "honest", seq: $0, head: 1) }, receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 5)
+        outcome = try await store.ingest([Messages.telemetry(device: "honest", seq: 1 << 62, head: 1 << 62)], receivedAt: now)
+        XCTAssertEqual(outcome.stored, 0)
+        XCTAssertEqual(outcome.quarantined, [.sequenceOutOfRange: 1])
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 5, "a quarantined message never moves the acknowledgement")
+        outcome = try await store.ingest([Messages.telemetry(device: "honest", seq: 1_000_000, head: 1_000_000)], receivedAt: now)
+        XCTAssertEqual(outcome.quarantined, [.tooFarAhead: 1], "within 2^53 but a million ahead of what the stream has shown")
+        outcome = try await store.ingest((6...40).map { Messages.telemetry(device: "honest", seq: $0, head: 6) }, receivedAt: now)
+        XCTAssertEqual(outcome.stored, 35, "every real message after the forged ones is stored")
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 40)
+        let count = try await store.telemetryCount(deviceID: "honest")
+        XCTAssertEqual(count, 40)
+        let kept = try await store.quarantined(deviceID: "honest", limit: 10)
+        XCTAssertEqual(kept.map(\.seq), [1_000_000, 1 << 62])
+        XCTAssertEqual(kept.first?.reason, .tooFarAhead)
+        XCTAssertFalse(kept.first?.payload.isEmpty ?? true, "the quarantined payload is kept for inspection")
+        let events = try await store.events(EventFilter(deviceID: "honest", name: "ingest.quarantined"))
+        XCTAssertEqual(events.count, 1, "one event per stream and minute, however many messages are quarantined")
+        XCTAssertEqual(events.first?.details["stream"], "s1")
+        XCTAssertEqual(events.first?.details["reason"], "sequenceOutOfRange", "the event names the first batch's message")
+        XCTAssertEqual(events.first?.source, "collector")
+    }
+
+    func aHeadAboveTheSequenceNumberIsQuarantined() async throws {
+        let store = try open()
+        let outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 9)], receivedAt: now)
+        XCTAssertEqual(outcome.quarantined, [.headAboveSequence: 1])
+        XCTAssertEqual(outcome.stored, 0)
+        XCTAssertTrue(outcome.acknowledgements.isEmpty)
+    }
+
+    /// Numbers below a head are settled, but a late copy of one of them is stored (deduplication by what is
+    /// stored, not by `seq ≤ acked`), exactly once.
+    func aLateCopyBelowTheHeadIsStoredOnce() async throws {
+        let store = try open()
+        var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 10, head: 8)], receivedAt: now)
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 7)
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 3)], receivedAt: now)
+        XCTAssertEqual(outcome.stored, 1, "3 was below the head but never stored: a late copy is data")
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 3)], receivedAt: now)
+        XCTAssertEqual(outcome.duplicates, 1)
+        do {
+            let reopened = try open()
+            let again = try await reopened.ingest([Messages.telemetry(device: "d", seq: 4, head: 4), Messages.telemetry(device: "d", seq: 3, head: 3)],
+                                                  receivedAt: now)
+            XCTAssertEqual(again.stored, 1, "the skipped ranges survive reopening")
+            XCTAssertEqual(again.duplicates, 1)
+        }
+        let count = try await store.telemetryCount(deviceID: "d")
+        XCTAssertEqual(count, 3)
+    }
+
+    /// A device that really dropped more than a queue's worth (the collector was away for long) is re-based after a
+    /// run of increasing far-ahead messages; one message alone never is.
+    func aCorroboratedJumpIsAccepted() async throws {
+        let store = try open()
+        _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1, head: 1)], receivedAt: now)
+        let far: UInt64 = 50_000
+        var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: far, head: far)], receivedAt: now)
+        XCTAssertEqual(outcome.quarantined, [.tooFarAhead: 1])
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: far + 1, head: far)], receivedAt: now)
+        XCTAssertEqual(outcome.quarantined, [.tooFarAhead: 1], "two in a run are not yet enough")
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: far + 2, head: far)], receivedAt: now)
+        XCTAssertEqual(outcome.stored, 1, "the third in a run re-bases the stream")
+        outcome = try await store.ingest([Messages.telemetry(device: "d", seq: far, head: far), Messages.telemetry(device: "d", seq: far + 1, head: far)],
+                                         receivedAt: now)
+        XCTAssertEqual(outcome.stored, 2, "the device's resend of the quarantined ones is stored")
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, far + 2)
     }
 }

@@ -24,10 +24,13 @@ public struct Collector: Sendable {
     /// The tokens the API accepts (configured, or read from / generated into the state directory).
     public let tokens: [APIToken]
     public let services: [any Service]
+    /// Where every service reads the time of day.
+    public let clock: any WallClock
 
     public init(configuration: CollectorConfiguration, logger: Logger, metricsFactory: any MetricsFactory,
-                prometheus: PrometheusCollectorRegistry?) throws(CollectorError) {
+                prometheus: PrometheusCollectorRegistry?, clock: any WallClock = SystemWallClock()) throws(CollectorError) {
         try configuration.validate()
+        self.clock = clock
         self.configuration = configuration
         let state = configuration.stateDirectory
         do { try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true) } catch {
@@ -38,7 +41,7 @@ public struct Collector: Sendable {
         store = try SQLiteStore(path: configuration.storage.path ?? "\(state)/collector.sqlite", options: configuration.storage.sqlite,
                                 logger: logger)
         let repository = try BundleRepository(root: "\(state)/bundles")
-        registry = ModelRegistry(store: store, repository: repository, trust: Self.trust(configuration), logger: logger)
+        registry = ModelRegistry(store: store, repository: repository, trust: Self.trust(configuration), clock: clock, logger: logger)
         tokens = try Self.tokens(configuration, logger: logger)
 
         let broker = configuration.broker
@@ -67,12 +70,12 @@ public struct Collector: Sendable {
         let connection = BrokerConnection(client: client, subscriptions: subscriptions, logger: logger)
         acknowledgements = AckPublisher(client: client, qos: configuration.ingest.acknowledgementQoS, metrics: metrics, logger: logger)
         distribution = DistributionService(client: client, store: store, repository: repository, settings: configuration.distribution,
-                                           metrics: metrics, logger: logger)
+                                           metrics: metrics, clock: clock, logger: logger)
         ingest = IngestService(client: client, store: store, acknowledgements: acknowledgements, distribution: distribution,
-                               settings: configuration.ingest, metrics: metrics, logger: logger)
+                               settings: configuration.ingest, metrics: metrics, clock: clock, logger: logger)
         let ingest = self.ingest
-        let retention = RetentionService(store: store, policy: configuration.storage.retention, logger: logger)
-        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, logger: logger,
+        let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
+        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
                                                storedCount: { ingest.storedMessages })
         let http: any Service
         do {

@@ -18,6 +18,7 @@ public final class DistributionService: Service, Sendable {
 
     let client: MQTTClient
     let store: any CollectorStore
+    let clock: any WallClock
     let repository: BundleRepository
     let settings: DistributionSettings
     let metrics: CollectorMetrics
@@ -28,9 +29,10 @@ public final class DistributionService: Service, Sendable {
     private let rejectionLog = RateLimitedLog(perSecond: 5)
 
     public init(client: MQTTClient, store: any CollectorStore, repository: BundleRepository, settings: DistributionSettings,
-                metrics: CollectorMetrics, logger: Logger) {
+                metrics: CollectorMetrics, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.client = client
         self.store = store
+        self.clock = clock
         self.repository = repository
         self.settings = settings
         self.metrics = metrics
@@ -104,7 +106,7 @@ public final class DistributionService: Service, Sendable {
             metrics.chunksServed.increment()
             metrics.chunkBytes.increment(by: bytes.count)
             let record = ChunkServed(deviceID: device, digest: request.digest, index: request.index, chunkSize: request.chunkSize,
-                                     chunkCount: chunkCount, bytes: bytes.count, at: IngestService.now())
+                                     chunkCount: chunkCount, bytes: bytes.count, at: clock.now())
             served.withLock { $0.append(record) }
         } catch {
             logger.warning("serving a bundle chunk failed", metadata: ["device": "\(device)", "digest": "\(request.digest)",
@@ -149,7 +151,7 @@ public final class DistributionService: Service, Sendable {
         let record = AssignmentRecord(id: id, deviceID: deviceID, model: version.model, release: version.release, version: version.version,
                                       digest: version.digest, size: version.size, chunkSize: settings.chunkSize, shadowSeconds: shadowSeconds,
                                       minimumAgreement: minimumAgreement, probationSeconds: probationSeconds,
-                                      createdAt: IngestService.now(), createdBy: createdBy)
+                                      createdAt: clock.now(), createdBy: createdBy)
         do {
             try record.assignment.validate(maximumSize: Int.max)
         } catch {
@@ -191,7 +193,7 @@ public final class DistributionService: Service, Sendable {
 
     private func resendPending(_ deviceID: String) async {
         guard let latest = try? await store.assignments(deviceID: deviceID, digest: nil, limit: 1).first, latest.phase == nil,
-              Double(IngestService.now() - latest.createdAt) < settings.resendWindowSeconds * 1000 else { return }
+              Double(clock.now() - latest.createdAt) < settings.resendWindowSeconds * 1000 else { return }
         if await send(latest, timeout: .seconds(5)) {
             logger.info("sent a pending assignment again", metadata: ["device": "\(deviceID)", "assignment": "\(latest.id)"])
         }

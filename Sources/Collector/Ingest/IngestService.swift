@@ -13,7 +13,8 @@ import Synchronization
 /// is acknowledged that is not committed, so agents resend anything lost in between.
 public final class IngestService: Service, Sendable {
     let client: MQTTClient
-    let store: any CollectorStore
+    let store: any IngestStore
+    let clock: any WallClock
     let acknowledgements: AckPublisher
     let distribution: DistributionService?
     let settings: IngestSettings
@@ -25,10 +26,11 @@ public final class IngestService: Service, Sendable {
     private let rejectedTotal = Atomic<Int>(0)
     private let rejectionLog = RateLimitedLog(perSecond: 5)
 
-    public init(client: MQTTClient, store: any CollectorStore, acknowledgements: AckPublisher, distribution: DistributionService?,
-                settings: IngestSettings, metrics: CollectorMetrics, logger: Logger) {
+    public init(client: MQTTClient, store: any IngestStore, acknowledgements: AckPublisher, distribution: DistributionService?,
+                settings: IngestSettings, metrics: CollectorMetrics, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.client = client
         self.store = store
+        self.clock = clock
         self.acknowledgements = acknowledgements
         self.distribution = distribution
         self.settings = settings
@@ -126,7 +128,7 @@ public final class IngestService: Service, Sendable {
         while true {
             let started = ContinuousClock.now
             do {
-                let outcome = try await store.ingest(batch, receivedAt: Self.now(), limits: settings.ledgerLimits)
+                let outcome = try await store.ingest(batch, receivedAt: clock.now(), limits: settings.ledgerLimits)
                 metrics.batchCommit.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
                 if paused {
                     metrics.ingestPaused.record(0)
@@ -163,7 +165,7 @@ public final class IngestService: Service, Sendable {
         for message in batch {
             while true {
                 do {
-                    let outcome = try await store.ingest([message], receivedAt: Self.now(), limits: settings.ledgerLimits)
+                    let outcome = try await store.ingest([message], receivedAt: clock.now(), limits: settings.ledgerLimits)
                     total.stored += outcome.stored
                     total.duplicates += outcome.duplicates
                     total.quarantined.merge(outcome.quarantined, uniquingKeysWith: +)
@@ -181,7 +183,8 @@ public final class IngestService: Service, Sendable {
         return total
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// The system wall clock in milliseconds, for code not yet handed a ``WallClock``.
+    static func now() -> Int64 { SystemWallClock().now() }
 }
 
 extension Duration {

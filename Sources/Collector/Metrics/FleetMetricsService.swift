@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// Quantiles come from the per-model minute rollups of the last `window`, merged: a fleet-wide view that
 /// no single device's report can give.
 public final class FleetMetricsService: Service, Sendable {
-    let store: any CollectorStore
+    let store: any FleetStore
+    let clock: any WallClock
     let metrics: CollectorMetrics
     let client: MQTTClient?
     let interval: Duration
@@ -15,9 +16,11 @@ public final class FleetMetricsService: Service, Sendable {
     let logger: Logger
     let storedCount: @Sendable () -> Int
 
-    public init(store: any CollectorStore, metrics: CollectorMetrics, client: MQTTClient?, interval: Duration = .seconds(10),
-                window: Duration = .seconds(300), logger: Logger, storedCount: @escaping @Sendable () -> Int) {
+    public init(store: any FleetStore, metrics: CollectorMetrics, client: MQTTClient?, interval: Duration = .seconds(10),
+                window: Duration = .seconds(300), clock: any WallClock = SystemWallClock(), logger: Logger,
+                storedCount: @escaping @Sendable () -> Int) {
         self.store = store
+        self.clock = clock
         self.metrics = metrics
         self.client = client
         self.interval = interval
@@ -44,7 +47,7 @@ public final class FleetMetricsService: Service, Sendable {
             let counts = try await store.deviceCounts()
             metrics.devicesOnline.record(counts.online)
             metrics.devices.record(counts.total)
-            let since = RollupResolution.minute.bucket(containing: IngestService.now() - window.nanoseconds / 1_000_000)
+            let since = RollupResolution.minute.bucket(containing: clock.now() - window.nanoseconds / 1_000_000)
             for latency in try await store.modelLatencies(since: since) {
                 metrics.setLatency(model: latency.model, quantile: "0.5", micros: latency.p50Micros)
                 metrics.setLatency(model: latency.model, quantile: "0.95", micros: latency.p95Micros)

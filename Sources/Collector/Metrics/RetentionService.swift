@@ -3,13 +3,16 @@ import ServiceLifecycle
 
 /// Deletes telemetry, rollups, events and samples past their retention, periodically and in small steps.
 public final class RetentionService: Service, Sendable {
-    let store: any CollectorStore
+    let store: any MaintenanceStore
+    let clock: any WallClock
     let policy: RetentionPolicy
     let interval: Duration
     let logger: Logger
 
-    public init(store: any CollectorStore, policy: RetentionPolicy, interval: Duration = .seconds(600), logger: Logger) {
+    public init(store: any MaintenanceStore, policy: RetentionPolicy, interval: Duration = .seconds(600), clock: any WallClock = SystemWallClock(),
+                logger: Logger) {
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.interval = interval
         self.logger = logger
@@ -18,7 +21,7 @@ public final class RetentionService: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let removed = try await store.applyRetention(policy, now: IngestService.now())
+                let removed = try await store.applyRetention(policy, now: clock.now())
                 if removed.total > 0 {
                     logger.info("retention removed old data", metadata: [
                         "telemetry": "\(removed.telemetry)", "rollups": "\(removed.rollups)", "events": "\(removed.events)",

@@ -4,13 +4,16 @@ import Logging
 
 /// The model registry: verified bundles become immutable versions; aliases, tags and blessings move.
 public final class ModelRegistry: Sendable {
-    let store: any CollectorStore
+    let store: any RegistryStore & FleetStore
+    let clock: any WallClock
     public let repository: BundleRepository
     let trust: TrustSettings
     let logger: Logger
 
-    public init(store: any CollectorStore, repository: BundleRepository, trust: TrustSettings, logger: Logger) {
+    public init(store: any RegistryStore & FleetStore, repository: BundleRepository, trust: TrustSettings, clock: any WallClock = SystemWallClock(),
+                logger: Logger) {
         self.store = store
+        self.clock = clock
         self.repository = repository
         self.trust = trust
         self.logger = logger
@@ -48,7 +51,7 @@ public final class ModelRegistry: Sendable {
         do { manifestJSON = String(decoding: try manifest.canonicalBytes(), as: UTF8.self) } catch {
             throw CollectorError(.bundleRejected, error.message)
         }
-        let now = IngestService.now()
+        let now = clock.now()
         let record = ModelVersionRecord(
             model: manifest.name, release: manifest.releaseCounter, version: manifest.version, digest: digest, size: bytes.count,
             manifestSHA256: verified.manifestSHA256, builtAt: manifest.createdAt * 1000, registeredAt: now, createdBy: createdBy, source: source,
@@ -82,7 +85,7 @@ public final class ModelRegistry: Sendable {
     /// Points an alias at a release; aliases move, versions do not.
     public func setAlias(model: String, alias: String, release: UInt64, by actor: String) async throws(CollectorError) -> ModelVersionRecord {
         try Self.validateAlias(alias)
-        let now = IngestService.now()
+        let now = clock.now()
         let previous = try await store.setAlias(model: model, alias: alias, release: release, by: actor, at: now)
         try await store.record(CollectorEvent(name: "alias.moved", model: model, details: [
             "alias": alias, "release": "\(release)", "previous": previous.map { "\($0)" } ?? "none", "by": actor,
@@ -91,7 +94,7 @@ public final class ModelRegistry: Sendable {
     }
 
     public func removeAlias(model: String, alias: String, by actor: String) async throws(CollectorError) {
-        let now = IngestService.now()
+        let now = clock.now()
         try await store.removeAlias(model: model, alias: alias, by: actor, at: now)
         try await store.record(CollectorEvent(name: "alias.removed", model: model, details: ["alias": alias, "by": actor]), at: now)
     }
@@ -102,7 +105,7 @@ public final class ModelRegistry: Sendable {
 
     /// Sets the `blessed` flag; callers must be the evaluation gate (the API checks the `gate` role).
     public func setBlessed(model: String, release: UInt64, blessed: Bool, by gate: String, report: String?) async throws(CollectorError) -> ModelVersionRecord {
-        let now = IngestService.now()
+        let now = clock.now()
         let version = try await store.setBlessed(model: model, release: release, blessed: blessed, by: gate, at: now)
         var details = ["release": "\(release)", "blessed": "\(blessed)", "by": gate]
         if let report { details["report"] = String(report.prefix(2000)) }

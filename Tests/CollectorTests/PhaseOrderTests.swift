@@ -3,6 +3,7 @@ import FleetProtocol
 import XCTest
 
 /// Plain rules of the storage core: the order of update phases and how telemetry folds into rollups.
+/// (PhaseOrder and RollupFolding.)
 final class PhaseOrderTests: XCTestCase {
     func testPhasesOrderBySequenceWithinAStream() {
         XCTAssertTrue(PhaseOrder.replaces(stream: "s", seq: 1, recordedStream: nil, recordedSeq: nil))
@@ -34,5 +35,21 @@ final class PhaseOrderTests: XCTestCase {
             XCTAssertEqual(merged.predictions, direct.predictions)
         }
         XCTAssertEqual(Set(models.keys.map(\.digest)), [bundle.digest])
+    }
+}
+
+/// Feature counts survive the rollup blob and add up by name.
+final class FeatureCountsBlobTests: XCTestCase {
+    func testRoundTripAndAddition() {
+        let features = [FeatureCounts(name: "energy", counts: [1, 2, UInt64.max]), FeatureCounts(name: "é", counts: []),
+                        FeatureCounts(name: "input.c0.mean", counts: [0, 7])]
+        var rollup = RollupAccumulator()
+        var report = Messages.report()
+        report.features = features
+        rollup.add(report)
+        report.features = [FeatureCounts(name: "input.c0.mean", counts: [1, 1, 1])]
+        rollup.add(report)
+        XCTAssertEqual(rollup.features, [FeatureCounts(name: "energy", counts: [1, 2, UInt64.max]), FeatureCounts(name: "é", counts: []),
+                                         FeatureCounts(name: "input.c0.mean", counts: [1, 8, 1])])
     }
 }

@@ -1,3 +1,5 @@
+import FleetProtocol
+
 /// Telemetry aggregated over one bucket of time, for one device or one model.
 public struct RollupRecord: Codable, Sendable, Equatable {
     /// The bucket's start, ms since 1970.
@@ -20,10 +22,15 @@ public struct RollupRecord: Codable, Sendable, Equatable {
     public var maxTemperatureCelsius: Double?
     /// Count of each predicted class over the bucket.
     public var predictions: [UInt64]
+    /// Count of the top score per confidence bin (10 bins over 0…1) over the bucket.
+    public var confidence: [UInt64]
+    /// Live feature counts on the baseline's bins over the bucket (drift statistics read these).
+    public var features: [FeatureCounts]
 
     public init(bucketStart: Int64, resolution: RollupResolution, reports: UInt64, inferences: UInt64, errors: UInt64, droppedInputs: UInt64,
                 meanThroughput: Double, inferencesPerSecond: Double, latencyP50Micros: Double?, latencyP95Micros: Double?,
-                latencyP99Micros: Double?, meanCPUCores: Double, maxTemperatureCelsius: Double?, predictions: [UInt64]) {
+                latencyP99Micros: Double?, meanCPUCores: Double, maxTemperatureCelsius: Double?, predictions: [UInt64],
+                confidence: [UInt64] = [], features: [FeatureCounts] = []) {
         self.bucketStart = bucketStart
         self.resolution = resolution
         self.reports = reports
@@ -38,5 +45,7 @@ public struct RollupRecord: Codable, Sendable, Equatable {
         self.meanCPUCores = meanCPUCores
         self.maxTemperatureCelsius = maxTemperatureCelsius
         self.predictions = predictions
+        self.confidence = confidence
+        self.features = features
     }
 }

@@ -361,11 +361,11 @@ struct IngestTransaction {
     /// At most one `ingest.quarantined` event per stream in this many milliseconds.
     static let quarantineEventInterval: Int64 = 60_000
 
-    static let rollupColumns = "reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions"
+    static let rollupColumns = "reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions, confidence, features"
     static let deviceRollupSelect = "SELECT \(rollupColumns) FROM device_rollups WHERE device_id = ? AND resolution = ? AND bucket = ?"
-    static let deviceRollupWrite = "INSERT OR REPLACE INTO device_rollups (device_id, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let deviceRollupWrite = "INSERT OR REPLACE INTO device_rollups (device_id, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let modelRollupSelect = "SELECT \(rollupColumns) FROM model_rollups WHERE model = ? AND digest = ? AND resolution = ? AND bucket = ?"
-    static let modelRollupWrite = "INSERT OR REPLACE INTO model_rollups (model, digest, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let modelRollupWrite = "INSERT OR REPLACE INTO model_rollups (model, digest, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     /// Adds a bucket's batch totals to the stored row (read, merge in Swift, write back), through the C API.
     func mergeRollup(table: String, keyColumns: [String], keyValues: [String], resolution: RollupResolution, bucket: Int64,
@@ -389,6 +389,8 @@ struct IngestTransaction {
             stored.temperatureMax = sqlite3_column_type(select, 6) == SQLITE_NULL ? nil : sqlite3_column_double(select, 6)
             stored.latency = LatencyHistogram(encoded: Self.blob(select, 7))
             stored.predictions = CountsBlob.decode(bytes: Self.blob(select, 8))
+            stored.confidence = CountsBlob.decode(bytes: Self.blob(select, 9))
+            stored.features = FeatureCountsBlob.decode(Self.blob(select, 10))
             merged.merge(stored)
         } else if code != SQLITE_DONE {
             let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
@@ -409,6 +411,8 @@ struct IngestTransaction {
         row.bind(merged.temperatureMax)
         row.bind(bytes: merged.latency.encoded)
         row.bind(counts: merged.predictions)
+        row.bind(counts: merged.confidence)
+        row.bind(bytes: FeatureCountsBlob.encode(merged.features))
         try row.execute(db)
     }
 

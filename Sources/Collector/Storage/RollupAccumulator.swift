@@ -13,6 +13,10 @@ public struct RollupAccumulator: Sendable {
     public internal(set) var temperatureMax: Double?
     public internal(set) var latency = LatencyHistogram()
     public internal(set) var predictions: [UInt64] = []
+    /// Counts of the top score on the report's confidence bins.
+    public internal(set) var confidence: [UInt64] = []
+    /// Live feature counts on the baseline's bins, by feature: what drift statistics read.
+    public internal(set) var features: [FeatureCounts] = []
 
     public mutating func add(_ report: TelemetryReport) {
         reports &+= 1
@@ -31,6 +35,8 @@ public struct RollupAccumulator: Sendable {
             latency.add(reportBuckets: report.latency.buckets)
         }
         CountsBlob.add(report.predictions, into: &predictions)
+        CountsBlob.add(report.confidence, into: &confidence)
+        FeatureCountsBlob.add(report.features, into: &features)
     }
 
     public mutating func merge(_ other: RollupAccumulator) {
@@ -43,6 +49,8 @@ public struct RollupAccumulator: Sendable {
         if let t = other.temperatureMax { temperatureMax = Swift.max(temperatureMax ?? t, t) }
         latency.merge(other.latency)
         CountsBlob.add(other.predictions, into: &predictions)
+        CountsBlob.add(other.confidence, into: &confidence)
+        FeatureCountsBlob.add(other.features, into: &features)
     }
 
     /// The API's view of the bucket.
@@ -52,6 +60,7 @@ public struct RollupAccumulator: Sendable {
             droppedInputs: dropped, meanThroughput: reports == 0 ? 0 : throughputSum / Double(reports),
             inferencesPerSecond: Double(inferences) / (Double(resolution.milliseconds) / 1000),
             latencyP50Micros: latency.quantile(0.5), latencyP95Micros: latency.quantile(0.95), latencyP99Micros: latency.quantile(0.99),
-            meanCPUCores: reports == 0 ? 0 : cpuSum / Double(reports), maxTemperatureCelsius: temperatureMax, predictions: predictions)
+            meanCPUCores: reports == 0 ? 0 : cpuSum / Double(reports), maxTemperatureCelsius: temperatureMax, predictions: predictions,
+            confidence: confidence, features: features)
     }
 }

@@ -168,6 +168,15 @@ extension SQLiteStore {
                 CREATE INDEX quarantine_device ON quarantine(device_id, id);
                 """)
         }
+        // Drift statistics read a day of feature counts from rollups, not raw telemetry.
+        migrator.registerMigration("v4-rollup-features") { db in
+            try db.execute(sql: """
+                ALTER TABLE device_rollups ADD COLUMN confidence BLOB;
+                ALTER TABLE device_rollups ADD COLUMN features BLOB;
+                ALTER TABLE model_rollups ADD COLUMN confidence BLOB;
+                ALTER TABLE model_rollups ADD COLUMN features BLOB;
+                """)
+        }
         return migrator
     }
 }

@@ -25,7 +25,7 @@ extension SQLiteStore {
     public func rollups(_ subject: RollupSubject, resolution: RollupResolution, range: TimeRange) async throws(CollectorError) -> [RollupRecord] {
         try await reading("reading rollups") { db in
             let rows: [Row]
-            let columns = "bucket, reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions"
+            let columns = "bucket, reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions, confidence, features"
             let seconds = resolution.milliseconds / 1000
             switch subject {
             case .device(let id):
@@ -51,6 +51,8 @@ extension SQLiteStore {
                 accumulator.temperatureMax = row[7]
                 accumulator.latency = LatencyHistogram(encoded: [UInt8]((row[8] as Data?) ?? Data()))
                 accumulator.predictions = CountsBlob.decode(row[9])
+                accumulator.confidence = CountsBlob.decode(row[10] as Data?)
+                accumulator.features = FeatureCountsBlob.decode([UInt8]((row[11] as Data?) ?? Data()))
                 let bucket: Int64 = row[0]
                 if let last = folded.last, last.0 == bucket {
                     folded[folded.count - 1].1.merge(accumulator)

@@ -43,8 +43,9 @@ public struct DriftPolicy: Codable, Equatable, Sendable {
     public var noiseAllowance: Bool = true
     /// The no-drift quantile the PSI and Jensen–Shannon allowances are taken at. Default 0.99.
     public var noiseQuantile: Double = 0.99
-    /// The Wasserstein allowance as a multiple of its expected no-drift value. Default 3.
-    public var wassersteinNoiseFactor: Double = 3
+    /// The Wasserstein allowance as a multiple of its expected no-drift value. Default 2: with the 0.1 threshold on
+    /// top, W must exceed 0.1 + 2·E, above its simulated 99.9th no-drift percentile (≈ 2.9·E) for any window ≥ 200.
+    public var wassersteinNoiseFactor: Double = 2
     /// Dataset drift when at least this share of the (non-prediction) features with enough data drift. Default 0.5.
     public var datasetDriftShare: Double = 0.5
     /// Attribution: a cohort drifts when at least this share of its devices with enough data drift. Default 0.5.

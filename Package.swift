@@ -53,6 +53,7 @@ let package = Package(
         .executable(name: "edge-collector", targets: ["edge-collector"]),
         .library(name: "Collector", targets: ["Collector"]),
         .library(name: "FleetSim", targets: ["FleetSim"]),
+        .library(name: "Drift", targets: ["Drift"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -97,11 +98,15 @@ let package = Package(
             dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Drift statistics on per-bin counts (PSI, Jensen–Shannon, Wasserstein, chi-square, BH), verdicts,
+        // attribution and seeded scenarios. Standard library and libm only; used by the collector and edgectl.
+        .target(name: "Drift"),
+
         // The operator's command-line tool.
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim",
+                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -182,6 +187,7 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "DriftTests", dependencies: ["Drift"]),
         .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
         .testTarget(
             name: "AgentTests",

@@ -4,7 +4,7 @@ import ArgumentParser
 struct EdgeCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgectl",
-        abstract: "The EdgeFleet operator's tool: run, check and benchmark int8 models; manage keys and bundles.",
+        abstract: "The EdgeFleet operator's tool: run, check and benchmark int8 models; manage keys and bundles; measure drift.",
         version: EdgeFleetVersion.current,
         subcommands: [
             ConformanceCommand.self,
@@ -14,6 +14,7 @@ struct EdgeCtl: ParsableCommand {
             KeysCommand.self, BundleCommand.self,
             TrainCommand.self, EvalCommand.self,
             FleetSimCommand.self,
+            DriftCommand.self, DriftScenarioCommand.self,
         ]
     )
 }

@@ -27,6 +27,8 @@ actor UpdateService: Service {
 
     /// Chunks requested ahead of the one being written.
     static let requestWindow = 4
+    /// `command.rejected` events (and warnings) per minute at most; the counter counts every rejection.
+    static let rejectionEventsPerMinute = 5
 
     private let dependencies: Dependencies
     private var trust: TrustStore
@@ -35,6 +37,9 @@ actor UpdateService: Service {
     private var pipeline: Task<Void, Never>?
     /// The model that served before the switch, kept until commit so a rollback is instant.
     private var previousModel: ModelHandle?
+    private var rejections = RateLimiter(limit: rejectionEventsPerMinute, per: .seconds(60))
+    /// Warnings a peer can trigger with chunks, at most once a minute each.
+    private let throttle = LogThrottle(limit: 1, per: .seconds(60))
     private let commands: AsyncStream<[UInt8]>
     private let commandInput: AsyncStream<[UInt8]>.Continuation
 
@@ -46,7 +51,13 @@ actor UpdateService: Service {
     }
 
     /// A command from the `cmd` topic (dispatch task).
-    nonisolated func receive(command payload: [UInt8]) { commandInput.yield(payload) }
+    ///
+    /// Past the buffer (16 waiting) the oldest waiting command is dropped and counted as rejected (`overflow`).
+    nonisolated func receive(command payload: [UInt8]) {
+        if case .dropped = commandInput.yield(payload) {
+            Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", "overflow")]).increment()
+        }
+    }
 
     /// A chunk from `bundle/<digest>/<index>` (dispatch task).
     nonisolated func receive(chunk bytes: [UInt8], digest: String, index: Int) {
@@ -97,7 +108,7 @@ actor UpdateService: Service {
                 reject(id: command.id, ErrorInfo(code: "tooLate", message: "the update already switched models (\(record.phase.rawValue)); it finishes with commit or rollback"))
                 return
             }
-            await abandonCurrent(reason: "cancelled by command \(command.id)")
+            await abandonCurrent(reason: "cancelled by command \(command.id.networkText())")
         case .trust:
             acceptTrust(command)
         }
@@ -146,9 +157,21 @@ actor UpdateService: Service {
         }
     }
 
+    /// Counts a rejected command by reason; at most ``rejectionEventsPerMinute`` a minute are also logged and
+    /// reported as `command.rejected` events, with the sender's strings truncated (a peer can send any number).
     private func reject(id: String?, _ error: ErrorInfo) {
-        dependencies.logger.warning("command rejected", metadata: ["command": "\(id ?? "?")", "error": "\(error.message)"])
-        dependencies.outbox.event(DeviceEvent(name: .commandRejected, error: error, details: id.map { ["command": $0] } ?? [:]))
+        Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", error.code)]).increment()
+        guard case .admitted(let suppressed) = rejections.admit(at: .now) else { return }
+        let command = id.map { $0.networkText() }
+        let shown = ErrorInfo(code: error.code, message: error.message.networkText(limit: 2 * String.networkTextLimit))
+        var details: [String: String] = command.map { ["command": $0] } ?? [:]
+        var metadata: Logger.Metadata = ["command": "\(command ?? "?")", "error": "\(shown.message)"]
+        if suppressed > 0 {
+            details["suppressed"] = "\(suppressed)"
+            metadata["suppressed"] = "\(suppressed)"
+        }
+        dependencies.logger.warning("command rejected", metadata: metadata)
+        dependencies.outbox.event(DeviceEvent(name: .commandRejected, error: shown, details: details))
     }
 
     private static func cancellable(_ phase: UpdatePhase) -> Bool {
@@ -310,9 +333,10 @@ actor UpdateService: Service {
             }
             let expected = min(chunkSize, assignment.size - have)
             guard chunk.count == expected else {
-                dependencies.logger.warning("discarding a chunk of the wrong size", metadata: [
+                Counter(label: "edge_agent_chunks_discarded_total", dimensions: [("reason", "size")]).increment()
+                throttle.warning("chunkSize", "discarding a chunk of the wrong size", metadata: [
                     "chunk": "\(index)", "bytes": "\(chunk.count)", "expected": "\(expected)",
-                ])
+                ], logger: dependencies.logger)
                 lastRequest[index] = nil
                 continue
             }

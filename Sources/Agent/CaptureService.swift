@@ -1,6 +1,7 @@
 import Bundles
 import FleetProtocol
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -18,13 +19,19 @@ final class CaptureService: Service {
         var order: [String] = []
         var counter: UInt64 = 0
         var counts = CaptureStatistics()
+        var unmatchedLabels = RateLimiter(limit: CaptureService.unmatchedLabelsPerMinute, per: .seconds(60))
     }
+
+    /// Label records for unknown samples queued per minute at most.
+    static let unmatchedLabelsPerMinute = 10
 
     private let buffer: CaptureBuffer
     private let outbox: Outbox
     private let remember: Int
     private let logger: Logger
     private let state = Mutex(State())
+    /// Warnings a peer can trigger (malformed feedback), once a minute.
+    private let throttle = LogThrottle(limit: 1, per: .seconds(60))
 
     init(buffer: CaptureBuffer, outbox: Outbox, remember: Int, logger: Logger) {
         self.buffer = buffer
@@ -74,23 +81,37 @@ final class CaptureService: Service {
     }
 
     /// Joins a label with its sample and queues the result (dispatch task).
+    ///
+    /// Malformed feedback is counted (`edge_agent_feedback_ignored_total{reason=malformed}`) and logged at most
+    /// once a minute. Labels naming no remembered sample are counted in `capture.unmatched`, but at most
+    /// ``unmatchedLabelsPerMinute`` a minute are queued (the rest: `reason=unmatchedOverLimit`), so a peer
+    /// cannot fill the disk queue with them; their sample IDs are truncated.
     func feedback(_ payload: [UInt8]) {
         let feedback: Feedback
         do { feedback = try FleetCodec.decode(Feedback.self, from: payload) } catch {
-            logger.warning("ignoring malformed feedback", metadata: ["error": "\(error)"])
+            Counter(label: "edge_agent_feedback_ignored_total", dimensions: [("reason", "malformed")]).increment()
+            throttle.warning("malformed", "ignoring malformed feedback",
+                             metadata: ["error": "\(String(describing: error).networkText(limit: 2 * String.networkTextLimit))"],
+                             logger: logger)
             return
         }
-        let sample = state.withLock { state -> Remembered? in
-            let sample = state.remembered[feedback.sampleID]
-            if let sample {
+        // nil: an unmatched label over the limit, counted only.
+        let outcome = state.withLock { state -> Remembered?? in
+            if let sample = state.remembered[feedback.sampleID] {
                 state.counts.labeled += 1
                 if sample.predicted == feedback.label { state.counts.correct += 1 }
-            } else {
-                state.counts.unmatched += 1
+                return .some(sample)
             }
-            return sample
+            state.counts.unmatched += 1
+            guard case .admitted = state.unmatchedLabels.admit(at: .now) else { return nil }
+            return .some(nil)
         }
-        outbox.enqueue(LabelRecord(sampleID: feedback.sampleID, label: feedback.label, matched: sample != nil,
+        guard let sample = outcome else {
+            Counter(label: "edge_agent_feedback_ignored_total", dimensions: [("reason", "unmatchedOverLimit")]).increment()
+            return
+        }
+        outbox.enqueue(LabelRecord(sampleID: sample == nil ? feedback.sampleID.networkText() : feedback.sampleID,
+                                   label: feedback.label, matched: sample != nil,
                                    predictedClass: sample?.predicted, correct: sample.map { $0.predicted == feedback.label },
                                    bundleDigest: sample?.digest))
     }

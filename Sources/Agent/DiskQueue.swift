@@ -10,8 +10,14 @@ import Foundation
 ///
 /// One file per message, `<seq>.msg`, written with fsync, rename and directory fsync before `append` returns,
 /// so a message the agent has produced survives SIGKILL and power loss. Messages leave only through
-/// ``acknowledge(through:)`` (the collector stored them) or, past the caps, as the oldest are dropped — counted
-/// and reported, and announced to the collector through the `head` field of later messages.
+/// ``acknowledge(stream:through:)`` (the collector stored them, and they were published: see ``UplinkLedger``)
+/// or, past the caps, as the oldest are dropped — counted and reported, and announced to the collector through
+/// the `head` field of later messages.
+///
+/// `state.json` holds the stream, the acknowledged prefix, the drop count and the published watermark. The
+/// watermark is written with every other change of the file (acknowledgements, drops) and by ``checkpoint()``
+/// at a graceful stop, never on its own hot path; after a crash it may lag (never lead) the truth, which only
+/// makes the agent ignore acknowledgements for what it published since and send those messages again.
 ///
 /// Thread-safe: every method may be called from any thread; appends are serialised so sequence numbers and
 /// file order agree.
@@ -23,23 +29,19 @@ public final class DiskQueue: Sendable {
         public let payload: [UInt8]
     }
 
-    private struct Entry {
-        var seq: UInt64
-        var bytes: Int
-    }
-
     private struct Persistent: Codable {
         var stream: String
         var acknowledged: UInt64
         var dropped: UInt64
+        /// Absent in files written before the watermark existed: then nothing beyond `acknowledged` counts as published.
+        var published: UInt64?
     }
 
     private struct State {
-        var entries: [Entry] = []
+        var ledger: UplinkLedger
+        /// File size per held sequence number.
+        var sizes: [UInt64: Int] = [:]
         var bytes = 0
-        var nextSeq: UInt64 = 1
-        var acknowledged: UInt64 = 0
-        var dropped: UInt64 = 0
     }
 
     public let directory: String
@@ -68,14 +70,12 @@ public final class DiskQueue: Sendable {
         } else {
             var generator = SystemRandomNumberGenerator()
             let id = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
-            persistent = Persistent(stream: id, acknowledged: 0, dropped: 0)
+            persistent = Persistent(stream: id, acknowledged: 0, dropped: 0, published: 0)
             try Self.write(persistent, to: directory)
         }
         stream = persistent.stream
-        var state = State()
-        state.acknowledged = persistent.acknowledged
-        state.dropped = persistent.dropped
-        var highest = persistent.acknowledged
+        var sizes: [UInt64: Int] = [:]
+        var bytes = 0
         for name in try DurableFiles.list(directory) {
             let path = "\(directory)/\(name)"
             if name.hasSuffix(".tmp") {
@@ -89,42 +89,39 @@ public final class DiskQueue: Sendable {
                 continue
             }
             let size = DurableFiles.size(path) ?? 0
-            state.entries.append(Entry(seq: seq, bytes: size))
-            state.bytes += size
-            highest = max(highest, seq)
+            sizes[seq] = size
+            bytes += size
         }
-        state.entries.sort { $0.seq < $1.seq }
-        state.nextSeq = highest + 1
-        self.state = Mutex(state)
+        let ledger = UplinkLedger(stream: persistent.stream, acknowledged: persistent.acknowledged,
+                                  publishedThrough: persistent.published ?? persistent.acknowledged,
+                                  dropped: persistent.dropped, held: Array(sizes.keys))
+        self.state = Mutex(State(ledger: ledger, sizes: sizes, bytes: bytes))
     }
 
     /// Assigns the next sequence number, encodes the envelope and stores it durably; returns the number.
     @discardableResult
     public func append<Body: UpwardBody>(_ body: Body, topic: String, time: Int64) throws -> UInt64 {
         let seq = try state.withLock { state throws -> UInt64 in
-            let seq = state.nextSeq
-            var dropped = 0
+            let seq = state.ledger.nextSeq
+            var dropped = false
             var record: [UInt8]
             // Encoded again after each drop: `head` must name the oldest message still held.
             while true {
-                let head = state.entries.first?.seq ?? seq
-                let payload = try FleetCodec.encode(body, device: device, stream: stream, seq: seq, head: head, time: time)
+                let payload = try FleetCodec.encode(body, device: device, stream: stream, seq: seq, head: state.ledger.head, time: time)
                 record = Self.record(topic: topic, payload: payload)
-                guard !state.entries.isEmpty,
-                      state.entries.count + 1 > maxMessages || state.bytes + record.count > maxBytes else { break }
-                let oldest = state.entries.removeFirst()
-                state.bytes -= oldest.bytes
-                try DurableFiles.remove(path(oldest.seq))
-                dropped += 1
+                guard state.ledger.count > 0,
+                      state.ledger.count + 1 > maxMessages || state.bytes + record.count > maxBytes,
+                      let oldest = state.ledger.dropOldestForCap() else { break }
+                state.bytes -= state.sizes.removeValue(forKey: oldest) ?? 0
+                try DurableFiles.remove(path(oldest))
+                dropped = true
             }
-            if dropped > 0 {
-                state.dropped += UInt64(dropped)
-                try Self.write(Persistent(stream: stream, acknowledged: state.acknowledged, dropped: state.dropped), to: directory)
-            }
+            if dropped { try Self.write(Self.persistent(state.ledger), to: directory) }
             try DurableFiles.write(path(seq), record, mode: 0o640)
-            state.entries.append(Entry(seq: seq, bytes: record.count))
+            let assigned = state.ledger.append()
+            assert(assigned == seq)
+            state.sizes[seq] = record.count
             state.bytes += record.count
-            state.nextSeq = seq + 1
             return seq
         }
         changes.signal()
@@ -133,15 +130,7 @@ public final class DiskQueue: Sendable {
 
     /// The first stored sequence number above `seq`, if any.
     public func next(after seq: UInt64) -> UInt64? {
-        state.withLock { state in
-            // Entries are sorted: binary search for the first above `seq`.
-            var low = 0, high = state.entries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if state.entries[middle].seq <= seq { low = middle + 1 } else { high = middle }
-            }
-            return low < state.entries.count ? state.entries[low].seq : nil
-        }
+        state.withLock { $0.ledger.next(after: seq) }
     }
 
     /// Reads a stored message; nil when it was acknowledged or dropped meanwhile.
@@ -156,55 +145,72 @@ public final class DiskQueue: Sendable {
         return Message(seq: seq, topic: topic, payload: Array(record[(6 + topicLength)...]))
     }
 
-    /// Removes every message up to and including `seq`: the collector has stored them durably.
+    /// Records that `seq` is being published (handed to the MQTT client): acknowledgements may now cover it.
+    ///
+    /// Memory only; the watermark reaches `state.json` with its next write (see the type's documentation).
+    public func markPublished(_ seq: UInt64) {
+        state.withLock { _ = $0.ledger.markPublished(seq) }
+    }
+
+    /// Applies the collector's acknowledgement of every message up to and including `seq` in `stream`, and
+    /// says what it did (see ``UplinkLedger/acknowledge(stream:through:)``: only published messages of this
+    /// stream are ever removed).
     ///
     /// The acknowledged number is persisted before any file is removed, so a crash in between only leaves
-    /// files that the next start removes. Returns how many messages were removed.
+    /// files that the next start removes.
     @discardableResult
-    public func acknowledge(through seq: UInt64) throws(StorageError) -> Int {
-        let removed = try state.withLock { state throws(StorageError) -> Int in
-            guard seq > state.acknowledged else { return 0 }
-            let bounded = min(seq, state.nextSeq - 1)
-            state.acknowledged = bounded
-            try Self.write(Persistent(stream: stream, acknowledged: bounded, dropped: state.dropped), to: directory)
-            var count = 0
-            while let first = state.entries.first, first.seq <= bounded {
-                state.entries.removeFirst()
-                state.bytes -= first.bytes
-                try DurableFiles.remove(path(first.seq))
-                count += 1
+    public func acknowledge(stream: String, through seq: UInt64) throws(StorageError) -> UplinkLedger.Decision {
+        let decision = try state.withLock { state throws(StorageError) -> UplinkLedger.Decision in
+            var ledger = state.ledger
+            let decision = ledger.acknowledge(stream: stream, through: seq)
+            guard case .accepted(_, let removed) = decision else { return decision }
+            try Self.write(Self.persistent(ledger), to: directory)
+            state.ledger = ledger
+            for seq in removed {
+                state.bytes -= state.sizes.removeValue(forKey: seq) ?? 0
+                try DurableFiles.remove(path(seq))
             }
-            return count
+            return decision
         }
-        changes.signal()
-        return removed
+        if case .accepted = decision { changes.signal() }
+        return decision
     }
 
     /// Drops one unreadable message (counted as dropped); later messages announce it through `head`.
     public func discard(_ seq: UInt64) {
         state.withLock { state in
-            guard let index = state.entries.firstIndex(where: { $0.seq == seq }) else { return }
-            state.bytes -= state.entries[index].bytes
-            state.entries.remove(at: index)
-            state.dropped += 1
+            guard state.ledger.discard(seq) else { return }
+            state.bytes -= state.sizes.removeValue(forKey: seq) ?? 0
             try? DurableFiles.remove(path(seq))
-            try? Self.write(Persistent(stream: stream, acknowledged: state.acknowledged, dropped: state.dropped), to: directory)
+            try? Self.write(Self.persistent(state.ledger), to: directory)
         }
     }
 
+    /// Persists the published watermark (a graceful stop), so acknowledgements arriving after the restart for
+    /// messages published now are accepted without sending them again.
+    public func checkpoint() throws(StorageError) {
+        try state.withLock { state throws(StorageError) in try Self.write(Self.persistent(state.ledger), to: directory) }
+    }
+
+    /// A copy of the ledger: sequence numbers, watermark, acknowledged prefix, drops.
+    public var ledger: UplinkLedger { state.withLock { $0.ledger } }
+
     /// Depth, bytes and drops, for telemetry.
     public var status: QueueStatus {
-        state.withLock { QueueStatus(depth: $0.entries.count, bytes: $0.bytes, dropped: $0.dropped) }
+        state.withLock { QueueStatus(depth: $0.ledger.count, bytes: $0.bytes, dropped: $0.ledger.dropped) }
     }
 
     /// The lowest sequence number still held (or the next to be assigned when empty).
-    public var head: UInt64 { state.withLock { $0.entries.first?.seq ?? $0.nextSeq } }
+    public var head: UInt64 { state.withLock { $0.ledger.head } }
 
     /// The highest sequence number assigned so far (0 before the first).
-    public var lastAssigned: UInt64 { state.withLock { $0.nextSeq - 1 } }
+    public var lastAssigned: UInt64 { state.withLock { $0.ledger.lastAssigned } }
 
     /// The highest sequence number the collector acknowledged.
-    public var acknowledged: UInt64 { state.withLock { $0.acknowledged } }
+    public var acknowledged: UInt64 { state.withLock { $0.ledger.acknowledged } }
+
+    /// The highest sequence number known to have been published.
+    public var publishedThrough: UInt64 { state.withLock { $0.ledger.publishedThrough } }
 
     private func path(_ seq: UInt64) -> String {
         let digits = String(seq)
@@ -214,6 +220,10 @@ public final class DiskQueue: Sendable {
     private static func record(topic: String, payload: [UInt8]) -> [UInt8] {
         let topicBytes = Array(topic.utf8)
         return magic + [UInt8(topicBytes.count & 0xFF), UInt8(topicBytes.count >> 8)] + topicBytes + payload
+    }
+
+    private static func persistent(_ ledger: UplinkLedger) -> Persistent {
+        Persistent(stream: ledger.stream, acknowledged: ledger.acknowledged, dropped: ledger.dropped, published: ledger.publishedThrough)
     }
 
     private static func write(_ persistent: Persistent, to directory: String) throws(StorageError) {

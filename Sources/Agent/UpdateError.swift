@@ -23,6 +23,8 @@ public struct UpdateError: Error, CustomStringConvertible, Sendable, Equatable {
         case cancelled
         /// The inference loop stopped before the switch could happen.
         case stopped
+        /// An outcome the current phase cannot produce (a programming error; the persisted state is unchanged).
+        case invalidTransition
     }
 
     public let code: Code

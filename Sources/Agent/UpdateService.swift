@@ -8,9 +8,12 @@ import ServiceLifecycle
 /// Over-the-air updates: assignment → download → verify → install → health check → (shadow) → switch →
 /// probation → commit, or rollback; every phase persisted in `update.json` and reported before it is acted on.
 ///
-/// An actor: commands arrive on the dispatch task, the pipeline runs in one task at a time, both touch the same
-/// state. Long synchronous work (verification, health checks) runs on dedicated threads. A restart resumes the
-/// persisted phase (``UpdateRecovery`` has already settled what had to happen before the model was loaded).
+/// The decisions are ``UpdateStateMachine``'s (pure, tested in process); this actor performs its actions with
+/// the I/O parts — ``ChunkDownloader``, ``BundleInstaller``, ``ShadowComparator``, the switchboard — and
+/// persists each step before acting on it. An actor: commands arrive on the dispatch task, the pipeline runs
+/// in one task at a time, both touch the same state. Long synchronous work (verification, health checks) runs
+/// on dedicated threads. A restart resumes the persisted phase (``UpdateRecovery`` has already settled what had
+/// to happen before the model was loaded).
 actor UpdateService: Service {
     struct Dependencies: Sendable {
         var slots: SlotStore
@@ -25,8 +28,8 @@ actor UpdateService: Service {
         var logger: Logger
     }
 
-    /// Chunks requested ahead of the one being written.
-    static let requestWindow = 4
+    /// `command.rejected` events (and warnings) per minute at most; the counter counts every rejection.
+    static let rejectionEventsPerMinute = 5
 
     private let dependencies: Dependencies
     private var trust: TrustStore
@@ -35,6 +38,10 @@ actor UpdateService: Service {
     private var pipeline: Task<Void, Never>?
     /// The model that served before the switch, kept until commit so a rollback is instant.
     private var previousModel: ModelHandle?
+    private var rejections = RateLimiter(limit: rejectionEventsPerMinute, per: .seconds(60))
+    private let downloader: ChunkDownloader
+    private let installer: BundleInstaller
+    private let comparator: ShadowComparator
     private let commands: AsyncStream<[UInt8]>
     private let commandInput: AsyncStream<[UInt8]>.Continuation
 
@@ -42,11 +49,23 @@ actor UpdateService: Service {
         self.dependencies = dependencies
         self.trust = trust
         self.resumable = resume.flatMap { $0.phase.isTerminal ? nil : $0 }
+        downloader = ChunkDownloader(slots: dependencies.slots, chunks: dependencies.chunks, outbox: dependencies.outbox,
+                                     client: dependencies.client,
+                                     chunkTimeout: .milliseconds(Int64(dependencies.settings.chunkTimeoutSeconds * 1000)),
+                                     fault: dependencies.fault, logger: dependencies.logger, throttle: LogThrottle(limit: 1, per: .seconds(60)))
+        installer = BundleInstaller(slots: dependencies.slots)
+        comparator = ShadowComparator(switchboard: dependencies.switchboard, board: dependencies.board)
         (commands, commandInput) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(16))
     }
 
     /// A command from the `cmd` topic (dispatch task).
-    nonisolated func receive(command payload: [UInt8]) { commandInput.yield(payload) }
+    ///
+    /// Past the buffer (16 waiting) the oldest waiting command is dropped and counted as rejected (`overflow`).
+    nonisolated func receive(command payload: [UInt8]) {
+        if case .dropped = commandInput.yield(payload) {
+            Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", "overflow")]).increment()
+        }
+    }
 
     /// A chunk from `bundle/<digest>/<index>` (dispatch task).
     nonisolated func receive(chunk bytes: [UInt8], digest: String, index: Int) {
@@ -59,7 +78,7 @@ actor UpdateService: Service {
             dependencies.logger.info("resuming the interrupted update", metadata: [
                 "assignment": "\(resumable.assignment.assignmentID)", "phase": "\(resumable.phase.rawValue)",
             ])
-            start(resumable)
+            start(UpdateStateMachine(record: resumable, maxAttempts: dependencies.settings.maxAttempts))
         }
         let input = commandInput
         await withGracefulShutdownHandler {
@@ -80,56 +99,50 @@ actor UpdateService: Service {
 
     private func handle(_ payload: [UInt8]) async {
         let command: Command
-        do { command = try FleetCodec.decode(Command.self, from: payload) } catch {
-            reject(id: nil, ErrorInfo(code: error.code.rawValue, message: error.message))
+        do throws(FleetProtocolError) { command = try FleetCodec.decode(Command.self, from: payload) } catch {
+            reject(id: nil, CommandRejection(error.code == .unsupportedVersion ? .unsupportedVersion : .invalidMessage, error.message))
             return
         }
         switch command.type {
         case .assign:
             guard let assignment = command.assignment else {
-                reject(id: command.id, ErrorInfo(code: "invalidMessage", message: "an assign command needs an assignment"))
+                reject(id: command.id, CommandRejection(.invalidMessage, "an assign command needs an assignment"))
                 return
             }
             await assign(assignment, commandID: command.id)
         case .cancel:
-            guard let record, !record.phase.isTerminal else { return }
-            guard Self.cancellable(record.phase) else {
-                reject(id: command.id, ErrorInfo(code: "tooLate", message: "the update already switched models (\(record.phase.rawValue)); it finishes with commit or rollback"))
+            do throws(CommandRejection) {
+                guard try UpdateStateMachine.cancellable(record) else { return }
+            } catch {
+                reject(id: command.id, error)
                 return
             }
-            await abandonCurrent(reason: "cancelled by command \(command.id)")
+            await abandonCurrent(reason: "cancelled by command \(command.id.networkText())")
         case .trust:
             acceptTrust(command)
         }
     }
 
     private func assign(_ assignment: Assignment, commandID: String) async {
-        do { try assignment.validate(maximumSize: dependencies.settings.maxBundleBytes) } catch {
-            reject(id: commandID, ErrorInfo(code: UpdateError.Code.invalidAssignment.rawValue, message: error.message))
-            return
-        }
-        if let record, !record.phase.isTerminal {
-            if record.assignment.digest == assignment.digest { return }
-            guard Self.cancellable(record.phase) else {
-                reject(id: commandID, ErrorInfo(code: "busy", message: "update \(record.assignment.assignmentID) is in \(record.phase.rawValue); assign again after it ends"))
-                return
-            }
-            await abandonCurrent(reason: "superseded by assignment \(assignment.assignmentID)")
-        }
         let serving = dependencies.switchboard.serving
-        guard serving.digest != assignment.digest else {
-            reject(id: commandID, ErrorInfo(code: "alreadyServing", message: "bundle \(assignment.digest.prefix(16)) already serves"))
+        let plan = UpdateStateMachine.plan(assign: assignment, current: record, servingDigest: serving.digest,
+                                           maximumSize: dependencies.settings.maxBundleBytes)
+        if plan.abandonCurrent { await abandonCurrent(reason: "superseded by assignment \(assignment.assignmentID)") }
+        switch plan.result {
+        case .ignore:
             return
+        case .reject(let rejection):
+            reject(id: commandID, rejection)
+        case .start:
+            let (machine, step) = UpdateStateMachine.start(assignment, servingDigest: serving.digest,
+                                                           maxAttempts: dependencies.settings.maxAttempts, now: SystemProbe.nowMilliseconds())
+            start(machine, first: step)
         }
-        let target = BundleReference(name: assignment.name, version: assignment.version, digest: assignment.digest, releaseCounter: 0)
-        let record = UpdateRecord(assignment: assignment, phase: .downloading, previousDigest: serving.digest, target: target,
-                                  updatedAt: SystemProbe.nowMilliseconds())
-        start(record, announce: true)
     }
 
     private func acceptTrust(_ command: Command) {
         guard let bytes = command.trustFile?.bytes else {
-            reject(id: command.id, ErrorInfo(code: "invalidMessage", message: "a trust command needs trustFile"))
+            reject(id: command.id, CommandRejection(.invalidMessage, "a trust command needs trustFile"))
             return
         }
         do {
@@ -140,220 +153,152 @@ actor UpdateService: Service {
             trust = updated
             dependencies.outbox.event(DeviceEvent(name: .trustUpdated, details: ["version": "\(file.document.version)"]))
         } catch let error as BundleError {
-            reject(id: command.id, ErrorInfo(code: error.code.rawValue, message: error.message))
+            reject(id: command.id, CommandRejection(.trustRefused, "\(error.code.rawValue): \(error.message)"))
         } catch {
-            reject(id: command.id, ErrorInfo(code: "io", message: "\(error)"))
+            reject(id: command.id, CommandRejection(.io, "\(error)"))
         }
     }
 
-    private func reject(id: String?, _ error: ErrorInfo) {
-        dependencies.logger.warning("command rejected", metadata: ["command": "\(id ?? "?")", "error": "\(error.message)"])
-        dependencies.outbox.event(DeviceEvent(name: .commandRejected, error: error, details: id.map { ["command": $0] } ?? [:]))
-    }
-
-    private static func cancellable(_ phase: UpdatePhase) -> Bool {
-        [.downloading, .verifying, .installing, .healthCheck, .shadow].contains(phase)
+    /// Counts a rejected command by reason; at most ``rejectionEventsPerMinute`` a minute are also logged and
+    /// reported as `command.rejected` events, with the sender's strings truncated (a peer can send any number).
+    private func reject(id: String?, _ rejection: CommandRejection) {
+        Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", rejection.code.rawValue)]).increment()
+        guard case .admitted(let suppressed) = rejections.admit(at: .now) else { return }
+        let command = id.map { $0.networkText() }
+        let shown = ErrorInfo(code: rejection.code.rawValue, message: rejection.message.networkText(limit: 2 * String.networkTextLimit))
+        var details: [String: String] = command.map { ["command": $0] } ?? [:]
+        var metadata: Logger.Metadata = ["command": "\(command ?? "?")", "error": "\(shown.message)"]
+        if suppressed > 0 {
+            details["suppressed"] = "\(suppressed)"
+            metadata["suppressed"] = "\(suppressed)"
+        }
+        dependencies.logger.warning("command rejected", metadata: metadata)
+        dependencies.outbox.event(DeviceEvent(name: .commandRejected, error: shown, details: details))
     }
 
     private func abandonCurrent(reason: String) async {
         pipeline?.cancel()
         await pipeline?.value
         pipeline = nil
-        guard var record, !record.phase.isTerminal else { return }
-        if let shadow = dependencies.switchboard.shadow, shadow.digest == record.assignment.digest {
+        guard let current = record, !current.phase.isTerminal else { return }
+        if let shadow = dependencies.switchboard.shadow, shadow.digest == current.assignment.digest {
             _ = await dependencies.switchboard.setShadow(nil)
         }
-        try? await fail(&record, UpdateError(.cancelled, reason))
+        var machine = UpdateStateMachine(record: current, maxAttempts: dependencies.settings.maxAttempts)
+        do {
+            guard let step = try machine.cancel(reason: reason, now: SystemProbe.nowMilliseconds()) else { return }
+            try await apply(step)
+        } catch {
+            dependencies.logger.error("cannot end the update", metadata: ["error": "\(error)"])
+        }
     }
 
-    private func start(_ initial: UpdateRecord, announce: Bool = false) {
-        record = initial
+    private func start(_ initial: UpdateStateMachine, first: UpdateStateMachine.Step? = nil) {
+        record = initial.record
         pipeline = Task {
-            var record = initial
+            var machine = initial
             do {
-                if announce { try await transition(&record, to: .downloading) }
-                try await execute(&record)
+                if let first { try await apply(first) }
+                try await execute(&machine)
             } catch is CancellationError {
-                dependencies.logger.info("update paused; it resumes at the next start", metadata: ["phase": "\(record.phase.rawValue)"])
+                dependencies.logger.info("update paused; it resumes at the next start", metadata: ["phase": "\(machine.record.phase.rawValue)"])
             } catch {
-                dependencies.logger.error("update stopped", metadata: ["phase": "\(record.phase.rawValue)", "error": "\(error)"])
+                dependencies.logger.error("update stopped", metadata: ["phase": "\(machine.record.phase.rawValue)", "error": "\(error)"])
             }
         }
     }
 
-    // MARK: The state machine
+    // MARK: The pipeline
 
-    private func execute(_ record: inout UpdateRecord) async throws {
+    /// Performs the machine's action for each phase and applies the outcome, until the update ends.
+    private func execute(_ machine: inout UpdateStateMachine) async throws {
         var candidate: ModelHandle?
-        var healthLatency: UInt64?
-        while !record.phase.isTerminal {
+        while !machine.isFinished {
             try Task.checkCancellation()
-            switch record.phase {
-            case .downloading:
-                guard try await download(&record) else { continue }
-                try await transition(&record, to: .verifying)
-            case .verifying:
-                guard try await verify(&record) else { continue }
-                try await transition(&record, to: .installing)
-            case .installing:
-                try install(&record)
-                try await transition(&record, to: .healthCheck)
+            let assignment = machine.record.assignment
+            let outcome: UpdateStateMachine.Outcome
+            switch machine.action {
+            case .download:
+                outcome = try await downloader.download(assignment)
+            case .verify:
+                outcome = try await verify(assignment)
+            case .install:
+                try installer.install(assignment.digest)
+                outcome = .installed
             case .healthCheck:
-                guard let (model, latency) = try await healthCheck(&record) else { continue }
+                let (model, checked) = try await healthCheck(assignment.digest)
                 candidate = model
-                healthLatency = latency
-                let shadowSeconds = record.assignment.shadowSeconds ?? 0
-                try await transition(&record, to: shadowSeconds > 0 ? .shadow : .switching, healthLatency: latency)
-            case .shadow:
-                if candidate == nil { candidate = try await reload(&record) }
-                guard let model = candidate, let agreement = try await shadow(&record, model) else { continue }
-                try await transition(&record, to: .switching, agreement: agreement)
-            case .switching:
-                if candidate == nil { candidate = try await reload(&record) }
-                guard let model = candidate else { continue }
-                let pause = try await switchTo(&record, model)
+                outcome = checked
+            case .shadow(let seconds):
+                guard let model = try await reloaded(&candidate, &machine) else { continue }
+                outcome = try await comparator.compare(model, seconds: seconds)
+            case .switchModels:
+                guard let model = try await reloaded(&candidate, &machine) else { continue }
+                let pause = try await switchTo(machine.record, model)
                 candidate = nil
-                try await transition(&record, to: .probation, switchPause: pause, healthLatency: healthLatency)
-            case .probation:
-                if let failure = try await probation(&record) {
-                    try await transition(&record, to: .rollingBack, error: failure)
-                } else {
-                    try await transition(&record, to: .committing)
-                }
-            case .committing:
-                try commit(&record)
-                try await transition(&record, to: .committed)
-            case .rollingBack:
-                try await rollBack(&record)
-                try await transition(&record, to: .rolledBack)
-            case .committed, .rolledBack, .failed:
-                break
+                outcome = .switched(pauseMicros: HealthCheck.micros(pause))
+            case .probation(let seconds):
+                outcome = try await probation(seconds: seconds ?? dependencies.settings.probationSeconds)
+            case .commit:
+                try installer.commit(assignment.digest, releaseCounter: machine.record.target.releaseCounter)
+                previousModel = nil
+                outcome = .committed
+            case .rollBack:
+                try await rollBack(machine.record)
+                outcome = .rolledBack
+            case .none:
+                continue
             }
+            try await apply(try machine.handle(outcome, now: SystemProbe.nowMilliseconds()))
         }
-        self.record = record
+        self.record = machine.record
     }
 
-    /// Persists the new phase, reports it, and only then lets the caller act on it.
-    private func transition(_ record: inout UpdateRecord, to phase: UpdatePhase, error: UpdateError? = nil,
-                            switchPause: Duration? = nil, healthLatency: UInt64? = nil, agreement: Double? = nil) async throws {
-        let previous = record.phase
-        record.phase = phase
-        record.updatedAt = SystemProbe.nowMilliseconds()
-        if let error {
-            record.error = ErrorInfo(code: error.code.rawValue, message: error.message)
-        } else if phase != .rolledBack {
-            record.error = nil
+    /// After a restart in `shadow` or `switching` the candidate is loaded (and checked) again; nil when that
+    /// failed (the update failed; the step was applied).
+    private func reloaded(_ candidate: inout ModelHandle?, _ machine: inout UpdateStateMachine) async throws -> ModelHandle? {
+        if let candidate { return candidate }
+        let (model, outcome) = try await healthCheck(machine.record.assignment.digest)
+        guard let model, case .healthy(let target, _) = outcome else {
+            try await apply(try machine.handle(outcome, now: SystemProbe.nowMilliseconds()))
+            return nil
         }
+        machine.candidateReloaded(target: target)
+        candidate = model
+        return model
+    }
+
+    /// Persists the step, reports it, and only then lets the pipeline act on its phase.
+    private func apply(_ step: UpdateStateMachine.Step) async throws {
+        let record = step.record
+        let phase = record.phase
         try dependencies.slots.writeUpdate(record)
         self.record = record
         let progress = UpdateProgress(
-            assignmentID: record.assignment.assignmentID, phase: phase, previousPhase: previous == phase ? nil : previous,
+            assignmentID: record.assignment.assignmentID, phase: phase,
+            previousPhase: step.previousPhase == phase ? nil : step.previousPhase,
             target: record.target, serving: dependencies.switchboard.serving,
-            bytesReceived: phase == .verifying ? record.assignment.size : nil, agreementRate: agreement,
-            switchPauseMicros: switchPause.map(HealthCheck.micros), healthLatencyMicros: healthLatency)
+            bytesReceived: step.bytesReceived, agreementRate: step.agreementRate,
+            switchPauseMicros: step.switchPauseMicros, healthLatencyMicros: step.healthLatencyMicros)
         dependencies.outbox.event(DeviceEvent(name: .updatePhase, update: progress, error: record.error))
         Counter(label: "edge_agent_update_phases_total", dimensions: [("phase", phase.rawValue)]).increment()
         var metadata: Logger.Metadata = ["assignment": "\(record.assignment.assignmentID)", "phase": "\(phase.rawValue)"]
-        if let error { metadata["error"] = "\(error)" }
-        if let switchPause { metadata["switch-pause-us"] = "\(HealthCheck.micros(switchPause))" }
-        if let healthLatency { metadata["health-latency-us"] = "\(healthLatency)" }
+        if let error = step.error { metadata["error"] = "\(error)" }
+        if let pause = step.switchPauseMicros { metadata["switch-pause-us"] = "\(pause)" }
+        if let latency = step.healthLatencyMicros { metadata["health-latency-us"] = "\(latency)" }
         dependencies.logger.info("update phase", metadata: metadata)
+        if let error = step.error, error.code == .digestMismatch, phase == .downloading {
+            dependencies.logger.warning("downloaded bundle is damaged; downloading again", metadata: ["error": "\(error)"])
+        }
         try await dependencies.fault.hold(at: phase)
-    }
-
-    /// Ends the update before any switch: the serving model never changed.
-    private func fail(_ record: inout UpdateRecord, _ error: UpdateError) async throws {
-        try await transition(&record, to: .failed, error: error)
-        let digest = record.assignment.digest
-        try? DurableFiles.remove(dependencies.slots.downloadPath(digest))
-        if (try? dependencies.slots.activeDigest()) != digest { try? dependencies.slots.removeSlot(digest) }
+        if step.removeCandidateFiles { installer.removeCandidateFiles(record.assignment.digest) }
     }
 
     // MARK: Phases
 
-    /// Fetches missing chunks into `downloads/<digest>.part`; false when the phase changed (failed, retried).
-    private func download(_ record: inout UpdateRecord) async throws -> Bool {
-        let assignment = record.assignment
+    /// Full verification of the downloaded file.
+    private func verify(_ assignment: Assignment) async throws -> UpdateStateMachine.Outcome {
         let path = dependencies.slots.downloadPath(assignment.digest)
-        let chunkSize = assignment.chunkSize
-        // Resume from whole chunks already on disk; a torn last chunk is fetched again.
-        var have = min(DurableFiles.size(path) ?? 0, assignment.size)
-        have -= have % chunkSize
-        if have < assignment.size || (DurableFiles.size(path) ?? 0) != assignment.size {
-            try DurableFiles.write([], at: 0, of: path, sync: false)
-            try DurableFiles.truncate(path, to: have)
-        }
-        var written = 0
-        var lastRequest: [Int: ContinuousClock.Instant] = [:]
-        var misses = 0
-        let timeout = Duration.milliseconds(Int64(dependencies.settings.chunkTimeoutSeconds * 1000))
-        while have < assignment.size {
-            let index = have / chunkSize
-            let last = min(index + Self.requestWindow, assignment.chunkCount)
-            dependencies.chunks.expect(assignment.digest, from: index, window: Self.requestWindow)
-            for wanted in index..<last where !dependencies.chunks.has(wanted) {
-                if let sent = lastRequest[wanted], ContinuousClock.now - sent < timeout { continue }
-                lastRequest[wanted] = .now
-                await request(ChunkRequest(digest: assignment.digest, index: wanted, chunkSize: chunkSize))
-            }
-            guard let chunk = dependencies.chunks.take(index) else {
-                let arrived = await dependencies.chunks.arrivals.wait(timeout: timeout)
-                try Task.checkCancellation()
-                misses = arrived ? 0 : misses + 1
-                if misses > 0, misses % 6 == 0 {
-                    // The server may be down for long; the download keeps asking (a `cancel` command ends it).
-                    dependencies.logger.warning("bundle chunks are not arriving; still asking", metadata: [
-                        "digest": "\(assignment.digest.prefix(16))", "chunk": "\(index)", "timeouts": "\(misses)",
-                    ])
-                }
-                continue
-            }
-            let expected = min(chunkSize, assignment.size - have)
-            guard chunk.count == expected else {
-                dependencies.logger.warning("discarding a chunk of the wrong size", metadata: [
-                    "chunk": "\(index)", "bytes": "\(chunk.count)", "expected": "\(expected)",
-                ])
-                lastRequest[index] = nil
-                continue
-            }
-            try DurableFiles.write(chunk, at: have, of: path, sync: false)
-            have += chunk.count
-            written += 1
-            try await dependencies.fault.hold(at: .downloading, chunks: written)
-        }
-        dependencies.chunks.expect(nil, from: 0, window: 0)
-        try DurableFiles.sync(path)
-        let digest = await DedicatedThread.compute(name: "digest") { () -> String? in
-            (try? DurableFiles.read(path)).flatMap { $0 }.map(BundleDigest.sha256Hex)
-        }
-        guard digest == assignment.digest else {
-            try DurableFiles.remove(path)
-            record.attempts += 1
-            let error = UpdateError(.digestMismatch,
-                "the downloaded file's SHA-256 is \(digest ?? "unreadable"), the assignment says \(assignment.digest) (attempt \(record.attempts) of \(dependencies.settings.maxAttempts))")
-            if record.attempts >= dependencies.settings.maxAttempts {
-                try await fail(&record, error)
-            } else {
-                dependencies.logger.warning("downloaded bundle is damaged; downloading again", metadata: ["error": "\(error)"])
-                try await transition(&record, to: .downloading, error: error)
-            }
-            return false
-        }
-        return true
-    }
-
-    private func request(_ request: ChunkRequest) async {
-        let payload = dependencies.outbox.direct(request)
-        do {
-            try await dependencies.client.publish(topic: dependencies.outbox.topics.bundleRequest, payload: payload, qos: .atMostOnce)
-        } catch {
-            dependencies.logger.debug("chunk request not sent", metadata: ["chunk": "\(request.index)", "error": "\(error)"])
-        }
-    }
-
-    /// Full verification of the downloaded file; false when it was refused (the update failed).
-    private func verify(_ record: inout UpdateRecord) async throws -> Bool {
-        let path = dependencies.slots.downloadPath(record.assignment.digest)
         let verifier = try newBundleVerifier()
         let outcome = await DedicatedThread.compute(name: "verify") { () -> Result<BundleManifest, UpdateError> in
             guard let bytes = try? DurableFiles.read(path) else { return .failure(UpdateError(.verification, "the download vanished")) }
@@ -363,40 +308,16 @@ actor UpdateService: Service {
         }
         switch outcome {
         case .failure(let error):
-            if DurableFiles.exists(path) {
-                try await fail(&record, error)
-            } else {
-                try await transition(&record, to: .downloading, error: error)
-            }
-            return false
+            return DurableFiles.exists(path) ? .refused(error) : .downloadVanished(error)
         case .success(let manifest):
-            guard manifest.name == record.assignment.name, manifest.version == record.assignment.version else {
-                try await fail(&record, UpdateError(.assignmentMismatch,
-                    "the bundle holds \(manifest.name) \(manifest.version), the assignment announced \(record.assignment.name) \(record.assignment.version)"))
-                return false
-            }
-            record.target.releaseCounter = manifest.releaseCounter
-            return true
+            return .verified(name: manifest.name, version: manifest.version, releaseCounter: manifest.releaseCounter)
         }
     }
 
-    /// Moves the verified download into its slot durably (rewrites the slot from the download when resumed).
-    private func install(_ record: inout UpdateRecord) throws {
-        let digest = record.assignment.digest
-        let download = dependencies.slots.downloadPath(digest)
-        if DurableFiles.exists(download) {
-            try DurableFiles.sync(download)
-            try DurableFiles.move(download, to: dependencies.slots.slotPath(digest))
-        } else if !DurableFiles.exists(dependencies.slots.slotPath(digest)) {
-            throw UpdateError(.install, "neither the download nor the slot of \(digest.prefix(16)) exists")
-        }
-    }
-
-    /// Loads the candidate from its slot and checks it; nil when it failed (the update failed).
-    private func healthCheck(_ record: inout UpdateRecord) async throws -> (ModelHandle, UInt64)? {
-        let path = dependencies.slots.slotPath(record.assignment.digest)
+    /// Loads the candidate from its slot and checks it: the model and `.healthy`, or nil and `.unhealthy`.
+    private func healthCheck(_ digest: String) async throws -> (ModelHandle?, UpdateStateMachine.Outcome) {
+        let path = dependencies.slots.slotPath(digest)
         let verifier = try newBundleVerifier()
-        let digest = record.assignment.digest
         let profile = dependencies.profile
         let settings = dependencies.settings
         let outcome = await DedicatedThread.compute(name: "health-check") { () -> Result<(ModelHandle, HealthReport), ModelError> in
@@ -411,52 +332,16 @@ actor UpdateService: Service {
         }
         switch outcome {
         case .failure(let error):
-            try await fail(&record, UpdateError(.healthCheck, "the candidate cannot be loaded from its slot: \(error)"))
-            return nil
+            return (nil, .unhealthy(UpdateError(.healthCheck, "the candidate cannot be loaded from its slot: \(error)")))
         case .success(let (model, report)):
-            guard report.passed else {
-                try await fail(&record, UpdateError(.healthCheck, report.failures.joined(separator: "; ")))
-                return nil
-            }
-            record.target = model.model.reference
-            return (model, report.medianLatencyMicros)
+            guard report.passed else { return (nil, .unhealthy(UpdateError(.healthCheck, report.failures.joined(separator: "; ")))) }
+            return (model, .healthy(target: model.model.reference, latencyMicros: report.medianLatencyMicros))
         }
-    }
-
-    /// Loads the candidate again after a restart (it was health-checked before; it is checked again).
-    private func reload(_ record: inout UpdateRecord) async throws -> ModelHandle? {
-        guard let (model, _) = try await healthCheck(&record) else { return nil }
-        return model
-    }
-
-    /// Runs the candidate beside the serving model; returns its agreement rate, or nil when refused.
-    private func shadow(_ record: inout UpdateRecord, _ model: ModelHandle) async throws -> Double? {
-        let switchboard = dependencies.switchboard
-        let result = await switchboard.setShadow(model)
-        if result.stopped { throw CancellationError() }
-        let seconds = record.assignment.shadowSeconds ?? 0
-        do {
-            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-        } catch {
-            _ = await switchboard.setShadow(nil)
-            throw error
-        }
-        let (compared, agreed) = dependencies.board.shadowCounts
-        _ = await switchboard.setShadow(nil)
-        let rate = compared == 0 ? 1.0 : Double(agreed) / Double(compared)
-        if let minimum = record.assignment.minimumAgreement, compared > 0, rate < minimum {
-            try await fail(&record, UpdateError(.agreement,
-                "the candidate agreed with the serving model on \(agreed) of \(compared) inputs (\(rate)), below \(minimum)"))
-            return nil
-        }
-        return rate
     }
 
     /// Points `active` at the candidate (durably), then switches the loop between two inferences.
-    private func switchTo(_ record: inout UpdateRecord, _ model: ModelHandle) async throws -> Duration {
-        let digest = record.assignment.digest
-        if let previous = record.previousDigest { try dependencies.slots.setPrevious(previous) }
-        try dependencies.slots.setActive(digest)
+    private func switchTo(_ record: UpdateRecord, _ model: ModelHandle) async throws -> Duration {
+        try installer.activate(record.assignment.digest, previous: record.previousDigest)
         let statistics = IntervalStatistics(model: model.model, startedAt: SystemProbe.nowMilliseconds(), started: .now)
         let result = await dependencies.switchboard.promote(model, statistics: statistics)
         if result.stopped { throw CancellationError() }
@@ -464,43 +349,33 @@ actor UpdateService: Service {
         return result.pause
     }
 
-    /// Watches the candidate; returns why it must be rolled back, or nil to commit.
-    private func probation(_ record: inout UpdateRecord) async throws -> UpdateError? {
+    /// Watches the candidate for `seconds`: `.probationFailed` with the reason to roll back, or `.probationPassed`.
+    private func probation(seconds: Double) async throws -> UpdateStateMachine.Outcome {
         let settings = dependencies.settings
-        let seconds = record.assignment.probationSeconds ?? settings.probationSeconds
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let budget = HealthCheck.micros(settings.latencyBudget(profile: dependencies.profile, macs: dependencies.switchboard.servingMACs))
         while true {
             let summary = dependencies.board.probation
             if summary.inferences + summary.errors >= UInt64(settings.minimumProbationSamples) {
                 if summary.errorRate > settings.maxErrorRate {
-                    return UpdateError(.probation, "error rate \(summary.errorRate) over \(summary.inferences + summary.errors) inputs is above \(settings.maxErrorRate)")
+                    return .probationFailed(UpdateError(.probation,
+                        "error rate \(summary.errorRate) over \(summary.inferences + summary.errors) inputs is above \(settings.maxErrorRate)"))
                 }
                 if summary.inferences >= UInt64(settings.minimumProbationSamples), summary.p99Micros > budget {
-                    return UpdateError(.probation, "p99 latency \(summary.p99Micros) µs is above the budget of \(budget) µs")
+                    return .probationFailed(UpdateError(.probation, "p99 latency \(summary.p99Micros) µs is above the budget of \(budget) µs"))
                 }
             }
-            guard ContinuousClock.now < deadline else { return nil }
+            guard ContinuousClock.now < deadline else { return .probationPassed }
             try await Task.sleep(for: min(.milliseconds(250), deadline - .now))
         }
     }
 
-    /// Raises the anti-rollback floor to the candidate's release counter and frees the other slots.
-    private func commit(_ record: inout UpdateRecord) throws {
-        try dependencies.slots.raiseFloor(to: record.target.releaseCounter)
-        try dependencies.slots.setPrevious(nil)
-        previousModel = nil
-        for digest in try dependencies.slots.slots() where digest != record.assignment.digest {
-            try dependencies.slots.removeSlot(digest)
-        }
-    }
-
     /// Points `active` back at the previous bundle and switches the loop back to it.
-    private func rollBack(_ record: inout UpdateRecord) async throws {
+    private func rollBack(_ record: UpdateRecord) async throws {
         guard let previous = record.previousDigest else {
             throw UpdateError(.stopped, "no previous bundle is recorded to roll back to")
         }
-        try dependencies.slots.setActive(previous)
+        try installer.reactivate(previous)
         if dependencies.switchboard.serving.digest != previous {
             let model: ModelHandle
             if let kept = previousModel {
@@ -519,8 +394,7 @@ actor UpdateService: Service {
             if result.stopped { throw CancellationError() }
         }
         previousModel = nil
-        try dependencies.slots.setPrevious(nil)
-        if record.assignment.digest != previous { try? dependencies.slots.removeSlot(record.assignment.digest) }
+        try installer.forgetCandidate(record.assignment.digest, previous: previous)
     }
 
     // MARK: Helpers

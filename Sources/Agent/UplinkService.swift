@@ -25,6 +25,8 @@ final class UplinkService: Service {
     private let resendAfter: Duration
     private let logger: Logger
     private let state: Mutex<State>
+    /// Warnings a peer can trigger (malformed or forged acknowledgements): once a minute per reason.
+    private let throttle = LogThrottle(limit: 1, per: .seconds(60))
 
     init(client: MQTTClient, queue: DiskQueue, window: Int, resendAfter: Duration, logger: Logger) {
         self.client = client
@@ -36,29 +38,45 @@ final class UplinkService: Service {
     }
 
     /// Handles an acknowledgement from the ack topic (dispatch task).
+    ///
+    /// Only what the ledger accepts trims the queue (this stream, at most the highest published number). The
+    /// rest is counted in `edge_agent_acknowledgements_ignored_total{reason=…}` and, except for stale ones
+    /// (normal with resends), logged at most once a minute per reason.
     func acknowledge(_ payload: [UInt8]) {
         let acknowledgement: Acknowledgement
         do { acknowledgement = try FleetCodec.decode(Acknowledgement.self, from: payload) } catch {
-            logger.warning("ignoring a malformed acknowledgement", metadata: ["error": "\(error)"])
+            Self.countIgnored("malformed")
+            throttle.warning("malformed", "ignoring a malformed acknowledgement",
+                             metadata: ["error": "\(String(describing: error).networkText(limit: 2 * String.networkTextLimit))"], logger: logger)
             return
         }
-        guard acknowledgement.stream == queue.stream else {
-            logger.debug("ignoring an acknowledgement for another stream", metadata: ["stream": "\(acknowledgement.stream)"])
-            return
-        }
-        do {
-            let before = queue.acknowledged
-            let removed = try queue.acknowledge(through: acknowledgement.seq)
-            Counter(label: "edge_agent_acknowledged_total").increment(by: removed)
-            if queue.acknowledged > before {
-                state.withLock { state in
-                    state.lastProgress = .now
-                    state.sentThrough = max(state.sentThrough, queue.acknowledged)
-                }
-            }
-        } catch {
+        let decision: UplinkLedger.Decision
+        do { decision = try queue.acknowledge(stream: acknowledgement.stream, through: acknowledgement.seq) } catch {
             logger.error("cannot trim the disk queue", metadata: ["error": "\(error)"])
+            return
         }
+        switch decision {
+        case .accepted(let through, let removed):
+            Counter(label: "edge_agent_acknowledged_total").increment(by: removed.count)
+            state.withLock { state in
+                state.lastProgress = .now
+                state.sentThrough = max(state.sentThrough, through)
+            }
+        case .ignored(let reason):
+            Self.countIgnored(reason.rawValue)
+            guard reason != .stale else { return }
+            throttle.warning(reason.rawValue, reason == .otherStream
+                                 ? "ignoring an acknowledgement for another stream"
+                                 : "ignoring an acknowledgement beyond the highest published sequence number",
+                             metadata: [
+                                 "stream": "\(acknowledgement.stream.networkText())", "seq": "\(acknowledgement.seq)",
+                                 "published": "\(queue.publishedThrough)",
+                             ], logger: logger)
+        }
+    }
+
+    private static func countIgnored(_ reason: String) {
+        Counter(label: "edge_agent_acknowledgements_ignored_total", dimensions: [("reason", reason)]).increment()
     }
 
     func run() async throws {
@@ -72,6 +90,10 @@ final class UplinkService: Service {
             }
         } catch is CancellationError {
             // The graceful shutdown: what is unacknowledged stays in the disk queue for the next start.
+        }
+        // The published watermark, so acknowledgements after the restart need no resend (see DiskQueue).
+        do { try queue.checkpoint() } catch {
+            logger.error("cannot persist the published watermark", metadata: ["error": "\(error)"])
         }
     }
 
@@ -121,6 +143,9 @@ final class UplinkService: Service {
                 queue.discard(next)
                 continue
             }
+            // Before the publish: the collector's acknowledgement can overtake the broker's PUBACK. A publish that
+            // then fails is sent again; only an acknowledgement of a number never handed out is beyond the watermark.
+            queue.markPublished(next)
             do {
                 try await client.publish(topic: message.topic, payload: message.payload, qos: .atLeastOnce)
                 Counter(label: "edge_agent_published_total").increment()

@@ -26,15 +26,20 @@ final class DiskQueueTests: XCTestCase {
         XCTAssertEqual(envelope.device, "dev-1")
         XCTAssertEqual(envelope.body.details["n"], "3")
 
-        XCTAssertEqual(try queue.acknowledge(through: 2), 2)
+        XCTAssertEqual(try queue.acknowledge(stream: stream, through: 2), .ignored(.beyondPublished), "nothing was published yet")
+        XCTAssertEqual(queue.status.depth, 5)
+        for n in 1...3 { queue.markPublished(UInt64(n)) }
+        XCTAssertEqual(try queue.acknowledge(stream: stream, through: 2), .accepted(through: 2, removed: [1, 2]))
         XCTAssertEqual(queue.head, 3)
-        XCTAssertEqual(try queue.acknowledge(through: 2), 0, "acknowledging again changes nothing")
+        XCTAssertEqual(try queue.acknowledge(stream: stream, through: 2), .ignored(.stale), "acknowledging again changes nothing")
         XCTAssertNil(try queue.message(2))
+        try queue.checkpoint()
 
         let reopened = try open(directory)
         XCTAssertEqual(reopened.stream, stream)
         XCTAssertEqual(reopened.status.depth, 3)
         XCTAssertEqual(reopened.acknowledged, 2)
+        XCTAssertEqual(reopened.publishedThrough, 3, "the watermark written by checkpoint survives")
         XCTAssertEqual(reopened.next(after: 0), 3)
         XCTAssertEqual(reopened.next(after: 3), 4)
         XCTAssertNil(reopened.next(after: 5))
@@ -42,9 +47,15 @@ final class DiskQueueTests: XCTestCase {
         let sixth = try FleetCodec.decode(DeviceEvent.self, from: try XCTUnwrap(try reopened.message(6)).payload)
         XCTAssertEqual(sixth.head, 3, "head names the oldest message still held")
 
-        // Everything acknowledged, even beyond what exists: the numbering still continues after a restart.
-        XCTAssertEqual(try reopened.acknowledge(through: 100), 4)
+        // An acknowledgement beyond what was published deletes nothing; within it, everything it covers.
+        XCTAssertEqual(try reopened.acknowledge(stream: stream, through: 100), .ignored(.beyondPublished))
+        XCTAssertEqual(try reopened.acknowledge(stream: "other", through: 3), .ignored(.otherStream))
+        XCTAssertEqual(reopened.status.depth, 4)
+        for n in 4...6 { reopened.markPublished(UInt64(n)) }
+        XCTAssertEqual(try reopened.acknowledge(stream: stream, through: 6), .accepted(through: 6, removed: [3, 4, 5, 6]))
         XCTAssertEqual(reopened.acknowledged, 6)
+        XCTAssertEqual(reopened.status.depth, 0)
+        // The numbering continues after a restart.
         XCTAssertEqual(try open(directory).append(Self.event(7), topic: "t", time: 7), 7)
     }
 
@@ -72,7 +83,8 @@ final class DiskQueueTests: XCTestCase {
         let directory = try AgentFixtures.directory(self, "queue") + "/queue"
         let queue = try open(directory)
         for n in 1...3 { try queue.append(Self.event(n), topic: "t", time: 0) }
-        try queue.acknowledge(through: 1)
+        queue.markPublished(1)
+        XCTAssertEqual(try queue.acknowledge(stream: queue.stream, through: 1), .accepted(through: 1, removed: [1]))
         // A crash after the acknowledgement was persisted but before the file was removed, and a torn write.
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(directory)/00000000000000000001.msg"))
         try Data([9]).write(to: URL(fileURLWithPath: "\(directory)/00000000000000000004.msg.tmp"))
@@ -92,5 +104,28 @@ final class DiskQueueTests: XCTestCase {
             return try await group.reduce(into: [UInt64]()) { $0.append($1) }
         }
         XCTAssertEqual(numbers.sorted(), Array(1...64))
+    }
+
+    /// Issue 22: a forged acknowledgement far above anything published deletes nothing, and after a crash the
+    /// watermark is what was last persisted, never more.
+    func testOnlyPublishedMessagesAreDeletedAcrossRestarts() throws {
+        let directory = try AgentFixtures.directory(self, "queue") + "/queue"
+        let queue = try open(directory)
+        for n in 1...10 { try queue.append(Self.event(n), topic: "t", time: 0) }
+        for n in 1...4 { queue.markPublished(UInt64(n)) }
+        XCTAssertEqual(try queue.acknowledge(stream: queue.stream, through: 4_611_686_018_427_387_904), .ignored(.beyondPublished))
+        XCTAssertEqual(queue.status.depth, 10)
+        XCTAssertEqual(try queue.acknowledge(stream: queue.stream, through: 2), .accepted(through: 2, removed: [1, 2]))
+        // Published 3…6 after the last write of state.json, then a crash (no checkpoint).
+        queue.markPublished(5)
+        queue.markPublished(6)
+        let crashed = try open(directory)
+        XCTAssertEqual(crashed.publishedThrough, 4, "the watermark written with the acknowledgement")
+        XCTAssertEqual(try crashed.acknowledge(stream: crashed.stream, through: 6), .ignored(.beyondPublished),
+                       "5 and 6 count as unpublished until they are sent again")
+        XCTAssertEqual(try crashed.acknowledge(stream: crashed.stream, through: 4), .accepted(through: 4, removed: [3, 4]))
+        XCTAssertEqual(crashed.status.depth, 6)
+        XCTAssertEqual(crashed.status.dropped, 0)
+        XCTAssertEqual(try crashed.append(Self.event(11), topic: "t", time: 0), 11)
     }
 }

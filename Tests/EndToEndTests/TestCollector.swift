@@ -25,6 +25,8 @@ final class TestCollector: Sendable {
         var bundles: [String: [UInt8]] = [:]
         var client: MQTTClient?
         var task: Task<Void, Never>?
+        /// When false, messages are stored but not acknowledged (the device's queue only grows).
+        var acknowledges = true
     }
 
     let port: Int
@@ -93,15 +95,16 @@ final class TestCollector: Sendable {
         case .birth, .telemetry, .events, .samples:
             guard let decoded = try? FleetCodec.decodeUpward(message.payload) else { return }
             let header = decoded.header
-            let acknowledged = state.withLock { state -> UInt64 in
+            let acknowledged = state.withLock { state -> UInt64? in
                 var stream = state.streams[header.stream] ?? Stream()
                 stream.deliveries[header.seq, default: 0] += 1
                 if stream.stored[header.seq] == nil, header.seq > stream.acknowledged { stream.stored[header.seq] = decoded }
                 stream.acknowledged = max(stream.acknowledged, header.head &- 1)
                 while stream.stored[stream.acknowledged + 1] != nil { stream.acknowledged += 1 }
                 state.streams[header.stream] = stream
-                return stream.acknowledged
+                return state.acknowledges ? stream.acknowledged : nil
             }
+            guard let acknowledged else { return }
             let ack = try! FleetCodec.encode(Acknowledgement(stream: header.stream, seq: acknowledged))
             try? await client.publish(topic: try! DeviceTopics(deviceID: header.device).ack, payload: ack, qos: .atLeastOnce)
         default:

@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Bundles", "MQTT", "FleetProtocol",
+                "Bundles", "MQTT", "FleetProtocol", "Drift",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -205,6 +205,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The acknowledgement protocol as a model: the agent's UplinkLedger and the collector's StreamLedger under
+        // seeded random interleavings with a lossy broker, crashes and an adversary.
+        .testTarget(name: "ProtocolModelTests", dependencies: ["Agent", "Collector"]),
         .testTarget(
             name: "CollectorEndToEndTests",
             dependencies: [
@@ -228,7 +231,8 @@ let package = Package(
 /// and its test bundle compile only what runs on a board. The collector runs on the server (x86-64 or arm64 alike)
 /// from the full package.
 if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
-    let serverTargets: Set<String> = ["Collector", "edge-collector", "CollectorTests", "CollectorEndToEndTests", "FleetTestSupport"]
+    let serverTargets: Set<String> = ["Collector", "edge-collector", "CollectorTests", "CollectorEndToEndTests", "FleetTestSupport",
+                                      "ProtocolModelTests"]
     let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "swift-prometheus"]
     package.targets.removeAll { serverTargets.contains($0.name) }
     package.products.removeAll { product in product.name == "edge-collector" || product.name == "Collector" }

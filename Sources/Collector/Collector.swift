@@ -21,6 +21,7 @@ public struct Collector: Sendable {
     public let ingest: IngestService
     public let distribution: DistributionService
     public let acknowledgements: AckPublisher
+    public let drift: DriftMonitor
     /// The tokens the API accepts (configured, or read from / generated into the state directory).
     public let tokens: [APIToken]
     public let services: [any Service]
@@ -74,6 +75,7 @@ public struct Collector: Sendable {
         ingest = IngestService(client: client, store: store, acknowledgements: acknowledgements, distribution: distribution,
                                settings: configuration.ingest, metrics: metrics, clock: clock, logger: logger)
         let ingest = self.ingest
+        drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
         let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
                                                storedCount: { ingest.storedMessages })
@@ -85,7 +87,7 @@ public struct Collector: Sendable {
         } catch {
             throw CollectorError(.invalidConfiguration, "the dashboard templates did not compile: \(error)")
         }
-        services = [connection, acknowledgements, distribution, ingest, retention, fleetMetrics, http]
+        services = [connection, acknowledgements, distribution, ingest, drift, retention, fleetMetrics, http]
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.

@@ -10,11 +10,13 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var ingest: IngestSettings
     public var distribution: DistributionSettings
     public var trust: TrustSettings
+    /// Drift computation: schedule, window and policies per model.
+    public var drift: DriftSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -22,9 +24,10 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.ingest = ingest
         self.distribution = distribution
         self.trust = trust
+        self.drift = drift
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust }
+    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -36,6 +39,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         ingest = try c.decodeIfPresent(IngestSettings.self, forKey: .ingest) ?? IngestSettings()
         distribution = try c.decodeIfPresent(DistributionSettings.self, forKey: .distribution) ?? DistributionSettings()
         trust = try c.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
+        drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -78,6 +82,13 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         try check(ingest.queueCapacity >= ingest.maximumBatch, "ingest.queueCapacity must be at least ingest.maximumBatch")
         try check(ingest.maximumPayloadBytes >= 1024, "ingest.maximumPayloadBytes must be at least 1024")
         try check((1024...(16 << 20)).contains(distribution.chunkSize), "distribution.chunkSize must be within 1024…16777216")
+        try check(drift.intervalSeconds >= 1, "drift.intervalSeconds must be at least 1")
+        try check((1...(7 * 24 * 60)).contains(drift.windowMinutes), "drift.windowMinutes must be within 1…10080 (a week)")
+        for (model, policy) in [("defaultPolicy", drift.defaultPolicy)] + drift.policies.sorted(by: { $0.key < $1.key }) {
+            do { try policy.validate() } catch {
+                throw CollectorError(.invalidConfiguration, "drift policy \(model): \(error)")
+            }
+        }
         try check(broker.messageBufferSize >= 16, "broker.messageBufferSize must be at least 16")
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")

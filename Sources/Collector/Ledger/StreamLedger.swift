@@ -13,8 +13,8 @@
 /// - **An implausible message is quarantined**: stored apart by the caller, never stored as data, never moving
 ///   ``acked``. One forged or corrupt message therefore cannot make the collector discard a stream's real messages.
 /// - **A stream that really jumped ahead** (the device dropped more than a queue's worth while the collector was
-///   unreachable) shows it by a run of ``Limits/corroboration`` increasing far-ahead numbers, each within a publish
-///   window of the last; the ledger then re-bases on them. One injected message never corroborates itself.
+///   unreachable) shows it by ``Limits/corroboration`` distinct far-ahead numbers within one queue's span, in any
+///   order; the ledger then re-bases on them. One injected message never corroborates itself.
 public struct StreamLedger: Sendable, Equatable {
     /// Plausibility bounds; the defaults match the agent's default queue (10,000 messages, window 32).
     public struct Limits: Sendable, Equatable {
@@ -22,16 +22,13 @@ public struct StreamLedger: Sendable, Equatable {
         public var maximumAhead: UInt64
         /// The largest sequence number accepted (2^53: exact in a JSON double and in every store's integer).
         public var maximumSequence: UInt64
-        /// Far-ahead numbers in a run, each within `window` of the previous, that re-base the stream.
+        /// Distinct far-ahead numbers within one queue's span that re-base the stream.
         public var corroboration: Int
-        /// The device's publish window: the largest step between consecutive numbers of a corroborating run.
-        public var window: UInt64
 
-        public init(maximumAhead: UInt64 = 10_000 + 32, maximumSequence: UInt64 = 1 << 53, corroboration: Int = 3, window: UInt64 = 32) {
+        public init(maximumAhead: UInt64 = 10_000 + 32, maximumSequence: UInt64 = 1 << 53, corroboration: Int = 3) {
             self.maximumAhead = maximumAhead
             self.maximumSequence = maximumSequence
             self.corroboration = corroboration
-            self.window = window
         }
     }
 
@@ -55,17 +52,17 @@ public struct StreamLedger: Sendable, Equatable {
         case quarantine(QuarantineReason)
     }
 
-    /// A run of far-ahead numbers that may re-base the stream once long enough.
+    /// Distinct far-ahead numbers seen close together, which re-base the stream once there are enough.
     public struct JumpCandidate: Sendable, Equatable {
-        /// The highest number of the run.
-        public var high: UInt64
-        /// Distinct increasing numbers seen in the run.
-        public var count: Int
+        /// The numbers, ascending and distinct; they span at most ``Limits/maximumAhead``.
+        public var seqs: [UInt64]
 
-        public init(high: UInt64, count: Int) {
-            self.high = high
-            self.count = count
+        public init(seqs: [UInt64]) {
+            self.seqs = Array(Set(seqs)).sorted()
         }
+
+        public var high: UInt64 { seqs.last ?? 0 }
+        public var count: Int { seqs.count }
     }
 
     /// Every number ≤ `acked` is stored or in ``skipped``; the collector acknowledges `acked` to the device.
@@ -133,22 +130,27 @@ public struct StreamLedger: Sendable, Equatable {
         return .store
     }
 
-    /// Extends (or starts) the far-ahead run with `seq`; true once the run is long enough to re-base on.
+    /// Adds `seq` to the far-ahead candidate (or starts one); true once it holds enough distinct numbers to re-base on.
+    ///
+    /// Numbers count together when they span at most ``Limits/maximumAhead`` (one device queue): arrival order does
+    /// not matter, so a broker that reorders a real jump's messages still corroborates it; a redelivered number
+    /// counts once.
     mutating func corroborate(_ seq: UInt64, limits: Limits) -> Bool {
-        if var run = jump, seq > run.high, seq - run.high <= limits.window {
-            run.high = seq
-            run.count += 1
-            jump = run
-        } else if let run = jump, seq <= run.high, seq + limits.maximumAhead >= run.high {
-            // A redelivery inside the run neither extends nor breaks it.
-            return false
+        var seqs = jump?.seqs ?? []
+        if let low = seqs.first, let high = seqs.last, max(high, seq) - min(low, seq) <= limits.maximumAhead {
+            if !seqs.contains(seq) { seqs.append(seq) }
         } else {
-            jump = JumpCandidate(high: seq, count: 1)
+            seqs = [seq]
         }
-        guard let run = jump, run.count >= limits.corroboration else { return false }
-        // Re-base: numbers up to the run's start are treated as shown, so the run's messages are now plausible.
+        let candidate = JumpCandidate(seqs: seqs)
+        guard candidate.count >= limits.corroboration, let low = candidate.seqs.first else {
+            jump = candidate
+            return false
+        }
+        // Re-base: the stream is taken to have shown everything up to the candidate's lowest number, so the
+        // candidate's messages (and the device's next ones) are plausible from now on.
         jump = nil
-        highest = max(highest, run.high - UInt64(run.count - 1))
+        highest = max(highest, low - 1)
         return true
     }
 

@@ -24,6 +24,7 @@ public final class CollectorMetrics: Sendable {
     private let storeFailures: Mutex<[String: Counter]> = Mutex([:])
     private let quarantines: Mutex<[String: Counter]> = Mutex([:])
     private let latencyGauges: Mutex<[String: Gauge]> = Mutex([:])
+    private let driftGauges: Mutex<[String: Gauge]> = Mutex([:])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -69,6 +70,27 @@ public final class CollectorMetrics: Sendable {
             return gauge
         }
         gauge.record(micros)
+    }
+
+    /// Sets a model's drift figures: per feature the score (effect over its threshold; ≥ 1 with significance is
+    /// drift) and whether its alarm is raised, and the model's verdict rank (0 insufficient data … 3 drift).
+    public func setDrift(model: String, feature: String, score: Double, alarm: Bool) {
+        gauge(in: driftGauges, label: "edgefleet_drift_score", dimensions: [("model", model), ("feature", feature)]).record(score.isFinite ? score : 0)
+        gauge(in: driftGauges, label: "edgefleet_drift_alarm", dimensions: [("model", model), ("feature", feature)]).record(alarm ? 1 : 0)
+    }
+
+    public func setDriftVerdict(model: String, rank: Int) {
+        gauge(in: driftGauges, label: "edgefleet_drift_verdict", dimensions: [("model", model)]).record(rank)
+    }
+
+    private func gauge(in table: borrowing Mutex<[String: Gauge]>, label: String, dimensions: [(String, String)]) -> Gauge {
+        let key = ([label] + dimensions.map(\.1)).joined(separator: "\u{0}")
+        return table.withLock { gauges in
+            if let gauge = gauges[key] { return gauge }
+            let gauge = Gauge(label: label, dimensions: dimensions, factory: factory)
+            gauges[key] = gauge
+            return gauge
+        }
     }
 
     private func counter(in table: borrowing Mutex<[String: Counter]>, label: String, dimension: (String, String)) -> Counter {

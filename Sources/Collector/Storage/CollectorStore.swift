@@ -1,3 +1,5 @@
+import Drift
+
 /// Everything the collector keeps: the union of the role protocols, each narrow enough for a second engine
 /// (PostgreSQL) to implement without re-implementing the rules.
 ///
@@ -7,7 +9,7 @@
 ///
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
-public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore
+public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore
 
 /// The ingest role: batches of device messages in, acknowledgements out.
 public protocol IngestStore: Sendable {
@@ -82,4 +84,17 @@ public protocol DistributionStore: Sendable {
 public protocol MaintenanceStore: Sendable {
     /// Deletes data older than the policy allows, in bounded steps.
     func applyRetention(_ policy: RetentionPolicy, now: Int64) async throws(CollectorError) -> RetentionResult
+}
+
+/// The drift role: reports, the alarm state per model version, and the feature windows they are computed from.
+public protocol DriftStore: Sendable {
+    /// Stores a report and the alarm state after it, in one transaction; returns the report with its id.
+    func insert(_ report: DriftReportRecord, hysteresis: [String: DriftHysteresis]) async throws(CollectorError) -> DriftReportRecord
+    /// Reports of a model (optionally one version), newest first.
+    func driftReports(model: String, digest: String?, limit: Int) async throws(CollectorError) -> [DriftReportRecord]
+    func driftReport(id: Int64) async throws(CollectorError) -> DriftReportRecord?
+    /// The alarm state of a model version (empty before its first report).
+    func driftHysteresis(model: String, digest: String) async throws(CollectorError) -> [String: DriftHysteresis]
+    /// Per device, the minute rollups of `range` added up (features, predictions, confidence): one read for a window.
+    func rollupTotals(deviceIDs: [String], range: TimeRange) async throws(CollectorError) -> [String: RollupRecord]
 }

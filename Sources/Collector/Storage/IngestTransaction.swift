@@ -91,7 +91,7 @@ struct IngestTransaction {
 
     func loadStream(_ key: StreamKey) throws -> StreamState {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT acked, highest, jump_high, jump_count, quarantined, quarantine_event_at FROM streams WHERE device_id = ? AND stream = ?
+            SELECT acked, highest, jump_seqs, quarantined, quarantine_event_at FROM streams WHERE device_id = ? AND stream = ?
             """), arguments: [key.device, key.stream])
         let above = try Int64.fetchAll(db.cachedStatement(sql: "SELECT seq FROM stream_gaps WHERE device_id = ? AND stream = ?"),
                                        arguments: [key.device, key.stream])
@@ -101,13 +101,12 @@ struct IngestTransaction {
             let first = UInt64(stored: skip[0] as Int64?), last = UInt64(stored: skip[1] as Int64?)
             if first <= last { skipped.append(first...last) }
         }
-        let jumpHigh = UInt64(stored: row?[2] as Int64?)
-        let jumpCount = Int(row?[3] as Int64? ?? 0)
+        let jumpSeqs = ((row?[2] as String?) ?? "").split(separator: ",").compactMap { UInt64($0) }
         let ledger = StreamLedger(acked: UInt64(stored: row?[0] as Int64?), above: Set(above.map { UInt64(stored: $0) }), skipped: skipped,
                                   highest: UInt64(stored: row?[1] as Int64?),
-                                  jump: jumpCount > 0 ? StreamLedger.JumpCandidate(high: jumpHigh, count: jumpCount) : nil)
-        return StreamState(ledger: ledger, loadedAbove: !above.isEmpty, loadedSkipped: skipped, quarantineEventAt: row?[5] as Int64?,
-                           quarantinedBefore: row?[4] as Int64? ?? 0)
+                                  jump: jumpSeqs.isEmpty ? nil : StreamLedger.JumpCandidate(seqs: jumpSeqs))
+        return StreamState(ledger: ledger, loadedAbove: !above.isEmpty, loadedSkipped: skipped, quarantineEventAt: row?[4] as Int64?,
+                           quarantinedBefore: row?[3] as Int64? ?? 0)
     }
 
     /// Keeps an implausible message apart (bounded per device), never as data.
@@ -343,13 +342,13 @@ struct IngestTransaction {
                     """).execute(arguments: [key.device, Self.quarantinedPerDevice])
             }
             try db.cachedStatement(sql: """
-                INSERT INTO streams (device_id, stream, acked, updated_at, highest, jump_high, jump_count, quarantined, quarantine_event_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO streams (device_id, stream, acked, updated_at, highest, jump_seqs, quarantined, quarantine_event_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(device_id, stream) DO UPDATE SET acked = max(acked, excluded.acked), updated_at = excluded.updated_at,
-                    highest = max(highest, excluded.highest), jump_high = excluded.jump_high, jump_count = excluded.jump_count,
+                    highest = max(highest, excluded.highest), jump_seqs = excluded.jump_seqs,
                     quarantined = excluded.quarantined, quarantine_event_at = excluded.quarantine_event_at
                 """).execute(arguments: [key.device, key.stream, Int64(storing: ledger.acked), receivedAt, Int64(storing: ledger.highest),
-                                         ledger.jump.map { Int64(storing: $0.high) }, ledger.jump?.count ?? 0,
+                                         ledger.jump.map { $0.seqs.map(String.init).joined(separator: ",") },
                                          state.quarantinedBefore + Int64(state.quarantined), eventAt])
         }
         state.ledger = ledger

@@ -150,8 +150,7 @@ extension SQLiteStore {
         migrator.registerMigration("v3-stream-ledger") { db in
             try db.execute(sql: """
                 ALTER TABLE streams ADD COLUMN highest INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE streams ADD COLUMN jump_high INTEGER;
-                ALTER TABLE streams ADD COLUMN jump_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streams ADD COLUMN jump_seqs TEXT;
                 ALTER TABLE streams ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE streams ADD COLUMN quarantine_event_at INTEGER;
                 UPDATE streams SET highest = max(acked, coalesce((SELECT max(seq) FROM stream_gaps g
@@ -175,6 +174,20 @@ extension SQLiteStore {
                 ALTER TABLE device_rollups ADD COLUMN features BLOB;
                 ALTER TABLE model_rollups ADD COLUMN confidence BLOB;
                 ALTER TABLE model_rollups ADD COLUMN features BLOB;
+                """)
+        }
+        // Drift reports (JSON bodies: read whole, never queried inside) and the alarm state per model version.
+        migrator.registerMigration("v5-drift") { db in
+            try db.execute(sql: """
+                CREATE TABLE drift_reports (
+                    id INTEGER PRIMARY KEY, model TEXT NOT NULL, digest TEXT NOT NULL, computed_at INTEGER NOT NULL,
+                    verdict TEXT NOT NULL, body TEXT NOT NULL
+                );
+                CREATE INDEX drift_reports_model ON drift_reports(model, id);
+                CREATE TABLE drift_state (
+                    model TEXT NOT NULL, digest TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (model, digest)
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

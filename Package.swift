@@ -168,7 +168,7 @@ let package = Package(
         .target(
             name: "FleetSim",
             dependencies: [
-                "MQTT", "FleetProtocol",
+                "MQTT", "FleetProtocol", "Drift",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

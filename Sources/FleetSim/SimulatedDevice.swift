@@ -289,10 +289,18 @@ public final class SimulatedDevice: Sendable {
         confidence[7] = inferences / 4
         confidence[8] = inferences / 3
         confidence[9] = inferences - confidence[7] - confidence[8]
-        let features = (0..<settings.features).map { index -> FeatureCounts in
-            var counts = [UInt64](repeating: 0, count: 8)
-            for _ in 0..<min(inferences, 16) { counts[Int(state.random.next() % 8)] += 1 }
-            return FeatureCounts(name: "f\(index)", counts: counts)
+        let features: [FeatureCounts]
+        if let drift = settings.drift {
+            let elapsed = Double(state.lastIntervalEnd - startedAt) / 1000
+            let counts = drift.counts(rows: min(Int(inferences), drift.rowsPerReport), seed: state.random.next(),
+                                      drifted: drift.reaches(deviceID: id, profile: profile, elapsed: elapsed))
+            features = zip(drift.features, counts).map { FeatureCounts(name: $0.name, counts: $1) }
+        } else {
+            features = (0..<settings.features).map { index -> FeatureCounts in
+                var counts = [UInt64](repeating: 0, count: 8)
+                for _ in 0..<min(inferences, 16) { counts[Int(state.random.next() % 8)] += 1 }
+                return FeatureCounts(name: "f\(index)", counts: counts)
+            }
         }
         return TelemetryReport(
             intervalStart: start, intervalEnd: state.lastIntervalEnd, bundle: state.bundle, inferences: inferences, errors: 0, droppedInputs: 0,

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Bundles
+import Drift
 import FleetProtocol
 import FleetSim
 #if canImport(FoundationEssentials)
@@ -60,13 +62,65 @@ struct FleetSimCommand: ParsableCommand {
     @Option(help: "Seed of the simulated values.")
     var seed: UInt64 = 1
 
+    @Option(help: "A bundle whose drift baseline bins the devices' features and whose reference they report (SHA-256 of the file).")
+    var bundle: String?
+
+    @Option(help: ArgumentHelp("A drift scenario from the bundle's baseline features: \(DriftInjection.names.joined(separator: ", ")).",
+                               discussion: "Needs --bundle; the features come from the seeded vibration scenario (edgectl drift-scenario)."))
+    var drift: String?
+
+    @Option(help: "The scenario's magnitude (σ for shifts, factor for variance and gain, share for a new mode); default per scenario.")
+    var driftMagnitude: Double?
+
+    @Option(help: "Who drifts: device:<id>, profile:<name> or fleet.")
+    var driftTarget = "fleet"
+
+    @Option(help: "Seconds after the start when the drift begins.")
+    var driftAfter = 0.0
+
     @Flag(help: "Print the final statistics as JSON on stdout.")
     var json = false
 
+    /// The bundle reference and baseline features for --bundle (and the drift scenario, when given).
+    func bundleSettings() throws -> (BundleReference, SimulatedDrift)? {
+        guard let path = bundle else {
+            if drift != nil { throw ValidationError("--drift needs --bundle: the drift baseline's bins come from the bundle") }
+            return nil
+        }
+        let bytes = try FileIO.read(path)
+        let file = try BundleFile(parsing: bytes)
+        let manifest = try BundleManifest.decode(file.manifestBytes)
+        let baseline = try DriftBaseline.decode(file.baselineBytes)
+        guard !baseline.features.isEmpty else { throw ValidationError("\(path) has no drift baseline features to simulate") }
+        let reference = BundleReference(name: manifest.name, version: manifest.version, digest: Digest.sha256Hex(bytes),
+                                        releaseCounter: manifest.releaseCounter)
+        let name = drift ?? "none"
+        guard let injection = DriftInjection.named(name, magnitude: driftMagnitude) else {
+            throw ValidationError("unknown drift scenario \(name); use one of \(DriftInjection.names.joined(separator: ", "))")
+        }
+        let target: SimulatedDrift.Target
+        if driftTarget == "fleet" { target = .fleet }
+        else if driftTarget.hasPrefix("device:") { target = .device(String(driftTarget.dropFirst(7))) }
+        else if driftTarget.hasPrefix("profile:") { target = .profile(String(driftTarget.dropFirst(8))) }
+        else { throw ValidationError("--drift-target must be device:<id>, profile:<name> or fleet (got \(driftTarget))") }
+        let features = baseline.features.map { SimulatedDrift.Feature(name: $0.name, edges: $0.edges) }
+        return (reference, SimulatedDrift(features: features, injection: injection, target: target, startAfterSeconds: driftAfter))
+    }
+
     func run() throws {
-        let settings = SimulationSettings(host: host, port: port, devices: devices, prefix: prefix, firstIndex: firstIndex,
+        var settings = SimulationSettings(host: host, port: port, devices: devices, prefix: prefix, firstIndex: firstIndex,
                                           reportsPerSecond: rate, window: window, resendAfter: .milliseconds(Int64(resendAfter * 1000)),
                                           features: features, seed: seed)
+        do {
+            if let (reference, drift) = try bundleSettings() {
+                settings.bundle = reference
+                settings.drift = drift
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(bundle ?? ""): \(error)")
+        }
         var logger = Logger(label: "fleet-sim")
         logger.logLevel = .warning
         let simulator: FleetSimulator

@@ -130,6 +130,7 @@ let package = Package(
             name: "edge-agent",
             dependencies: [
                 "Agent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,89 +1,108 @@
 import Agent
+import ArgumentParser
 
-/// The command line: a configuration file, overrides of its keys, and a few actions.
-struct Arguments {
-    var configPath: String?
-    var overrides: [ConfigurationOverride] = []
-    var checkOnly = false
-    var showVersion = false
-    var showHelp = false
+/// The command line (swift-argument-parser, like `edgectl`): a configuration file, overrides of its keys, and
+/// a few actions.
+///
+/// Parsing only; `EdgeAgentMain` runs the agent. Every flag turns into a ``ConfigurationOverride`` of a dotted
+/// configuration key, applied on top of the file: the named flags first (in the order of `--help`), then every
+/// `--set` in the order given, so an explicit `--set` wins over a flag for the same key.
+struct Arguments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge-agent",
+        abstract: "The EdgeFleet on-device daemon: inference, telemetry, capture and over-the-air updates (docs/agent.md)."
+    )
 
     static let defaultConfigPath = "/etc/edge-agent/agent.json"
 
-    static let usage = """
-        usage: edge-agent [--config PATH] [options] [--set KEY=VALUE]...
+    @Option(name: .customLong("config"), help: ArgumentHelp("JSON configuration (default \(defaultConfigPath) when it exists).", valueName: "path"))
+    var configPath: String?
 
-          --config PATH              JSON configuration (default \(defaultConfigPath) when it exists)
-          --device-id ID             deviceID
-          --broker HOST[:PORT]       broker.host, broker.port
-          --profile ID|PATH          profile (firmware profile)
-          --profile-directory DIR    profileDirectory
-          --state-directory DIR      stateDirectory
-          --trusted-root-key PATH    trustedRootKey (root.pub)
-          --trust-file PATH          trustFile (trust.json to start from)
-          --initial-bundle PATH      initialBundle (factory bundle)
-          --input SPEC               replay:PATH | socket:PATH | mqtt[:TOPIC]
-          --telemetry-interval SEC   telemetry.intervalSeconds
-          --log-level LEVEL          logLevel (trace … critical)
-          --set KEY=VALUE            any key, dotted (e.g. queue.maxMessages=5000); VALUE is JSON or a string
-          --check                    validate the configuration and exit
-          --version, --help
+    @Option(name: .customLong("device-id"), help: ArgumentHelp("deviceID", valueName: "id"))
+    var deviceID: String?
 
-        Exit status: 0 after a clean stop, 78 for an invalid configuration, 1 when start-up fails otherwise.
-        """
+    @Option(name: .customLong("broker"), help: ArgumentHelp("broker.host, broker.port", valueName: "host[:port]"))
+    var broker: String?
 
-    /// Parses `arguments` (without the program name).
-    static func parse(_ arguments: [String]) throws(ConfigurationError) -> Arguments {
-        var result = Arguments()
-        var index = 0
-        func value(_ flag: String) throws(ConfigurationError) -> String {
-            index += 1
-            guard index < arguments.count else { throw ConfigurationError(.invalidArgument, key: "", "\(flag) needs a value") }
-            return arguments[index]
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--config": result.configPath = try value(argument)
-            case "--device-id": result.overrides.append(.string("deviceID", try value(argument)))
-            case "--broker":
-                let text = try value(argument)
-                if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) {
-                    result.overrides.append(.string("broker.host", String(text[..<colon])))
-                    result.overrides.append(ConfigurationOverride(key: "broker.port", value: .number(Double(port))))
-                } else {
-                    result.overrides.append(.string("broker.host", text))
-                }
-            case "--profile": result.overrides.append(.string("profile", try value(argument)))
-            case "--profile-directory": result.overrides.append(.string("profileDirectory", try value(argument)))
-            case "--state-directory": result.overrides.append(.string("stateDirectory", try value(argument)))
-            case "--trusted-root-key": result.overrides.append(.string("trustedRootKey", try value(argument)))
-            case "--trust-file": result.overrides.append(.string("trustFile", try value(argument)))
-            case "--initial-bundle": result.overrides.append(.string("initialBundle", try value(argument)))
-            case "--input":
-                let text = try value(argument)
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                guard let type = parts.first, ["replay", "socket", "mqtt"].contains(type) else {
-                    throw ConfigurationError(.invalidArgument, key: "input", "'\(text)' is not replay:PATH, socket:PATH or mqtt[:TOPIC]")
-                }
-                result.overrides.append(.string("input.type", type))
-                if parts.count > 1 { result.overrides.append(.string(type == "mqtt" ? "input.topic" : "input.path", parts[1])) }
-            case "--telemetry-interval":
-                let text = try value(argument)
-                guard let seconds = Double(text) else {
-                    throw ConfigurationError(.invalidArgument, key: "telemetry.intervalSeconds", "'\(text)' is not a number of seconds")
-                }
-                result.overrides.append(ConfigurationOverride(key: "telemetry.intervalSeconds", value: .number(seconds)))
-            case "--log-level": result.overrides.append(.string("logLevel", try value(argument)))
-            case "--set": result.overrides.append(try ConfigurationOverride(parsing: try value(argument)))
-            case "--check": result.checkOnly = true
-            case "--version": result.showVersion = true
-            case "--help", "-h": result.showHelp = true
-            default:
-                throw ConfigurationError(.invalidArgument, key: "", "unknown argument '\(argument)' (see --help)")
+    @Option(name: .customLong("profile"), help: ArgumentHelp("profile (firmware profile)", valueName: "id|path"))
+    var profile: String?
+
+    @Option(name: .customLong("profile-directory"), help: ArgumentHelp("profileDirectory", valueName: "dir"))
+    var profileDirectory: String?
+
+    @Option(name: .customLong("state-directory"), help: ArgumentHelp("stateDirectory", valueName: "dir"))
+    var stateDirectory: String?
+
+    @Option(name: .customLong("trusted-root-key"), help: ArgumentHelp("trustedRootKey (root.pub)", valueName: "path"))
+    var trustedRootKey: String?
+
+    @Option(name: .customLong("trust-file"), help: ArgumentHelp("trustFile (trust.json to start from)", valueName: "path"))
+    var trustFile: String?
+
+    @Option(name: .customLong("initial-bundle"), help: ArgumentHelp("initialBundle (factory bundle)", valueName: "path"))
+    var initialBundle: String?
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("replay:PATH | socket:PATH | mqtt[:TOPIC]", valueName: "spec"))
+    var input: String?
+
+    @Option(name: .customLong("telemetry-interval"), help: ArgumentHelp("telemetry.intervalSeconds", valueName: "sec"))
+    var telemetryInterval: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("logLevel (trace … critical)", valueName: "level"))
+    var logLevel: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Any key, dotted (e.g. queue.maxMessages=5000); VALUE is JSON or a string.",
+                                                         valueName: "key=value"))
+    var settings: [String] = []
+
+    @Flag(name: .customLong("check"), help: "Validate the configuration and exit.")
+    var checkOnly = false
+
+    @Flag(name: .customLong("version"), help: "Print the agent's version and exit.")
+    var showVersion = false
+
+    /// The text of `--help`.
+    static var usage: String {
+        helpMessage(columns: 100) + """
+
+            Exit status: 0 after a clean stop, 78 for an invalid configuration or arguments, 1 when start-up fails otherwise.
+            """
+    }
+
+    /// The configuration keys the flags set, in the order they apply.
+    func overrides() throws(ConfigurationError) -> [ConfigurationOverride] {
+        var result: [ConfigurationOverride] = []
+        if let deviceID { result.append(.string("deviceID", deviceID)) }
+        if let broker {
+            if let colon = broker.lastIndex(of: ":"), let port = Int(broker[broker.index(after: colon)...]) {
+                result.append(.string("broker.host", String(broker[..<colon])))
+                result.append(ConfigurationOverride(key: "broker.port", value: .number(Double(port))))
+            } else {
+                result.append(.string("broker.host", broker))
             }
-            index += 1
         }
+        if let profile { result.append(.string("profile", profile)) }
+        if let profileDirectory { result.append(.string("profileDirectory", profileDirectory)) }
+        if let stateDirectory { result.append(.string("stateDirectory", stateDirectory)) }
+        if let trustedRootKey { result.append(.string("trustedRootKey", trustedRootKey)) }
+        if let trustFile { result.append(.string("trustFile", trustFile)) }
+        if let initialBundle { result.append(.string("initialBundle", initialBundle)) }
+        if let input {
+            let parts = input.split(separator: ":", maxSplits: 1).map(String.init)
+            guard let type = parts.first, ["replay", "socket", "mqtt"].contains(type) else {
+                throw ConfigurationError(.invalidArgument, key: "input", "'\(input)' is not replay:PATH, socket:PATH or mqtt[:TOPIC]")
+            }
+            result.append(.string("input.type", type))
+            if parts.count > 1 { result.append(.string(type == "mqtt" ? "input.topic" : "input.path", parts[1])) }
+        }
+        if let telemetryInterval {
+            guard let seconds = Double(telemetryInterval) else {
+                throw ConfigurationError(.invalidArgument, key: "telemetry.intervalSeconds", "'\(telemetryInterval)' is not a number of seconds")
+            }
+            result.append(ConfigurationOverride(key: "telemetry.intervalSeconds", value: .number(seconds)))
+        }
+        if let logLevel { result.append(.string("logLevel", logLevel)) }
+        for setting in settings { result.append(try ConfigurationOverride(parsing: setting)) }
         return result
     }
 }

@@ -14,16 +14,21 @@ enum EdgeAgentMain {
         let configuration: AgentConfiguration
         do {
             arguments = try Arguments.parse(Array(CommandLine.arguments.dropFirst()))
-            if arguments.showHelp {
+        } catch {
+            // `--help` (and `-h`) arrive here as a clean exit; anything else is a wrong command line.
+            if Arguments.exitCode(for: error) == .success {
                 print(Arguments.usage)
                 return
             }
-            if arguments.showVersion {
-                print("edge-agent \(AgentVersion.current)")
-                return
-            }
+            fail("edge-agent: invalid arguments: \(Arguments.message(for: error)) (see --help)", status: 78)
+        }
+        if arguments.showVersion {
+            print("edge-agent \(AgentVersion.current)")
+            return
+        }
+        do {
             let path = arguments.configPath ?? (access(Arguments.defaultConfigPath, R_OK) == 0 ? Arguments.defaultConfigPath : nil)
-            configuration = try AgentConfiguration.load(path: path, overrides: arguments.overrides)
+            configuration = try AgentConfiguration.load(path: path, overrides: try arguments.overrides())
         } catch {
             fail("edge-agent: \(error)", status: 78)
         }

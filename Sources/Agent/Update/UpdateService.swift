@@ -63,7 +63,7 @@ actor UpdateService: Service {
     /// Past the buffer (16 waiting) the oldest waiting command is dropped and counted as rejected (`overflow`).
     nonisolated func receive(command payload: [UInt8]) {
         if case .dropped = commandInput.yield(payload) {
-            Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", "overflow")]).increment()
+            Counter(label: "edge_agent_commands_rejected_total", dimensions: [("reason", CommandRejection.Code.overflow.rawValue)]).increment()
         }
     }
 

@@ -18,6 +18,8 @@ public struct CommandRejection: Error, CustomStringConvertible, Sendable, Equata
         case trustRefused
         /// The trust file could not be stored.
         case io
+        /// More than 16 commands were waiting: the oldest was dropped unread (only counted, never reported).
+        case overflow
     }
 
     public let code: Code

@@ -101,7 +101,13 @@ public final class EdgeAgent: Sendable {
             servingDigest: { switchboard.serving.digest }, logger: logger)
         let telemetry = TelemetryService(
             board: board, outbox: outbox, interval: .milliseconds(Int64(interval * 1000)),
-            feedback: { captureService?.takeCounts() ?? CaptureStatistics() }, counters: metrics, logger: logger)
+            feedback: { captureService?.takeCounts() ?? CaptureStatistics() },
+            counters: {
+                // Received messages the MQTT client discarded (its buffer was full: a flood): counted, never logged each.
+                var values = metrics()
+                values["edge_agent_mqtt_received_dropped_total"] = Double(client.droppedMessageCount)
+                return values
+            }, logger: logger)
         let inference = InferenceService(loop: loop, client: client,
                                          predictionsTopic: configuration.output.mqtt ? configuration.predictionsTopic : nil, logger: logger)
         let watchdog = WatchdogService(notifier: notifier, loop: loop, status: {

@@ -63,7 +63,8 @@ struct DashboardRoutes: Sendable {
     func fleet(_ request: Request) async throws -> Response {
         let filter = DeviceFilter(tag: request.query("tag"), group: request.query("group"), online: try request.query("online", as: Bool.self),
                                   model: request.query("model"))
-        let devices = try await store.devices(filter)
+        // The store orders by bytes (`demo-sim-10` before `demo-sim-2`); people read numbers.
+        let devices = try await store.devices(filter).sorted { NaturalOrder.areInIncreasingOrder($0.id, $1.id) }
         let counts = try await store.deviceCounts()
         let now = IngestService.now()
         // The table is written directly and spliced into the rendered page: Mustache's per-row lookups and copies of a
@@ -163,11 +164,11 @@ struct DashboardRoutes: Sendable {
         let deployment = try await store.deployment(model: name)
         let now = IngestService.now()
         let rows: [[String: Any]] = versions.map { version in
-            let devices = deployment[version.digest] ?? []
+            let devices = (deployment[version.digest] ?? []).sorted(by: NaturalOrder.areInIncreasingOrder)
             var row: [String: Any] = [
                 "release": version.release, "version": version.version, "short": String(version.digest.prefix(12)),
                 "lineage": version.lineage.parentVersion.map { "from \($0)" } ?? "root",
-                "evaluation": version.lineage.evaluation.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }
+                "evaluation": version.lineage.evaluation.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(DisplayFormat.decimal($0.value, digits: 3))" }
                     .joined(separator: ", "),
                 "blessed": version.blessed, "aliases": version.aliases.joined(separator: ", "), "tags": version.tags.joined(separator: ", "),
                 "createdBy": version.createdBy, "source": version.source, "registered": DisplayFormat.ago(version.registeredAt, now: now),

@@ -34,7 +34,7 @@ enum SVGChart {
             let time = minTime + Int64(Double(step) / 3 * span)
             svg += "<text class=\"axis\" x=\"\(f(x(time)))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(clock(time))</text>"
         }
-        svg += "<text class=\"axis\" x=\"12\" y=\"\(f(margin.top + plotHeight / 2))\" transform=\"rotate(-90 12 \(f(margin.top + plotHeight / 2)))\" text-anchor=\"middle\">\(HTML.escape(unit))</text>"
+        svg += "<text class=\"axis\" x=\"12\" y=\"\(f(margin.top + plotHeight / 2))\" transform=\"rotate(-90 12 \(f(margin.top + plotHeight / 2)))\" text-anchor=\"middle\">\(HTMLEscaper.escape(unit))</text>"
         for (index, line) in series.enumerated() {
             var path = ""
             var pen = false
@@ -49,7 +49,7 @@ enum SVGChart {
             }
             let legendX = margin.left + Double(index) * 140
             svg += "<rect x=\"\(f(legendX))\" y=\"\(f(height - 14))\" width=\"10\" height=\"10\" fill=\"\(line.color)\"/>"
-            svg += "<text class=\"legend\" x=\"\(f(legendX + 14))\" y=\"\(f(height - 5))\">\(HTML.escape(line.name))</text>"
+            svg += "<text class=\"legend\" x=\"\(f(legendX + 14))\" y=\"\(f(height - 5))\">\(HTMLEscaper.escape(line.name))</text>"
         }
         return svg + "</svg>"
     }
@@ -69,16 +69,16 @@ enum SVGChart {
             let barHeight = value / top * plotHeight
             let x = margin.left + Double(index) * slot + slot * 0.15
             svg += "<rect class=\"bar\" x=\"\(f(x))\" y=\"\(f(margin.top + plotHeight - barHeight))\" width=\"\(f(slot * 0.7))\" height=\"\(f(barHeight))\">"
-            svg += "<title>\(HTML.escape(labels[index])): \(Int(value)) (\(DisplayFormat.decimal(total > 0 ? value / total * 100 : 0, digits: 1)) %)</title></rect>"
+            svg += "<title>\(HTMLEscaper.escape(labels[index])): \(Int(value)) (\(DisplayFormat.decimal(total > 0 ? value / total * 100 : 0, digits: 1)) %)</title></rect>"
             if values.count <= 24 {
-                svg += "<text class=\"axis\" x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(HTML.escape(String(labels[index].prefix(10))))</text>"
+                svg += "<text class=\"axis\" x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(HTMLEscaper.escape(String(labels[index].prefix(10))))</text>"
             }
         }
         return svg + "</svg>"
     }
 
     static func header(title: String) -> String {
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLEscaper.escape(title))\"><title>\(HTMLEscaper.escape(title))</title>"
     }
 
     static func empty(title: String) -> String {

@@ -47,6 +47,14 @@ final class DashboardTests: XCTestCase {
         XCTAssertEqual(ChartAxis(maximum: 0, integers: false).top, 1)
     }
 
+    /// The class counts reach the chart as the numbers they are (they once went through `Double(bitPattern:)`).
+    func testClassTotalsAreCountsSummedPerClass() {
+        XCTAssertEqual(DashboardRoutes.classTotals([[78, 56, 32, 97], [1, 2], [], [0, 0, 0, 0, 5]]), [79, 58, 32, 97, 5])
+        let svg = SVGChart.bars(labels: ["a", "b"], values: DashboardRoutes.classTotals([[78, 56]]), title: "classes")
+        XCTAssertTrue(svg.contains("<title>a: 78 (58.2 %)</title>"))
+        XCTAssertTrue(svg.contains(">80</text>"), "the top tick is the first round count above 78")
+    }
+
     func testClassChartLabelsItsTicksWithCounts() {
         let svg = SVGChart.bars(labels: ["yes", "no", "<unknown>"], values: [3, 1, 0], title: "classes")
         let ticks = svg.components(separatedBy: "<text class=\"axis tick\"").dropFirst().map { $0.split(separator: ">")[1].split(separator: "<")[0] }

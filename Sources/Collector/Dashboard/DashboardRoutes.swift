@@ -112,17 +112,12 @@ struct DashboardRoutes: Sendable {
         let throughput = SVGChart.line([
             .init(name: "inferences/s", color: "#12805c", points: rollups.map { ($0.bucketStart, $0.meanThroughput) }),
         ], unit: "inferences/s", title: "Throughput of \(id)")
-        let classes = rollups.reduce(into: [UInt64]()) { total, rollup in
-            for (index, count) in rollup.predictions.enumerated() {
-                if index >= total.count { total.append(0) }
-                total[index] &+= count
-            }
-        }
+        let classes = Self.classTotals(rollups.map(\.predictions))
         var labels = classes.indices.map { "class \($0)" }
         if let digest = device.currentBundle?.digest, let version = try await store.version(digest: digest), !version.labels.isEmpty {
             labels = classes.indices.map { $0 < version.labels.count ? version.labels[$0] : "class \($0)" }
         }
-        let classChart = SVGChart.bars(labels: labels, values: classes.map(Double.init), title: "Prediction classes of \(id)")
+        let classChart = SVGChart.bars(labels: labels, values: classes, title: "Prediction classes of \(id)")
         let downloads = try await store.downloads(deviceID: id, digest: nil)
         let assignments = try await store.assignments(deviceID: id, digest: nil, limit: 10).map { assignment in
             let download = downloads.first { $0.digest == assignment.digest }
@@ -145,6 +140,20 @@ struct DashboardRoutes: Sendable {
             tags: device.tags.joined(separator: ", "), groups: device.groups.joined(separator: ", "),
             latencyChart: latency, throughputChart: throughput, classChart: classChart, assignments: assignments, events: events)
         return self.page("device", page)
+    }
+
+    /// Predictions per class summed over the rollups, as chart values.
+    ///
+    /// Converted with `Double($0)`: `map(Double.init)` on `[UInt64]` picks `Double(bitPattern:)`, which turned every
+    /// count into a subnormal near 0 — the bars vanished and every y tick read `0.0`.
+    static func classTotals(_ predictions: [[UInt64]]) -> [Double] {
+        let totals = predictions.reduce(into: [UInt64]()) { total, counts in
+            for (index, count) in counts.enumerated() {
+                if index >= total.count { total.append(0) }
+                total[index] &+= count
+            }
+        }
+        return totals.map { Double($0) }
     }
 
     func models() async throws -> Response {

@@ -151,7 +151,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The dashboard's Mustache templates and stylesheet, loaded through Bundle.module.
+            resources: [.copy("Dashboard/Templates")]
         ),
         // The central daemon: arguments, logging and metrics bootstrap, the service group.
         .executableTarget(

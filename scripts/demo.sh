@@ -95,6 +95,10 @@ for i in $(seq 100); do
 done
 echo "-- devices online in the collector's registry: $online (2 agents + 20 simulated)"
 
+# The registry lists only uploaded bundles: release 1, the agents' initial bundle, goes in first (docs/collector.md).
+api -X POST --data-binary "@$work/kws-1.efb" "http://127.0.0.1:$http/api/v1/bundles" >/dev/null
+echo "-- registry: release 1 (the agents' initial bundle) uploaded through the API"
+
 echo
 echo "-- rollout: release 2 uploaded through the API (verified against the trust root) and assigned to demo-pi-1"
 digest=$(api -X POST --data-binary "@$work/kws-2.efb" "http://127.0.0.1:$http/api/v1/bundles" |

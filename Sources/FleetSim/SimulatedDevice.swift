@@ -259,7 +259,8 @@ public final class SimulatedDevice: Sendable {
         let now = Self.now()
         enqueue(topic: topics.telemetry) { state, seq, head in
             let report = makeReport(&state, now: now)
-            return TelemetryWriter.envelope(device: id, stream: stream, seq: seq, head: head, time: now, report: report)
+            // The agent's encoder: a report the simulator sends is byte for byte what a device would send.
+            return try? FleetCodec.encode(report, device: id, stream: stream, seq: seq, head: head, time: now)
         }
     }
 
@@ -304,15 +305,18 @@ public final class SimulatedDevice: Sendable {
         }
         return TelemetryReport(
             intervalStart: start, intervalEnd: state.lastIntervalEnd, bundle: state.bundle, inferences: inferences, errors: 0, droppedInputs: 0,
-            throughput: throughput,
-            latency: LatencySummary(count: inferences, minMicros: UInt64(p50 * 0.7), meanMicros: p50 * 1.05, p50Micros: UInt64(p50),
+            throughput: Self.milli(throughput),
+            latency: LatencySummary(count: inferences, minMicros: UInt64(p50 * 0.7), meanMicros: Self.milli(p50 * 1.05), p50Micros: UInt64(p50),
                                     p95Micros: UInt64(p95), p99Micros: UInt64(p99), maxMicros: UInt64(maximum), buckets: buckets),
             predictions: predictions, confidence: confidence, features: features,
-            resources: ResourceUsage(rssBytes: 40_000_000 + state.random.next() % 8_000_000, cpuCores: Double.random(in: 0.2...0.9, using: &state.random),
-                                     temperatureCelsius: Double.random(in: 45...70, using: &state.random), throttled: 0),
+            resources: ResourceUsage(rssBytes: 40_000_000 + state.random.next() % 8_000_000, cpuCores: Self.milli(Double.random(in: 0.2...0.9, using: &state.random)),
+                                     temperatureCelsius: Self.milli(Double.random(in: 45...70, using: &state.random)), throttled: 0),
             queue: QueueStatus(depth: state.queue.count, bytes: state.queue.count * 600, dropped: 0),
             shadow: nil, capture: CaptureStatistics(), counters: [:])
     }
+
+    /// Three decimals are plenty for simulated figures and keep reports short (the encoder writes the shortest digits).
+    private static func milli(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
     private func enqueueUpdate(_ assignment: Assignment, phase: UpdatePhase, previous: UpdatePhase?, release: UInt64 = 0,
                                bytesReceived: Int? = nil, error: ErrorInfo? = nil) {

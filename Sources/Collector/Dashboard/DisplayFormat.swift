@@ -36,8 +36,24 @@ enum DisplayFormat {
     }
 
     static func bytes(_ count: Int) -> String {
-        if count >= 1 << 20 { return String(format: "%.1f MiB", Double(count) / Double(1 << 20)) }
-        if count >= 1 << 10 { return String(format: "%.1f KiB", Double(count) / Double(1 << 10)) }
+        if count >= 1 << 20 { return decimal(Double(count) / Double(1 << 20), digits: 1) + " MiB" }
+        if count >= 1 << 10 { return decimal(Double(count) / Double(1 << 10), digits: 1) + " KiB" }
         return "\(count) B"
+    }
+
+    /// `value` rounded to `digits` decimals (at most 9), written with integer arithmetic rather than `String(format:)`
+    /// (slow, and its C varargs are the least portable part of the dashboard); `—` when not finite or too large.
+    static func decimal(_ value: Double, digits: Int) -> String {
+        let digits = min(max(digits, 0), 9)
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (value * Double(scale)).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e15 else { return value.isFinite ? "\(value)" : "—" }
+        let units = Int64(scaled)
+        let sign = units < 0 ? "-" : ""
+        let magnitude = units.magnitude
+        guard digits > 0 else { return sign + "\(magnitude)" }
+        let fraction = String(magnitude % UInt64(scale))
+        return sign + "\(magnitude / UInt64(scale))." + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 }

@@ -22,22 +22,19 @@ enum SVGChart {
         guard let minTime = points.map(\.0).min(), let maxTime = points.map(\.0).max(), !values.isEmpty else {
             return empty(title: title)
         }
-        let top = niceCeiling(values.max()! * 1.1)
+        let axis = ChartAxis(maximum: values.max()! * 1.05, integers: false)
+        let top = axis.top
         let plotWidth = width - margin.left - margin.right, plotHeight = height - margin.top - margin.bottom
         let span = Double(max(maxTime - minTime, 1))
         func x(_ time: Int64) -> Double { margin.left + Double(time - minTime) / span * plotWidth }
         func y(_ value: Double) -> Double { margin.top + plotHeight - (top > 0 ? value / top : 0) * plotHeight }
         var svg = header(title: title)
-        for step in 0...4 {
-            let value = top * Double(step) / 4, yy = y(value)
-            svg += "<line class=\"grid\" x1=\"\(f(margin.left))\" y1=\"\(f(yy))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(yy))\"/>"
-            svg += "<text class=\"axis\" x=\"\(f(margin.left - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(format(value))</text>"
-        }
+        svg += grid(axis)
         for step in 0...3 {
             let time = minTime + Int64(Double(step) / 3 * span)
             svg += "<text class=\"axis\" x=\"\(f(x(time)))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(clock(time))</text>"
         }
-        svg += "<text class=\"axis\" x=\"12\" y=\"\(f(margin.top + plotHeight / 2))\" transform=\"rotate(-90 12 \(f(margin.top + plotHeight / 2)))\" text-anchor=\"middle\">\(HTML.escape(unit))</text>"
+        svg += "<text class=\"axis\" x=\"12\" y=\"\(f(margin.top + plotHeight / 2))\" transform=\"rotate(-90 12 \(f(margin.top + plotHeight / 2)))\" text-anchor=\"middle\">\(HTMLEscaper.escape(unit))</text>"
         for (index, line) in series.enumerated() {
             var path = ""
             var pen = false
@@ -52,7 +49,7 @@ enum SVGChart {
             }
             let legendX = margin.left + Double(index) * 140
             svg += "<rect x=\"\(f(legendX))\" y=\"\(f(height - 14))\" width=\"10\" height=\"10\" fill=\"\(line.color)\"/>"
-            svg += "<text class=\"legend\" x=\"\(f(legendX + 14))\" y=\"\(f(height - 5))\">\(HTML.escape(line.name))</text>"
+            svg += "<text class=\"legend\" x=\"\(f(legendX + 14))\" y=\"\(f(height - 5))\">\(HTMLEscaper.escape(line.name))</text>"
         }
         return svg + "</svg>"
     }
@@ -60,49 +57,44 @@ enum SVGChart {
     /// A bar chart of counts by label (the prediction-class distribution).
     static func bars(labels: [String], values: [Double], title: String) -> String {
         guard !values.isEmpty, values.contains(where: { $0 > 0 }) else { return empty(title: title) }
-        let top = niceCeiling(values.max()! * 1.1)
+        // Counts: whole-number ticks only (a step of 0.25 classes means nothing).
+        let axis = ChartAxis(maximum: values.max()!, integers: true)
+        let top = axis.top
         let plotWidth = width - margin.left - margin.right, plotHeight = height - margin.top - margin.bottom
         let slot = plotWidth / Double(values.count)
         let total = values.reduce(0, +)
         var svg = header(title: title)
-        for step in 0...4 {
-            let value = top * Double(step) / 4
-            let yy = margin.top + plotHeight - value / top * plotHeight
-            svg += "<line class=\"grid\" x1=\"\(f(margin.left))\" y1=\"\(f(yy))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(yy))\"/>"
-            svg += "<text class=\"axis\" x=\"\(f(margin.left - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(format(value))</text>"
-        }
+        svg += grid(axis)
         for (index, value) in values.enumerated() {
             let barHeight = value / top * plotHeight
             let x = margin.left + Double(index) * slot + slot * 0.15
             svg += "<rect class=\"bar\" x=\"\(f(x))\" y=\"\(f(margin.top + plotHeight - barHeight))\" width=\"\(f(slot * 0.7))\" height=\"\(f(barHeight))\">"
-            svg += "<title>\(HTML.escape(labels[index])): \(Int(value)) (\(String(format: "%.1f", total > 0 ? value / total * 100 : 0)) %)</title></rect>"
+            svg += "<title>\(HTMLEscaper.escape(labels[index])): \(Int(value)) (\(DisplayFormat.decimal(total > 0 ? value / total * 100 : 0, digits: 1)) %)</title></rect>"
             if values.count <= 24 {
-                svg += "<text class=\"axis\" x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(HTML.escape(String(labels[index].prefix(10))))</text>"
+                svg += "<text class=\"axis\" x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - margin.bottom + 16))\" text-anchor=\"middle\">\(HTMLEscaper.escape(String(labels[index].prefix(10))))</text>"
             }
         }
         return svg + "</svg>"
     }
 
     static func header(title: String) -> String {
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLEscaper.escape(title))\"><title>\(HTMLEscaper.escape(title))</title>"
     }
 
     static func empty(title: String) -> String {
         header(title: title) + "<text class=\"axis\" x=\"\(f(width / 2))\" y=\"\(f(height / 2))\" text-anchor=\"middle\">no data yet</text></svg>"
     }
 
-    /// 1, 2 or 5 times a power of ten, at least `value`.
-    static func niceCeiling(_ value: Double) -> Double {
-        guard value > 0, value.isFinite else { return 1 }
-        let magnitude = pow(10, floor(log10(value)))
-        for step in [1.0, 2, 5, 10] where step * magnitude >= value { return step * magnitude }
-        return 10 * magnitude
-    }
-
-    static func format(_ value: Double) -> String {
-        if value >= 10_000 { return String(format: "%.0fk", value / 1000) }
-        if value >= 100 || value == value.rounded() { return String(format: "%.0f", value) }
-        return String(format: "%.1f", value)
+    /// Horizontal grid lines with their labels, one per tick of `axis`.
+    static func grid(_ axis: ChartAxis) -> String {
+        let plotHeight = height - margin.top - margin.bottom
+        var svg = ""
+        for value in axis.ticks {
+            let yy = margin.top + plotHeight - value / axis.top * plotHeight
+            svg += "<line class=\"grid\" x1=\"\(f(margin.left))\" y1=\"\(f(yy))\" x2=\"\(f(width - margin.right))\" y2=\"\(f(yy))\"/>"
+            svg += "<text class=\"axis tick\" x=\"\(f(margin.left - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(axis.label(value))</text>"
+        }
+        return svg
     }
 
     static func clock(_ milliseconds: Int64) -> String {
@@ -112,5 +104,6 @@ enum SVGChart {
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// A coordinate with one decimal.
+    static func f(_ value: Double) -> String { DisplayFormat.decimal(value, digits: 1) }
 }

@@ -2,9 +2,10 @@ import FleetProtocol
 
 /// Decodes telemetry envelopes (the bulk of all traffic) without Foundation's `JSONDecoder`.
 ///
-/// The result equals what `JSONDecoder` makes of the same bytes. Anything this path does not handle (string
-/// escapes, exponents, a missing field, a wrong type) returns nil and the message takes the general path,
-/// which accepts it or names the reason for refusing it.
+/// The result equals what `JSONDecoder` makes of the same bytes, doubles bit for bit (`TelemetryCodecPropertyTests`
+/// checks random envelopes against the Codable types). Anything this path does not handle (escaped keys, a
+/// repeated key, a missing field, a wrong type) returns nil and the message takes the general path, which accepts
+/// it or names the reason for refusing it.
 public enum TelemetryFastPath {
     /// The envelope, or nil when the general decoder must judge the bytes.
     public static func decode(_ payload: [UInt8]) -> Envelope<TelemetryReport>? {
@@ -19,14 +20,14 @@ public enum TelemetryFastPath {
         var version: Int?, kind: MessageKind?, device: String?, stream: String?, seq: UInt64?, head: UInt64?, time: Int64?
         var body: TelemetryReport?
         let ok = s.object { s, key in
-            if s.equals(key, "body") { body = report(&s); return body != nil }
-            if s.equals(key, "v") { version = s.int(); return version != nil }
-            if s.equals(key, "kind") { kind = s.string().flatMap(MessageKind.init(rawValue:)); return kind != nil }
-            if s.equals(key, "device") { device = s.string(); return device != nil }
-            if s.equals(key, "stream") { stream = s.string(); return stream != nil }
-            if s.equals(key, "seq") { seq = s.unsigned(); return seq != nil }
-            if s.equals(key, "head") { head = s.unsigned(); return head != nil }
-            if s.equals(key, "time") { time = s.signed(); return time != nil }
+            if s.equals(key, "body") { return assign(&body, report(&s)) }
+            if s.equals(key, "v") { return assign(&version, s.int()) }
+            if s.equals(key, "kind") { return assign(&kind, s.string().flatMap(MessageKind.init(rawValue:))) }
+            if s.equals(key, "device") { return assign(&device, s.string()) }
+            if s.equals(key, "stream") { return assign(&stream, s.string()) }
+            if s.equals(key, "seq") { return assign(&seq, s.unsigned()) }
+            if s.equals(key, "head") { return assign(&head, s.unsigned()) }
+            if s.equals(key, "time") { return assign(&time, s.signed()) }
             return s.skipValue()
         }
         guard ok, let version, let kind, let device, let stream, let seq, let head, let time, let body else { return nil }
@@ -39,29 +40,32 @@ public enum TelemetryFastPath {
         var intervalStart: Int64?, intervalEnd: Int64?, bundle: BundleReference??, inferences: UInt64?, errors: UInt64?
         var dropped: UInt64?, throughput: Double?, latency: LatencySummary?, predictions: [UInt64]?, confidence: [UInt64]?
         var features: [FeatureCounts]?, resources: ResourceUsage?, queue: QueueStatus?, shadow: ShadowStatistics?? = .some(nil)
-        var capture: CaptureStatistics?, counters: [String: Double]?
+        var capture: CaptureStatistics?, counters: [String: Double]?, shadowSeen = false
         let ok = s.object { s, key in
-            if s.equals(key, "intervalStart") { intervalStart = s.signed(); return intervalStart != nil }
-            if s.equals(key, "intervalEnd") { intervalEnd = s.signed(); return intervalEnd != nil }
+            if s.equals(key, "intervalStart") { return assign(&intervalStart, s.signed()) }
+            if s.equals(key, "intervalEnd") { return assign(&intervalEnd, s.signed()) }
             if s.equals(key, "bundle") {
+                guard bundle == nil else { return false }
                 if s.null() { bundle = .some(nil); return true }
                 guard let reference = bundleReference(&s) else { return false }
                 bundle = .some(reference)
                 return true
             }
-            if s.equals(key, "inferences") { inferences = s.unsigned(); return inferences != nil }
-            if s.equals(key, "errors") { errors = s.unsigned(); return errors != nil }
-            if s.equals(key, "droppedInputs") { dropped = s.unsigned(); return dropped != nil }
-            if s.equals(key, "throughput") { throughput = s.double(); return throughput != nil }
-            if s.equals(key, "latency") { latency = latencySummary(&s); return latency != nil }
-            if s.equals(key, "predictions") { predictions = s.unsignedArray(); return predictions != nil }
-            if s.equals(key, "confidence") { confidence = s.unsignedArray(); return confidence != nil }
-            if s.equals(key, "features") { features = featureList(&s); return features != nil }
-            if s.equals(key, "resources") { resources = resourceUsage(&s); return resources != nil }
-            if s.equals(key, "queue") { queue = queueStatus(&s); return queue != nil }
-            if s.equals(key, "capture") { capture = captureStatistics(&s); return capture != nil }
-            if s.equals(key, "counters") { counters = counterMap(&s); return counters != nil }
+            if s.equals(key, "inferences") { return assign(&inferences, s.unsigned()) }
+            if s.equals(key, "errors") { return assign(&errors, s.unsigned()) }
+            if s.equals(key, "droppedInputs") { return assign(&dropped, s.unsigned()) }
+            if s.equals(key, "throughput") { return assign(&throughput, s.double()) }
+            if s.equals(key, "latency") { return assign(&latency, latencySummary(&s)) }
+            if s.equals(key, "predictions") { return assign(&predictions, s.unsignedArray()) }
+            if s.equals(key, "confidence") { return assign(&confidence, s.unsignedArray()) }
+            if s.equals(key, "features") { return assign(&features, featureList(&s)) }
+            if s.equals(key, "resources") { return assign(&resources, resourceUsage(&s)) }
+            if s.equals(key, "queue") { return assign(&queue, queueStatus(&s)) }
+            if s.equals(key, "capture") { return assign(&capture, captureStatistics(&s)) }
+            if s.equals(key, "counters") { return assign(&counters, counterMap(&s)) }
             if s.equals(key, "shadow") {
+                guard !shadowSeen else { return false }
+                shadowSeen = true
                 if s.null() { shadow = .some(nil); return true }
                 guard let statistics = shadowStatistics(&s) else { return false }
                 shadow = .some(statistics)
@@ -77,13 +81,22 @@ public enum TelemetryFastPath {
                                features: features, resources: resources, queue: queue, shadow: shadow, capture: capture, counters: counters)
     }
 
+    /// Stores a field's value; false (and the general path) when the value is missing or wrong, or the key repeats.
+    ///
+    /// JSONDecoder picks one of two repeated keys; which one is its business, so the fast path does not guess.
+    private static func assign<Value>(_ slot: inout Value?, _ value: Value?) -> Bool {
+        guard slot == nil, let value else { return false }
+        slot = value
+        return true
+    }
+
     private static func bundleReference(_ s: inout JSONScanner) -> BundleReference? {
         var name: String?, version: String?, digest: String?, release: UInt64?
         let ok = s.object { s, key in
-            if s.equals(key, "name") { name = s.string(); return name != nil }
-            if s.equals(key, "version") { version = s.string(); return version != nil }
-            if s.equals(key, "digest") { digest = s.string(); return digest != nil }
-            if s.equals(key, "releaseCounter") { release = s.unsigned(); return release != nil }
+            if s.equals(key, "name") { return assign(&name, s.string()) }
+            if s.equals(key, "version") { return assign(&version, s.string()) }
+            if s.equals(key, "digest") { return assign(&digest, s.string()) }
+            if s.equals(key, "releaseCounter") { return assign(&release, s.unsigned()) }
             return s.skipValue()
         }
         guard ok, let name, let version, let digest, let release else { return nil }
@@ -94,15 +107,15 @@ public enum TelemetryFastPath {
         var count: UInt64?, minimum: UInt64?, mean: Double?, p50: UInt64?, p95: UInt64?, p99: UInt64?, maximum: UInt64?
         var buckets: [[UInt64]]?
         let ok = s.object { s, key in
-            if s.equals(key, "count") { count = s.unsigned(); return count != nil }
-            if s.equals(key, "minMicros") { minimum = s.unsigned(); return minimum != nil }
-            if s.equals(key, "meanMicros") { mean = s.double(); return mean != nil }
-            if s.equals(key, "p50Micros") { p50 = s.unsigned(); return p50 != nil }
-            if s.equals(key, "p95Micros") { p95 = s.unsigned(); return p95 != nil }
-            if s.equals(key, "p99Micros") { p99 = s.unsigned(); return p99 != nil }
-            if s.equals(key, "maxMicros") { maximum = s.unsigned(); return maximum != nil }
+            if s.equals(key, "count") { return assign(&count, s.unsigned()) }
+            if s.equals(key, "minMicros") { return assign(&minimum, s.unsigned()) }
+            if s.equals(key, "meanMicros") { return assign(&mean, s.double()) }
+            if s.equals(key, "p50Micros") { return assign(&p50, s.unsigned()) }
+            if s.equals(key, "p95Micros") { return assign(&p95, s.unsigned()) }
+            if s.equals(key, "p99Micros") { return assign(&p99, s.unsigned()) }
+            if s.equals(key, "maxMicros") { return assign(&maximum, s.unsigned()) }
             if s.equals(key, "buckets") {
-                guard s.consume(0x5B) else { return false }
+                guard buckets == nil, s.consume(0x5B) else { return false }
                 var list: [[UInt64]] = []
                 if !s.consume(0x5D) {
                     repeat {
@@ -128,8 +141,8 @@ public enum TelemetryFastPath {
         repeat {
             var name: String?, counts: [UInt64]?
             let ok = s.object { s, key in
-                if s.equals(key, "name") { name = s.string(); return name != nil }
-                if s.equals(key, "counts") { counts = s.unsignedArray(); return counts != nil }
+                if s.equals(key, "name") { return assign(&name, s.string()) }
+                if s.equals(key, "counts") { return assign(&counts, s.unsignedArray()) }
                 return s.skipValue()
             }
             guard ok, let name, let counts else { return nil }
@@ -139,20 +152,21 @@ public enum TelemetryFastPath {
     }
 
     private static func resourceUsage(_ s: inout JSONScanner) -> ResourceUsage? {
-        var rss: UInt64?, cpu: Double?, temperature: Double?, throttled: UInt32?
+        var rss: UInt64?, cpu: Double?, temperature: Double?, throttled: UInt32?, temperatureSeen = false, throttledSeen = false
         let ok = s.object { s, key in
-            if s.equals(key, "rssBytes") { rss = s.unsigned(); return rss != nil }
-            if s.equals(key, "cpuCores") { cpu = s.double(); return cpu != nil }
+            if s.equals(key, "rssBytes") { return assign(&rss, s.unsigned()) }
+            if s.equals(key, "cpuCores") { return assign(&cpu, s.double()) }
             if s.equals(key, "temperatureCelsius") {
-                if s.null() { temperature = nil; return true }
-                temperature = s.double()
-                return temperature != nil
+                guard !temperatureSeen else { return false }
+                temperatureSeen = true
+                if s.null() { return true }
+                return assign(&temperature, s.double())
             }
             if s.equals(key, "throttled") {
-                if s.null() { throttled = nil; return true }
-                guard let value = s.unsigned(), let narrow = UInt32(exactly: value) else { return false }
-                throttled = narrow
-                return true
+                guard !throttledSeen else { return false }
+                throttledSeen = true
+                if s.null() { return true }
+                return assign(&throttled, s.unsigned().flatMap { UInt32(exactly: $0) })
             }
             return s.skipValue()
         }
@@ -163,9 +177,9 @@ public enum TelemetryFastPath {
     private static func queueStatus(_ s: inout JSONScanner) -> QueueStatus? {
         var depth: Int?, bytes: Int?, dropped: UInt64?
         let ok = s.object { s, key in
-            if s.equals(key, "depth") { depth = s.int(); return depth != nil }
-            if s.equals(key, "bytes") { bytes = s.int(); return bytes != nil }
-            if s.equals(key, "dropped") { dropped = s.unsigned(); return dropped != nil }
+            if s.equals(key, "depth") { return assign(&depth, s.int()) }
+            if s.equals(key, "bytes") { return assign(&bytes, s.int()) }
+            if s.equals(key, "dropped") { return assign(&dropped, s.unsigned()) }
             return s.skipValue()
         }
         guard ok, let depth, let bytes, let dropped else { return nil }
@@ -178,8 +192,7 @@ public enum TelemetryFastPath {
             let slot: Int
             if s.equals(key, "captured") { slot = 0 } else if s.equals(key, "overBudget") { slot = 1 } else if s.equals(key, "labeled") { slot = 2 }
             else if s.equals(key, "correct") { slot = 3 } else if s.equals(key, "unmatched") { slot = 4 } else { return s.skipValue() }
-            values[slot] = s.unsigned()
-            return values[slot] != nil
+            return assign(&values[slot], s.unsigned())
         }
         guard ok, let captured = values[0], let overBudget = values[1], let labeled = values[2], let correct = values[3],
               let unmatched = values[4] else { return nil }
@@ -189,9 +202,9 @@ public enum TelemetryFastPath {
     private static func shadowStatistics(_ s: inout JSONScanner) -> ShadowStatistics? {
         var candidate: BundleReference?, compared: UInt64?, agreed: UInt64?
         let ok = s.object { s, key in
-            if s.equals(key, "candidate") { candidate = bundleReference(&s); return candidate != nil }
-            if s.equals(key, "compared") { compared = s.unsigned(); return compared != nil }
-            if s.equals(key, "agreed") { agreed = s.unsigned(); return agreed != nil }
+            if s.equals(key, "candidate") { return assign(&candidate, bundleReference(&s)) }
+            if s.equals(key, "compared") { return assign(&compared, s.unsigned()) }
+            if s.equals(key, "agreed") { return assign(&agreed, s.unsigned()) }
             return s.skipValue()
         }
         guard ok, let candidate, let compared, let agreed else { return nil }
@@ -201,8 +214,10 @@ public enum TelemetryFastPath {
     private static func counterMap(_ s: inout JSONScanner) -> [String: Double]? {
         var map: [String: Double] = [:]
         let ok = s.object { s, key in
-            guard let value = s.double() else { return false }
-            map[String(decoding: UnsafeBufferPointer(rebasing: s.bytes[key]), as: UTF8.self)] = value
+            // `rawString` validated the key's UTF-8; a repeated label is left to JSONDecoder.
+            guard let value = s.double(),
+                  map.updateValue(value, forKey: String(decoding: UnsafeBufferPointer(rebasing: s.bytes[key]), as: UTF8.self)) == nil
+            else { return false }
             return true
         }
         return ok ? map : nil

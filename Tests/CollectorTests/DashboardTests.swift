@@ -1,0 +1,175 @@
+@testable import Collector
+import FleetProtocol
+import Foundation
+import Mustache
+import TestSupport
+import XCTest
+
+/// The dashboard's parts without a server: templates from the resource bundle, view models, device order, chart axes.
+final class DashboardTests: XCTestCase {
+    func testDeviceIDsSortNaturally() {
+        let ids = ["demo-sim-10", "demo-sim-2", "demo-sim-1", "pi-7", "demo-sim-002", "demo-sim-100", "demo-sim-9", "Demo", "demo-sim-2a",
+                   "demo-sim-99999999999999999999999", "demo-sim-", "a1b10", "a1b9", "a01b9"]
+        XCTAssertEqual(ids.sorted(by: NaturalOrder.areInIncreasingOrder), [
+            "Demo", "a01b9", "a1b9", "a1b10", "demo-sim-", "demo-sim-1", "demo-sim-002", "demo-sim-2", "demo-sim-2a", "demo-sim-9", "demo-sim-10",
+            "demo-sim-100", "demo-sim-99999999999999999999999", "pi-7",
+        ])
+        // A strict weak order: irreflexive, and distinct strings are never equivalent.
+        for a in ids {
+            XCTAssertFalse(NaturalOrder.areInIncreasingOrder(a, a))
+            for b in ids where a != b {
+                XCTAssertNotEqual(NaturalOrder.areInIncreasingOrder(a, b), NaturalOrder.areInIncreasingOrder(b, a), "\(a) vs \(b)")
+            }
+        }
+    }
+
+    func testCountAxesHaveWholeTicks() {
+        for (maximum, step, top) in [(3.0, 1.0, 3.0), (1, 1, 1), (7, 2, 8), (41, 20, 60), (5000, 2000, 6000), (123_456, 50_000, 150_000)] {
+            let axis = ChartAxis(maximum: maximum, integers: true)
+            XCTAssertEqual(axis.step, step, "maximum \(maximum)")
+            XCTAssertEqual(axis.top, top, "maximum \(maximum)")
+            XCTAssertTrue(axis.ticks.allSatisfy { $0 == $0.rounded() })
+        }
+        XCTAssertEqual(ChartAxis(maximum: 3, integers: true).ticks.map(ChartAxis(maximum: 3, integers: true).label), ["0", "1", "2", "3"])
+        let large = ChartAxis(maximum: 123_456, integers: true)
+        XCTAssertEqual(large.ticks.map(large.label), ["0", "50k", "100k", "150k"])
+        let thousands = ChartAxis(maximum: 5_000, integers: true)
+        XCTAssertEqual(thousands.ticks.map(thousands.label), ["0", "2000", "4000", "6000"])
+    }
+
+    func testMeasurementAxesShowTheDigitsTheirStepNeeds() {
+        let small = ChartAxis(maximum: 0.37, integers: false)
+        XCTAssertEqual(small.ticks.map(small.label), ["0.0", "0.1", "0.2", "0.3", "0.4"])
+        let milliseconds = ChartAxis(maximum: 12.6, integers: false)
+        XCTAssertEqual(milliseconds.ticks.map(milliseconds.label), ["0", "5", "10", "15"])
+        let fine = ChartAxis(maximum: 0.18, integers: false)
+        XCTAssertEqual(fine.ticks.map(fine.label), ["0.00", "0.05", "0.10", "0.15", "0.20"])
+        XCTAssertEqual(ChartAxis(maximum: 0, integers: false).top, 1)
+    }
+
+    /// The class counts reach the chart as the numbers they are (they once went through `Double(bitPattern:)`).
+    func testClassTotalsAreCountsSummedPerClass() {
+        XCTAssertEqual(DashboardRoutes.classTotals([[78, 56, 32, 97], [1, 2], [], [0, 0, 0, 0, 5]]), [79, 58, 32, 97, 5])
+        let svg = SVGChart.bars(labels: ["a", "b"], values: DashboardRoutes.classTotals([[78, 56]]), title: "classes")
+        XCTAssertTrue(svg.contains("<title>a: 78 (58.2 %)</title>"))
+        XCTAssertTrue(svg.contains(">80</text>"), "the top tick is the first round count above 78")
+    }
+
+    func testClassChartLabelsItsTicksWithCounts() {
+        let svg = SVGChart.bars(labels: ["yes", "no", "<unknown>"], values: [3, 1, 0], title: "classes")
+        let ticks = svg.components(separatedBy: "<text class=\"axis tick\"").dropFirst().map { $0.split(separator: ">")[1].split(separator: "<")[0] }
+        XCTAssertEqual(ticks, ["0", "1", "2", "3"])
+        XCTAssertTrue(svg.contains("&lt;unknown&gt;"))
+        XCTAssertTrue(svg.contains("yes: 3 (75.0 %)"))
+    }
+
+    func testDecimalFormatting() {
+        XCTAssertEqual(DisplayFormat.decimal(1.25, digits: 1), "1.3")
+        XCTAssertEqual(DisplayFormat.decimal(-0.04, digits: 1), "0.0")
+        XCTAssertEqual(DisplayFormat.decimal(-2.5, digits: 2), "-2.50")
+        XCTAssertEqual(DisplayFormat.decimal(0.9996, digits: 3), "1.000")
+        XCTAssertEqual(DisplayFormat.decimal(42, digits: 0), "42")
+        XCTAssertEqual(DisplayFormat.decimal(.nan, digits: 1), "—")
+        XCTAssertEqual(DisplayFormat.bytes(1536), "1.5 KiB")
+    }
+
+    func testTemplatesAndStylesheetLoadFromTheResourceBundle() throws {
+        let library = try DashboardTemplates.library()
+        for name in DashboardTemplates.names { XCTAssertNotNil(library.getTemplate(named: name), name) }
+        XCTAssertTrue(try DashboardTemplates.stylesheet().contains("svg.chart"))
+        XCTAssertTrue(try DashboardTemplates.directory().path.contains("EdgeFleet_Collector.resources"))
+    }
+
+    /// 10,000 devices through the Mustache section (no splice): pages of 500 rows in natural order, one escaper, the layout around.
+    func testFleetPagesOfTenThousandDevices() throws {
+        let library = try DashboardTemplates.library()
+        let bundle = BundleReference(name: "kws", version: "1.0.0", digest: String(repeating: "a", count: 64), releaseCounter: 1)
+        var devices = (0..<10_000).map { index in
+            DeviceRecord(id: "demo-sim-\(index)", profile: "rpi-4b-2gb", agentVersion: "0.1.0", currentBundle: index % 3 == 0 ? nil : bundle,
+                         online: index % 2 == 0, firstSeenAt: 0, lastSeenAt: 1_000, groups: ["lab", "eu"],
+                         latest: LatestTelemetry(at: 1_000, latencyP50Micros: 9_000, latencyP95Micros: 12_345, throughput: 99.5, inferences: 100,
+                                                 errors: 0, cpuCores: 0.5, temperatureCelsius: nil, rssBytes: 1, queueDepth: 0))
+        }
+        devices[7].profile = "<script>alert(\"x\")</script> & 'co'"
+        var generator = SeededGenerator(seed: 10)
+        devices.shuffle(using: &generator)
+        func render(page: Int) throws -> String {
+            let start = ContinuousClock.now
+            let model = DashboardRoutes.fleetPage(devices: devices, now: 61_000, deviceCount: 10_000, onlineCount: 5_000, modelCount: 1,
+                                                  reportCount: 123, filter: "group <lab>", page: page, filterQuery: "group=%3Clab%3E")
+            let html = try XCTUnwrap(library.render(model, withTemplate: "fleet"))
+            print("fleet page \(page) of 10,000 devices: \(html.utf8.count) bytes of HTML in \(ContinuousClock.now - start) (this build's configuration)")
+            return html
+        }
+        func ids(_ html: String) -> [Substring] { html.components(separatedBy: "data-device=\"").dropFirst().map { $0.prefix { $0 != "\"" } } }
+
+        let first = try render(page: 1)
+        XCTAssertEqual(ids(first).count, FleetPage.pageSize)
+        XCTAssertEqual(ids(first).prefix(12), ["demo-sim-0", "demo-sim-1", "demo-sim-2", "demo-sim-3", "demo-sim-4", "demo-sim-5", "demo-sim-6",
+                                               "demo-sim-7", "demo-sim-8", "demo-sim-9", "demo-sim-10", "demo-sim-11"])
+        XCTAssertTrue(first.hasPrefix("<!doctype html>"))
+        XCTAssertTrue(first.contains("<title>Fleet · EdgeFleet</title>"))
+        XCTAssertTrue(first.contains("<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</td>"))
+        XCTAssertFalse(first.contains("<script>"))
+        XCTAssertTrue(first.contains("Showing group &lt;lab&gt;"))
+        XCTAssertTrue(first.contains("<a href=\"/devices/demo-sim-1\">demo-sim-1</a></td><td><span class=\"state offline\">offline</span></td>"))
+        XCTAssertTrue(first.contains("<a href=\"/models/kws\">kws</a></td><td>1.0.0</td><td class=\"num\">12.3 ms</td><td class=\"num\">99.5/s</td>"))
+        XCTAssertTrue(first.contains("id=\"device-count\">10000<"))
+        XCTAssertTrue(first.contains("Devices 1–500 of 10000 · <a rel=\"next\" href=\"/?group=%3Clab%3E&amp;page=2\">next</a>"))
+        XCTAssertFalse(first.contains("rel=\"prev\""))
+        XCTAssertFalse(first.contains("No device has reported yet"))
+        XCTAssertFalse(first.contains("\u{1}"), "no splice marker")
+
+        let last = try render(page: 20)
+        XCTAssertEqual(ids(last).count, 500)
+        XCTAssertEqual(ids(last).last, "demo-sim-9999")
+        XCTAssertTrue(last.contains("Devices 9501–10000 of 10000 · <a rel=\"prev\" href=\"/?group=%3Clab%3E&amp;page=19\">previous</a></p>"))
+        let beyond = try render(page: 99)
+        XCTAssertEqual(ids(beyond).count, 0)
+        XCTAssertTrue(beyond.contains("href=\"/?group=%3Clab%3E&amp;page=20\">previous</a>"))
+        // Every device on exactly one page, in natural order.
+        let all = try (1...20).flatMap { ids(try render(page: $0)) }
+        XCTAssertEqual(all, (0..<10_000).map { "demo-sim-\($0)"[...] })
+    }
+
+    func testEveryPageRendersItsViewModel() throws {
+        let library = try DashboardTemplates.library()
+        let empty = try XCTUnwrap(library.render(FleetPage(rendered: "now", deviceCount: 0, onlineCount: 0, modelCount: 0, reportCount: 0,
+                                                           filter: nil, devices: [], shownFrom: 0, shownTo: 0, matching: 0), withTemplate: "fleet"))
+        XCTAssertTrue(empty.contains("No device has reported yet"))
+        XCTAssertFalse(empty.contains("Showing"))
+
+        let event = EventRow(time: "t0", source: "device", device: "pi-<1>", model: "kws", name: "updatePhase", details: "phase=probation")
+        let device = try XCTUnwrap(library.render(DevicePage(
+            title: "Device pi-<1>", rendered: "now", id: "pi-<1>", state: "online", profile: "rpi", agentVersion: "0.1.0", hardware: "Pi",
+            input: "replay", current: .init(name: "kws", version: "1.1.0", short: "abcdef012345"), previous: nil, lastSeen: "2 s ago",
+            status: "online", tags: "a, b", groups: "lab", latencyChart: "<svg class=\"chart\"></svg>", throughputChart: "<svg></svg>",
+            classChart: SVGChart.bars(labels: ["yes", "no"], values: [3, 1], title: "classes"),
+            assignments: [.init(id: "as-1", model: "kws", version: "1.1.0", release: 2, phase: "committed", received: "1.5 KiB", served: "3/3",
+                                created: "1 min ago")], events: [event]), withTemplate: "device"))
+        XCTAssertTrue(device.contains("<span id=\"device-id\">pi-&lt;1&gt;</span>"))
+        XCTAssertTrue(device.contains("<a href=\"/models/kws\">kws</a> 1.1.0 <code>abcdef012345</code>"))
+        XCTAssertTrue(device.contains("<dt>Previous</dt><dd>—</dd>"))
+        XCTAssertTrue(device.contains("<svg class=\"chart\"></svg>"), "charts are inserted as they are")
+        XCTAssertTrue(device.contains("<td>1.1.0 (#2)</td><td>committed</td>"))
+        XCTAssertFalse(device.contains("No assignment yet"))
+
+        let models = try XCTUnwrap(library.render(ModelsPage(rendered: "now", models: []), withTemplate: "models"))
+        XCTAssertTrue(models.contains("No model registered yet"))
+
+        let version = ModelPage.Version(release: 1, version: "1.0.0", short: "abc", lineage: "root", evaluation: "accuracy 0.900", blessed: true,
+                                        aliases: "champion", tags: "", createdBy: "admin", source: "api", registered: "1 h ago",
+                                        devices: ["demo-sim-2", "demo-sim-10"], more: 5, parent: "none", dataset: "d", code: "git:1")
+        let model = try XCTUnwrap(library.render(ModelPage(title: "Model kws", rendered: "now", name: "kws", versions: [version], latencyChart: ""),
+                                                 withTemplate: "model"))
+        XCTAssertTrue(model.contains("<a href=\"/devices/demo-sim-2\">demo-sim-2</a> <a href=\"/devices/demo-sim-10\">demo-sim-10</a>  and 5 more"))
+        XCTAssertTrue(model.contains("<span class=\"state online\">blessed</span>"))
+
+        let events = try XCTUnwrap(library.render(EventsPage(rendered: "now", events: [
+            event, EventRow(time: "t1", source: "collector", device: nil, model: "", name: "bundleRegistered", details: "x & y"),
+        ]), withTemplate: "events"))
+        XCTAssertTrue(events.contains("<a href=\"/devices/pi-&lt;1&gt;\">pi-&lt;1&gt;</a>"))
+        XCTAssertTrue(events.contains("<td>collector</td><td></td>"))
+        XCTAssertTrue(events.contains("<td>x &amp; y</td>"))
+    }
+}

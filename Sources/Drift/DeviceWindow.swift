@@ -5,9 +5,9 @@ public struct DeviceWindow: Codable, Equatable, Sendable {
     /// Cohort membership, key to value: e.g. "profile": "rpi4", "group": "plant-3", "model_version": "1.4.0", "tag": "pumps".
     public var cohorts: [String: String]
     /// Counts per feature on the baseline's bins (edges may be left empty).
-    public var histograms: [FeatureHistogram]
+    public var histograms: [DriftHistogram]
 
-    public init(deviceID: String, cohorts: [String: String], histograms: [FeatureHistogram]) {
+    public init(deviceID: String, cohorts: [String: String], histograms: [DriftHistogram]) {
         self.deviceID = deviceID
         self.cohorts = cohorts
         self.histograms = histograms

@@ -14,17 +14,17 @@ public enum DriftAnalyzer {
     ///     baseline's bins.
     ///   - predictions: names of prediction outputs, reported separately from the input features.
     /// - Throws: `DriftError` for invalid histograms, policies or unmatched features.
-    public static func compare(baseline: [FeatureHistogram], current: [FeatureHistogram], policy: DriftPolicy = DriftPolicy(),
+    public static func compare(baseline: [DriftHistogram], current: [DriftHistogram], policy: DriftPolicy = DriftPolicy(),
                                predictions: Set<String> = []) throws -> DriftReport {
         try policy.validate()
-        var currentByName = [String: FeatureHistogram]()
+        var currentByName = [String: DriftHistogram]()
         for histogram in current {
             if currentByName.updateValue(histogram, forKey: histogram.name) != nil {
                 throw DriftError(.featureMismatch, "feature \(histogram.name) appears twice in the current window")
             }
         }
         var seen = Set<String>()
-        var pairs = [(FeatureHistogram, FeatureHistogram)]()
+        var pairs = [(DriftHistogram, DriftHistogram)]()
         for histogram in baseline {
             guard seen.insert(histogram.name).inserted else {
                 throw DriftError(.featureMismatch, "feature \(histogram.name) appears twice in the baseline")
@@ -70,7 +70,7 @@ public enum DriftAnalyzer {
             if let bad = window.values.first(where: { !$0.isFinite }) {
                 throw DriftError(.nonFinite, "column \(column.name): the current data contains \(bad); remove or impute non-finite values")
             }
-            let histogram: FeatureHistogram
+            let histogram: DriftHistogram
             do {
                 histogram = try QuantileBinning.baselineHistogram(name: column.name, values: column.values, bins: bins)
             } catch let error as DriftError where error.code == .constantFeature {
@@ -100,34 +100,40 @@ public enum DriftAnalyzer {
         var bins: Int
         var baselineCount: Double
         var currentCount: Double
+        var isCategorical = false
     }
 
     /// Statistics of one validated pair; fails (a rejection) when the baseline is constant or has no spread.
-    static func measure(baseline: FeatureHistogram, current: [Double], policy: DriftPolicy) -> Result<Outcome, DriftError> {
+    static func measure(baseline: DriftHistogram, current: [Double], policy: DriftPolicy) -> Result<Outcome, DriftError> {
         let m = baseline.total, n = current.reduce(0, +)
         let occupied = baseline.counts.filter { $0 > 0 }.count
         let sigma = baseline.resolvedStandardDeviation
-        if m > 0 && (occupied < 2 || !(sigma > 0)) {
+        if m > 0 && (occupied < 2 || (!baseline.isCategorical && !(sigma > 0))) {
             return .failure(DriftError(.constantFeature, "feature \(baseline.name): the baseline is constant (all observations in one bin); drop the feature or rebuild the baseline with variation"))
         }
         let centres = baseline.resolvedCentres
         let bins = baseline.counts.count
         var outcome = Outcome(feature: baseline.name, chi: .init(statistic: 0, degreesOfFreedom: 0, pValue: 1), psi: 0,
                               jensenShannonDivergence: 0, wasserstein: 0, psiAllowance: 0, jensenShannonAllowance: 0,
-                              wassersteinAllowance: 0, bins: bins, baselineCount: m, currentCount: n)
+                              wassersteinAllowance: 0, bins: bins, baselineCount: m, currentCount: n,
+                              isCategorical: baseline.isCategorical)
         guard m > 0 && n > 0 else { return .success(outcome) }  // reported as insufficient data
         outcome.chi = policy.test == .homogeneity
             ? DriftStatistics.chiSquareHomogeneity(baseline: baseline.counts, current: current)
             : DriftStatistics.chiSquareGoodnessOfFit(baseline: baseline.counts, current: current)
         outcome.psi = DriftStatistics.psi(baseline: baseline.counts, current: current)
         outcome.jensenShannonDivergence = DriftStatistics.jensenShannonDivergence(baseline: baseline.counts, current: current)
-        outcome.wasserstein = DriftStatistics.wasserstein(baseline: baseline.counts, current: current, centres: centres, standardDeviation: sigma)
+        if !baseline.isCategorical {
+            outcome.wasserstein = DriftStatistics.wasserstein(baseline: baseline.counts, current: current, centres: centres, standardDeviation: sigma)
+        }
         if policy.noiseAllowance {
             // The allowances use the bins the baseline occupies (the chi-square's degrees of freedom under no drift).
             outcome.psiAllowance = DriftStatistics.psiAllowance(bins: occupied, baselineCount: m, currentCount: n, quantile: policy.noiseQuantile)
             outcome.jensenShannonAllowance = DriftStatistics.jensenShannonAllowance(bins: occupied, baselineCount: m, currentCount: n, quantile: policy.noiseQuantile)
-            outcome.wassersteinAllowance = policy.wassersteinNoiseFactor * DriftStatistics.wassersteinNoise(
-                baseline: baseline.counts, centres: centres, standardDeviation: sigma, baselineCount: m, currentCount: n)
+            if !baseline.isCategorical {
+                outcome.wassersteinAllowance = policy.wassersteinNoiseFactor * DriftStatistics.wassersteinNoise(
+                    baseline: baseline.counts, centres: centres, standardDeviation: sigma, baselineCount: m, currentCount: n)
+            }
         }
         return .success(outcome)
     }
@@ -149,7 +155,10 @@ public enum DriftAnalyzer {
     /// One feature's verdict; `adjustedPValue` nil means insufficient data.
     static func verdict(_ o: Outcome, adjustedPValue: Double?, policy: DriftPolicy) -> FeatureDrift {
         let jsDistance = o.jensenShannonDivergence.squareRoot()
-        let effects: [(DriftPolicy.EffectSize, raw: Double, adjusted: Double, threshold: Double)] = policy.effectSizes.map { kind in
+        // Categories have no order: Wasserstein is left out (Jensen–Shannon stands in when it was the only one).
+        var kinds = o.isCategorical ? policy.effectSizes.filter { $0 != .wasserstein } : policy.effectSizes
+        if kinds.isEmpty { kinds = [.jensenShannon] }
+        let effects: [(DriftPolicy.EffectSize, raw: Double, adjusted: Double, threshold: Double)] = kinds.map { kind in
             switch kind {
             case .psi: (kind, o.psi, max(0, o.psi - o.psiAllowance), policy.psiDrift)
             case .jensenShannon: (kind, jsDistance, max(0, o.jensenShannonDivergence - o.jensenShannonAllowance).squareRoot(), policy.jensenShannonDrift)
@@ -167,7 +176,7 @@ public enum DriftAnalyzer {
             let psiAdjusted = max(0, o.psi - o.psiAllowance)
             if significant && score >= 1 {
                 verdict = .drift
-            } else if significant && policy.effectSizes.contains(.psi) && psiAdjusted >= policy.psiWarning {
+            } else if significant && kinds.contains(.psi) && psiAdjusted >= policy.psiWarning {
                 verdict = .warning
             } else {
                 verdict = .noDrift

@@ -14,7 +14,7 @@
 /// The feature's `kind` is the most general level found (fleet > cohort > device > none).
 public enum DriftAttribution {
     /// - Throws: `DriftError` for invalid histograms or a device missing a baseline feature.
-    public static func attribute(baseline: [FeatureHistogram], devices: [DeviceWindow], policy: DriftPolicy = DriftPolicy()) throws -> AttributionReport {
+    public static func attribute(baseline: [DriftHistogram], devices: [DeviceWindow], policy: DriftPolicy = DriftPolicy()) throws -> AttributionReport {
         try policy.validate()
         for histogram in baseline { try histogram.validate() }
         // Validated counts per device per feature.

@@ -47,7 +47,7 @@ public enum QuantileBinning {
 
     /// A baseline histogram of raw values: quantile edges, counts, the mean within each bin as its centre and the
     /// raw standard deviation.
-    public static func baselineHistogram(name: String, values: [Double], bins: Int) throws -> FeatureHistogram {
+    public static func baselineHistogram(name: String, values: [Double], bins: Int) throws -> DriftHistogram {
         let edges = try edges(values, bins: bins, feature: name)
         var counts = [Double](repeating: 0, count: edges.count + 1)
         var sums = counts
@@ -62,7 +62,7 @@ public enum QuantileBinning {
         var squares = 0.0
         for value in values { squares += (value - mean) * (value - mean) }
         let centres = counts.indices.map { sums[$0] / counts[$0] }
-        return FeatureHistogram(name: name, edges: edges, counts: counts, centres: centres,
+        return DriftHistogram(name: name, edges: edges, counts: counts, centres: centres,
                                 standardDeviation: (squares / Double(values.count)).squareRoot())
     }
 }

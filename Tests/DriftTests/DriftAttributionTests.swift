@@ -4,7 +4,7 @@ import XCTest
 /// Attribution on seeded fleets of 12 devices: 3 groups × 4, profiles alternating within each group.
 final class DriftAttributionTests: XCTestCase {
     private let fleet = FleetScenario.standard()
-    private lazy var baseline: [FeatureHistogram] = {
+    private lazy var baseline: [DriftHistogram] = {
         let columns = fleet.scenario.columns(10_000, seed: 11)
         return columns.map { try! QuantileBinning.baselineHistogram(name: $0.name, values: $0.values, bins: 10) }
     }()

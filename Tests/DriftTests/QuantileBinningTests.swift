@@ -42,7 +42,7 @@ final class QuantileBinningTests: XCTestCase {
     }
 
     func testEstimatesFromBinsWithoutRawRows() {
-        let histogram = FeatureHistogram(name: "x", edges: [0, 2, 4], counts: [1, 1, 1, 1])
+        let histogram = DriftHistogram(name: "x", edges: [0, 2, 4], counts: [1, 1, 1, 1])
         XCTAssertEqual(histogram.resolvedCentres, [-1, 1, 3, 5])
         // Centres −1, 1, 3, 5 equally weighted: mean 2, variance (9 + 1 + 1 + 9) / 4 = 5.
         XCTAssertEqual(histogram.resolvedStandardDeviation, 5.0.squareRoot(), accuracy: 1e-12)

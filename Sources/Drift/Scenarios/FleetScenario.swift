@@ -43,7 +43,7 @@ public struct FleetScenario: Sendable {
 
     /// Each device's window of `rows` rows binned on `baseline`'s edges (same feature order as the scenario),
     /// with `injection` applied to the devices `target` reaches.
-    public func windows(rows: Int, seed: UInt64, injection: DriftInjection, target: Target, baseline: [FeatureHistogram]) -> [DeviceWindow] {
+    public func windows(rows: Int, seed: UInt64, injection: DriftInjection, target: Target, baseline: [DriftHistogram]) -> [DeviceWindow] {
         devices.enumerated().map { index, device in
             let reached: Bool
             switch target {
@@ -54,7 +54,7 @@ public struct FleetScenario: Sendable {
             var mixer = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
             let data = scenario.rows(rows, seed: mixer.next(), injection: reached ? injection : DriftInjection(.none))
             let histograms = baseline.enumerated().map { j, histogram in
-                FeatureHistogram(name: histogram.name, edges: [], counts: QuantileBinning.counts(data.map { $0[j] }, edges: histogram.edges))
+                DriftHistogram(name: histogram.name, edges: [], counts: QuantileBinning.counts(data.map { $0[j] }, edges: histogram.edges))
             }
             return DeviceWindow(deviceID: device.id, cohorts: device.cohorts, histograms: histograms)
         }

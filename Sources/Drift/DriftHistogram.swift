@@ -4,8 +4,10 @@
 /// `counts.count == edges.count + 1`. A baseline histogram also carries the bins' centres (for Wasserstein) and
 /// the feature's standard deviation when they were computed from raw rows; without them they are estimated from
 /// the bins (see `resolvedCentres` and `resolvedStandardDeviation`). A current window's histogram may leave
-/// `edges` empty: it is then read on the baseline's bins.
-public struct FeatureHistogram: Codable, Equatable, Sendable {
+/// `edges` empty: it is then read on the baseline's bins. Only counts enter the statistics, so which side of an
+/// edge a tie falls on is the binning side's choice (Bundles' baselines use [eᵢ, eᵢ₊₁); see `init(name:boundedEdges:counts:)`).
+/// Named apart from `Bundles.FeatureHistogram` (the bundle's stored baseline) so the collector can import both.
+public struct DriftHistogram: Codable, Equatable, Sendable {
     /// The feature's name (matches the baseline and the current window).
     public var name: String
     /// Interior bin edges, strictly increasing; empty in a current window that uses the baseline's bins.
@@ -16,13 +18,49 @@ public struct FeatureHistogram: Codable, Equatable, Sendable {
     public var centres: [Double]?
     /// The baseline's standard deviation from raw rows, when known.
     public var standardDeviation: Double?
+    /// Unordered categories (e.g. predicted classes): Wasserstein is meaningless and left out of the verdict.
+    public var isCategorical: Bool
 
-    public init(name: String, edges: [Double], counts: [Double], centres: [Double]? = nil, standardDeviation: Double? = nil) {
+    public init(name: String, edges: [Double], counts: [Double], centres: [Double]? = nil, standardDeviation: Double? = nil,
+                isCategorical: Bool = false) {
         self.name = name
         self.edges = edges
         self.counts = counts
         self.centres = centres
         self.standardDeviation = standardDeviation
+        self.isCategorical = isCategorical
+    }
+
+    /// A histogram in the layout of `Bundles.FeatureHistogram` (the bundle's drift baseline): `boundedEdges` are
+    /// all edges including the outer bounds (`counts.count + 1` of them), and values outside the range were
+    /// clamped into the outer bins. The interior edges become `edges`; the outer bins' centres are the
+    /// midpoints of their bounded ranges.
+    public init(name: String, boundedEdges: [Double], counts: [Int]) {
+        let interior = boundedEdges.count >= 2 ? Array(boundedEdges.dropFirst().dropLast()) : []
+        let centres: [Double]? = boundedEdges.count == counts.count + 1 && counts.count >= 1
+            ? (0..<counts.count).map { (boundedEdges[$0] + boundedEdges[$0 + 1]) / 2 } : nil
+        self.init(name: name, edges: interior, counts: counts.map(Double.init), centres: centres)
+    }
+
+    /// Counts of unordered categories (e.g. the predicted classes of `Bundles.ClassDistribution`): compared with
+    /// PSI, Jensen–Shannon and chi-square only.
+    public static func categorical(name: String, counts: [Int]) -> DriftHistogram {
+        DriftHistogram(name: name, edges: counts.count > 1 ? (1..<counts.count).map { Double($0) - 0.5 } : [],
+                       counts: counts.map(Double.init), centres: counts.indices.map(Double.init), isCategorical: true)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, edges, counts, centres, standardDeviation = "standard_deviation", isCategorical = "categorical"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        edges = try c.decodeIfPresent([Double].self, forKey: .edges) ?? []
+        counts = try c.decode([Double].self, forKey: .counts)
+        centres = try c.decodeIfPresent([Double].self, forKey: .centres)
+        standardDeviation = try c.decodeIfPresent(Double.self, forKey: .standardDeviation)
+        isCategorical = try c.decodeIfPresent(Bool.self, forKey: .isCategorical) ?? false
     }
 
     /// The number of observations.

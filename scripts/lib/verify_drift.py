@@ -3,9 +3,10 @@
 Called by scripts/verify-drift.sh (which provides EDGECTL and the venv). Scenarios come from
 `edgectl drift-scenario` so both tools read the very same CSV files.
 """
+import atexit
 import json
-import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ EDGECTL = os.environ["EDGECTL"]
 QUICK = "--quick" in sys.argv
 FEATURES = 8
 work = tempfile.mkdtemp(prefix="verify-drift-")
+atexit.register(shutil.rmtree, work, ignore_errors=True)
 
 
 def scenario(name, rows, seed, magnitude=None, features=None):

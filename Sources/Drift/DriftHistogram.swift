@@ -97,6 +97,9 @@ public struct DriftHistogram: Codable, Equatable, Sendable {
             if let bad = centres.firstIndex(where: { !$0.isFinite }) {
                 throw DriftError(.nonFinite, "feature \(name): centre of bin \(bad) is \(centres[bad]); centres must be finite")
             }
+            if let bad = centres.indices.dropFirst().first(where: { centres[$0] < centres[$0 - 1] }) {
+                throw DriftError(.edgesNotIncreasing, "feature \(name): centre of bin \(bad) (\(centres[bad])) is below the previous one; centres must follow the bins' order")
+            }
         }
         if let standardDeviation, !(standardDeviation.isFinite && standardDeviation >= 0) {
             throw DriftError(.nonFinite, "feature \(name): standard deviation is \(standardDeviation); it must be a finite non-negative number")

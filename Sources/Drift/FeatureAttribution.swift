@@ -27,6 +27,10 @@ public struct FeatureAttribution: Codable, Equatable, Sendable {
         public var outsiders: FeatureDrift?
         /// Whether the rule attributes drift to this cohort.
         public var drifts: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case cohort, members, driftingMembers = "drifting_members", aggregate, outsiders, drifts
+        }
     }
 
     public var feature: String
@@ -41,11 +45,9 @@ public struct FeatureAttribution: Codable, Equatable, Sendable {
     public var cohorts: [CohortResult]
     /// All devices' pooled counts (anomalous devices excluded) against the baseline.
     public var fleet: FeatureDrift
-}
 
-/// The attribution of every feature, with each device's own comparison.
-public struct AttributionReport: Codable, Equatable, Sendable {
-    public var features: [FeatureAttribution]
-    /// Per device, its features' comparisons (p-values adjusted across all features × devices).
-    public var devices: [String: [FeatureDrift]]
+    enum CodingKeys: String, CodingKey {
+        case feature, kind, driftingDevices = "drifting_devices", anomalousDevices = "anomalous_devices"
+        case driftingCohorts = "drifting_cohorts", cohorts, fleet
+    }
 }

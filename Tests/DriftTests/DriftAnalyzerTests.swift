@@ -91,6 +91,8 @@ final class DriftAnalyzerTests: XCTestCase {
                             baseline: [DriftHistogram(name: "x", edges: [1, 0], counts: [1, 2, 3])]), .edgesNotIncreasing)
         XCTAssertEqual(code([DriftHistogram(name: "x", edges: [], counts: [1, 2, 3])],
                             baseline: [DriftHistogram(name: "x", edges: [0, .nan], counts: [1, 2, 3])]), .nonFinite)
+        XCTAssertEqual(code([DriftHistogram(name: "x", edges: [], counts: [1, 2, 3])],
+                            baseline: [DriftHistogram(name: "x", edges: [0, 1], counts: [1, 2, 3], centres: [0, 2, 1])]), .edgesNotIncreasing)
         XCTAssertEqual(code([DriftHistogram(name: "x", edges: [], counts: [1, 2, 3]), DriftHistogram(name: "x", edges: [], counts: [1, 2, 3])]),
                        .featureMismatch)
         // Raw rows: a NaN in the current data, a missing column.

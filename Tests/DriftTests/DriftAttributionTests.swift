@@ -1,4 +1,5 @@
 import Drift
+import Foundation
 import XCTest
 
 /// Attribution on seeded fleets of 12 devices: 3 groups × 4, profiles alternating within each group.
@@ -24,6 +25,9 @@ final class DriftAttributionTests: XCTestCase {
             XCTAssertEqual(feature.fleet.verdict, .noDrift, feature.feature)
         }
         XCTAssertEqual(report.devices["dev-06"]?.allSatisfy { $0.verdict == .drift }, true)
+        let data = try JSONEncoder().encode(report)
+        XCTAssertEqual(try JSONDecoder().decode(AttributionReport.self, from: data), report)
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains(#""anomalous_devices":["dev-06"]"#))
     }
 
     func testGainDriftOnOneDeviceIsADeviceAnomaly() throws {

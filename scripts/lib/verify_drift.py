@@ -3,9 +3,10 @@
 Called by scripts/verify-drift.sh (which provides EDGECTL and the venv). Scenarios come from
 `edgectl drift-scenario` so both tools read the very same CSV files.
 """
+import atexit
 import json
-import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ EDGECTL = os.environ["EDGECTL"]
 QUICK = "--quick" in sys.argv
 FEATURES = 8
 work = tempfile.mkdtemp(prefix="verify-drift-")
+atexit.register(shutil.rmtree, work, ignore_errors=True)
 
 
 def scenario(name, rows, seed, magnitude=None, features=None):
@@ -42,6 +44,7 @@ def ours(base, cur):
     report = json.loads(out)
     flagged = {i for i, f in enumerate(report["features"]) if f["verdict"] in ("drift", "warning")}
     drift = {i for i, f in enumerate(report["features"]) if f["verdict"] == "drift"}
+    ours.scores = [f["score"] for f in report["features"]]
     return report["verdict"], flagged, drift
 
 
@@ -82,12 +85,26 @@ rows_out = []
 methods_seen = set()
 
 
+def margin(truth, scores):
+    """Our score margin: the weakest injected feature (min score) and the strongest untouched one (max score)."""
+    inside = [scores[i] for i in truth]
+    outside = [scores[i] for i in range(len(scores)) if i not in truth]
+    parts = []
+    if inside:
+        parts.append(f"min {min(inside):.2f}")
+    if outside:
+        parts.append(f"max {max(outside):.2f}" + (" others" if inside else ""))
+    return ", ".join(parts)
+
+
 def case(label, base, cur, truth, insufficient_expected=False):
     o_verdict, o_flagged, o_drift = ours(base, cur)
+    scores = ours.scores
     e_verdict, e_flagged, methods = evidently(base, cur)
     methods_seen.update(methods)
     rows_out.append((label, "insufficient" if insufficient_expected else (f"{len(truth)}/8 drift" if truth else "no drift"),
-                     f"{o_verdict} ({len(o_drift)}/8)", judge(truth, o_verdict, o_drift, insufficient_expected),
+                     f"{o_verdict} ({len(o_drift)}/8)" + ("" if insufficient_expected else f"; score {margin(truth, scores)}"),
+                     judge(truth, o_verdict, o_drift, insufficient_expected),
                      f"{e_verdict} ({len(e_flagged)}/8)", judge(truth, e_verdict, e_flagged, insufficient_expected)))
     return judge(truth, o_verdict, o_drift, insufficient_expected) == "right", judge(truth, e_verdict, e_flagged, insufficient_expected) == "right"
 
@@ -101,6 +118,7 @@ for ref_rows in (5000, 800):
     sizes = [round(50 * 400 ** (i / (count - 1))) for i in range(count)]
     ours_fp = ev_fp = 0
     ours_small = ev_small = 0
+    max_score = 0.0
     for i, n in enumerate(sizes):
         cur = scenario("none", n, 1000 + i)
         o_verdict, o_flagged, _ = ours(base, cur)
@@ -109,8 +127,10 @@ for ref_rows in (5000, 800):
         ours_fp += bool(o_flagged)
         ev_fp += bool(e_flagged)
         ours_small += o_verdict == "insufficient_data"
+        if o_verdict != "insufficient_data":
+            max_score = max(max_score, max(ours.scores))
     rows_out.append((f"{tag}: {count} no-drift controls, 50–20,000 rows", "no alarm",
-                     f"{ours_fp} alarmed ({ours_small} insufficient)", "right" if ours_fp == 0 else f"wrong ({ours_fp} false)",
+                     f"{ours_fp} alarmed ({ours_small} insufficient); score max {max_score:.2f}", "right" if ours_fp == 0 else f"wrong ({ours_fp} false)",
                      f"{ev_fp} alarmed", "right" if ev_fp == 0 else f"wrong ({ev_fp} false)"))
     case(f"{tag}: 20-row window", base, scenario("none", 20, 7), set(), insufficient_expected=True)
     case(f"{tag}: 20-row window, 1σ shift", base, scenario("mean-shift", 20, 7, 1.0), set(), insufficient_expected=True)
@@ -131,6 +151,7 @@ for ref_rows in (5000, 800):
 print(f"edgectl: {EDGECTL}")
 print(f"Evidently {evidently_version}, DataDriftPreset() defaults; methods used: {', '.join(sorted(methods_seen))}")
 print("Verdicts: ours counts features at `drift` (controls: `drift` or `warning`); Evidently counts drifted columns.")
+print("Score: (effect − noise allowance) / threshold of the deciding effect size; drift needs score ≥ 1 and p_adj < 0.05.")
 print()
 header = ("scenario", "truth", "edgectl drift", "", "Evidently", "")
 widths = [max(len(str(r[i])) for r in rows_out + [header]) for i in range(6)]

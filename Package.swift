@@ -153,7 +153,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The dashboard's Mustache templates and stylesheet, loaded through Bundle.module.
-            resources: [.copy("Dashboard/Templates")]
+            resources: [.copy("Dashboard/Templates")],
+            // Testable in release too (scripts/test.sh runs the suite on the one release build): the dashboard's view
+            // models and chart helpers are tested directly. The collector is server code, not a hot path.
+            swiftSettings: [.unsafeFlags(["-enable-testing"])]
         ),
         // The central daemon: arguments, logging and metrics bootstrap, the service group.
         .executableTarget(
@@ -180,7 +183,7 @@ let package = Package(
         // Shared by the test targets: fixture paths, seeded randomness, process and broker harnesses.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Signed test bundles of a fixture model, shared by the collector's tests.
-        .target(name: "FleetTestSupport", dependencies: ["Bundles", "TestSupport"], path: "Tests/FleetTestSupport"),
+        .target(name: "FleetTestSupport", dependencies: ["Bundles", "TestSupport", "Drift", "Training", "TFLite"], path: "Tests/FleetTestSupport"),
         // Test-only malloc interposer: counts heap allocations to prove `invoke` makes none.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),

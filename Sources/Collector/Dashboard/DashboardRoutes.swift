@@ -1,3 +1,4 @@
+import Drift
 import FleetProtocol
 import Foundation
 import HTTPTypes
@@ -24,6 +25,7 @@ struct DashboardRoutes: Sendable {
         router.get("devices/:id") { request, context in try await self.device(try context.parameters.require("id"), request) }
         router.get("models") { _, _ in try await self.models() }
         router.get("models/:name") { _, context in try await self.model(try context.parameters.require("name")) }
+        router.get("models/:name/drift") { _, context in try await self.drift(try context.parameters.require("name")) }
         router.get("events") { _, _ in try await self.events() }
         router.get("static/dashboard.css") { _, _ in
             var headers = HTTPFields()
@@ -206,5 +208,81 @@ struct DashboardRoutes: Sendable {
         if let error = event.error { details.append("error=\(error.code): \(error.message)") }
         return EventRow(time: DisplayFormat.timestamp(event.time), source: event.source, device: event.deviceID, model: event.model ?? "",
                         name: event.name, details: details.joined(separator: " "))
+    }
+
+    /// The drift page: per version devices run, the latest report's heat map (features × fleet, cohorts and anomalous
+    /// devices), the fleet score per feature over the last reports, the feature table, and the model's drift events.
+    func drift(_ name: String) async throws -> Response {
+        let versions = try await store.versions(model: name)
+        guard !versions.isEmpty else { throw CollectorError(.notFound, "no model '\(name)' is registered") }
+        let now = IngestService.now()
+        let reports = try await store.driftReports(model: name, digest: nil, limit: 200)
+        var pages: [DriftPage.Version] = []
+        for digest in Self.orderedDigests(reports) {
+            let history = reports.filter { $0.digest == digest }
+            guard let latest = history.first else { continue }
+            pages.append(Self.driftVersion(latest, history: Array(history.prefix(48).reversed())))
+        }
+        let events = try await store.events(EventFilter(model: name, limit: 200)).filter { $0.name.hasPrefix("drift.") }.prefix(50).map(Self.eventRow)
+        return page("drift", DriftPage(title: "Drift of \(name)", rendered: DisplayFormat.timestamp(now), model: name, versions: pages,
+                                       events: Array(events)))
+    }
+
+    /// Digests in the order of their newest report.
+    static func orderedDigests(_ reports: [DriftReportRecord]) -> [String] {
+        var seen: Set<String> = []
+        return reports.compactMap { seen.insert($0.digest).inserted ? $0.digest : nil }
+    }
+
+    static func driftVersion(_ report: DriftReportRecord, history: [DriftReportRecord]) -> DriftPage.Version {
+        let features = report.attribution.features
+        let cohorts = Array(Set(features.flatMap { $0.cohorts.map(\.cohort.description) })).sorted()
+        let anomalous = Array(Set(features.flatMap(\.anomalousDevices))).sorted(by: NaturalOrder.areInIncreasingOrder)
+        let columns = ["fleet"] + cohorts + anomalous.map { "device \($0)" }
+        func cell(_ drift: FeatureDrift?, drifts: Bool, what: String) -> SVGChart.HeatCell {
+            guard let drift, drift.verdict != .insufficientData else {
+                return SVGChart.HeatCell(score: nil, drifts: false, detail: "\(what): too few rows")
+            }
+            return SVGChart.HeatCell(score: drift.score, drifts: drifts, detail: "\(what): \(drift.method.rawValue) \(DisplayFormat.decimal(drift.statistic, digits: 3)), p=\(DisplayFormat.decimal(drift.adjustedPValue, digits: 4)), \(drift.verdict.rawValue), \(drift.currentCount) rows")
+        }
+        let cells = features.map { feature -> [SVGChart.HeatCell] in
+            var row = [cell(feature.fleet, drifts: feature.kind == .fleetWide, what: "\(feature.feature) · fleet")]
+            for cohort in cohorts {
+                let result = feature.cohorts.first { $0.cohort.description == cohort }
+                row.append(cell(result?.aggregate, drifts: result?.drifts ?? false, what: "\(feature.feature) · \(cohort)"))
+            }
+            for device in anomalous {
+                let result = report.attribution.devices[device]?.first { $0.feature == feature.feature }
+                row.append(cell(result, drifts: feature.anomalousDevices.contains(device), what: "\(feature.feature) · \(device)"))
+            }
+            return row
+        }
+        let heatMap = SVGChart.heatMap(rows: features.map(\.feature), columns: columns, cells: cells, title: "Drift of \(report.model) \(report.version)")
+        let palette = ["#2f6fed", "#e8590c", "#12b76a", "#9e77ed", "#f04438", "#0ba5ec", "#eaaa08", "#667085"]
+        let series = features.prefix(8).enumerated().map { index, feature in
+            SVGChart.Series(name: feature.feature, color: palette[index % palette.count], points: history.map { past in
+                (past.computedAt, past.attribution.features.first { $0.feature == feature.feature }.flatMap {
+                    $0.fleet.verdict == .insufficientData ? nil : $0.fleet.score
+                })
+            })
+        }
+        let chart = SVGChart.line(Array(series), unit: "score (1 = threshold)", title: "Fleet drift score of \(report.model) \(report.version)")
+        let rows = features.map { feature in
+            DriftPage.Feature(name: feature.feature, kind: feature.kind.rawValue.replacingOccurrences(of: "_", with: " "),
+                              alarm: report.alarms.contains(feature.feature), method: feature.fleet.method.rawValue,
+                              statistic: DisplayFormat.decimal(feature.fleet.statistic, digits: 3),
+                              pValue: DisplayFormat.decimal(feature.fleet.adjustedPValue, digits: 4), verdict: feature.fleet.verdict.rawValue,
+                              cohorts: feature.driftingCohorts.map(\.description).joined(separator: ", "),
+                              devices: feature.anomalousDevices.joined(separator: ", "))
+        }
+        let minutes = Int((report.windowTo - report.windowFrom) / 60_000)
+        return DriftPage.Version(
+            version: report.version, short: String(report.digest.prefix(12)), computed: DisplayFormat.timestamp(report.computedAt),
+            verdict: report.verdict.rawValue.replacingOccurrences(of: "_", with: " "), drifting: report.verdict >= .warning,
+            devices: report.devices, window: "the last \(minutes) min", share: DisplayFormat.decimal(report.fleet.driftShare, digits: 2),
+            predictionVerdict: (report.fleet.predictionVerdict?.rawValue ?? "not compared").replacingOccurrences(of: "_", with: " "),
+            heatMap: heatMap, history: chart, features: rows,
+            skipped: report.skippedDevices.isEmpty ? nil : report.skippedDevices.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: "; "),
+            reportID: report.id)
     }
 }

@@ -33,7 +33,8 @@ public final class DriftMonitor: Service, Sendable {
     public func run() async throws {
         guard settings.enabled else { return }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int64(settings.intervalSeconds * 1000)))
+            let interval = Duration.milliseconds(Int64(settings.intervalSeconds * 1000))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
             do {
                 for model in try await store.models() {

@@ -2,7 +2,8 @@ extension FeatureHistogram {
     /// A histogram of `values` on `bins` quantile bins: edge i is the i/bins quantile (linear interpolation
     /// between order statistics), so each bin holds about the same share of the baseline.
     ///
-    /// Equal quantiles (ties, mostly-zero statistics) merge, so there may be fewer bins than asked. A constant
+    /// Equal quantiles (ties, mostly-zero statistics) merge, so there may be fewer bins than asked; a value that
+    /// holds several quantiles (a point mass) keeps a narrow bin of its own, [v, v + max(|v|, 1)·10⁻⁹). A constant
     /// statistic c gets three bins, below / at / above: edges c − w, c − w·10⁻⁶, c + w·10⁻⁶, c + w with
     /// w = max(|c|, 1); its baseline counts all sit in the middle one. A NaN or infinite value throws,
     /// naming the statistic and the sample.
@@ -15,14 +16,25 @@ extension FeatureHistogram {
         }
         let sorted = values.sorted()
         var edges: [Double] = []
+        var tied: [Double] = []
         for i in 0...bins {
             let position = Double(i) * Double(sorted.count - 1) / Double(bins)
             let lower = Int(position.rounded(.down))
             let upper = Swift.min(lower + 1, sorted.count - 1)
             let fraction = position - Double(lower)
             let edge = fraction == 0 ? sorted[lower] : sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
-            if let last = edges.last, edge <= last { continue }
+            if let last = edges.last, edge <= last {
+                if tied.last != last { tied.append(last) }
+                continue
+            }
             edges.append(edge)
+        }
+        // A value holding several quantiles is a point mass (e.g. no saturated pixel in most images): it gets a bin
+        // of its own, [v, v + w·10⁻⁹), so a live value just above it is told apart.
+        for value in tied {
+            guard let index = edges.firstIndex(of: value), index + 1 < edges.count else { continue }
+            let split = value + Swift.max(abs(value), 1) * 1e-9
+            if split < edges[index + 1] { edges.insert(split, at: index + 1) }
         }
         if edges.count < 2 {
             let constant = sorted[0]

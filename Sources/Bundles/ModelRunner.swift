@@ -42,9 +42,14 @@ public final class ModelRunner {
     }
 
     /// Index and schema of the tensor called `name` in the model's main graph, or nil.
+    ///
+    /// `#N` names tensor N when no tensor has that name (long converter names, as `edgectl inspect --tensors` lists them).
     public static func tensor(named name: String, in modelBytes: [UInt8]) throws(BundleError) -> (index: Int, schema: TensorSchema)? {
         let model = try ModelAnalyzer.parse(modelBytes)
-        guard let index = model.mainGraph.tensors.firstIndex(where: { $0.name == name }) else { return nil }
+        let tensors = model.mainGraph.tensors
+        var found = tensors.firstIndex { $0.name == name }
+        if found == nil, name.hasPrefix("#"), let number = Int(name.dropFirst()), tensors.indices.contains(number) { found = number }
+        guard let index = found else { return nil }
         let interpreter: Interpreter
         do { interpreter = try Interpreter(model: model) } catch {
             throw BundleError(.modelAnalysis, "the runtime cannot prepare the model: \(error)")

@@ -18,7 +18,7 @@ struct BundleBuildCommand: ParsableCommand {
                                            "the model is run on each and the baseline gets input statistics on quantile bins."))
     var baseline: String
 
-    @Option(help: "Name of an intermediate int8 tensor (e.g. the penultimate layer) to sketch as a random-projection embedding.")
+    @Option(help: "Name (or #index, as `edgectl inspect --tensors` lists) of an intermediate int8 tensor, e.g. the penultimate layer, to sketch as a random-projection embedding.")
     var embeddingTensor: String?
 
     @Option(help: "Dimensions of the embedding's random projection (1...64).")

@@ -37,7 +37,8 @@ final class PreservedTensorTests: XCTestCase {
             }
             edgefleet_allocation_counting_begin()
             preserving.invoke()
-            XCTAssertEqual(edgefleet_allocation_counting_end(), 0, "\(name): invoke with a preserved tensor allocated")
+            let allocations = edgefleet_allocation_counting_end()
+            XCTAssertEqual(allocations, 0, "\(name): invoke with a preserved tensor allocated")
         }
     }
 

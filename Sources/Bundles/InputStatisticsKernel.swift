@@ -51,35 +51,84 @@ public struct InputStatisticsKernel: Sendable {
     }
 
     /// Writes ``statisticCount`` numbers for `tensor` (``byteCount`` bytes) into `output`; no allocation.
+    ///
+    /// Works on `u = byte ^ 0x80` for int8 (`q + 128`, so both types are unsigned bytes and saturation is
+    /// `u == 0 || u == 255`). Saturation and energy are flat loops over the whole tensor with 32-bit
+    /// accumulators per 32 KiB chunk (they vectorise); energy's pairs that straddle two rows are taken back out
+    /// afterwards. Sums per channel: flat for one channel, an unrolled pixel loop for three, strided otherwise.
     public func compute(_ tensor: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<Int64>,
                         into output: UnsafeMutableBufferPointer<Double>) {
-        let channels = self.channels, width = self.width
-        let low: UInt8 = signed ? 0x80 : 0x00
-        let high: UInt8 = signed ? 0x7F : 0xFF
+        let channels = self.channels
+        let count = rows &* width &* channels
         let flip: UInt8 = signed ? 0x80 : 0x00
-        for c in 0..<(2 * channels) { scratch[c] = 0 }
+        let chunk = 32_768
         var saturated = 0
         var energy = 0
+        var start = 0
+        while start < count {
+            let end = Swift.min(start &+ chunk, count)
+            var chunkSaturated: UInt32 = 0
+            var chunkEnergy: UInt32 = 0
+            for i in start..<end {
+                let u = tensor[i] ^ flip
+                chunkSaturated &+= (u == 0 || u == 255) ? 1 : 0
+            }
+            for i in Swift.max(start, channels)..<Swift.max(end, channels) {
+                let difference = Int32(tensor[i] ^ flip) &- Int32(tensor[i &- channels] ^ flip)
+                chunkEnergy &+= UInt32(bitPattern: difference < 0 ? 0 &- difference : difference)
+            }
+            saturated &+= Int(chunkSaturated)
+            energy &+= Int(chunkEnergy)
+            start = end
+        }
         let rowLength = width &* channels
-        // q + 128 for int8 (bias removed below) keeps the inner loop on unsigned bytes, one code path for both types.
-        for row in 0..<rows {
-            let start = row &* rowLength
+        for row in 1..<Swift.max(rows, 1) {
+            for c in 0..<channels {
+                let i = row &* rowLength &+ c
+                energy &-= abs(Int(tensor[i] ^ flip) &- Int(tensor[i &- channels] ^ flip))
+            }
+        }
+
+        for c in 0..<(2 * channels) { scratch[c] = 0 }
+        if channels == 1 {
+            start = 0
+            while start < count {
+                let end = Swift.min(start &+ chunk, count)
+                var sum: UInt32 = 0, squares: UInt32 = 0
+                for i in start..<end {
+                    let u = UInt32(tensor[i] ^ flip)
+                    sum &+= u
+                    squares &+= u &* u
+                }
+                scratch[0] &+= Int64(sum)
+                scratch[1] &+= Int64(squares)
+                start = end
+            }
+        } else if channels == 3 {
+            var s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0
+            var i = 0
+            while i < count {
+                let a = Int(tensor[i] ^ flip), b = Int(tensor[i &+ 1] ^ flip), c = Int(tensor[i &+ 2] ^ flip)
+                s0 &+= a; q0 &+= a &* a
+                s1 &+= b; q1 &+= b &* b
+                s2 &+= c; q2 &+= c &* c
+                i &+= 3
+            }
+            scratch[0] = Int64(s0); scratch[1] = Int64(q0)
+            scratch[2] = Int64(s1); scratch[3] = Int64(q1)
+            scratch[4] = Int64(s2); scratch[5] = Int64(q2)
+        } else {
             for c in 0..<channels {
                 var sum = 0, squares = 0
-                var previous = Int(tensor[start &+ c] ^ flip)
-                var index = start &+ c
-                for _ in 0..<width {
-                    let byte = tensor[index]
-                    let q = Int(byte ^ flip)
-                    sum &+= q
-                    squares &+= q &* q
-                    saturated &+= (byte == low || byte == high) ? 1 : 0
-                    energy &+= abs(q &- previous)
-                    previous = q
-                    index &+= channels
+                var i = c
+                while i < count {
+                    let u = Int(tensor[i] ^ flip)
+                    sum &+= u
+                    squares &+= u &* u
+                    i &+= channels
                 }
-                scratch[2 &* c] &+= Int64(sum)
-                scratch[2 &* c &+ 1] &+= Int64(squares)
+                scratch[2 &* c] = Int64(sum)
+                scratch[2 &* c &+ 1] = Int64(squares)
             }
         }
         let perChannel = Double(rows * width)
@@ -90,7 +139,7 @@ public struct InputStatisticsKernel: Sendable {
             output[2 * c] = scale * (mean - bias - Double(zeroPoint))
             output[2 * c + 1] = scale * variance.squareRoot()
         }
-        output[2 * channels] = Double(saturated) / Double(rows * width * channels)
+        output[2 * channels] = Double(saturated) / Double(count)
         let pairs = rows * (width - 1) * channels
         output[2 * channels + 1] = pairs > 0 ? scale * Double(energy) / Double(pairs) : 0
     }

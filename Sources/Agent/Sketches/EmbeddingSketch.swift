@@ -51,6 +51,4 @@ final class EmbeddingSketch {
         return outliers
     }
 
-    /// The last projection (tests).
-    var lastValues: [Double] { Array(values) }
 }

@@ -41,6 +41,4 @@ final class InputSketch {
         return outliers
     }
 
-    /// The last measured statistics (tests).
-    var lastValues: [Double] { Array(values) }
 }

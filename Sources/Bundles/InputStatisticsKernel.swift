@@ -17,8 +17,11 @@ public struct InputStatisticsKernel: Sendable {
 
     /// Numbers ``compute(_:scratch:into:)`` writes: a mean and a standard deviation per channel, saturation, energy.
     public var statisticCount: Int { 2 * channels + 2 }
-    /// `Int64` scratch ``compute(_:scratch:into:)`` needs: a sum and a sum of squares per channel.
-    public var scratchCount: Int { 2 * channels }
+    /// `Int64` scratch ``compute(_:scratch:into:)`` needs: a sum and a sum of squares per channel, and the
+    /// 32-bit lane accumulators (16 per channel, sums and squares) for 2…``laneChannels`` channels.
+    public var scratchCount: Int { 2 * channels + (channels > 1 && channels <= Self.laneChannels ? 16 * channels : 0) }
+    /// Inputs with up to this many channels sum through interleaved lanes (vectorised).
+    static let laneChannels = 8
     /// Bytes of the tensor.
     public var byteCount: Int { rows * width * channels }
 
@@ -55,27 +58,35 @@ public struct InputStatisticsKernel: Sendable {
     /// Works on `u = byte ^ 0x80` for int8 (`q + 128`, so both types are unsigned bytes and saturation is
     /// `u == 0 || u == 255`). Saturation and energy are flat loops over the whole tensor with 32-bit
     /// accumulators per 32 KiB chunk (they vectorise); energy's pairs that straddle two rows are taken back out
-    /// afterwards. Sums per channel: flat for one channel, an unrolled pixel loop for three, strided otherwise.
+    /// afterwards. Sums per channel: flat for one channel, interleaved 32-bit lanes for up to eight, strided beyond.
     public func compute(_ tensor: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<Int64>,
                         into output: UnsafeMutableBufferPointer<Double>) {
         let channels = self.channels
         let count = rows &* width &* channels
+        guard count > 0, let p = tensor.baseAddress, tensor.count >= count else { return }
         let flip: UInt8 = signed ? 0x80 : 0x00
+        // Raw loads through the base address: no per-element checks, so the flat loops vectorise.
+        @inline(__always) func u(_ i: Int) -> UInt8 { p.load(fromByteOffset: i, as: UInt8.self) ^ flip }
         let chunk = 32_768
         var saturated = 0
         var energy = 0
         var start = 0
         while start < count {
-            let end = Swift.min(start &+ chunk, count)
+            let length = Swift.min(chunk, count &- start)
             var chunkSaturated: UInt32 = 0
             var chunkEnergy: UInt32 = 0
-            for i in start..<end {
-                let u = tensor[i] ^ flip
-                chunkSaturated &+= (u == 0 || u == 255) ? 1 : 0
+            var i = start
+            let end = start &+ length
+            while i < end {
+                // u == 0 or u == 255 as one unsigned compare (no branch).
+                chunkSaturated &+= u(i) &+ 1 < 2 ? 1 : 0
+                i &+= 1
             }
-            for i in Swift.max(start, channels)..<Swift.max(end, channels) {
-                let difference = Int32(tensor[i] ^ flip) &- Int32(tensor[i &- channels] ^ flip)
+            i = Swift.max(start, channels)
+            while i < end {
+                let difference = Int32(u(i)) &- Int32(u(i &- channels))
                 chunkEnergy &+= UInt32(bitPattern: difference < 0 ? 0 &- difference : difference)
+                i &+= 1
             }
             saturated &+= Int(chunkSaturated)
             energy &+= Int(chunkEnergy)
@@ -85,7 +96,7 @@ public struct InputStatisticsKernel: Sendable {
         for row in 1..<Swift.max(rows, 1) {
             for c in 0..<channels {
                 let i = row &* rowLength &+ c
-                energy &-= abs(Int(tensor[i] ^ flip) &- Int(tensor[i &- channels] ^ flip))
+                energy &-= abs(Int(u(i)) &- Int(u(i &- channels)))
             }
         }
 
@@ -93,38 +104,64 @@ public struct InputStatisticsKernel: Sendable {
         if channels == 1 {
             start = 0
             while start < count {
-                let end = Swift.min(start &+ chunk, count)
+                let end = start &+ Swift.min(chunk, count &- start)
                 var sum: UInt32 = 0, squares: UInt32 = 0
-                for i in start..<end {
-                    let u = UInt32(tensor[i] ^ flip)
-                    sum &+= u
-                    squares &+= u &* u
+                var i = start
+                while i < end {
+                    let value = UInt32(u(i))
+                    sum &+= value
+                    squares &+= value &* value
+                    i &+= 1
                 }
                 scratch[0] &+= Int64(sum)
                 scratch[1] &+= Int64(squares)
                 start = end
             }
-        } else if channels == 3 {
-            var s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0
-            var i = 0
-            while i < count {
-                let a = Int(tensor[i] ^ flip), b = Int(tensor[i &+ 1] ^ flip), c = Int(tensor[i &+ 2] ^ flip)
-                s0 &+= a; q0 &+= a &* a
-                s1 &+= b; q1 &+= b &* b
-                s2 &+= c; q2 &+= c &* c
-                i &+= 3
+        } else if channels <= Self.laneChannels {
+            // 16 lanes per channel, interleaved as the pixels are: lane j always holds channel j % channels, so the
+            // inner loop is a plain contiguous add that vectorises; lanes fold into the channels per chunk.
+            let lanes = 16 &* channels
+            let blocks = count / lanes
+            (scratch.baseAddress! + 2 &* channels).withMemoryRebound(to: UInt32.self, capacity: 2 &* lanes) { sums in
+                let squares = sums + lanes
+                var block = 0
+                while block < blocks {
+                    sums.update(repeating: 0, count: 2 &* lanes)
+                    // 65,536 blocks keep each 32-bit lane below 65,536 × 255² < 2³².
+                    let chunkEnd = Swift.min(block &+ 65_536, blocks)
+                    while block < chunkEnd {
+                        let base = block &* lanes
+                        for j in 0..<lanes {
+                            let value = UInt32(u(base &+ j))
+                            sums[j] &+= value
+                            squares[j] &+= value &* value
+                        }
+                        block &+= 1
+                    }
+                    for j in 0..<lanes {
+                        let c = j % channels
+                        scratch[2 &* c] &+= Int64(sums[j])
+                        scratch[2 &* c &+ 1] &+= Int64(squares[j])
+                    }
+                }
             }
-            scratch[0] = Int64(s0); scratch[1] = Int64(q0)
-            scratch[2] = Int64(s1); scratch[3] = Int64(q1)
-            scratch[4] = Int64(s2); scratch[5] = Int64(q2)
+            var i = blocks &* lanes
+            var c = 0
+            while i < count {
+                let value = Int64(u(i))
+                scratch[2 &* c] &+= value
+                scratch[2 &* c &+ 1] &+= value &* value
+                i &+= 1
+                c = c &+ 1 == channels ? 0 : c &+ 1
+            }
         } else {
             for c in 0..<channels {
                 var sum = 0, squares = 0
                 var i = c
                 while i < count {
-                    let u = Int(tensor[i] ^ flip)
-                    sum &+= u
-                    squares &+= u &* u
+                    let value = Int(u(i))
+                    sum &+= value
+                    squares &+= value &* value
                     i &+= channels
                 }
                 scratch[2 &* c] = Int64(sum)

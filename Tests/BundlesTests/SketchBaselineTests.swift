@@ -61,6 +61,16 @@ final class SketchBaselineTests: XCTestCase {
         let frame = try FileIO.read("\(Fixtures.conformance)/kws_ref_model/case-1.in-0.bin")
         let reference = SketchReference.inputStatistics(frame, shape: kws.shape, scale: Double(kws.scale), zeroPoint: Int(kws.zeroPoint))
         for (value, expected) in zip(kwsKernel.compute(frame), reference) { XCTAssertEqual(value, expected, accuracy: 1e-9 * max(1, abs(expected))) }
+        // Every summation path: interleaved lanes with a ragged tail (2, 3, 5 channels), strided (9), flat (rank 2).
+        for shape in [[1, 5, 7, 3], [1, 4, 9, 2], [2, 50, 5], [1, 3, 3, 9], [1, 700], [1, 1, 1, 3]] {
+            let kernel = try InputStatisticsKernel(shape: shape, dtype: "int8", scale: 0.25, zeroPoint: -3)
+            for tensor in SketchReference.int8Tensors(shape: shape, count: 4, seed: UInt64(shape.reduce(0, +))) {
+                let reference = SketchReference.inputStatistics(tensor, shape: shape, scale: 0.25, zeroPoint: -3)
+                for (value, expected) in zip(kernel.compute(tensor), reference) {
+                    XCTAssertEqual(value, expected, accuracy: 1e-9 * max(1, abs(expected)), "\(shape)")
+                }
+            }
+        }
         XCTAssertBundleError(.invalidInput, try InputStatisticsKernel(shape: [1, 4], dtype: "float32", scale: 0, zeroPoint: 0))
     }
 

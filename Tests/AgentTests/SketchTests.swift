@@ -22,7 +22,7 @@ final class SketchTests: XCTestCase {
         for histogram in baseline.allFeatures { expected[histogram.name] = [UInt64](repeating: 0, count: histogram.counts.count) }
         for frame in frames {
             let statistics = SketchReference.inputStatistics(frame, shape: input.shape, scale: Double(input.scale), zeroPoint: Int(input.zeroPoint))
-            for (histogram, value) in zip(try XCTUnwrap(baseline.inputStatistics).features, statistics) {
+            for (histogram, value) in zip(baseline.inputStatistics?.features ?? [], statistics) {
                 expected[histogram.name]![try XCTUnwrap(histogram.binIndex(for: value))] += 1
             }
             if let embedding = baseline.embedding {
@@ -62,6 +62,27 @@ final class SketchTests: XCTestCase {
                 XCTAssertEqual(feature.counts.reduce(0, +), UInt64(frames.count))
             }
         }
+    }
+
+    func testTabularFeaturesKeepTheirBinsWithAnEmbeddingAfterThem() throws {
+        let keys = try AgentFixtures.keys(self)
+        let bundle = try AgentFixtures.tabularBundleWithEmbedding(keys: keys)
+        let baseline = try DriftBaseline.decode(try BundleFile(parsing: bundle).baselineBytes)
+        XCTAssertEqual(baseline.features.count, 490)
+        XCTAssertNil(baseline.inputStatistics, "a CSV baseline has no input statistics")
+        let harness = try InferenceHarness(bundleBytes: bundle, verifier: try AgentFixtures.verifier(keys))
+        let (input, _) = try AgentFixtures.golden(case: 1)
+        input.withUnsafeBytes { harness.process($0) }
+        let features = harness.statistics().features
+        XCTAssertEqual(features.map(\.name), baseline.allFeatures.map(\.name))
+        XCTAssertEqual(features.count, 490 + 8)
+        // The tabular part exactly as before: each element's dequantised value in its feature's bin.
+        for (index, reference) in baseline.features.enumerated() {
+            let value = 0.5847029089927673 * Double(Int(Int8(bitPattern: input[index])) - 83)
+            XCTAssertEqual(features[index].counts[try XCTUnwrap(reference.binIndex(for: value))], 1, "feature \(index)")
+        }
+        let expected = try expectedCounts("kws_ref_model", baseline: baseline, frames: [input])
+        for feature in features.suffix(8) { XCTAssertEqual(feature.counts, expected[feature.name], feature.name) }
     }
 
     func testABundleWithoutSketchesStillReportsNoFeatures() throws {

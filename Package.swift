@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "CAllocationCounter",
+                "Agent", "FleetProtocol", "Bundles", "MQTT", "Runtime", "TFLite", "TestSupport", "CAllocationCounter",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

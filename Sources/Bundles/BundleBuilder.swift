@@ -11,6 +11,15 @@ public struct BundleBuilder {
     /// Class names of output 0, one per line in the labels file; empty when the model has none.
     public var labels: [String]
     public var baselineCSV: [UInt8]
+    /// Raw input tensors (the model's single input, its dtype and layout) forming the baseline instead of the CSV:
+    /// the builder runs the model on each and records input statistics (and the embedding, if asked).
+    public var baselineTensors: [[UInt8]]?
+    /// Name of an intermediate int8/uint8 tensor (e.g. the penultimate layer) to sketch as an embedding; nil for none.
+    public var embeddingTensor: String?
+    /// Dimensions of the embedding's random projection.
+    public var embeddingK = 8
+    /// Seed of the embedding's projection matrix.
+    public var embeddingSeed: UInt32 = 0x5EED
     /// CSV column with each row's predicted class (index or label); when absent the builder runs the model.
     public var predictionColumn = "prediction"
     /// Equal-width histogram bins per baseline feature.
@@ -27,6 +36,12 @@ public struct BundleBuilder {
         self.baselineCSV = baselineCSV
     }
 
+    /// A builder whose baseline is a set of raw input tensors (`edgectl bundle build --baseline DIR`).
+    public init(modelBytes: [UInt8], metadata: BundleMetadata, labels: [String], baselineTensors: [[UInt8]]) {
+        self.init(modelBytes: modelBytes, metadata: metadata, labels: labels, baselineCSV: [])
+        self.baselineTensors = baselineTensors
+    }
+
     /// Analyses the model with the runtime, computes baseline and golden cases, and assembles the bundle.
     public func build() throws(BundleError) -> BundleFile {
         let analysis = try ModelAnalyzer.analyze(modelBytes)
@@ -34,16 +49,24 @@ public struct BundleBuilder {
             throw BundleError(.unsupportedOperator,
                 "the runtime does not implement \(analysis.unsupportedOperators.joined(separator: ", ")); it cannot size or check this model")
         }
-        let table = try BaselineTable(csv: baselineCSV)
-        let classCount = Self.classCount(of: analysis.outputs.first, labels: labels)
-        let featureColumns = table.columns.filter { $0 != predictionColumn }
+        var embeddingTarget: (index: Int, schema: TensorSchema)?
+        if let embeddingTensor {
+            guard let found = try ModelRunner.tensor(named: embeddingTensor, in: modelBytes) else {
+                throw BundleError(.invalidInput, "the model has no tensor named '\(embeddingTensor)'; `edgectl inspect MODEL --tensors` lists them")
+            }
+            embeddingTarget = found
+        }
         var runner: ModelRunner?
         func model() throws(BundleError) -> ModelRunner {
             if let runner { return runner }
-            let made = try ModelRunner(modelBytes: modelBytes)
+            let made = try ModelRunner(modelBytes: modelBytes, preserving: embeddingTarget.map { [$0.index] } ?? [])
             runner = made
             return made
         }
+        if let baselineTensors { return try buildFromTensors(baselineTensors, analysis: analysis, embedding: embeddingTarget, runner: try model()) }
+        let table = try BaselineTable(csv: baselineCSV)
+        let classCount = Self.classCount(of: analysis.outputs.first, labels: labels)
+        let featureColumns = table.columns.filter { $0 != predictionColumn }
 
         let predictions: [Int]
         let predictionSource: String
@@ -57,8 +80,18 @@ public struct BundleBuilder {
             predictions = found
             predictionSource = "model"
         }
-        let baseline = try DriftBaseline.build(table: table, featureColumns: featureColumns, predictions: predictions,
+        var baseline = try DriftBaseline.build(table: table, featureColumns: featureColumns, predictions: predictions,
                                                classCount: classCount, predictionSource: predictionSource, bins: bins)
+        if let embeddingTarget {
+            let rows = try Self.inputRows(table, featureColumns: featureColumns, analysis: analysis)
+            var activations: [[UInt8]] = []
+            for row in rows {
+                _ = try model().run([row])
+                activations.append(try model().preservedBytes(embeddingTarget.index) ?? [])
+            }
+            baseline.embedding = try DriftBaseline.embedding(of: activations, tensor: embeddingTarget.schema, tensorIndex: embeddingTarget.index,
+                                                             k: embeddingK, seed: embeddingSeed, bins: bins)
+        }
 
         let golden: GoldenSet
         if let goldenDirectory {
@@ -71,6 +104,47 @@ public struct BundleBuilder {
             var cases: [GoldenCase] = []
             for (index, row) in rows.prefix(goldenCount).enumerated() {
                 cases.append(GoldenCase(name: "baseline-row-\(index + 1)", inputs: [row], outputs: try model().run([row])))
+            }
+            golden = GoldenSet(cases: cases)
+        }
+        return try Self.assemble(modelBytes: modelBytes, metadata: metadata, labels: labels, analysis: analysis,
+                                 baseline: baseline, golden: golden)
+    }
+
+    /// The baseline from raw input tensors: predictions by the model, input statistics, optional embedding; golden
+    /// cases from the golden directory or the first tensors.
+    private func buildFromTensors(_ tensors: [[UInt8]], analysis: ModelAnalysis, embedding: (index: Int, schema: TensorSchema)?,
+                                  runner: ModelRunner) throws(BundleError) -> BundleFile {
+        guard analysis.inputs.count == 1, let input = analysis.inputs.first, let size = input.byteCount else {
+            throw BundleError(.invalidInput, "a baseline of raw tensors needs a model with one input of known size; this one has \(analysis.inputs.count) inputs")
+        }
+        guard !tensors.isEmpty else { throw BundleError(.invalidInput, "the baseline has no tensors") }
+        let classCount = Self.classCount(of: analysis.outputs.first, labels: labels)
+        var counts = [Int](repeating: 0, count: classCount)
+        var activations: [[UInt8]] = []
+        for (index, tensor) in tensors.enumerated() {
+            guard tensor.count == size else {
+                throw BundleError(.invalidInput, "baseline tensor \(index + 1) has \(tensor.count) bytes; the input \(input.name) (\(input.dtype) \(input.shape)) needs \(size)")
+            }
+            let outputs = try runner.run([tensor])
+            let predicted = Self.argmax(outputs[0], schema: analysis.outputs[0])
+            if counts.indices.contains(predicted) { counts[predicted] += 1 }
+            if let embedding { activations.append(runner.preservedBytes(embedding.index) ?? []) }
+        }
+        var baseline = DriftBaseline(sampleCount: tensors.count, features: [], predictions: ClassDistribution(counts: counts, source: "model"))
+        baseline.inputStatistics = try DriftBaseline.inputStatistics(of: tensors, input: input, bins: bins)
+        if let embedding {
+            baseline.embedding = try DriftBaseline.embedding(of: activations, tensor: embedding.schema, tensorIndex: embedding.index,
+                                                             k: embeddingK, seed: embeddingSeed, bins: bins)
+        }
+        let golden: GoldenSet
+        if let goldenDirectory {
+            golden = try GoldenSet.load(directory: goldenDirectory, inputCount: 1, outputCount: analysis.outputs.count,
+                                        limit: goldenCount) { (inputs) throws(BundleError) in try runner.run(inputs) }
+        } else {
+            var cases: [GoldenCase] = []
+            for (index, tensor) in tensors.prefix(goldenCount).enumerated() {
+                cases.append(GoldenCase(name: "baseline-tensor-\(index + 1)", inputs: [tensor], outputs: try runner.run([tensor])))
             }
             golden = GoldenSet(cases: cases)
         }

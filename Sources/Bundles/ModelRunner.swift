@@ -7,10 +7,10 @@ public final class ModelRunner {
     public let inputs: [TensorSchema]
     public let outputs: [TensorSchema]
 
-    /// Parses the model and prepares an interpreter for it.
-    public init(modelBytes: [UInt8]) throws(BundleError) {
+    /// Parses the model and prepares an interpreter for it, keeping the `preserving` tensors readable after a run.
+    public init(modelBytes: [UInt8], preserving: [Int] = []) throws(BundleError) {
         let model = try ModelAnalyzer.parse(modelBytes)
-        do { interpreter = try Interpreter(model: model) } catch {
+        do { interpreter = try Interpreter(model: model, preserving: preserving) } catch {
             throw BundleError(.modelAnalysis, "the runtime cannot prepare the model: \(error)")
         }
         inputs = interpreter.inputs.map(ModelAnalyzer.schema)
@@ -34,5 +34,27 @@ public final class ModelRunner {
         }
         interpreter.invoke()
         return outputs.indices.map { interpreter.outputBytes($0) }
+    }
+
+    /// The bytes of a preserved tensor (or an output) after the last ``run(_:)``.
+    public func preservedBytes(_ tensorIndex: Int) -> [UInt8]? {
+        interpreter.preservedBuffer(tensorIndex).map { Array($0) }
+    }
+
+    /// Index and schema of the tensor called `name` in the model's main graph, or nil.
+    ///
+    /// `#N` names tensor N when no tensor has that name (long converter names, as `edgectl inspect --tensors` lists them).
+    public static func tensor(named name: String, in modelBytes: [UInt8]) throws(BundleError) -> (index: Int, schema: TensorSchema)? {
+        let model = try ModelAnalyzer.parse(modelBytes)
+        let tensors = model.mainGraph.tensors
+        var found = tensors.firstIndex { $0.name == name }
+        if found == nil, name.hasPrefix("#"), let number = Int(name.dropFirst()), tensors.indices.contains(number) { found = number }
+        guard let index = found else { return nil }
+        let interpreter: Interpreter
+        do { interpreter = try Interpreter(model: model) } catch {
+            throw BundleError(.modelAnalysis, "the runtime cannot prepare the model: \(error)")
+        }
+        guard let info = interpreter.tensorInfo(index) else { return nil }
+        return (index, ModelAnalyzer.schema(info))
     }
 }

@@ -34,6 +34,8 @@ public final class Interpreter {
     private let tensorPointers: [UnsafeMutableRawPointer?]
     /// Every tensor's shape as inferred during prepare.
     private var graphShapes: [[Int]]
+    /// Intermediate tensors kept intact until the end of `invoke` (``init(model:planner:threads:preserving:)``).
+    public let preservedTensors: Set<Int>
 
     /// The largest activation arena the interpreter agrees to allocate (1 GiB): a corrupted shape fails cleanly.
     public static let maximumArenaBytes = 1 << 30
@@ -45,10 +47,25 @@ public final class Interpreter {
     ///
     /// `threads` above 1 starts that many minus one persistent worker threads, used by the convolutions to split
     /// their output; results are identical for any thread count.
-    public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner(), threads: Int = 1) throws(RuntimeError) {
+    ///
+    /// `preserving` lists intermediate tensors (indices in the main graph) to read after `invoke`, for example the
+    /// penultimate activations a drift sketch projects. The planner treats them like outputs: they live until the
+    /// last step, so later operators do not reuse their memory. The arena grows by at most their sizes; `invoke`
+    /// still allocates nothing and computes the same bytes.
+    public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner(), threads: Int = 1,
+                preserving: [Int] = []) throws(RuntimeError) {
         self.model = model
         let fileGraph = model.mainGraph
         self.graphShapes = []
+        self.preservedTensors = Set(preserving)
+        for index in preserving {
+            guard fileGraph.tensors.indices.contains(index) else {
+                throw RuntimeError(.invalidInput, "cannot preserve tensor \(index): the main graph has \(fileGraph.tensors.count) tensors")
+            }
+            guard model.data(of: fileGraph.tensors[index]).isEmpty else {
+                throw RuntimeError(.invalidInput, "cannot preserve tensor \(index) (\(fileGraph.tensors[index].name)): it is a constant, not an activation")
+            }
+        }
         let unsupported = OperatorSupport.unsupportedOperators(in: model)
         guard unsupported.isEmpty else {
             throw RuntimeError(.unsupportedOperator, "unsupported operators: \(unsupported.joined(separator: ", "))")
@@ -96,6 +113,8 @@ public final class Interpreter {
             }
         }
         for i in graph.outputs { first[i] = min(first[i], lastStep); last[i] = lastStep }
+        // Preserved tensors are planned like outputs: alive from their first use to the end of the run.
+        for i in preserving { first[i] = min(first[i], lastStep); last[i] = lastStep }
         for i in graph.inputs where isConstant(i) {
             throw RuntimeError(.invalidModel, "graph input \(graph.tensors[i].name) is a constant tensor")
         }
@@ -221,6 +240,31 @@ public final class Interpreter {
     /// Calls `body` with the bytes of output `index`; valid until the next `invoke`.
     public func withOutput<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: outputPointers[index], count: outputs[index].byteCount))
+    }
+
+    /// The index of the main graph's tensor called `name`, or nil.
+    public func tensorIndex(named name: String) -> Int? {
+        model.mainGraph.tensors.firstIndex { $0.name == name }
+    }
+
+    /// Name, inferred shape, type and quantisation of any tensor of the main graph, or nil for a bad index.
+    public func tensorInfo(_ tensorIndex: Int) -> TensorInfo? {
+        let graph = model.mainGraph
+        guard graph.tensors.indices.contains(tensorIndex) else { return nil }
+        var tensor = graph.tensors[tensorIndex]
+        tensor.shape = graphShapes[tensorIndex]
+        return TensorInfo(tensor)
+    }
+
+    /// The arena memory of a preserved tensor (or a graph output), read in place after `invoke`; no copy.
+    ///
+    /// Nil for any other tensor: its memory is reused during the run, so its bytes after `invoke` mean nothing.
+    /// Valid until the next `invoke`.
+    public func preservedBuffer(_ tensorIndex: Int) -> UnsafeRawBufferPointer? {
+        let graph = model.mainGraph
+        guard preservedTensors.contains(tensorIndex) || graph.outputs.contains(tensorIndex),
+              graph.tensors.indices.contains(tensorIndex), let p = tensorPointers[tensorIndex] else { return nil }
+        return UnsafeRawBufferPointer(start: p, count: graphShapes[tensorIndex].reduce(1, *) * graph.tensors[tensorIndex].type.byteWidth)
     }
 
     /// A copy of any tensor's current bytes, or nil for tensors without memory.

@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads per invoke (persistent worker pool).")
     var threads = 1
 
+    @Option(help: "A bundle of this model: time its drift sketches (input statistics, embedding) against invoke, one thread.")
+    var sketch: String?
+
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
@@ -37,6 +40,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let sketch {
+            return try SketchCost(modelPath: model, bundlePath: sketch, iterations: iterations, warmup: warmup).run()
+        }
         let parsed = try FileAccess.loadModel(model)
         let interpreter = try FileAccess.interpreter(for: parsed, path: model, threads: threads)
         // Deterministic pseudo-random input: latency must not depend on a file being present.

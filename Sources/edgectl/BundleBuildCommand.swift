@@ -5,7 +5,7 @@ import Bundles
 struct BundleBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build an unsigned bundle from a .tflite model, labels, baseline CSV and metadata JSON.")
+        abstract: "Build an unsigned bundle from a .tflite model, labels, baseline data and metadata JSON.")
 
     @Option(help: "The .tflite model.")
     var model: String
@@ -13,8 +13,19 @@ struct BundleBuildCommand: ParsableCommand {
     @Option(help: "Metadata JSON: name, version, releaseCounter, preprocessing, lineage (see docs/bundle-format.md).")
     var metadata: String
 
-    @Option(help: "Baseline CSV: a header of feature names, one row per reference sample.")
+    @Option(help: ArgumentHelp("Baseline CSV (a header of feature names, one row per reference sample), or a directory of raw input tensors.",
+                               discussion: "A directory holds *.bin files, each exactly one input tensor in the model's dtype and layout (conformance reference outputs, *.ref-J.bin and *.xnn-J.bin, are skipped); " +
+                                           "the model is run on each and the baseline gets input statistics on quantile bins."))
     var baseline: String
+
+    @Option(help: "Name (or #index, as `edgectl inspect --tensors` lists) of an intermediate int8 tensor, e.g. the penultimate layer, to sketch as a random-projection embedding.")
+    var embeddingTensor: String?
+
+    @Option(help: "Dimensions of the embedding's random projection (1...64).")
+    var embeddingK: Int = 8
+
+    @Option(help: "Seed of the embedding's projection matrix.")
+    var embeddingSeed: UInt32 = 0x5EED
 
     @Option(help: "Labels file, one class name per line (output 0's classes).")
     var labels: String?
@@ -35,8 +46,22 @@ struct BundleBuildCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        var builder = BundleBuilder(modelBytes: try FileIO.read(model), metadata: try BundleMetadata.decode(try FileIO.read(metadata)),
-                                    labels: try labels.map(BundleCLI.readLabels) ?? [], baselineCSV: try FileIO.read(baseline))
+        let modelBytes = try FileIO.read(model)
+        let meta = try BundleMetadata.decode(try FileIO.read(metadata))
+        let labelNames = try labels.map(BundleCLI.readLabels) ?? []
+        var builder: BundleBuilder
+        if FileIO.isDirectory(baseline) {
+            let names = try FileIO.list(baseline).filter { $0.hasSuffix(".bin") && !$0.contains(".ref-") && !$0.contains(".xnn-") }.sorted()
+            guard !names.isEmpty else { throw BundleError(.invalidInput, "\(baseline) holds no *.bin input tensors") }
+            var tensors: [[UInt8]] = []
+            for name in names { tensors.append(try FileIO.read("\(baseline)/\(name)")) }
+            builder = BundleBuilder(modelBytes: modelBytes, metadata: meta, labels: labelNames, baselineTensors: tensors)
+        } else {
+            builder = BundleBuilder(modelBytes: modelBytes, metadata: meta, labels: labelNames, baselineCSV: try FileIO.read(baseline))
+        }
+        builder.embeddingTensor = embeddingTensor
+        builder.embeddingK = embeddingK
+        builder.embeddingSeed = embeddingSeed
         builder.goldenDirectory = golden
         builder.goldenCount = goldenCount
         builder.bins = bins

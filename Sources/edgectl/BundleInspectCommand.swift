@@ -40,6 +40,12 @@ struct BundleInspectCommand: ParsableCommand {
         print("payload: \(manifest.payload.length) bytes (zlib \(manifest.payload.compressedLength)), sha256 \(manifest.payload.sha256)")
         if let baseline = try? DriftBaseline.decode(file.baselineBytes) {
             print("drift baseline: \(baseline.sampleCount) samples, \(baseline.features.count) features, class counts \(baseline.predictions.counts.prefix(10))\(baseline.predictions.counts.count > 10 ? "..." : "")")
+            if let statistics = baseline.inputStatistics {
+                print("input statistics: \(statistics.channels) channels, \(statistics.features.count) statistics on quantile bins")
+            }
+            if let embedding = baseline.embedding {
+                print("embedding: \(embedding.tensor) (#\(embedding.tensorIndex), \(embedding.dimension) values) projected to \(embedding.k), seed \(embedding.seed)")
+            }
         }
         if let golden = try? GoldenSet.decode(file.goldenBytes, inputs: manifest.inputs, outputs: manifest.outputs) {
             print("golden cases: \(golden.cases.map(\.name).joined(separator: ", "))")

@@ -107,6 +107,7 @@ final class InferenceLoop: @unchecked Sendable {
         let loadEnd = clock.now
         var outliers = 0
         if let sketch = model.sketch {
+            sketch.measureInput(UnsafeRawBufferPointer(model.interpreter.inputBuffer(0)))
             outliers = board.withState { state in
                 state.current.features.withUnsafeMutableBufferPointer { counts in
                     sketch.record(UnsafeRawBufferPointer(model.interpreter.inputBuffer(0)), into: counts)
@@ -120,6 +121,7 @@ final class InferenceLoop: @unchecked Sendable {
         let micros = HealthCheck.micros((loadEnd - loadStart) + (clock.now - invokeStart))
         let (predicted, score) = model.topPrediction()
         number &+= 1
+        model.sketch?.measureEmbedding()
 
         var shadowAgrees: Bool?
         if let shadow {
@@ -133,6 +135,7 @@ final class InferenceLoop: @unchecked Sendable {
 
         board.withState { state in
             state.current.record(latencyMicros: micros, predicted: predicted, score: score)
+            if let sketch = model.sketch { outliers &+= state.current.features.withUnsafeMutableBufferPointer { sketch.recordEmbedding(into: $0) } }
             state.probation.inferences &+= 1
             state.probation.latency.record(min(max(micros, 1), 60_000_000))
             state.totalInferences &+= 1

@@ -21,7 +21,8 @@ final class LoadedModel {
     let inputElements: Int
     /// Classes of output 0: its last dimension.
     let classCount: Int
-    let sketch: FeatureSketch?
+    /// Drift sketches (tabular features, input statistics, embedding); nil when the baseline defines none that fits.
+    let sketch: SketchSet?
 
     init(reference: BundleReference, verified: VerifiedBundle, interpreter: Interpreter) {
         self.reference = reference
@@ -34,7 +35,7 @@ final class LoadedModel {
         self.inputBytes = interpreter.inputs.reduce(0) { $0 + $1.byteCount }
         self.inputElements = interpreter.inputs.reduce(0) { $0 + $1.shape.reduce(1, *) }
         self.classCount = max(interpreter.outputs[0].shape.last ?? 1, 1)
-        self.sketch = interpreter.inputs.count == 1 ? FeatureSketch(baseline: verified.baseline, input: interpreter.inputs[0]) : nil
+        self.sketch = SketchSet(baseline: verified.baseline, interpreter: interpreter)
     }
 
     /// Fills the input tensors from one frame; false when the frame's size fits neither format.

@@ -31,7 +31,12 @@ enum ModelLoader {
             throw ModelError(.refused, "bundle \(digest.prefix(16)) refused: \(error)", bundleErrorCode: error.code.rawValue)
         }
         let interpreter: Interpreter
-        do { interpreter = try Interpreter(model: try Model(bytes: verified.modelBytes)) } catch {
+        do {
+            let model = try Model(bytes: verified.modelBytes)
+            // The embedding sketch reads an intermediate tensor after invoke: the plan must keep it intact.
+            let preserved = SketchSet.tensorsToPreserve(verified.baseline, tensorNames: model.mainGraph.tensors.map(\.name))
+            interpreter = try Interpreter(model: model, preserving: preserved)
+        } catch {
             throw ModelError(.unsupported, "the runtime cannot prepare \(verified.manifest.name) \(verified.manifest.version): \(error)")
         }
         guard !interpreter.outputs.isEmpty, interpreter.outputs[0].byteCount > 0 else {

@@ -20,7 +20,7 @@ public enum DriftEvaluation {
     /// A bundle's feature histogram has outer edges and every bin between them (values beyond the edges are counted
     /// in the outer bins on the device); the statistics take the same bins through their bounded edges.
     public static func histograms(_ baseline: DriftBaseline) -> [DriftHistogram] {
-        var histograms = baseline.features.map { feature in
+        var histograms = baseline.allFeatures.map { feature in
             DriftHistogram(name: feature.name, boundedEdges: feature.edges, counts: feature.counts)
         }
         if baseline.predictions.counts.count >= 2 {

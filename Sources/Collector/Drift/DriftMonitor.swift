@@ -125,7 +125,7 @@ public final class DriftMonitor: Service, Sendable {
         do {
             let file = try BundleFile(parsing: try repository.read(digest))
             let baseline = try DriftBaseline.decode(file.baselineBytes)
-            guard !baseline.features.isEmpty || baseline.predictions.counts.count >= 2 else {
+            guard !baseline.allFeatures.isEmpty || baseline.predictions.counts.count >= 2 else {
                 logger.info("bundle has no drift baseline; skipping its drift", metadata: ["digest": "\(digest)"])
                 return nil
             }

@@ -85,12 +85,12 @@ final class EdgeCtlGateCommandTests: XCTestCase {
     func testTinyArenaProfileRefuses() throws {
         var board = try String(contentsOf: Fixtures.root.appendingPathComponent("firmware-profiles/rpi-zero-2w.json"), encoding: .utf8)
         board = board.replacingOccurrences(of: "\"rpi-zero-2w\"", with: "\"tiny-arena\"")
-            .replacingOccurrences(of: "\"arenaBytes\" : 25165824", with: "\"arenaBytes\" : 512")
+            .replacingOccurrences(of: "\"arenaBytes\" : 25165824", with: "\"arenaBytes\" : 128")
         let profile = try write(board, "tiny-arena.json")
         let result = try gate("--candidate", path("good.tflite"), "--data", Self.digits, "--profile", profile)
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("REFUSED: does not fit tiny-arena: arena of"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("exceeds tiny-arena's arena budget of 512 B"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("exceeds tiny-arena's arena budget of 128 B"), result.stdout)
     }
 
     func testBadInputExitsTwoWithOneLine() throws {

@@ -30,11 +30,15 @@ public enum BlessingGate {
             throw GateError(.invalidData, "the champion's evaluation set \(set.source) has no rows")
         }
         let candidateRun = try HeldOutRun(candidate, on: heldOut, role: "candidate")
-        let championRun = try champion.map { model throws(GateError) in try HeldOutRun(model, on: heldOut, role: "champion") }
+        // The champion may not know a class the new snapshot adds, nor the candidate one it dropped: such rows count
+        // as wrong for that model rather than making the comparison impossible.
+        let championRun = try champion.map { model throws(GateError) in
+            try HeldOutRun(model, on: heldOut, role: "champion", unknownLabelsAreErrors: false)
+        }
         var forgetting: (candidate: ModelMetrics, champion: ModelMetrics)?
         if let champion, let set = championEvaluationSet {
-            forgetting = (try HeldOutRun(candidate, on: set, role: "candidate").metrics,
-                          try HeldOutRun(champion, on: set, role: "champion").metrics)
+            forgetting = (try HeldOutRun(candidate, on: set, role: "candidate", unknownLabelsAreErrors: false).metrics,
+                          try HeldOutRun(champion, on: set, role: "champion", unknownLabelsAreErrors: false).metrics)
         }
         let agreement = try measureAgreement(candidate, run: candidateRun, heldOut: heldOut)
         let budgets = try budgets(candidate, profiles: profiles)

@@ -80,7 +80,7 @@ public struct FloatShadow: Sendable {
             let weights = graph.tensors[op.inputs[1]]
             guard weights.shape.count == 2 else { return nil }
             let units = weights.shape[0], depth = weights.shape[1]
-            guard depth > 0, x.count % depth == 0, w.count == units * depth else { return nil }
+            guard units > 0, depth > 0, x.count % depth == 0, w.count == units * depth else { return nil }
             let bias = input(2)
             if let bias, bias.count != units { return nil }
             var activation = ActivationFunction.none
@@ -128,6 +128,7 @@ public struct FloatShadow: Sendable {
 
     /// e^x without Foundation: range reduction by ln 2 and a Taylor series, accurate to float precision.
     static func exp(_ x: Float) -> Float {
+        if x.isNaN { return .nan }
         if x < -87 { return 0 }
         if x > 88 { return .infinity }
         let ln2: Double = 0.693_147_180_559_945_3
@@ -144,6 +145,8 @@ public struct FloatShadow: Sendable {
 
     /// Constant bytes as real values: float32 as is, int8/uint8/int32 through their (per-channel) quantisation.
     static func dequantize(_ bytes: ArraySlice<UInt8>, _ tensor: Tensor) -> [Float]? {
+        // Dynamic (-1) or empty dimensions have no constant data to read.
+        guard tensor.shape.allSatisfy({ $0 > 0 }) else { return tensor.shape.contains(0) ? [] : nil }
         let count = tensor.elementCount
         let base = bytes.startIndex
         func scaleAndZero(_ i: Int) -> (Float, Float) {

@@ -10,7 +10,11 @@ struct HeldOutRun {
     var correct: [Bool]
 
     /// Runs `model` over every row of `data`; errors say which model and which file do not fit together.
-    init(_ model: GateModel, on data: Dataset, role: String) throws(GateError) {
+    ///
+    /// With `unknownLabelsAreErrors` false, rows whose label the model has no output for count as wrong
+    /// predictions (the label is added to the report's classes, never predicted): a champion cannot answer a class
+    /// the new snapshot introduced, and a candidate that dropped a class cannot answer the champion's rows of it.
+    init(_ model: GateModel, on data: Dataset, role: String, unknownLabelsAreErrors: Bool = true) throws(GateError) {
         let evaluator: ModelEvaluator
         do {
             evaluator = try ModelEvaluator(model: model.model)
@@ -26,11 +30,16 @@ struct HeldOutRun {
         guard data.featureCount == evaluator.featureCount else {
             throw GateError(.mismatch, "\(data.source) has \(data.featureCount) feature columns, but \(role) \(model.name) takes \(evaluator.featureCount) values per input")
         }
-        let index = Dictionary(evaluator.classNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var index = Dictionary(evaluator.classNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var classes = evaluator.classNames
         var truth: [Int] = []
         truth.reserveCapacity(data.rowCount)
         for r in 0..<data.rowCount {
             let name = data.classNames[data.labels[r]]
+            if index[name] == nil, !unknownLabelsAreErrors {
+                index[name] = classes.count
+                classes.append(name)
+            }
             guard let k = index[name] else {
                 let known = evaluator.classNames.count > 12 ? "\(evaluator.classNames.prefix(12).joined(separator: ", ")), ..." : evaluator.classNames.joined(separator: ", ")
                 throw GateError(.mismatch, "\(data.source) line \(data.sourceLines[r]), column \(data.featureCount + 1) (\"\(data.labelName)\"): label \"\(name)\" is not one of \(role) \(model.name)'s classes (\(known))")
@@ -52,7 +61,7 @@ struct HeldOutRun {
         self.scores = scores
         self.predictions = predictions
         correct = zip(truth, predictions).map { $0 == $1 }
-        metrics = ModelMetrics(report: ClassificationReport(truth: truth, predicted: predictions, classes: evaluator.classNames))
+        metrics = ModelMetrics(report: ClassificationReport(truth: truth, predicted: predictions, classes: classes))
     }
 
     /// Index of the first maximum, as ARG_MAX and the evaluator break ties.

@@ -211,6 +211,25 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertEqual(strict.reasons, ["int8_float_agreement could not run: no float reference: trained elsewhere"])
     }
 
+    func testChampionThatLacksANewClassCountsThoseRowsAsWrong() throws {
+        // A champion trained before class "9" existed: its rows of "9" are wrong for it, not an input error.
+        let digits = GateFixtures.digits
+        let kept = (0..<digits.rowCount).filter { digits.classNames[digits.labels[$0]] != "9" }
+        let old = digits.subset(kept)
+        let nine = Dataset(featureNames: old.featureNames, labelName: old.labelName, features: old.features, labels: old.labels,
+                           classNames: Array(digits.classNames.prefix(9)), source: "digits without 9")
+        let outcome = try TrainingPipeline.run(nine, configuration: TrainingConfiguration(hiddenLayers: [16], maxEpochs: 20, patience: 5, seed: 3, refit: false))
+        let champion = try GateModel(name: "nine-classes", bytes: outcome.modelBytes)
+        let report = try BlessingGate.evaluate(candidate: GateFixtures.model(GateFixtures.good, "ten-classes"), champion: champion,
+                                               heldOut: held, championEvaluationSet: nil, profiles: [], policy: GatePolicy())
+        XCTAssertTrue(report.blessed, report.text)
+        let championReport = try XCTUnwrap(report.championMetrics?.report)
+        XCTAssertEqual(championReport.classes.last, "9")
+        XCTAssertEqual(championReport.recall.last, 0)
+        XCTAssertEqual(report.championMetrics?.rows, held.rowCount)
+        XCTAssertGreaterThan(try XCTUnwrap(report.check("regression_accuracy")?.measured), 0.05)
+    }
+
     func testBadInputIsAnErrorNotARefusal() throws {
         let good = try GateFixtures.model(GateFixtures.good, "good.tflite")
         func code(_ body: () throws -> Void) -> GateError.Code? {

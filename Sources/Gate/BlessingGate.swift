@@ -29,6 +29,13 @@ public enum BlessingGate {
         if let set = championEvaluationSet, set.rowCount == 0 {
             throw GateError(.invalidData, "the champion's evaluation set \(set.source) has no rows")
         }
+        let unsupported: [String]
+        do { unsupported = try ModelAnalyzer.unsupportedOperators(in: candidate.bytes) } catch {
+            throw GateError(.invalidModel, "candidate \(candidate.name): \(error.message)")
+        }
+        guard unsupported.isEmpty else {
+            return try unrunnable(candidate, champion: champion, heldOut: heldOut, unsupported: unsupported, profiles: profiles, policy: policy)
+        }
         let candidateRun = try HeldOutRun(candidate, on: heldOut, role: "candidate")
         // The champion may not know a class the new snapshot adds, nor the candidate one it dropped: such rows count
         // as wrong for that model rather than making the comparison impossible.
@@ -47,6 +54,7 @@ public enum BlessingGate {
         checks += changeChecks(candidate: candidateRun, champion: championRun, forgetting: forgetting,
                                championName: champion?.name, hasEvaluationSet: championEvaluationSet != nil, policy: policy)
         checks.append(agreementCheck(agreement, policy: policy))
+        checks.append(runtimeSupportCheck(candidate.model, unsupported: []))
         checks += budgetChecks(budgets, policy: policy)
         return GateReport(candidate: candidate.name, champion: champion?.name, heldOutRows: heldOut.rowCount, checks: checks,
                           candidateMetrics: candidateRun.metrics, championMetrics: championRun?.metrics,

@@ -15,8 +15,8 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var heldOutRows: Int
     /// Every check, in a fixed order: value, change, quantization, budget.
     public var checks: [GateCheck]
-    /// The candidate on the held-out rows.
-    public var candidateMetrics: ModelMetrics
+    /// The candidate on the held-out rows; nil only when the runtime cannot run it (`runtime_support` failed).
+    public var candidateMetrics: ModelMetrics?
     /// The champion on the same held-out rows.
     public var championMetrics: ModelMetrics?
     /// The candidate on the champion's own evaluation set (the forgetting check).
@@ -32,7 +32,7 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     public static let schemaName = "edgefleet.gate.v1"
 
-    public init(candidate: String, champion: String?, heldOutRows: Int, checks: [GateCheck], candidateMetrics: ModelMetrics,
+    public init(candidate: String, champion: String?, heldOutRows: Int, checks: [GateCheck], candidateMetrics: ModelMetrics?,
                 championMetrics: ModelMetrics?, candidateOnChampionSet: ModelMetrics?, championOnChampionSet: ModelMetrics?,
                 int8FloatAgreement: Int8FloatAgreement?, profiles: [ProfileBudget], policy: GatePolicy) {
         schema = Self.schemaName

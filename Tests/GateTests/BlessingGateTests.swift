@@ -1,6 +1,7 @@
 import Bundles
 import Foundation
 import TestSupport
+import TFLite
 import Training
 import XCTest
 @testable import Gate
@@ -25,18 +26,18 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertEqual(report.schema, "edgefleet.gate.v1")
         XCTAssertEqual(report.heldOutRows, 359)
         for id in ["majority_baseline", "min_accuracy", "class_recall_floor", "regression_accuracy", "regression_macro_f1",
-                   "forgetting_accuracy", "int8_float_agreement", "profile:rpi-zero-2w", "profile:rpi-4b-2gb"] {
+                   "forgetting_accuracy", "int8_float_agreement", "runtime_support", "profile:rpi-zero-2w", "profile:rpi-4b-2gb"] {
             XCTAssertEqual(report.check(id)?.status, .passed, "\(id): \(report.check(id)?.reason ?? "missing")")
         }
         XCTAssertEqual(report.check("gain_accuracy")?.status, .notApplicable)
         XCTAssertEqual(report.check("min_macro_f1")?.status, .notApplicable)
         // Both models are measured on the same rows, and the figures are the evaluator's.
-        XCTAssertEqual(report.candidateMetrics.rows, report.championMetrics?.rows)
-        XCTAssertEqual(report.candidateMetrics.accuracy, GateFixtures.good.testAccuracy, accuracy: 1e-12)
+        XCTAssertEqual(report.candidateMetrics?.rows, report.championMetrics?.rows)
+        XCTAssertEqual(report.candidateMetrics?.accuracy ?? .nan, GateFixtures.good.testAccuracy, accuracy: 1e-12)
         XCTAssertEqual(report.championMetrics?.accuracy ?? .nan, GateFixtures.weak.testAccuracy, accuracy: 1e-12)
         XCTAssertEqual(report.check("regression_accuracy")?.measured ?? .nan,
                        GateFixtures.good.testAccuracy - GateFixtures.weak.testAccuracy, accuracy: 1e-12)
-        XCTAssertEqual(report.candidateMetrics.classRecall.count, 10)
+        XCTAssertEqual(report.candidateMetrics?.classRecall.count, 10)
         XCTAssertEqual(report.profiles.map(\.fits), [true, true])
         XCTAssertGreaterThan(report.profiles[0].arenaBytes, 0)
         XCTAssertTrue(report.text.hasSuffix("\nBLESSED"), report.text)
@@ -143,7 +144,7 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertEqual(report.check("min_macro_f1")?.status, .failed)
         let floor = try XCTUnwrap(report.check("class_recall_floor"))
         XCTAssertEqual(floor.status, .failed)
-        XCTAssertEqual(floor.measured, report.candidateMetrics.classRecall.values.min())
+        XCTAssertEqual(floor.measured, report.candidateMetrics?.classRecall.values.min())
         XCTAssertTrue(floor.reason.contains("recall below the floor 0.9900 for class"), floor.reason)
         XCTAssertEqual(report.checks.filter { $0.kind == .value && $0.status == .failed }.map(\.id),
                        ["min_accuracy", "min_macro_f1", "class_recall_floor"], report.text)
@@ -228,6 +229,28 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertEqual(championReport.recall.last, 0)
         XCTAssertEqual(report.championMetrics?.rows, held.rowCount)
         XCTAssertGreaterThan(try XCTUnwrap(report.check("regression_accuracy")?.measured), 0.05)
+    }
+
+    func testCandidateTheRuntimeCannotRunIsRefused() throws {
+        // The good model with its SOFTMAX turned into a custom operator no device implements.
+        let parsed = try GateFixtures.model(GateFixtures.good, "good").model
+        var graph = parsed.mainGraph
+        let last = graph.operators.count - 1
+        graph.operators[last] = Operator(opcode: .custom, customName: "GATE_TEST_OP", inputs: graph.operators[last].inputs,
+                                         outputs: graph.operators[last].outputs)
+        let buffers = parsed.buffers.map { Array(parsed.bytes[$0.range]) }
+        let bytes = try Model(description: parsed.description, subgraphs: [graph], buffers: buffers).serialized()
+        let report = try BlessingGate.evaluate(candidate: GateModel(name: "custom.tflite", bytes: bytes),
+                                               champion: GateFixtures.model(GateFixtures.good, "good"), heldOut: held,
+                                               championEvaluationSet: nil, profiles: [GateFixtures.profile("rpi-4b-2gb")], policy: GatePolicy())
+        XCTAssertFalse(report.blessed)
+        XCTAssertNil(report.candidateMetrics)
+        let runtime = try XCTUnwrap(report.check("runtime_support"))
+        XCTAssertEqual(runtime.status, .failed)
+        XCTAssertTrue(runtime.reason.contains("does not implement operator CUSTOM(GATE_TEST_OP)"), runtime.reason)
+        XCTAssertEqual(report.check("profile:rpi-4b-2gb")?.status, .failed)
+        XCTAssertEqual(report.check("regression_accuracy")?.status, .notApplicable)
+        XCTAssertEqual(report.reasons.first, runtime.reason)
     }
 
     func testBadInputIsAnErrorNotARefusal() throws {

@@ -12,12 +12,9 @@ extension BlessingGate {
         let s = { (x: Double) in GateFormat.signed(x) }
         let c = candidate.metrics, m = champion.metrics
         // Which rows changed hands: the accuracy difference alone hides a candidate that fixes 20 rows and breaks 20.
-        var lost = 0, won = 0
-        for (a, b) in zip(candidate.correct, champion.correct) {
-            if b && !a { lost += 1 }
-            if a && !b { won += 1 }
-        }
-        let rows = "the candidate gets \(lost) row\(lost == 1 ? "" : "s") wrong that \(championName) got right, and \(won) right that it got wrong"
+        let comparison = ChampionComparison(candidateCorrect: candidate.correct, championCorrect: champion.correct)
+        let lost = comparison.championOnlyCorrect, won = comparison.candidateOnlyCorrect
+        let rows = "the candidate gets \(lost) row\(lost == 1 ? "" : "s") wrong that \(championName) got right, and \(won) right that it got wrong (exact McNemar p = \(GateFormat.pValue(comparison.mcNemarPValue)))"
         var checks: [GateCheck] = []
 
         let accuracyDelta = c.accuracy - m.accuracy

@@ -58,6 +58,7 @@ public enum BlessingGate {
         checks += budgetChecks(budgets, policy: policy)
         return GateReport(candidate: candidate.name, champion: champion?.name, heldOutRows: heldOut.rowCount, checks: checks,
                           candidateMetrics: candidateRun.metrics, championMetrics: championRun?.metrics,
+                          championComparison: championRun.map { ChampionComparison(candidateCorrect: candidateRun.correct, championCorrect: $0.correct) },
                           candidateOnChampionSet: forgetting?.candidate, championOnChampionSet: forgetting?.champion,
                           int8FloatAgreement: try? agreement.get(), profiles: budgets, policy: policy)
     }

@@ -20,6 +20,9 @@ enum GateFormat {
         value >= 0 ? "+" + fixed(value, digits) : fixed(value, digits)
     }
 
+    /// A p-value: four decimals, or `< 0.0001`.
+    static func pValue(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : fixed(p, 4) }
+
     /// Bytes in the unit a person reads fastest.
     static func size(_ bytes: Int) -> String {
         if bytes >= 1 << 20 { return "\(fixed(Double(bytes) / Double(1 << 20), 2)) MiB" }

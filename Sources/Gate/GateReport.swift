@@ -19,6 +19,8 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var candidateMetrics: ModelMetrics?
     /// The champion on the same held-out rows.
     public var championMetrics: ModelMetrics?
+    /// Rows won and lost against the champion on the held-out rows, with the exact McNemar p-value.
+    public var championComparison: ChampionComparison?
     /// The candidate on the champion's own evaluation set (the forgetting check).
     public var candidateOnChampionSet: ModelMetrics?
     /// The champion on its own evaluation set.
@@ -33,7 +35,7 @@ public struct GateReport: Codable, Sendable, Equatable {
     public static let schemaName = "edgefleet.gate.v1"
 
     public init(candidate: String, champion: String?, heldOutRows: Int, checks: [GateCheck], candidateMetrics: ModelMetrics?,
-                championMetrics: ModelMetrics?, candidateOnChampionSet: ModelMetrics?, championOnChampionSet: ModelMetrics?,
+                championMetrics: ModelMetrics?, championComparison: ChampionComparison? = nil, candidateOnChampionSet: ModelMetrics?, championOnChampionSet: ModelMetrics?,
                 int8FloatAgreement: Int8FloatAgreement?, profiles: [ProfileBudget], policy: GatePolicy) {
         schema = Self.schemaName
         self.candidate = candidate
@@ -42,6 +44,7 @@ public struct GateReport: Codable, Sendable, Equatable {
         self.checks = checks
         self.candidateMetrics = candidateMetrics
         self.championMetrics = championMetrics
+        self.championComparison = championComparison
         self.candidateOnChampionSet = candidateOnChampionSet
         self.championOnChampionSet = championOnChampionSet
         self.int8FloatAgreement = int8FloatAgreement

@@ -54,6 +54,11 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(regression.measured), -0.05)
         XCTAssertTrue(regression.reason.contains("accuracy regressed vs champion good.tflite"), regression.reason)
         XCTAssertTrue(regression.reason.contains("rows wrong that good.tflite got right"), regression.reason)
+        let comparison = try XCTUnwrap(report.championComparison)
+        XCTAssertEqual(comparison.rows, 359)
+        XCTAssertGreaterThan(comparison.championOnlyCorrect, comparison.candidateOnlyCorrect)
+        XCTAssertEqual(Double(comparison.candidateOnlyCorrect - comparison.championOnlyCorrect) / 359, try XCTUnwrap(regression.measured), accuracy: 1e-12)
+        XCTAssertLessThan(comparison.mcNemarPValue, 0.001)
         XCTAssertEqual(report.check("regression_macro_f1")?.status, .failed)
         XCTAssertTrue(report.reasons.contains(regression.reason))
         XCTAssertTrue(report.text.contains("REFUSED: accuracy regressed vs champion good.tflite"), report.text)
@@ -148,6 +153,19 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertTrue(floor.reason.contains("recall below the floor 0.9900 for class"), floor.reason)
         XCTAssertEqual(report.checks.filter { $0.kind == .value && $0.status == .failed }.map(\.id),
                        ["min_accuracy", "min_macro_f1", "class_recall_floor"], report.text)
+    }
+
+    func testExactMcNemarMatchesTheBinomialTail() {
+        // 2 · P(X ≤ 1), X ~ Bin(10, ½) = 2 · 11/1024.
+        XCTAssertEqual(ChampionComparison.exactMcNemar(1, 9), 22.0 / 1024, accuracy: 1e-12)
+        XCTAssertEqual(ChampionComparison.exactMcNemar(9, 1), 22.0 / 1024, accuracy: 1e-12)
+        XCTAssertEqual(ChampionComparison.exactMcNemar(5, 5), 1)
+        XCTAssertEqual(ChampionComparison.exactMcNemar(0, 0), 1)
+        // Thousands of discordant rows: no underflow to 0 or NaN for a balanced split.
+        XCTAssertEqual(ChampionComparison.exactMcNemar(2000, 2000), 1)
+        let lopsided = ChampionComparison.exactMcNemar(1000, 1400)
+        XCTAssertGreaterThan(lopsided, 0)
+        XCTAssertLessThan(lopsided, 1e-9)
     }
 
     func testMajorityBaselineRefusesAModelThatAlwaysAnswersOneClass() {

@@ -14,7 +14,7 @@ extension BlessingGate {
         // Which rows changed hands: the accuracy difference alone hides a candidate that fixes 20 rows and breaks 20.
         let comparison = ChampionComparison(candidateCorrect: candidate.correct, championCorrect: champion.correct)
         let lost = comparison.championOnlyCorrect, won = comparison.candidateOnlyCorrect
-        let rows = "the candidate gets \(lost) row\(lost == 1 ? "" : "s") wrong that \(championName) got right, and \(won) right that it got wrong (exact McNemar p = \(GateFormat.pValue(comparison.mcNemarPValue)))"
+        let rows = "the candidate gets \(lost) row\(lost == 1 ? "" : "s") wrong that \(championName) got right, and \(won) right that it got wrong (exact McNemar \(GateFormat.pValue(comparison.mcNemarPValue)))"
         var checks: [GateCheck] = []
 
         let accuracyDelta = c.accuracy - m.accuracy

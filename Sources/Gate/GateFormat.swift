@@ -20,8 +20,8 @@ enum GateFormat {
         value >= 0 ? "+" + fixed(value, digits) : fixed(value, digits)
     }
 
-    /// A p-value: four decimals, or `< 0.0001`.
-    static func pValue(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : fixed(p, 4) }
+    /// A p-value for a sentence: `p = 0.0123`, or `p < 0.0001`.
+    static func pValue(_ p: Double) -> String { p < 0.0001 ? "p < 0.0001" : "p = " + fixed(p, 4) }
 
     /// Bytes in the unit a person reads fastest.
     static func size(_ bytes: Int) -> String {

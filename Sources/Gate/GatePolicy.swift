@@ -57,6 +57,12 @@ public struct GatePolicy: Codable, Sendable, Equatable {
         requireInt8FloatAgreement = try c.decodeIfPresent(Bool.self, forKey: .requireInt8FloatAgreement) ?? d.requireInt8FloatAgreement
     }
 
+    /// The JSON field names of a policy, for tools that refuse unknown (misspelt) fields.
+    public static var fieldNames: [String] {
+        [CodingKeys.minAccuracy, .minMacroF1, .perClassRecallFloor, .maxRegression, .requiredGain, .maxForgetting,
+         .minInt8FloatAgreement, .maxLatencyMilliseconds, .requireForgettingCheck, .requireInt8FloatAgreement].map(\.stringValue)
+    }
+
     /// Refuses thresholds that cannot mean anything (a fraction above 1, a negative tolerance, NaN).
     public func validate() throws(GateError) {
         func fraction(_ value: Double?, _ name: String) throws(GateError) {

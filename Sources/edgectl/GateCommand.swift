@@ -123,6 +123,11 @@ struct GateCommand: ParsableCommand {
             } catch {
                 throw CommandLineError("\(path): not a gate policy (JSON object with GatePolicy fields): \(error)")
             }
+            // A misspelt threshold would otherwise be silently ignored and its default used.
+            let keys = (try? JSONDecoder().decode(ObjectKeys.self, from: Data(bytes)).keys) ?? []
+            if let unknown = keys.first(where: { !GatePolicy.fieldNames.contains($0) }) {
+                throw CommandLineError("\(path): unknown gate policy field \"\(unknown)\"; known: \(GatePolicy.fieldNames.joined(separator: ", "))")
+            }
         }
         if let minAccuracy { policy.minAccuracy = minAccuracy }
         if let minMacroF1 { policy.minMacroF1 = minMacroF1 }
@@ -133,5 +138,21 @@ struct GateCommand: ParsableCommand {
         if let minAgreement { policy.minInt8FloatAgreement = minAgreement }
         if let maxLatencyMs { policy.maxLatencyMilliseconds = maxLatencyMs }
         return policy
+    }
+}
+
+/// The keys of a JSON object, to refuse policy fields the gate does not know.
+private struct ObjectKeys: Decodable {
+    var keys: [String]
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        keys = try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue).sorted()
     }
 }

@@ -93,6 +93,26 @@ final class EdgeCtlGateCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("exceeds tiny-arena's arena budget of 128 B"), result.stdout)
     }
 
+    func testPolicyFileSetsThresholdsAndFlagsOverrideIt() throws {
+        let policy = try write(#"{"minAccuracy": 0.999, "perClassRecallFloor": 0.5}"#, "policy.json")
+        let strict = try gate("--candidate", path("good.tflite"), "--data", Self.digits, "--test-every", "5", "--policy", policy, "--json")
+        XCTAssertEqual(strict.status, 1, strict.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(strict.stdout.utf8)) as? [String: Any])
+        let used = try XCTUnwrap(report["policy"] as? [String: Any])
+        XCTAssertEqual(used["minAccuracy"] as? Double, 0.999)
+        XCTAssertEqual(used["perClassRecallFloor"] as? Double, 0.5)
+        XCTAssertEqual(used["maxRegression"] as? Double, 0.01)
+        XCTAssertTrue((report["reasons"] as? [String])?.first?.contains("is below the minimum 0.9990") == true, strict.stdout)
+
+        let relaxed = try gate("--candidate", path("good.tflite"), "--data", Self.digits, "--test-every", "5", "--policy", policy, "--min-accuracy", "0.9")
+        XCTAssertEqual(relaxed.status, 0, relaxed.stdout + relaxed.stderr)
+
+        let typo = try write(#"{"minAcuracy": 0.9}"#, "typo.json")
+        let refused = try gate("--candidate", path("good.tflite"), "--data", Self.digits, "--policy", typo)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("unknown gate policy field \"minAcuracy\""), refused.stderr)
+    }
+
     func testBadInputExitsTwoWithOneLine() throws {
         let header = "a,b,label\n"
         let cases: [(String, String)] = [

@@ -2,7 +2,7 @@ extension BlessingGate {
     /// Thresholds against the champion: regression on the same rows, an optional required gain, and forgetting on
     /// the champion's own evaluation set. Without a champion every one is not applicable, never passed.
     static func changeChecks(candidate: HeldOutRun, champion: HeldOutRun?, forgetting: (candidate: ModelMetrics, champion: ModelMetrics)?,
-                             championName: String?, hasEvaluationSet: Bool, policy: GatePolicy) -> [GateCheck] {
+                             championName: String?, policy: GatePolicy) -> [GateCheck] {
         let ids = ["regression_accuracy", "regression_macro_f1", "gain_accuracy", "forgetting_accuracy"]
         guard let champion, let championName else {
             return ids.map { GateCheck(id: $0, kind: .change, status: .notApplicable, required: false,
@@ -54,7 +54,7 @@ extension BlessingGate {
                                         : "forgets the champion's evaluation set: accuracy \(f(forgetting.candidate.accuracy)) vs champion \(championName)'s \(f(forgetting.champion.accuracy)) (\(s(delta)), allowed -\(f(policy.maxForgetting)))"))
         } else {
             checks.append(GateCheck(id: "forgetting_accuracy", kind: .change, status: .notApplicable, required: policy.requireForgettingCheck,
-                                    reason: hasEvaluationSet ? "no champion" : "no evaluation set of the champion was given"))
+                                    reason: "no evaluation set of the champion was given"))
         }
         return checks
     }

@@ -39,9 +39,8 @@ public enum BlessingGate {
         let candidateRun = try HeldOutRun(candidate, on: heldOut, role: "candidate")
         // The champion may not know a class the new snapshot adds, nor the candidate one it dropped: such rows count
         // as wrong for that model rather than making the comparison impossible.
-        let championRun = try champion.map { model throws(GateError) in
-            try HeldOutRun(model, on: heldOut, role: "champion", unknownLabelsAreErrors: false)
-        }
+        var championRun: HeldOutRun?
+        if let champion { championRun = try HeldOutRun(champion, on: heldOut, role: "champion", unknownLabelsAreErrors: false) }
         var forgetting: (candidate: ModelMetrics, champion: ModelMetrics)?
         if let champion, let set = championEvaluationSet {
             forgetting = (try HeldOutRun(candidate, on: set, role: "candidate", unknownLabelsAreErrors: false).metrics,
@@ -52,7 +51,7 @@ public enum BlessingGate {
 
         var checks = valueChecks(candidateRun.metrics, heldOut: heldOut, policy: policy)
         checks += changeChecks(candidate: candidateRun, champion: championRun, forgetting: forgetting,
-                               championName: champion?.name, hasEvaluationSet: championEvaluationSet != nil, policy: policy)
+                               championName: champion?.name, policy: policy)
         checks.append(agreementCheck(agreement, policy: policy))
         checks.append(runtimeSupportCheck(candidate.model, unsupported: []))
         checks += budgetChecks(budgets, policy: policy)

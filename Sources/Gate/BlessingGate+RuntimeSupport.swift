@@ -18,7 +18,7 @@ extension BlessingGate {
     /// measurement not applicable. A refusal, not an input error: the file is a valid model the fleet cannot use.
     static func unrunnable(_ candidate: GateModel, champion: GateModel?, heldOut: Dataset, unsupported: [String],
                            profiles: [FirmwareProfile], policy: GatePolicy) throws(GateError) -> GateReport {
-        let ids = ["majority_baseline", "min_accuracy", "min_macro_f1", "class_recall_floor", "regression_accuracy",
+        let ids = ["better_than_chance", "min_accuracy", "min_macro_f1", "class_recall_floor", "regression_accuracy",
                    "regression_macro_f1", "gain_accuracy", "forgetting_accuracy"]
         var checks = ids.map { id in
             GateCheck(id: id, kind: id.hasPrefix("regression") || id.hasPrefix("gain") || id.hasPrefix("forgetting") ? .change : .value,

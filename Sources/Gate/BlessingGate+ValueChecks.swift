@@ -1,26 +1,29 @@
 import Training
 
 extension BlessingGate {
-    /// Absolute thresholds on the candidate alone: majority baseline, minimum accuracy and macro-F1, recall floor.
+    /// Absolute thresholds on the candidate alone: better than chance, minimum accuracy and macro-F1, recall floor.
     static func valueChecks(_ m: ModelMetrics, heldOut: Dataset, policy: GatePolicy) -> [GateCheck] {
         var checks: [GateCheck] = []
         let f = { (x: Double) in GateFormat.fixed(x) }
 
-        // A model no better than always answering the commonest class has learned nothing usable, whatever the
-        // configured thresholds say; this check needs no tuning, so it is always on.
-        let counts = heldOut.classCounts
-        let present = counts.filter { $0 > 0 }.count
-        if present >= 2, let top = counts.max() {
-            let majority = Double(top) / Double(heldOut.rowCount)
-            let name = heldOut.classNames[counts.firstIndex(of: top)!]
-            let passed = m.accuracy > majority
-            checks.append(GateCheck(id: "majority_baseline", kind: .value, status: passed ? .passed : .failed, required: true,
-                                    measured: m.accuracy, threshold: majority, comparison: ">",
-                                    reason: passed ? "accuracy \(f(m.accuracy)) beats always answering \"\(name)\" (\(f(majority)))"
-                                        : "accuracy \(f(m.accuracy)) is no better than always answering \"\(name)\" (\(f(majority)))"))
+        // A model whose balanced accuracy (mean recall over the classes present) is no better than chance has
+        // learned nothing usable, whatever the configured thresholds say. Always answering one class, or answering
+        // at random, scores 1/K; plain accuracy would not do as the floor, because on imbalanced rows a useful
+        // detector can tie the majority class (catching 5 of 10 anomalies at the cost of 5 false alarms) while a
+        // useless one beats a naive bar. It needs no tuning, so it is always on.
+        let present = heldOut.classCounts.filter { $0 > 0 }.count
+        if present >= 2 {
+            let chance = 1 / Double(present)
+            let balanced = m.balancedAccuracy
+            let passed = balanced > chance
+            checks.append(GateCheck(id: "better_than_chance", kind: .value, status: passed ? .passed : .failed, required: true,
+                                    measured: balanced, threshold: chance, comparison: ">",
+                                    reason: passed ? "balanced accuracy \(f(balanced)) beats chance (\(f(chance)) for \(present) classes)"
+                                        : "balanced accuracy \(f(balanced)) is no better than chance (\(f(chance)) for \(present) classes): the model does no better than answering one class or at random"))
         } else {
-            checks.append(GateCheck(id: "majority_baseline", kind: .value, status: .notApplicable, required: false,
-                                    reason: "the held-out rows hold one class only, so every model matches the majority baseline"))
+            checks.append(GateCheck(id: "better_than_chance", kind: .value, status: .notApplicable, required: false,
+                                    measured: m.balancedAccuracy,
+                                    reason: "the held-out rows hold one class only, so chance cannot be told from skill"))
         }
 
         if let bar = policy.minAccuracy {

@@ -1,6 +1,6 @@
 /// The family a gate check belongs to, for grouping in reports and on the dashboard.
 public enum GateCheckKind: String, Codable, Sendable, Equatable {
-    /// An absolute threshold on the candidate alone (accuracy, macro-F1, per-class recall, majority baseline).
+    /// An absolute threshold on the candidate alone (accuracy, macro-F1, per-class recall, better than chance).
     case value
     /// A threshold relative to the current champion (regression, required gain, forgetting).
     case change

@@ -3,7 +3,7 @@
 /// Fractions (accuracy, macro-F1, recall, agreement) are in 0...1; differences (`maxRegression`, `requiredGain`,
 /// `maxForgetting`) are in the same units (0.01 = one percentage point). Defaults and their reasons: docs/gate.md.
 public struct GatePolicy: Codable, Sendable, Equatable {
-    /// Minimum accuracy on the held-out rows; nil sets no absolute bar (the majority-baseline check still runs).
+    /// Minimum accuracy on the held-out rows; nil sets no absolute bar (the better-than-chance check still runs).
     public var minAccuracy: Double?
     /// Minimum macro-F1 (unweighted mean of per-class F1) on the held-out rows; nil: not checked.
     public var minMacroF1: Double?

@@ -7,6 +7,8 @@ public struct ModelMetrics: Codable, Sendable, Equatable {
     public var accuracy: Double
     /// Unweighted mean of per-class F1 over the classes present in the rows' labels or predictions.
     public var macroF1: Double
+    /// Mean recall over the classes present in the rows: 1/K for a model answering one class or at random.
+    public var balancedAccuracy: Double
     /// Recall of each class present in the rows, by class name.
     public var classRecall: [String: Double]
     /// The full report (precision, recall, support, confusion matrix), in the model's class order.
@@ -20,6 +22,7 @@ public struct ModelMetrics: Codable, Sendable, Equatable {
         var recall: [String: Double] = [:]
         for (k, name) in report.classes.enumerated() where report.support[k] > 0 { recall[name] = report.recall[k] }
         classRecall = recall
+        balancedAccuracy = recall.isEmpty ? .nan : recall.values.reduce(0, +) / Double(recall.count)
     }
 
     /// The class with the lowest recall among those present (first in model order on ties).

@@ -76,7 +76,7 @@ final class EdgeCtlGateCommandTests: XCTestCase {
             XCTAssertEqual(byID[id]?["status"] as? String, "notApplicable", id)
         }
         XCTAssertEqual(byID["profile:rpi-3b-plus"]?["status"] as? String, "passed")
-        XCTAssertEqual(byID["majority_baseline"]?["kind"] as? String, "value")
+        XCTAssertEqual(byID["better_than_chance"]?["kind"] as? String, "value")
         let metrics = try XCTUnwrap(report["candidateMetrics"] as? [String: Any])
         XCTAssertGreaterThan(try XCTUnwrap(metrics["accuracy"] as? Double), 0.9)
         XCTAssertEqual((metrics["classRecall"] as? [String: Double])?.count, 10)

@@ -13,7 +13,7 @@ final class BlessingGateTests: XCTestCase {
     func testFixtureModelsDifferAsIntended() {
         XCTAssertGreaterThan(GateFixtures.good.testAccuracy, 0.9)
         XCTAssertLessThan(GateFixtures.weak.testAccuracy, GateFixtures.good.testAccuracy - 0.05)
-        XCTAssertGreaterThan(GateFixtures.weak.testAccuracy, 0.5, "the weak model must beat the majority baseline")
+        XCTAssertGreaterThan(GateFixtures.weak.testAccuracy, 0.5, "the weak model must be well above chance")
     }
 
     func testGoodCandidateIsBlessedOverWeakerChampion() throws {
@@ -25,7 +25,7 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertEqual(report.reasons, [])
         XCTAssertEqual(report.schema, "edgefleet.gate.v1")
         XCTAssertEqual(report.heldOutRows, 359)
-        for id in ["majority_baseline", "min_accuracy", "class_recall_floor", "regression_accuracy", "regression_macro_f1",
+        for id in ["better_than_chance", "min_accuracy", "class_recall_floor", "regression_accuracy", "regression_macro_f1",
                    "forgetting_accuracy", "int8_float_agreement", "runtime_support", "profile:rpi-zero-2w", "profile:rpi-4b-2gb"] {
             XCTAssertEqual(report.check(id)?.status, .passed, "\(id): \(report.check(id)?.reason ?? "missing")")
         }
@@ -168,15 +168,28 @@ final class BlessingGateTests: XCTestCase {
         XCTAssertLessThan(lopsided, 1e-9)
     }
 
-    func testMajorityBaselineRefusesAModelThatAlwaysAnswersOneClass() {
+    func testAModelThatAlwaysAnswersOneClassIsNoBetterThanChance() {
         // Nine rows of class "a", one of "b": always answering "a" is 0.9 accurate and worthless.
         let data = Dataset(featureNames: ["x"], features: [Float](repeating: 0, count: 10), labels: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
                            classNames: ["a", "b"])
         let constant = ModelMetrics(report: ClassificationReport(truth: data.labels, predicted: [Int](repeating: 0, count: 10), classes: ["a", "b"]))
-        let check = BlessingGate.valueChecks(constant, heldOut: data, policy: GatePolicy(minAccuracy: 0.8))
-        XCTAssertEqual(check.first { $0.id == "majority_baseline" }?.status, .failed)
-        XCTAssertEqual(check.first { $0.id == "min_accuracy" }?.status, .passed)
+        let checks = BlessingGate.valueChecks(constant, heldOut: data, policy: GatePolicy(minAccuracy: 0.8))
+        let chance = checks.first { $0.id == "better_than_chance" }
+        XCTAssertEqual(chance?.status, .failed)
+        XCTAssertEqual(chance?.measured, 0.5)
+        XCTAssertEqual(chance?.threshold, 0.5)
+        XCTAssertEqual(checks.first { $0.id == "min_accuracy" }?.status, .passed)
         XCTAssertEqual(constant.macroF1, (2 * 0.9 / 1.9 + 0) / 2, accuracy: 1e-12)
+
+        // A detector that ties the majority's accuracy (one false alarm for the one anomaly it catches of two) is
+        // still better than chance: plain accuracy could not tell it from the constant answer.
+        let rare = Dataset(featureNames: ["x"], features: [Float](repeating: 0, count: 10), labels: [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+                           classNames: ["a", "b"])
+        let detector = ModelMetrics(report: ClassificationReport(truth: rare.labels, predicted: [1, 0, 0, 0, 0, 0, 0, 0, 1, 0], classes: ["a", "b"]))
+        XCTAssertEqual(detector.accuracy, 0.8, accuracy: 1e-12)
+        let detectorChance = BlessingGate.valueChecks(detector, heldOut: rare, policy: GatePolicy()).first { $0.id == "better_than_chance" }
+        XCTAssertEqual(detectorChance?.status, .passed)
+        XCTAssertEqual(detector.balancedAccuracy, (7.0 / 8 + 0.5) / 2, accuracy: 1e-12)
     }
 
     func testInt8AgreesWithBothFloatReferences() throws {

@@ -39,11 +39,14 @@ final class EdgeCtlGateCommandTests: XCTestCase {
 
     func testGoodCandidateIsBlessed() throws {
         let result = try gate("--candidate", path("good.tflite"), "--champion", path("weak.tflite"), "--data", Self.digits,
-                              "--test-every", "5", "--min-accuracy", "0.85", "--profile", "rpi-zero-2w", "--profile", "rpi-5-4gb")
+                              "--test-every", "5", "--min-accuracy", "0.85", "--profile", "rpi-zero-2w", "--profile", "rpi-5-4gb",
+                              "--champion-data", Self.digits)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.hasSuffix("BLESSED\n"), result.stdout)
         XCTAssertTrue(result.stdout.contains("on 359 held-out rows"), result.stdout)
-        for id in ["regression_accuracy", "int8_float_agreement", "profile:rpi-zero-2w", "profile:rpi-5-4gb"] {
+        XCTAssertTrue(result.stdout.contains("on the champion's evaluation set (1797 rows)"), result.stdout)
+        for id in ["better_than_chance", "min_accuracy", "regression_accuracy", "regression_macro_f1", "forgetting_accuracy",
+                   "int8_float_agreement", "runtime_support", "profile:rpi-zero-2w", "profile:rpi-5-4gb"] {
             let line = result.stdout.split(separator: "\n").first { $0.contains(" \(id) ") }
             XCTAssertEqual(line?.hasPrefix("pass"), true, "\(id): \(result.stdout)")
         }

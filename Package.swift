@@ -54,6 +54,7 @@ let package = Package(
         .library(name: "Collector", targets: ["Collector"]),
         .library(name: "FleetSim", targets: ["FleetSim"]),
         .library(name: "Drift", targets: ["Drift"]),
+        .library(name: "Gate", targets: ["Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -102,11 +103,15 @@ let package = Package(
         // attribution and seeded scenarios. Standard library and libm only; used by the collector and edgectl.
         .target(name: "Drift"),
 
+        // The blessing gate: value, change, int8-versus-float and firmware-budget checks of a candidate model
+        // (pure; the collector and `edgectl gate` call it). FoundationEssentials-free.
+        .target(name: "Gate", dependencies: ["Training", "Bundles", "Runtime", "TFLite"]),
+
         // The operator's command-line tool.
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift",
+                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift", "Gate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -194,6 +199,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
         .testTarget(name: "DriftTests", dependencies: ["Drift"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Training", "Bundles", "TFLite", "TestSupport"]),
         .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
         .testTarget(
             name: "AgentTests",

@@ -12,7 +12,7 @@ struct EdgeCtl: ParsableCommand {
             RunCommand.self,
             BenchCommand.self,
             KeysCommand.self, BundleCommand.self,
-            TrainCommand.self, EvalCommand.self,
+            TrainCommand.self, EvalCommand.self, GateCommand.self,
             FleetSimCommand.self,
             DriftCommand.self, DriftScenarioCommand.self,
         ]

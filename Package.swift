@@ -105,7 +105,8 @@ let package = Package(
 
         // The blessing gate: value, change, int8-versus-float and firmware-budget checks of a candidate model
         // (pure; the collector and `edgectl gate` call it). FoundationEssentials-free.
-        .target(name: "Gate", dependencies: ["Training", "Bundles", "Runtime", "TFLite"]),
+        // Testable in release (the suite runs on the one release build): the tests reach the float shadow directly.
+        .target(name: "Gate", dependencies: ["Training", "Bundles", "Runtime", "TFLite"], swiftSettings: [.unsafeFlags(["-enable-testing"])]),
 
         // The operator's command-line tool.
         .executableTarget(

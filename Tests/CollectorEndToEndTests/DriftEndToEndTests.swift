@@ -79,13 +79,25 @@ final class DriftEndToEndTests: XCTestCase {
         // The collector detects both, attributed where they are.
         var cohortEvent: [String: Any]?
         var anomalyEvent: [String: Any]?
-        try await waitUntil("drift events for the cohort and the stuck agent:\n\(collector.log.suffix(3000))\n\(agents[1].log.suffix(2000))",
-                            timeout: 120) {
+        let database = state.appendingPathComponent("collector.sqlite").path
+        func diagnosis() -> String {
+            let devices = (try? SQLiteQuery.scalar(database, "SELECT group_concat(id || ':' || coalesce(cur_name, '-') || ':' || substr(coalesce(cur_digest, '-'), 1, 8), ' ') FROM devices")) ?? "?"
+            let rollups = (try? SQLiteQuery.scalar(database, "SELECT count(*) || ' rollups, ' || sum(length(features)) || ' feature bytes' FROM device_rollups WHERE resolution = 60")) ?? "?"
+            let reports = (try? SQLiteQuery.scalar(database, "SELECT count(*) || ' reports, last ' || coalesce(max(verdict), '-') FROM drift_reports")) ?? "?"
+            return "devices: \(devices)\n\(rollups)\n\(reports)"
+        }
+        do {
+            try await waitUntil("drift events for the cohort and the stuck agent", timeout: 120) {
             let (_, body) = try await HTTP.json(port: collector.httpPort, "/api/v1/events?name=drift.detected&limit=100", token: read)
             let events = (body["events"] as? [[String: Any]] ?? []).compactMap { $0["details"] as? [String: String] != nil ? $0 : nil }
             cohortEvent = events.first { (($0["details"] as? [String: String])?["cohorts"] ?? "").contains("profile=rpi-5-4gb") }
             anomalyEvent = events.first { (($0["details"] as? [String: String])?["devices"] ?? "").contains("pi-agent-2") }
             return cohortEvent != nil && anomalyEvent != nil
+            }
+        } catch {
+            XCTFail("\(diagnosis())\n\(collector.log.split(separator: "\n").filter { !$0.contains("MQTT") }.suffix(20).joined(separator: "\n"))\n"
+                    + "stuck agent:\n\(agents[1].log.suffix(1500))")
+            throw error
         }
         let cohortDetails = try XCTUnwrap(cohortEvent?["details"] as? [String: String])
         XCTAssertEqual(cohortDetails["kind"], "cohort_drift")

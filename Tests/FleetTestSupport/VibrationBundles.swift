@@ -43,13 +43,18 @@ public enum VibrationBundles {
         let baseline = try DriftBaseline.build(table: table, featureColumns: names, predictions: labels, classCount: classes.count,
                                                predictionSource: "column", bins: 10)
         let analysis = try ModelAnalyzer.analyze(model)
+        // Golden cases for the device's health check: three scenario frames and what the runtime answers for them.
+        let runner = try ModelRunner(modelBytes: model)
+        let golden = try frames(3, seed: 5).enumerated().map { index, frame in
+            GoldenCase(name: "vibration-\(index)", inputs: [frame], outputs: try runner.run([frame]))
+        }
         let metadata = BundleMetadata(
             name: name, version: version, releaseCounter: release, createdAt: Int64(Date().timeIntervalSince1970),
             preprocessing: "8 accelerometer band energies, float32",
             lineage: Lineage(parentVersion: nil, datasetSnapshotSHA256: String(repeating: "cd", count: 32), codeVersion: "git:test",
                              evaluation: EvaluationReport(metrics: [:], notes: "vibration scenario")))
         let file = try BundleBuilder.assemble(modelBytes: model, metadata: metadata, labels: classes, analysis: analysis, baseline: baseline,
-                                              golden: GoldenSet(cases: []))
+                                              golden: GoldenSet(cases: golden))
         return try file.signed(with: try keys.signingKey(now: Int64(Date().timeIntervalSince1970))).encoded()
     }
 

@@ -60,7 +60,10 @@ public final class DriftMonitor: Service, Sendable {
         var reports: [DriftReportRecord] = []
         for version in versions.sorted(by: { $0.release > $1.release }) {
             let running = devices.filter { $0.currentBundle?.digest == version.digest }
-            guard !running.isEmpty else { continue }
+            guard !running.isEmpty else {
+                logger.debug("no device runs this version; no drift computed", metadata: ["model": "\(model)", "version": "\(version.version)"])
+                continue
+            }
             guard let baseline = baseline(version.digest) else { continue }
             let totals = try await store.rollupTotals(deviceIDs: running.map(\.id), range: window)
             let inputs = running.map { device in
@@ -78,6 +81,10 @@ public final class DriftMonitor: Service, Sendable {
                 throw CollectorError(.invalidRequest, "drift of \(model) \(version.version) cannot be computed: \(error)")
             }
             let stored = try await store.insert(outcome.report, hysteresis: outcome.hysteresis)
+            logger.info("drift computed", metadata: [
+                "model": "\(model)", "version": "\(version.version)", "devices": "\(stored.devices)", "verdict": "\(stored.verdict.rawValue)",
+                "alarms": "\(stored.alarms.count)", "skipped": "\(stored.skippedDevices.count)", "report": "\(stored.id)",
+            ])
             for change in stored.changes {
                 var details = ["feature": change.feature, "kind": change.kind.rawValue, "version": version.version, "digest": version.digest,
                                "report": String(stored.id), "score": String(change.score)]

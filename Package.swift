@@ -205,6 +205,7 @@ let package = Package(
             name: "CollectorTests",
             dependencies: [
                 "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "FleetTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

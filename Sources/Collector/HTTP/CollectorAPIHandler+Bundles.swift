@@ -3,7 +3,10 @@ import OpenAPIRuntime
 
 extension CollectorAPIHandler {
     func registerBundle(_ input: Operations.RegisterBundle.Input) async throws -> Operations.RegisterBundle.Output {
-        guard case .binary(let body) = input.body else { throw CollectorError(.invalidRequest, "the request body must be the bundle file (.efb)") }
+        let body: HTTPBody
+        switch input.body {
+        case .binary(let binary), .any(let binary): body = binary
+        }
         let bytes: [UInt8]
         do { bytes = try await [UInt8](collecting: body, upTo: maximumUploadBytes) } catch {
             throw CollectorError(.payloadTooLarge, "the bundle is larger than http.maximumUploadBytes (\(maximumUploadBytes) bytes)")

@@ -2907,7 +2907,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 let chosenContentType = try converter.bestContentType(
                     received: contentType,
                     options: [
-                        "application/octet-stream"
+                        "application/octet-stream",
+                        "*/*"
                     ]
                 )
                 switch chosenContentType {
@@ -2917,6 +2918,14 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         from: requestBody,
                         transforming: { value in
                             .binary(value)
+                        }
+                    )
+                case "*/*":
+                    body = try converter.getRequiredRequestBodyAsBinary(
+                        OpenAPIRuntime.HTTPBody.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .any(value)
                         }
                     )
                 default:

@@ -4686,6 +4686,8 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/bundles/POST/requestBody/content/application\/octet-stream`.
                 case binary(OpenAPIRuntime.HTTPBody)
+                /// - Remark: Generated from `#/paths/api/v1/bundles/POST/requestBody/content/*\/*`.
+                case any(OpenAPIRuntime.HTTPBody)
             }
             public var body: Operations.RegisterBundle.Input.Body
             /// Creates a new `Input`.

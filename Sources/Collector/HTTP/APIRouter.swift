@@ -46,9 +46,7 @@ final class APIRouter: ServerTransport, @unchecked Sendable {
 
     /// Answers the undeclared methods of every declared path with 405 and `Allow` (no token needed to learn that).
     func registerMethodNotAllowed() {
-        for (path, declaredMethods) in declared {
-            // Hummingbird answers HEAD for every GET route itself.
-            let methods = declaredMethods.contains(.get) && !declaredMethods.contains(.head) ? declaredMethods + [.head] : declaredMethods
+        for (path, methods) in declared {
             let allow = methods.map(\.rawValue).joined(separator: ", ")
             for method in Self.probedMethods where !methods.contains(method) {
                 router.on(RouterPath(path), method: method) { _, _ -> Response in

@@ -22,7 +22,7 @@ extension CollectorAPIHandler {
 
     func getModelVersion(_ input: Operations.GetModelVersion.Input) async throws -> Operations.GetModelVersion.Output {
         try APIValidation.modelName(input.path.name)
-        let version = try await registry.resolve(model: input.path.name, reference: input.path.ref)
+        let version = try await registry.resolve(model: input.path.name, reference: input.path.release)
         return .ok(.init(body: .json(try APIBridge.convert(version))))
     }
 

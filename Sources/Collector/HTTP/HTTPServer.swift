@@ -22,7 +22,8 @@ enum HTTPServer {
                                           maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
-        try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+                                     middlewares: [APIHeaderEncoding()])
         api.registerMethodNotAllowed()
         try DashboardRoutes(store: store).register(on: router)
         var logger = logger

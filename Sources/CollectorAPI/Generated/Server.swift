@@ -210,7 +210,7 @@ extension APIProtocol {
                 )
             },
             method: .get,
-            path: server.apiPathComponentsWithServerPrefix("/api/v1/models/{name}/versions/{ref}")
+            path: server.apiPathComponentsWithServerPrefix("/api/v1/models/{name}/versions/{release}")
         )
         try transport.register(
             {
@@ -1910,8 +1910,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// One version
     ///
-    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{ref}`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)`.
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)`.
     func getModelVersion(
         request: HTTPTypes.HTTPRequest,
         body: OpenAPIRuntime.HTTPBody?,
@@ -1932,9 +1932,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         name: "name",
                         as: Components.Parameters.ModelName.self
                     ),
-                    ref: try converter.getPathParameterAsURI(
+                    release: try converter.getPathParameterAsURI(
                         in: metadata.pathParameters,
-                        name: "ref",
+                        name: "release",
                         as: Swift.String.self
                     )
                 )

@@ -3050,34 +3050,34 @@ public enum Operations {
     }
     /// One version
     ///
-    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{ref}`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)`.
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)`.
     public enum GetModelVersion {
         public static let id: Swift.String = "getModelVersion"
         public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/path`.
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/path`.
             public struct Path: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/path/name`.
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/path/name`.
                 public var name: Components.Parameters.ModelName
                 /// Release counter, alias or latest
                 ///
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/path/ref`.
-                public var ref: Swift.String
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/path/release`.
+                public var release: Swift.String
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - name:
-                ///   - ref: Release counter, alias or latest
+                ///   - release: Release counter, alias or latest
                 public init(
                     name: Components.Parameters.ModelName,
-                    ref: Swift.String
+                    release: Swift.String
                 ) {
                     self.name = name
-                    self.ref = ref
+                    self.release = release
                 }
             }
             public var path: Operations.GetModelVersion.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/header`.
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/header`.
             public struct Headers: Sendable, Hashable {
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetModelVersion.AcceptableContentType>]
                 /// Creates a new `Headers`.
@@ -3104,9 +3104,9 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/responses/200/content`.
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{ref}/GET/responses/200/content/application\/json`.
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/GET/responses/200/content/application\/json`.
                     case json(Components.Schemas.Version)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
@@ -3133,7 +3133,7 @@ public enum Operations {
             }
             /// Version
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetModelVersion.Output.Ok)
@@ -3156,7 +3156,7 @@ public enum Operations {
             }
             /// A parameter or the body does not match this document (code invalidRequest)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -3179,7 +3179,7 @@ public enum Operations {
             }
             /// No token, or one this collector does not know (code unauthorized)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -3202,7 +3202,7 @@ public enum Operations {
             }
             /// The device, model, version, alias or bundle does not exist (code notFound)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)

@@ -94,8 +94,8 @@ public protocol APIProtocol: Sendable {
     func listModelVersions(_ input: Operations.ListModelVersions.Input) async throws -> Operations.ListModelVersions.Output
     /// One version
     ///
-    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{ref}`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)`.
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)`.
     func getModelVersion(_ input: Operations.GetModelVersion.Input) async throws -> Operations.GetModelVersion.Output
     /// Replace a version's tags (admin)
     ///
@@ -324,8 +324,8 @@ extension APIProtocol {
     }
     /// One version
     ///
-    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{ref}`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{ref}/get(getModelVersion)`.
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/get(getModelVersion)`.
     public func getModelVersion(
         path: Operations.GetModelVersion.Input.Path,
         headers: Operations.GetModelVersion.Input.Headers = .init()

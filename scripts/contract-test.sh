@@ -30,10 +30,12 @@ trap cleanup EXIT
 fail() { echo "contract: $*"; [ -f "$work/collector.log" ] && tail -n 20 "$work/collector.log"; exit 1; }
 
 echo "== contract: tools (schemathesis $schemathesis_version, openapi-spec-validator $validator_version) in a throwaway venv"
-python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version" \
+# CONTRACT_VENV reuses a virtual environment between runs while iterating; by default it is thrown away.
+venv="${CONTRACT_VENV:-$work/venv}"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version" \
     "openapi-spec-validator==$validator_version" || fail "pip could not install schemathesis"
-"$work/venv/bin/openapi-spec-validator" docs/openapi.yaml || fail "docs/openapi.yaml is not valid OpenAPI"
+"$venv/bin/openapi-spec-validator" docs/openapi.yaml || fail "docs/openapi.yaml is not valid OpenAPI"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
@@ -83,15 +85,20 @@ api -X PATCH -H 'Content-Type: application/json' -d '{"tags": ["site:lab"], "gro
 api -X POST -H 'Content-Type: application/json' -d '{"model": "kws", "version": "2"}' "$base/api/v1/devices/contract-0/assignments" >/dev/null ||
     fail "assignment refused"
 echo "== contract: $(api "$base/api/v1/fleet") against $base"
+# Blessing is the gate token's alone: that operation runs with it (every other with the admin token).
+cp scripts/contract-test.toml "$work/schemathesis.toml"
+printf '\n[[operations]]\ninclude-operation-id = "setVersionBlessing"\nheaders = { Authorization = "Bearer %s" }\n' "$(token gate)" \
+    >>"$work/schemathesis.toml"
 
 # Every check, positive and negative data, all phases; the NDJSON report counts the requests.
 status=0
-"$work/venv/bin/schemathesis" run docs/openapi.yaml --url "$base" -H "Authorization: Bearer $admin" \
-    --checks all --mode all --max-examples "$examples" --seed 20261205 --workers 1 --no-color \
+"$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run docs/openapi.yaml --url "$base" -H "Authorization: Bearer $admin" \
+    --checks all --mode all --max-examples "$examples" --seed "${CONTRACT_SEED:-20261205}" --workers 1 --no-color \
     --report ndjson --report-ndjson-path "$work/events.ndjson" >"$work/schemathesis.log" 2>&1 || status=$?
-tail -n 40 "$work/schemathesis.log"
+# The whole report when something failed (each failure with a curl line to reproduce it), else the summary.
+if [ "$status" -ne 0 ]; then cat "$work/schemathesis.log"; else tail -n 25 "$work/schemathesis.log"; fi
 
-read -r requests failures server_errors < <("$work/venv/bin/python" - "$work/events.ndjson" <<'PY'
+read -r requests failures server_errors < <("$venv/bin/python" - "$work/events.ndjson" <<'PY'
 import json, sys
 requests = failures = server_errors = 0
 for line in open(sys.argv[1]):

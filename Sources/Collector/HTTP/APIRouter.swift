@@ -10,7 +10,7 @@ import OpenAPIRuntime
 /// method with 405 and an `Allow` header (Hummingbird alone answers 404). Used once, at start-up, on one task.
 final class APIRouter: ServerTransport, @unchecked Sendable {
     /// Methods a client may try on a declared path; those the spec does not declare get 405.
-    static let probedMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+    static let probedMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     private let router: Router<CollectorRequestContext>
     private let roles: [String: APIRole]

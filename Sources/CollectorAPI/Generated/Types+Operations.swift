@@ -931,15 +931,19 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/devices/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Absent or null: unchanged
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/PATCH/requestBody/json/tags`.
                     public var tags: [Components.Schemas.Label]?
+                    /// Absent or null: unchanged
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/PATCH/requestBody/json/groups`.
                     public var groups: [Components.Schemas.Label]?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - tags:
-                    ///   - groups:
+                    ///   - tags: Absent or null: unchanged
+                    ///   - groups: Absent or null: unchanged
                     public init(
                         tags: [Components.Schemas.Label]? = nil,
                         groups: [Components.Schemas.Label]? = nil
@@ -1798,10 +1802,16 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/requestBody/json/version`.
                     public var version: Swift.String
+                    /// Absent or null: the device's default
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/requestBody/json/shadowSeconds`.
                     public var shadowSeconds: Swift.Double?
+                    /// Absent or null: the device's default
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/requestBody/json/minimumAgreement`.
                     public var minimumAgreement: Swift.Double?
+                    /// Absent or null: the device's default
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/requestBody/json/probationSeconds`.
                     public var probationSeconds: Swift.Double?
                     /// Creates a new `JsonPayload`.
@@ -1809,9 +1819,9 @@ public enum Operations {
                     /// - Parameters:
                     ///   - model:
                     ///   - version: A release counter ("7"), an alias ("champion") or "latest"
-                    ///   - shadowSeconds:
-                    ///   - minimumAgreement:
-                    ///   - probationSeconds:
+                    ///   - shadowSeconds: Absent or null: the device's default
+                    ///   - minimumAgreement: Absent or null: the device's default
+                    ///   - probationSeconds: Absent or null: the device's default
                     public init(
                         model: Swift.String,
                         version: Swift.String,

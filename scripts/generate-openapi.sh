@@ -3,8 +3,8 @@
 #
 # The generated code is committed instead of produced by swift-openapi-generator's build plugin, which would
 # compile the generator (OpenAPIKit, Yams, swift-argument-parser, …) on every fresh clone (docs/collector.md has
-# the cost). This script builds the generator once in a scratch package outside the repository (cached in
-# ${OPENAPI_GENERATOR_DIR:-${TMPDIR:-/tmp}/edgefleet-openapi-generator}), validates the spec when python3 is
+# the cost). This script builds the generator once (debug: quicker to build, and it generates in a second) in a
+# scratch package outside the repository (cached in ${OPENAPI_GENERATOR_DIR:-${TMPDIR:-/tmp}/edgefleet-openapi-generator}), validates the spec when python3 is
 # there, generates, and records the spec's SHA-256 so a test (CollectorAPITests) fails when the spec changed
 # without regenerating.
 set -euo pipefail
@@ -15,7 +15,7 @@ tool_dir="${OPENAPI_GENERATOR_DIR:-${TMPDIR:-/tmp}/edgefleet-openapi-generator}"
 spec=docs/openapi.yaml
 out=Sources/CollectorAPI/Generated
 
-if [ ! -x "$tool_dir/.build/release/swift-openapi-generator" ] || ! grep -q "\"$version\"" "$tool_dir/Package.swift" 2>/dev/null; then
+if [ ! -x "$tool_dir/.build/debug/swift-openapi-generator" ] || ! grep -q "\"$version\"" "$tool_dir/Package.swift" 2>/dev/null; then
     echo "== building swift-openapi-generator $version in $tool_dir (once)"
     mkdir -p "$tool_dir/Sources/Placeholder"
     cat > "$tool_dir/Package.swift" <<SWIFT
@@ -28,7 +28,7 @@ let package = Package(
 )
 SWIFT
     echo 'public let placeholder = 0' > "$tool_dir/Sources/Placeholder/Placeholder.swift"
-    swift build --package-path "$tool_dir" -c release --product swift-openapi-generator
+    swift build --package-path "$tool_dir" --product swift-openapi-generator
 fi
 
 if command -v python3 >/dev/null; then
@@ -38,7 +38,8 @@ if command -v python3 >/dev/null; then
 fi
 
 rm -f "$out"/*.swift
-"$tool_dir/.build/release/swift-openapi-generator" generate "$spec" \
-    --config Sources/CollectorAPI/openapi-generator-config.yaml --output-directory "$out" >/dev/null
+"$tool_dir/.build/debug/swift-openapi-generator" generate "$spec" \
+    --config Sources/CollectorAPI/openapi-generator-config.yaml --output-directory "$out" >/dev/null 2>"$tool_dir/generate.log" ||
+    { cat "$tool_dir/generate.log"; exit 1; }
 sha256sum "$spec" | cut -d' ' -f1 > "$out/openapi.sha256"
 echo "generated $(ls "$out"/*.swift | wc -l) files ($(cat "$out"/*.swift | wc -l) lines) from $spec ($(cat "$out/openapi.sha256"))"

@@ -5,7 +5,7 @@
 # compile the generator (OpenAPIKit, Yams, swift-argument-parser, …) on every fresh clone (docs/collector.md has
 # the cost). This script builds the generator once (debug: quicker to build, and it generates in a second) in a
 # scratch package outside the repository (cached in ${OPENAPI_GENERATOR_DIR:-${TMPDIR:-/tmp}/edgefleet-openapi-generator}), validates the spec when python3 is
-# there, generates, and records the spec's SHA-256 so a test (CollectorAPITests) fails when the spec changed
+# there, generates, and records the spec's SHA-256 so a test (OpenAPISpecTests) fails when the spec changed
 # without regenerating.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -85,6 +85,11 @@ final class APITests: XCTestCase {
         }
         result = try await harness.send("PATCH", "/api/v1/devices/bad%20id", json: ["tags": ["a"]])
         XCTAssertEqual(result.status, 400, "a device ID outside the pattern is refused before anything is written")
+        result = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": Array(repeating: "a-long-label-of-some-size", count: 50_000)])
+        XCTAssertEqual(result.status, 413, "JSON bodies stay capped at 1 MiB")
+        XCTAssertEqual(try code(result), "payloadTooLarge")
+        result = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": ["site:lab"], "groups": NSNull()])
+        XCTAssertEqual(result.status, 200, "null means unchanged, as the spec says")
         result = try await harness.get("/api/v1/bundles/not-a-digest")
         XCTAssertEqual(result.status, 400)
         result = try await harness.get("/api/v1/models/keyword-spotter/versions/0/tags")

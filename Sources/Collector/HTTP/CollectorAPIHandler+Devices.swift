@@ -8,8 +8,14 @@ extension CollectorAPIHandler {
         let offset = try APIValidation.nonNegative(query.offset, "offset") ?? 0
         let devices = try await store.devices(DeviceFilter(tag: query.tag, group: query.group, online: query.online, model: query.model,
                                                            limit: limit, offset: Int(offset)))
-        // The hand-written listing is the JSON form already (10,000 devices): decode it, skip an encode.
-        return .ok(.init(body: .json(try APIBridge.decode(DeviceRecord.listJSON(devices)))))
+        // The hand-written listing is the JSON form already: served as it is where `APIPrebuiltBody` runs
+        // (10,000 devices), else decoded into the typed output.
+        let bytes = DeviceRecord.listJSON(devices)
+        if let box = APIPrebuiltBody.box {
+            box.bytes = bytes
+            return .ok(.init(body: .json(.init(devices: []))))
+        }
+        return .ok(.init(body: .json(try APIBridge.decode(bytes))))
     }
 
     func getDevice(_ input: Operations.GetDevice.Input) async throws -> Operations.GetDevice.Output {

@@ -23,7 +23,7 @@ enum HTTPServer {
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
         try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-                                     middlewares: [APIBodyLimit(), APIHeaderEncoding()])
+                                     middlewares: [APIBodyLimit(), APIHeaderEncoding(), APIPrebuiltBody()])
         api.registerMethodNotAllowed()
         try DashboardRoutes(store: store).register(on: router)
         var logger = logger

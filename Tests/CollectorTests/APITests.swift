@@ -90,6 +90,8 @@ final class APITests: XCTestCase {
         XCTAssertEqual(try code(result), "payloadTooLarge")
         result = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": ["site:lab"], "groups": NSNull()])
         XCTAssertEqual(result.status, 200, "null means unchanged, as the spec says")
+        result = try await harness.request("GET", "/api/v1/fleet", headers: ["Accept": "text/html"])
+        XCTAssertEqual(result.status, 406, "an Accept without JSON is the client's problem, not a 500")
         result = try await harness.get("/api/v1/bundles/not-a-digest")
         XCTAssertEqual(result.status, 400)
         result = try await harness.get("/api/v1/models/keyword-spotter/versions/0/tags")

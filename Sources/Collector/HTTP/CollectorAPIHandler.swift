@@ -24,7 +24,7 @@ struct CollectorAPIHandler: APIProtocol {
         // Fleet gauges (devices online, per-model quantiles) are read from the store at scrape time, so a scrape
         // never shows a figure older than the scrape itself.
         await beforeScrape()
-        return .ok(.init(body: .plainText(HTTPBody(prometheus?.emitToBuffer() ?? []))))
+        return .ok(.init(body: .textPlainCharsetUtf8Version_0_0_4(HTTPBody(prometheus?.emitToBuffer() ?? []))))
     }
 
     func getFleet(_ input: Operations.GetFleet.Input) async throws -> Operations.GetFleet.Output {

@@ -17,6 +17,12 @@ struct ErrorResponder: RouterMiddleware {
                 return Self.response(status: .badRequest, code: CollectorError.Code.invalidRequest.rawValue,
                                      message: "the request does not match docs/openapi.yaml: \(error.causeDescription)", request: request)
             }
+            // The runtime's own verdicts on the request after the handler ran (an `Accept` without the response's
+            // type: 406) keep their status; everything else is the handler's error.
+            if (400..<500).contains(error.httpStatus.code), !(error.underlyingError is CollectorError) {
+                return Self.response(status: error.httpStatus, code: CollectorError.Code.invalidRequest.rawValue,
+                                     message: "the request cannot be answered as docs/openapi.yaml declares: \(error.causeDescription)", request: request)
+            }
             return Self.respond(to: error.underlyingError, request: request, context: context)
         } catch {
             return Self.respond(to: error, request: request, context: context)

@@ -92,9 +92,11 @@ printf '\n[[operations]]\ninclude-operation-id = "setVersionBlessing"\nheaders =
 
 # Every check, positive and negative data, all phases; the NDJSON report counts the requests.
 status=0
-"$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run docs/openapi.yaml --url "$base" -H "Authorization: Bearer $admin" \
+# Run from the temporary directory: schemathesis keeps its caches (.schemathesis/) in the working directory.
+spec="$PWD/docs/openapi.yaml"
+(cd "$work" && "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$spec" --url "$base" -H "Authorization: Bearer $admin" \
     --checks all --mode all --max-examples "$examples" --seed "${CONTRACT_SEED:-20261205}" --workers 1 --no-color \
-    --report ndjson --report-ndjson-path "$work/events.ndjson" >"$work/schemathesis.log" 2>&1 || status=$?
+    --report ndjson --report-ndjson-path "$work/events.ndjson") >"$work/schemathesis.log" 2>&1 || status=$?
 # The whole report when something failed (each failure with a curl line to reproduce it), else the summary.
 if [ "$status" -ne 0 ]; then cat "$work/schemathesis.log"; else tail -n 25 "$work/schemathesis.log"; fi
 

@@ -15,13 +15,18 @@ swift test -c release --skip-build --disable-swift-testing 2>&1 | tee "$log" || 
 echo "== conformance (byte-exact against TFLite's reference kernels)"
 "$bin/edgectl" conformance Tests/Fixtures/conformance | tee -a "$log" || status=$?
 
-# One plain closing line: XCTest's totals plus one result per conformance model.
+echo "== API contract (schemathesis against a real collector, docs/collector.md)"
+contract=0
+EDGEFLEET_BIN="$bin" scripts/contract-test.sh || contract=$?
+[ "$contract" -eq 0 ] || status=1
+
+# One plain closing line: XCTest's totals plus one result per conformance model, plus the contract test.
 executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | head -1 || true)
 failures=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | tail -1 || true)
 passes=$(grep -c "^PASS " "$log" || true)
 misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
-passed=$(( ${executed:-0} - ${failures:-0} + passes ))
-failed=$(( ${failures:-0} + misses ))
+passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) ))
+failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "summary: $passed passed, $failed failed"
 exit "$status"

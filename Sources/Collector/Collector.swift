@@ -84,8 +84,10 @@ public struct Collector: Sendable {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
                                        distribution: distribution, prometheus: prometheus,
                                        beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
+        } catch let error as CollectorError {
+            throw error
         } catch {
-            throw CollectorError(.invalidConfiguration, "the dashboard templates did not compile: \(error)")
+            throw CollectorError(.invalidConfiguration, "the HTTP server could not be set up (dashboard templates, API routes): \(error)")
         }
         services = [connection, acknowledgements, distribution, ingest, drift, retention, fleetMetrics, http]
     }

@@ -43,6 +43,95 @@ final class APITests: XCTestCase {
         await harness.stop()
     }
 
+    func testUndeclaredMethodsOfDeclaredPathsGet405WithAllow() async throws {
+        let harness = try CollectorHarness()
+        try await harness.start()
+        var result = try await harness.request("TRACE", "/api/v1/devices")
+        XCTAssertEqual(result.status, 405)
+        XCTAssertEqual(result.headers["allow"], "GET")
+        XCTAssertEqual((try result.json()["error"] as? [String: Any])?["code"] as? String, "methodNotAllowed")
+        result = try await harness.request("DELETE", "/api/v1/devices/pi-1", token: nil)
+        XCTAssertEqual(result.status, 405, "the methods a path has are no secret: no token needed to learn them")
+        XCTAssertEqual(result.headers["allow"], "GET, PATCH")
+        result = try await harness.send("POST", "/api/v1/models/m/aliases/champion", json: ["release": 1])
+        XCTAssertEqual(result.status, 405)
+        XCTAssertEqual(result.headers["allow"], "PUT, DELETE")
+        result = try await harness.request("PUT", "/healthz", token: nil)
+        XCTAssertEqual(result.status, 405)
+        result = try await harness.request("HEAD", "/api/v1/fleet")
+        XCTAssertEqual(result.status, 405, "HEAD is not declared either")
+        result = try await harness.request("TRACE", "/api/v1/no-such-endpoint")
+        XCTAssertEqual(result.status, 404, "undeclared paths stay 404")
+        await harness.stop()
+    }
+
+    func testParametersOutsideTheSpecAreRejected() async throws {
+        let harness = try CollectorHarness()
+        try await harness.start()
+        _ = try await harness.store.ingest([Messages.birth(device: "pi-1", seq: 1)], receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
+        func code(_ result: CollectorHarness.HTTPResult) throws -> String? { (try result.json()["error"] as? [String: Any])?["code"] as? String }
+        var result = try await harness.get("/api/v1/devices?offset=-1")
+        XCTAssertEqual(result.status, 400, result.text)
+        XCTAssertEqual(try code(result), "invalidRequest")
+        XCTAssertTrue(result.text.contains("offset"), result.text)
+        result = try await harness.get("/api/v1/devices?offset=0")
+        XCTAssertEqual((try result.json()["devices"] as? [Any])?.count, 1)
+        result = try await harness.get("/api/v1/devices?limit=0")
+        XCTAssertEqual(result.status, 400)
+        for path in ["/api/v1/devices/bad%20id", "/api/v1/devices/bad%24id/telemetry", "/api/v1/devices/\(String(repeating: "a", count: 65))/rollups"] {
+            result = try await harness.get(path)
+            XCTAssertEqual(result.status, 400, path)
+            XCTAssertEqual(try code(result), "invalidRequest", path)
+        }
+        result = try await harness.send("PATCH", "/api/v1/devices/bad%20id", json: ["tags": ["a"]])
+        XCTAssertEqual(result.status, 400, "a device ID outside the pattern is refused before anything is written")
+        result = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": Array(repeating: "a-long-label-of-some-size", count: 50_000)])
+        XCTAssertEqual(result.status, 413, "JSON bodies stay capped at 1 MiB")
+        XCTAssertEqual(try code(result), "payloadTooLarge")
+        result = try await harness.send("PATCH", "/api/v1/devices/pi-1", json: ["tags": ["site:lab"], "groups": NSNull()])
+        XCTAssertEqual(result.status, 200, "null means unchanged, as the spec says")
+        result = try await harness.request("GET", "/api/v1/fleet", headers: ["Accept": "text/html"])
+        XCTAssertEqual(result.status, 406, "an Accept without JSON is the client's problem, not a 500")
+        result = try await harness.get("/api/v1/bundles/not-a-digest")
+        XCTAssertEqual(result.status, 400)
+        result = try await harness.get("/api/v1/models/keyword-spotter/versions/0/tags")
+        XCTAssertEqual(result.status, 405)
+        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/versions/0/tags", json: ["tags": ["a"]])
+        XCTAssertEqual(result.status, 400, "release counters start at 1")
+        result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": "m", "version": "latest", "shadowSeconds": -1])
+        XCTAssertEqual(result.status, 400)
+        result = try await harness.get("/api/v1/events?from=-5")
+        XCTAssertEqual(result.status, 400)
+        result = try await harness.get("/api/v1/devices/pi-1/telemetry?from=2000&to=1000")
+        XCTAssertEqual(result.status, 200, "an empty range is an empty list, not an error")
+        XCTAssertEqual((try result.json()["telemetry"] as? [Any])?.count, 0)
+        await harness.stop()
+    }
+
+    func testInternalErrorsAnswer500WithoutTheirText() async throws {
+        let (harness, keysDirectory, keys) = try harnessWithTrust()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        let bytes = try TestBundles.bundle(keys: keys, version: "1.0.0", release: 1)
+        let registered = try await harness.request("POST", "/api/v1/bundles", token: CollectorHarness.adminToken, body: Data(bytes),
+                                                   headers: ["Content-Type": "application/octet-stream"])
+        let digest = try XCTUnwrap(try registered.json()["digest"] as? String)
+        // A real I/O failure: the stored file replaced by a directory, so reading it fails with EISDIR.
+        let stored = "\(harness.directory.path)/bundles/sha256/\(digest.prefix(2))/\(digest)"
+        try FileManager.default.removeItem(atPath: stored)
+        try FileManager.default.createDirectory(atPath: stored, withIntermediateDirectories: false)
+        let result = try await harness.get("/api/v1/bundles/\(digest)")
+        XCTAssertEqual(result.status, 500)
+        let error = try XCTUnwrap(try result.json()["error"] as? [String: Any])
+        XCTAssertEqual(error["code"] as? String, "internal")
+        let message = try XCTUnwrap(error["message"] as? String)
+        XCTAssertTrue(message.contains("log"), message)
+        for secret in ["directory", "Is a", digest, harness.directory.path, "reading bundle"] {
+            XCTAssertFalse(result.text.contains(secret), "the 500 leaks '\(secret)': \(result.text)")
+        }
+        await harness.stop()
+    }
+
     func testDevicesTelemetryRollupsEventsAndLabels() async throws {
         let harness = try CollectorHarness()
         try await harness.start()

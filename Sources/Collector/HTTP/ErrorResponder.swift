@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OpenAPIRuntime
 
 /// Turns every error into a response: JSON `{"error": {"code", "message"}}` for the API, a small page otherwise.
 struct ErrorResponder: RouterMiddleware {
@@ -9,16 +10,61 @@ struct ErrorResponder: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as CollectorError {
-            return Self.response(status: Self.status(for: error.code), code: error.code.rawValue, message: error.message, request: request)
-        } catch let error as HTTPResponseError {
-            let status = error.status
-            let message = (error as? HTTPError)?.body ?? (status == .notFound ? "no such resource: \(request.uri.path)" : status.reasonPhrase)
-            return Self.response(status: status, code: status == .notFound ? "notFound" : "http\(status.code)", message: message, request: request)
+        } catch let error as ServerError {
+            // The generated server wraps everything: a failure before the handler ran (no operation input) means
+            // the request did not parse as the spec declares it; after, the handler's own error decides.
+            if error.operationInput == nil, !(error.underlyingError is CollectorError) {
+                return Self.response(status: .badRequest, code: CollectorError.Code.invalidRequest.rawValue,
+                                     message: "the request does not match docs/openapi.yaml: \(error.causeDescription)", request: request)
+            }
+            // The runtime's own verdicts on the request after the handler ran (an `Accept` without the response's
+            // type: 406) keep their status; everything else is the handler's error.
+            if (400..<500).contains(error.httpStatus.code), !(error.underlyingError is CollectorError) {
+                return Self.response(status: error.httpStatus, code: CollectorError.Code.invalidRequest.rawValue,
+                                     message: "the request cannot be answered as docs/openapi.yaml declares: \(error.causeDescription)", request: request)
+            }
+            return Self.respond(to: error.underlyingError, request: request, context: context)
         } catch {
-            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return Self.response(status: .internalServerError, code: "internal", message: "internal error: \(error)", request: request)
+            return Self.respond(to: error, request: request, context: context)
         }
+    }
+
+    static func respond(to error: any Error, request: Request, context: Context) -> Response {
+        switch error {
+        case let error as CollectorError:
+            let status = Self.status(for: error.code)
+            if status == .internalServerError { return internalError(error, request: request, context: context) }
+            return Self.response(status: status, code: error.code.rawValue, message: error.message, request: request)
+        case let error as APIMethodNotAllowed:
+            var response = Self.response(status: .methodNotAllowed, code: "methodNotAllowed",
+                                         message: "\(request.uri.path) does not support \(error.method.rawValue); it supports \(error.allow)", request: request)
+            response.headers[.allow] = error.allow
+            return response
+        case let error as HTTPResponseError:
+            let status = error.status
+            if status.code >= 500 { return internalError(error, request: request, context: context) }
+            let message = (error as? HTTPError)?.body ?? (status == .notFound ? "no such resource: \(request.uri.path)" : status.reasonPhrase)
+            let code = switch status.code {
+            case 400: "invalidRequest"
+            case 401: "unauthorized"
+            case 403: "forbidden"
+            case 404: "notFound"
+            case 405: "methodNotAllowed"
+            case 413: "payloadTooLarge"
+            default: "http\(status.code)"
+            }
+            return Self.response(status: status, code: code, message: message, request: request)
+        default:
+            return internalError(error, request: request, context: context)
+        }
+    }
+
+    /// A 500: the details go to the log only, the client learns where to look.
+    static func internalError(_ error: any Error, request: Request, context: Context) -> Response {
+        let id = context.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? "-"
+        context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+        return Self.response(status: .internalServerError, code: "internal",
+                             message: "the collector failed to answer this request; its log has the details (request \(id))", request: request)
     }
 
     static func status(for code: CollectorError.Code) -> HTTPResponse.Status {

@@ -1,5 +1,7 @@
 import HTTPTypes
+import CollectorAPI
 import Hummingbird
+import OpenAPIRuntime
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -13,17 +15,16 @@ enum HTTPServer {
         router.add(middleware: ErrorResponder())
         router.add(middleware: TokenAuthenticator(tokens: tokens, dashboardRequiresToken: configuration.dashboardRequiresToken,
                                                   metricsRequiresToken: configuration.metricsRequiresToken))
-        router.get("healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
-        router.get("metrics") { _, _ in
-            // Fleet gauges (devices online, per-model quantiles) are read from the store at scrape time, so a
-            // scrape never shows a figure older than the scrape itself.
-            await beforeScrape()
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: prometheus?.emitToBuffer() ?? [])))
-        }
-        APIRoutes(store: store, registry: registry, distribution: distribution, maximumUploadBytes: configuration.maximumUploadBytes)
-            .register(on: router)
+        // The API, /healthz and /metrics are the operations of docs/openapi.yaml: the generated server registers
+        // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
+        // methods with 405.
+        let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution,
+                                          maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
+                                          beforeScrape: beforeScrape)
+        let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
+        try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+                                     middlewares: [APIBodyLimit(), APIHeaderEncoding(), APIPrebuiltBody()])
+        api.registerMethodNotAllowed()
         try DashboardRoutes(store: store).register(on: router)
         var logger = logger
         logger[metadataKey: "component"] = "http"

@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Authenticates requests by bearer token (API), cookie or `?token=` (dashboard), and guards each area.
+/// Authenticates dashboard and `/metrics` requests by bearer token, cookie or `?token=`, and guards each area.
 ///
-/// `/healthz` and (by default) `/metrics` are open; `/api/` always needs a token; dashboard pages need one
+/// `/api/` is left to the API's route groups (`APIAuthenticator`, `APIRoleGuard`), so an unknown API path is a
+/// 404 and an undeclared method a 405 whatever the token. `/healthz` and (by default) `/metrics` are open; dashboard pages need one
 /// unless configured otherwise. A `?token=` on a dashboard page is moved into an HttpOnly cookie and the
 /// browser is redirected to the same page without it, so tokens do not linger in history or links.
 struct TokenAuthenticator: RouterMiddleware {
@@ -19,11 +20,11 @@ struct TokenAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let path = request.uri.path
-        let isAPI = path.hasPrefix("/api/")
-        let queryToken = isAPI ? nil : request.uri.queryParameters["token"].map(String.init)
-        let presented = bearer(request) ?? queryToken ?? cookie(request)
+        if path.hasPrefix("/api/") { return try await next(request, context) }
+        let queryToken = request.uri.queryParameters["token"].map(String.init)
+        let presented = Self.bearer(request) ?? queryToken ?? cookie(request)
         if let presented {
-            guard let token = lookup(presented) else {
+            guard let token = Self.lookup(presented, in: tokens) else {
                 throw CollectorError(.unauthorized, "the token is not known to this collector; check http.tokens or <stateDirectory>/tokens.json")
             }
             context.identity = token
@@ -35,16 +36,16 @@ struct TokenAuthenticator: RouterMiddleware {
             return Response(status: .seeOther, headers: headers)
         }
         let open = path == "/healthz" || path == "/favicon.ico" || path.hasPrefix("/static/")
-            || (path == "/metrics" && !metricsRequiresToken) || (!isAPI && path != "/metrics" && !dashboardRequiresToken)
+            || (path == "/metrics" && !metricsRequiresToken) || (path != "/metrics" && !dashboardRequiresToken)
         if !open, context.identity == nil {
-            throw CollectorError(.unauthorized,
-                isAPI ? "this endpoint needs a token: send 'Authorization: Bearer <token>'"
-                      : "this page needs a token: open it once with ?token=<read token> (see <stateDirectory>/tokens.json)")
+            throw CollectorError(.unauthorized, path == "/metrics" ? "/metrics needs a token: send 'Authorization: Bearer <token>'"
+                                 : "this page needs a token: open it once with ?token=<read token> (see <stateDirectory>/tokens.json)")
         }
         return try await next(request, context)
     }
 
-    private func bearer(_ request: Request) -> String? {
+    /// The token of an `Authorization: Bearer` header, if any.
+    static func bearer(_ request: Request) -> String? {
         guard let value = request.headers[.authorization] else { return nil }
         let prefix = "Bearer "
         guard value.hasPrefix(prefix) else { return nil }
@@ -63,7 +64,7 @@ struct TokenAuthenticator: RouterMiddleware {
     }
 
     /// Compares every configured token in full, so the time taken does not reveal how much of a guess matched.
-    private func lookup(_ presented: String) -> APIToken? {
+    static func lookup(_ presented: String, in tokens: [APIToken]) -> APIToken? {
         let candidate = Array(presented.utf8)
         var found: APIToken?
         for token in tokens {

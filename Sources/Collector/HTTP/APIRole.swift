@@ -1,0 +1,38 @@
+/// Who may call an API operation: no one needs a token (`open`), or a token whose role permits `TokenRole`.
+enum APIRole: Hashable, Sendable {
+    case open
+    case token(TokenRole)
+
+    /// The role each operation of docs/openapi.yaml needs, by `METHOD path` as the generated server registers it.
+    ///
+    /// A route missing here makes the server refuse to start (`APIRouter`), so a new spec entry cannot be served
+    /// without a decision about who may call it.
+    static func table(metricsRequiresToken: Bool) -> [String: APIRole] {
+        [
+            "GET /healthz": .open,
+            "GET /metrics": metricsRequiresToken ? .token(.read) : .open,
+            "GET /api/v1/fleet": .token(.read),
+            "GET /api/v1/devices": .token(.read),
+            "GET /api/v1/devices/{id}": .token(.read),
+            "PATCH /api/v1/devices/{id}": .token(.admin),
+            "GET /api/v1/devices/{id}/telemetry": .token(.read),
+            "GET /api/v1/devices/{id}/rollups": .token(.read),
+            "GET /api/v1/devices/{id}/assignments": .token(.read),
+            "POST /api/v1/devices/{id}/assignments": .token(.admin),
+            "GET /api/v1/devices/{id}/downloads": .token(.read),
+            "GET /api/v1/events": .token(.read),
+            "GET /api/v1/models": .token(.read),
+            "GET /api/v1/models/{name}": .token(.read),
+            "GET /api/v1/models/{name}/versions": .token(.read),
+            "GET /api/v1/models/{name}/versions/{release}": .token(.read),
+            "PUT /api/v1/models/{name}/versions/{release}/tags": .token(.admin),
+            "PUT /api/v1/models/{name}/versions/{release}/blessing": .token(.gate),
+            "GET /api/v1/models/{name}/aliases": .token(.read),
+            "PUT /api/v1/models/{name}/aliases/{alias}": .token(.admin),
+            "DELETE /api/v1/models/{name}/aliases/{alias}": .token(.admin),
+            "GET /api/v1/models/{name}/rollups": .token(.read),
+            "POST /api/v1/bundles": .token(.admin),
+            "GET /api/v1/bundles/{digest}": .token(.read),
+        ]
+    }
+}

@@ -1,4 +1,0 @@
-/// `PUT /api/v1/models/{name}/aliases/{alias}`.
-struct AliasUpdate: Decodable {
-    var release: UInt64
-}

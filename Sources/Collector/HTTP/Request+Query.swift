@@ -7,6 +7,12 @@ extension Request {
         uri.queryParameters[Substring(name)].map(String.init)
     }
 
+    func query(_ name: String, as type: Int64.Type) throws(CollectorError) -> Int64? {
+        guard let text = query(name) else { return nil }
+        guard let value = Int64(text) else { throw CollectorError(.invalidRequest, "query parameter '\(name)' must be an integer, got '\(text.prefix(64))'") }
+        return value
+    }
+
     func query(_ name: String, as type: Bool.Type) throws(CollectorError) -> Bool? {
         guard let text = query(name) else { return nil }
         switch text {

@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
         .testTarget(name: "DriftTests", dependencies: ["Drift", "FleetSupport"]),
-        .testTarget(name: "FleetSupportTests", dependencies: ["FleetSupport"]),
+        .testTarget(name: "FleetSupportTests", dependencies: ["FleetSupport", "MQTT"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Training", "Bundles", "TFLite", "TestSupport"]),
         .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
         .testTarget(

@@ -6,8 +6,8 @@
 /// Value type: copies continue the same sequence independently. Module-specific draws (the trainer's `uniform`,
 /// Drift's Gaussian, FleetSim's `normal`) are extensions in their modules, each keeping its own algorithm.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    /// The golden-ratio increment of the state (2⁶⁴/φ, odd).
-    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// The golden-ratio increment of the state (2⁶⁴/φ, odd). Computed, so the hot path needs no lazy global.
+    @inlinable public static var increment: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 
     @usableFromInline var state: UInt64
 

@@ -18,7 +18,7 @@ public enum FileIO {
     public static func read(_ path: String) throws(BundleError) -> [UInt8] {
         let bytes: [UInt8]?
         do { bytes = try Shared.read(path, regularOnly: true) } catch { throw BundleError(error) }
-        guard let bytes else { throw BundleError(.io, "cannot open \(path): \(String(cString: strerror(ENOENT)))") }
+        guard let bytes else { throw BundleError(Shared.missing(path)) }
         return bytes
     }
 
@@ -58,7 +58,7 @@ public enum FileIO {
     public static func list(_ path: String) throws(BundleError) -> [String] {
         let names: [String]?
         do { names = try Shared.list(path) } catch { throw BundleError(error) }
-        guard let names else { throw BundleError(.io, "cannot list \(path): \(String(cString: strerror(ENOENT)))") }
+        guard let names else { throw BundleError(Shared.missing(path, opening: "list")) }
         return names
     }
 

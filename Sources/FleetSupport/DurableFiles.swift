@@ -130,7 +130,12 @@ public enum DurableFiles {
     /// Last modification, seconds since 1970, or nil when the file does not exist.
     public static func modificationTime(_ path: String) -> Int64? {
         var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_mtim.tv_sec) : nil
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        return Int64(info.st_mtimespec.tv_sec)
+        #else
+        return Int64(info.st_mtim.tv_sec)
+        #endif
     }
 
     /// Whether anything exists at `path`.
@@ -189,6 +194,11 @@ public enum DurableFiles {
     public static func failure(_ what: String) -> FileError {
         let code = errno
         return FileError("\(what): \(String(cString: strerror(code)))", code: code)
+    }
+
+    /// The error of opening a missing file, as the system words it (for callers to whom nil means an error).
+    public static func missing(_ path: String, opening what: String = "open") -> FileError {
+        FileError("cannot \(what) \(path): \(String(cString: strerror(ENOENT)))", code: ENOENT)
     }
 
     /// Writes a whole file and flushes it (not yet its directory).

@@ -73,7 +73,7 @@ public struct MQTTBrokerSettings: Sendable, Equatable {
     /// The password: the first line of ``passwordFile``, or nil when there is none.
     public func readPassword() throws(FileError) -> String? {
         guard let path = passwordFile else { return nil }
-        guard let bytes = try DurableFiles.read(path, regularOnly: true) else { throw FileError("cannot open \(path): No such file or directory", code: 2) }
+        guard let bytes = try DurableFiles.read(path, regularOnly: true) else { throw DurableFiles.missing(path) }
         let text = String(decoding: bytes, as: UTF8.self)
         return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }

@@ -55,6 +55,7 @@ let package = Package(
         .library(name: "FleetSim", targets: ["FleetSim"]),
         .library(name: "Drift", targets: ["Drift"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "FleetSupport", targets: ["FleetSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +72,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
     ],
     targets: [
+        // Small things shared once: the seeded generator (SplitMix64), AnyCodingKey and unknown-key rejection,
+        // durable POSIX file helpers. No dependencies, no Foundation.
+        .target(name: "FleetSupport"),
         // Pure fixed-point kernels over buffers and parameter structs. No Foundation.
         .target(name: "Kernels", dependencies: ["CDotProduct"], swiftSettings: hotPathSettings),
         // The aarch64 `sdot` microkernel (ARMv8.2 dot product), chosen at run time from HWCAP; stubs elsewhere.
@@ -81,7 +85,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Kernels", "TFLite"], swiftSettings: hotPathSettings),
 
         // Training, post-training quantisation and .tflite export of MLPs and classifier heads. FoundationEssentials only.
-        .target(name: "Training", dependencies: ["TFLite", "Runtime"], swiftSettings: hotPathSettings),
+        .target(name: "Training", dependencies: ["TFLite", "Runtime", "FleetSupport"], swiftSettings: hotPathSettings),
 
         // System zlib, wrapped thinly.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -89,7 +93,7 @@ let package = Package(
         .target(
             name: "Bundles",
             dependencies: [
-                "Runtime", "TFLite", "CZlib",
+                "Runtime", "TFLite", "CZlib", "FleetSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -98,12 +102,12 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(
             name: "MQTT",
-            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMosquitto", "FleetSupport", .product(name: "Logging", package: "swift-log")]
         ),
 
         // Drift statistics on per-bin counts (PSI, Jensen–Shannon, Wasserstein, chi-square, BH), verdicts,
         // attribution and seeded scenarios. Standard library and libm only; used by the collector and edgectl.
-        .target(name: "Drift"),
+        .target(name: "Drift", dependencies: ["FleetSupport"]),
 
         // The blessing gate: value, change, int8-versus-float and firmware-budget checks of a candidate model
         // (pure; the collector and `edgectl gate` call it). FoundationEssentials-free.
@@ -114,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "edgectl",
             dependencies: [
-                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift", "Gate",
+                "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift", "Gate", "FleetSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,7 +129,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Runtime", "TFLite", "Bundles", "MQTT", "FleetProtocol", "CZlib",
+                "Runtime", "TFLite", "Bundles", "MQTT", "FleetProtocol", "CZlib", "FleetSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -156,7 +160,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Bundles", "MQTT", "FleetProtocol", "Drift", "CollectorAPI",
+                "Bundles", "MQTT", "FleetProtocol", "Drift", "CollectorAPI", "FleetSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -191,14 +195,14 @@ let package = Package(
         .target(
             name: "FleetSim",
             dependencies: [
-                "MQTT", "FleetProtocol", "Drift",
+                "MQTT", "FleetProtocol", "Drift", "FleetSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // Shared by the test targets: fixture paths, seeded randomness, process and broker harnesses.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FleetSupport"], path: "Tests/TestSupport"),
         // Signed test bundles of a fixture model, shared by the collector's tests.
         .target(name: "FleetTestSupport", dependencies: ["Bundles", "TestSupport", "Drift", "Training", "TFLite"], path: "Tests/FleetTestSupport"),
         // Test-only malloc interposer: counts heap allocations to prove `invoke` makes none.
@@ -206,11 +210,12 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLite", "Kernels", "TestSupport", "CAllocationCounter"]),
-        .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport"]),
+        .testTarget(name: "BundlesTests", dependencies: ["Bundles", "Runtime", "TFLite", "TestSupport", "FleetSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Runtime", "TFLite", "TestSupport"]),
         .testTarget(name: "EdgeCtlTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "DriftTests", dependencies: ["Drift"]),
+        .testTarget(name: "DriftTests", dependencies: ["Drift", "FleetSupport"]),
+        .testTarget(name: "FleetSupportTests", dependencies: ["FleetSupport", "MQTT"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Training", "Bundles", "TFLite", "TestSupport"]),
         .testTarget(name: "FleetProtocolTests", dependencies: ["FleetProtocol"]),
         .testTarget(
@@ -232,7 +237,7 @@ let package = Package(
         ),
         // The acknowledgement protocol as a model: the agent's UplinkLedger and the collector's StreamLedger under
         // seeded random interleavings with a lossy broker, crashes and an adversary.
-        .testTarget(name: "ProtocolModelTests", dependencies: ["Agent", "Collector"]),
+        .testTarget(name: "ProtocolModelTests", dependencies: ["Agent", "Collector", "FleetSupport"]),
         .testTarget(
             name: "CollectorEndToEndTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// A fixed random projection of a quantised tensor to `k` numbers: `y = R · x / √k` with `x` dequantised and `R`
 /// a `k × dimension` matrix of ±1 drawn from SplitMix64 seeded with `seed` (one draw per entry, row-major,
 /// +1 when the draw's top bit is 0).
@@ -41,15 +43,10 @@ public struct EmbeddingProjection: Sendable {
 
     /// The ±1 matrix for `seed`, row-major.
     public static func matrix(rows: Int, columns: Int, seed: UInt32) -> [Int8] {
-        var state = UInt64(seed)
+        var random = SplitMix64(seed: UInt64(seed))
         var result = [Int8](repeating: 0, count: rows * columns)
         for index in result.indices {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            result[index] = z >> 63 == 0 ? 1 : -1
+            result[index] = random.next() >> 63 == 0 ? 1 : -1
         }
         return result
     }

@@ -46,17 +46,13 @@ public struct Collector: Sendable {
         tokens = try Self.tokens(configuration, logger: logger)
 
         let broker = configuration.broker
-        var mqtt = MQTTConfiguration(host: broker.host, port: broker.port, clientID: broker.effectiveClientID,
-                                     keepAlive: .seconds(broker.keepAliveSeconds), cleanStart: !broker.persistentSession,
-                                     sessionExpiry: broker.persistentSession ? .seconds(3600) : nil, username: broker.username,
-                                     messageBufferSize: broker.messageBufferSize)
-        if let passwordFile = broker.passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw CollectorError(.invalidConfiguration, "cannot read broker.passwordFile \(passwordFile)")
-            }
-            mqtt.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        var mqtt: MQTTConfiguration
+        do { mqtt = try broker.connection.makeConfiguration(clientID: broker.effectiveClientID) } catch {
+            throw CollectorError(.invalidConfiguration, "cannot read broker.passwordFile \(broker.passwordFile ?? "")")
         }
-        if let caFile = broker.caFile { mqtt.tls = .init(caFile: caFile, certFile: broker.certFile, keyFile: broker.keyFile) }
+        mqtt.cleanStart = !broker.persistentSession
+        mqtt.sessionExpiry = broker.persistentSession ? .seconds(3600) : nil
+        mqtt.messageBufferSize = broker.messageBufferSize
         do { client = try MQTTClient(configuration: mqtt, logger: logger) } catch {
             throw CollectorError(.invalidConfiguration, "the MQTT settings are not usable: \(error.message)")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetSupport
 import Kernels
 import Runtime
 import TFLite
@@ -46,14 +47,8 @@ struct BenchCommand: ParsableCommand {
         let parsed = try FileAccess.loadModel(model)
         let interpreter = try FileAccess.interpreter(for: parsed, path: model, threads: threads)
         // Deterministic pseudo-random input: latency must not depend on a file being present.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for i in interpreter.inputs.indices {
-            let buffer = interpreter.inputBuffer(i)
-            for b in buffer.indices {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                buffer[b] = UInt8(truncatingIfNeeded: state >> 33)
-            }
-        }
+        var random = SplitMix64(seed: SplitMix64.increment)
+        for i in interpreter.inputs.indices { Self.fillDeterministically(interpreter.inputBuffer(i), using: &random) }
         for _ in 0..<warmup { interpreter.invoke() }
         let clock = ContinuousClock()
         var samples: [Double] = []
@@ -115,6 +110,11 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Fills an input with seeded pseudo-random bytes (one draw per byte), the same on every run.
+    static func fillDeterministically(_ buffer: UnsafeMutableRawBufferPointer, using random: inout SplitMix64) {
+        for b in buffer.indices { buffer[b] = UInt8(truncatingIfNeeded: random.next() >> 33) }
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -1,4 +1,5 @@
 import Bundles
+import FleetSupport
 import Runtime
 import TFLite
 
@@ -59,12 +60,8 @@ struct SketchCost {
         var scratch = [Int64](repeating: 0, count: inputKernel?.scratchCount ?? 0)
         var values = [Double](repeating: 0, count: (inputKernel?.statisticCount ?? 0) + (projection?.k ?? 0))
 
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let buffer = interpreter.inputBuffer(0)
-        for b in buffer.indices {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            buffer[b] = UInt8(truncatingIfNeeded: state >> 33)
-        }
+        var random = SplitMix64(seed: SplitMix64.increment)
+        BenchCommand.fillDeterministically(interpreter.inputBuffer(0), using: &random)
         let clock = ContinuousClock()
         var invokeSamples: [Double] = [], sketchSamples: [Double] = []
         for iteration in 0..<(warmup + iterations) {

@@ -1,4 +1,5 @@
 import Bundles
+import FleetSupport
 import Foundation
 import XCTest
 

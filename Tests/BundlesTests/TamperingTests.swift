@@ -1,4 +1,5 @@
 import Bundles
+import FleetSupport
 import Dispatch
 import XCTest
 
@@ -109,20 +110,9 @@ final class TamperingTests: XCTestCase {
     }
 }
 
-/// Deterministic pseudo-random numbers, so a failing mutation can be replayed.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in 0..<bound.
+/// Deterministic pseudo-random numbers (the package's SplitMix64), so a failing mutation can be replayed.
+extension SplitMix64 {
+    /// A value in 0..<bound (modulo: the tests' own draw, kept so recorded seeds replay the same mutations).
     mutating func next(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
 }
 

@@ -1,4 +1,5 @@
 import Drift
+import FleetSupport
 import XCTest
 
 final class QuantileBinningTests: XCTestCase {

@@ -45,7 +45,7 @@ final class AddSubTests: XCTestCase {
     func testAddInt8MatchesIndependentReferenceAndRealSum() throws {
         let s1: Float = 0.0472, s2: Float = 0.0185, so: Float = 0.0611
         let z1: Int32 = -7, z2: Int32 = 19, zo: Int32 = 3
-        var rng = SplitMix(state: 1)
+        var rng = SplitMix(seed: 1)
         let a: [Int8] = randomValues(2000, &rng), b: [Int8] = randomValues(2000, &rng)
         let p = try AddParameters(input1Shape: [2000], input2Shape: [2000], input1Scale: s1, input1ZeroPoint: z1,
                                   input2Scale: s2, input2ZeroPoint: z2, outputScale: so, outputZeroPoint: zo,
@@ -64,7 +64,7 @@ final class AddSubTests: XCTestCase {
     func testSubtractUInt8MatchesIndependentReference() throws {
         let s1: Float = 0.031, s2: Float = 0.057, so: Float = 0.09
         let z1: Int32 = 128, z2: Int32 = 100, zo: Int32 = 140
-        var rng = SplitMix(state: 2)
+        var rng = SplitMix(seed: 2)
         let a: [UInt8] = randomValues(1000, &rng), b: [UInt8] = randomValues(1000, &rng)
         let p = try SubParameters(input1Shape: [10, 100], input2Shape: [10, 100], input1Scale: s1,
                                   input1ZeroPoint: z1, input2Scale: s2, input2ZeroPoint: z2, outputScale: so,

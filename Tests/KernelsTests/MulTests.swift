@@ -29,7 +29,7 @@ final class MulTests: XCTestCase {
     func testMulInt8MatchesIndependentReference() throws {
         let s1: Float = 0.0123, s2: Float = 0.0456, so: Float = 0.0789
         let z1: Int32 = 5, z2: Int32 = -20, zo: Int32 = -3
-        var rng = SplitMix(state: 3)
+        var rng = SplitMix(seed: 3)
         let a: [Int8] = randomValues(3000, &rng), b: [Int8] = randomValues(3000, &rng)
         let p = try MulParameters(input1Shape: [3000], input2Shape: [3000], input1Scale: s1, input1ZeroPoint: z1,
                                   input2Scale: s2, input2ZeroPoint: z2, outputScale: so, outputZeroPoint: zo,

@@ -28,7 +28,7 @@ final class QuantizeTests: XCTestCase {
         // TFLite divides in float: x / s rounded to float first. Compare with an explicit Float computation.
         let s: Float = 0.0137
         let p = AffineQuantizeParameters(outputScale: s, outputZeroPoint: -5)
-        var rng = SplitMix(state: 9)
+        var rng = SplitMix(seed: 9)
         let input = (0..<1000).map { _ in Float.random(in: -2...2, using: &rng) }
         let out: [Int8] = unary(input) { quantize(p, input: $0, output: $1, count: $2) }
         for (x, y) in zip(input, out) {

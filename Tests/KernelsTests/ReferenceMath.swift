@@ -2,6 +2,7 @@
 // frexp/round and plain Int64, independent of the Kernels module's fixed-point helpers.
 import Foundation
 import Kernels
+import TestSupport
 
 /// TFLite's QuantizeMultiplier via the C library's frexp.
 func refQuantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int32) {
@@ -64,17 +65,9 @@ func binary<T>(_ a: [T], _ b: [T], outputCount: Int,
     }
 }
 
-/// A deterministic pseudo-random generator so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A deterministic pseudo-random generator so failures reproduce: the package's SplitMix64 (through TestSupport, so
+/// Kernels itself gains no dependency).
+typealias SplitMix = SeededGenerator
 
 func randomValues<T: FixedWidthInteger>(_ n: Int, _ rng: inout SplitMix) -> [T] {
     (0..<n).map { _ in T.random(in: T.min...T.max, using: &rng) }

@@ -1,4 +1,5 @@
 import Agent
+import FleetSupport
 import Collector
 import XCTest
 
@@ -37,16 +38,11 @@ final class AcknowledgementModelTests: XCTestCase {
         var forgery: Forgery? = nil
     }
 
-    /// A seeded SplitMix64, so a failure names a seed that reproduces it.
+    /// A seeded SplitMix64 (the package's), so a failure names a seed that reproduces it.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     }

@@ -1,3 +1,4 @@
+import FleetSupport
 import Foundation
 
 /// Paths of the fixtures shipped in the repository, found from this file's location so tests run from anywhere.
@@ -28,17 +29,5 @@ public enum Fixtures {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so fuzz and property tests are reproducible.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A small deterministic generator (the package's SplitMix64) so fuzz and property tests are reproducible.
+public typealias SeededGenerator = SplitMix64

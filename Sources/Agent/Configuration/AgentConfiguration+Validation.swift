@@ -72,12 +72,8 @@ extension AgentConfiguration {
 
     /// The broker password from ``BrokerSettings/passwordFile`` (first line), if any.
     public func loadPassword() throws(ConfigurationError) -> String? {
-        guard let path = broker.passwordFile else { return nil }
-        do {
-            let text = String(decoding: try FileIO.read(path), as: UTF8.self)
-            return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        } catch {
-            throw ConfigurationError(.invalidValue, key: "broker.passwordFile", "cannot read \(path): \(error.message)")
+        do { return try broker.connection.readPassword() } catch {
+            throw ConfigurationError(.invalidValue, key: "broker.passwordFile", "cannot read \(broker.passwordFile ?? ""): \(error.message)")
         }
     }
 

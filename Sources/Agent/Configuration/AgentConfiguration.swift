@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Everything the agent is told at start-up: one JSON file plus command-line overrides (docs/agent.md).
 ///
 /// Decoding fills defaults and refuses unknown keys; ``validate()`` then checks ranges and that the files named
@@ -55,7 +57,7 @@ public struct AgentConfiguration: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         deviceID = try c.decode(String.self, forKey: .deviceID)
         broker = try c.decode(BrokerSettings.self, forKey: .broker)
         profile = try c.decode(String.self, forKey: .profile)

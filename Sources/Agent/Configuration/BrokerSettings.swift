@@ -1,16 +1,11 @@
-/// Where the MQTT broker is and how to log in.
+import FleetSupport
+import MQTT
+
+/// Where the MQTT broker is and how to log in: the shared ``MQTTBrokerSettings`` (host required) plus the
+/// agent's reconnect delays, all in one flat `broker` object.
 public struct BrokerSettings: Codable, Sendable, Equatable {
-    public var host: String
-    public var port: Int
-    public var username: String?
-    /// A file holding the password (first line), so the password stays out of the configuration file.
-    public var passwordFile: String?
-    /// CA certificate to verify the broker with; enables TLS.
-    public var caFile: String?
-    /// Client certificate and key for mutual TLS.
-    public var certFile: String?
-    public var keyFile: String?
-    public var keepAliveSeconds: Int
+    /// Host, port, login, TLS and keep-alive, as the collector has them too.
+    public var connection: MQTTBrokerSettings
     /// First and longest delay between connection attempts.
     public var reconnectMinimumSeconds: Double
     public var reconnectMaximumSeconds: Double
@@ -18,36 +13,33 @@ public struct BrokerSettings: Codable, Sendable, Equatable {
     public init(host: String, port: Int = 1883, username: String? = nil, passwordFile: String? = nil, caFile: String? = nil,
                 certFile: String? = nil, keyFile: String? = nil, keepAliveSeconds: Int = 30,
                 reconnectMinimumSeconds: Double = 0.5, reconnectMaximumSeconds: Double = 60) {
-        self.host = host
-        self.port = port
-        self.username = username
-        self.passwordFile = passwordFile
-        self.caFile = caFile
-        self.certFile = certFile
-        self.keyFile = keyFile
-        self.keepAliveSeconds = keepAliveSeconds
+        self.connection = MQTTBrokerSettings(host: host, port: port, username: username, passwordFile: passwordFile, caFile: caFile,
+                                             certFile: certFile, keyFile: keyFile, keepAliveSeconds: keepAliveSeconds)
         self.reconnectMinimumSeconds = reconnectMinimumSeconds
         self.reconnectMaximumSeconds = reconnectMaximumSeconds
     }
 
+    /// The agent's own keys; the object's keys are these and ``MQTTBrokerSettings/Key``.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, username, passwordFile, caFile, certFile, keyFile, keepAliveSeconds
         case reconnectMinimumSeconds, reconnectMaximumSeconds
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(allowing: Self.keys)
         let defaults = BrokerSettings(host: "")
-        host = try c.decode(String.self, forKey: .host)
-        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
-        username = try c.decodeIfPresent(String.self, forKey: .username)
-        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
-        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
-        certFile = try c.decodeIfPresent(String.self, forKey: .certFile)
-        keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
-        keepAliveSeconds = try c.decodeIfPresent(Int.self, forKey: .keepAliveSeconds) ?? defaults.keepAliveSeconds
+        connection = try MQTTBrokerSettings(from: decoder, defaultHost: nil)
         reconnectMinimumSeconds = try c.decodeIfPresent(Double.self, forKey: .reconnectMinimumSeconds) ?? defaults.reconnectMinimumSeconds
         reconnectMaximumSeconds = try c.decodeIfPresent(Double.self, forKey: .reconnectMaximumSeconds) ?? defaults.reconnectMaximumSeconds
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        try connection.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(reconnectMinimumSeconds, forKey: .reconnectMinimumSeconds)
+        try c.encode(reconnectMaximumSeconds, forKey: .reconnectMaximumSeconds)
+    }
+
+    /// Every key of the `broker` object.
+    static let keys = Set(MQTTBrokerSettings.Key.allCases.map(\.stringValue) + CodingKeys.allCases.map(\.stringValue))
 }

@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// The budgeted sample of inputs kept for retraining.
 public struct CaptureSettings: Codable, Sendable, Equatable {
     public var enabled: Bool
@@ -30,7 +32,7 @@ public struct CaptureSettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let d = CaptureSettings()
         enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
         maxPerHour = try c.decodeIfPresent(Double.self, forKey: .maxPerHour) ?? d.maxPerHour

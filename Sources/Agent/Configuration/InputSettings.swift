@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Where the inference loop's inputs come from and how their bytes become the model's input tensor.
 public struct InputSettings: Codable, Sendable, Equatable {
     /// The kinds of input source.
@@ -49,7 +51,7 @@ public struct InputSettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let defaults = InputSettings(type: .replay)
         type = try c.decode(SourceType.self, forKey: .type)
         path = try c.decodeIfPresent(String.self, forKey: .path)

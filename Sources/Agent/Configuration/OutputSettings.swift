@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Where predictions go besides telemetry.
 public struct OutputSettings: Codable, Sendable, Equatable {
     /// Publish predictions (QoS 0, batched every 50 ms) to ``topic``.
@@ -17,7 +19,7 @@ public struct OutputSettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         mqtt = try c.decodeIfPresent(Bool.self, forKey: .mqtt) ?? false
         topic = try c.decodeIfPresent(String.self, forKey: .topic)
         socket = try c.decodeIfPresent(Bool.self, forKey: .socket) ?? false

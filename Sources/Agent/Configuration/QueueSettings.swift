@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Bounds and pacing of the disk queue of unacknowledged upward messages.
 public struct QueueSettings: Codable, Sendable, Equatable {
     /// Past either cap the oldest messages are dropped (and counted).
@@ -19,7 +21,7 @@ public struct QueueSettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let d = QueueSettings()
         maxMessages = try c.decodeIfPresent(Int.self, forKey: .maxMessages) ?? d.maxMessages
         maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes) ?? d.maxBytes

@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// How often the agent reports.
 public struct TelemetrySettings: Codable, Sendable, Equatable {
     public var intervalSeconds: Double
@@ -8,7 +10,7 @@ public struct TelemetrySettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         intervalSeconds = try c.decodeIfPresent(Double.self, forKey: .intervalSeconds) ?? 10
     }
 }

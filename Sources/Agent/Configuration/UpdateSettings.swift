@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Limits of over-the-air updates.
 public struct UpdateSettings: Codable, Sendable, Equatable {
     /// How long a switched-to candidate is watched before it is committed.
@@ -35,7 +37,7 @@ public struct UpdateSettings: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.rejectUnknownKeys(CodingKeys.self, decoder: decoder)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let d = UpdateSettings()
         probationSeconds = try c.decodeIfPresent(Double.self, forKey: .probationSeconds) ?? d.probationSeconds
         maxErrorRate = try c.decodeIfPresent(Double.self, forKey: .maxErrorRate) ?? d.maxErrorRate

@@ -1,4 +1,5 @@
 import FleetProtocol
+import FleetSupport
 import Runtime
 import Synchronization
 
@@ -27,7 +28,7 @@ final class InferenceLoop: @unchecked Sendable {
     /// The inputs of the current frame, copied before `invoke` (only when capture is on).
     private var kept: UnsafeMutableRawBufferPointer
     private var budget: CaptureBudget
-    private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private var random = SplitMix64(seed: SplitMix64.increment)
     private var number: UInt64 = 0
     private var reportedDrops: UInt64 = 0
     private let clock = ContinuousClock()
@@ -248,12 +249,7 @@ final class InferenceLoop: @unchecked Sendable {
 
     /// A uniform draw in 0..<1 (SplitMix64), allocation-free.
     private func nextRandom() -> Double {
-        random &+= 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53)
+        random.nextUnit()
     }
 
     private static func replyBytes(_ model: LoadedModel) -> Int {

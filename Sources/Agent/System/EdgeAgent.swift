@@ -127,15 +127,9 @@ public final class EdgeAgent: Sendable {
     static func mqttConfiguration(_ configuration: AgentConfiguration, password: String?, topics: DeviceTopics, outbox: Outbox,
                                   serving: String) -> MQTTConfiguration {
         let broker = configuration.broker
-        var mqtt = MQTTConfiguration(host: broker.host, port: broker.port, clientID: configuration.deviceID)
-        mqtt.keepAlive = .seconds(broker.keepAliveSeconds)
+        var mqtt = broker.connection.makeConfiguration(clientID: configuration.deviceID, password: password)
         mqtt.cleanStart = false
         mqtt.sessionExpiry = .seconds(3600)
-        mqtt.username = broker.username
-        mqtt.password = password
-        if let caFile = broker.caFile {
-            mqtt.tls = .init(caFile: caFile, certFile: broker.certFile, keyFile: broker.keyFile)
-        }
         mqtt.reconnectBackoff = .init(minimum: .milliseconds(Int64(broker.reconnectMinimumSeconds * 1000)),
                                       maximum: .milliseconds(Int64(broker.reconnectMaximumSeconds * 1000)))
         mqtt.will = .init(topic: topics.status,

@@ -1,19 +1,14 @@
+import FleetSupport
+import FleetSupport
 import Foundation
+import MQTT
 
 /// How the collector reaches the MQTT broker.
 public struct BrokerConfiguration: Codable, Sendable, Equatable {
-    public var host: String
-    public var port: Int
+    /// Host (default 127.0.0.1), port, login, TLS and keep-alive, as the agent has them too.
+    public var connection: MQTTBrokerSettings
     /// Unique per broker; replicas need distinct IDs. Default: `edge-collector-<hostname>`.
     public var clientID: String?
-    public var username: String?
-    /// A file whose first line is the password, so it stays out of the configuration.
-    public var passwordFile: String?
-    /// CA certificate that enables TLS; client certificate and key for mutual TLS.
-    public var caFile: String?
-    public var certFile: String?
-    public var keyFile: String?
-    public var keepAliveSeconds: Int
     /// The group of the `$share/<group>/…` subscriptions replicas split the fleet's messages over.
     public var sharedGroup: String
     /// Keep the session (and QoS 1 messages queued by the broker) across restarts for an hour.
@@ -29,43 +24,43 @@ public struct BrokerConfiguration: Codable, Sendable, Equatable {
                 caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, keepAliveSeconds: Int = 30,
                 sharedGroup: String = "edge-collector", persistentSession: Bool = true, messageBufferSize: Int = 65_536,
                 subscriptionQoS: Int = 1) {
-        self.host = host
-        self.port = port
+        self.connection = MQTTBrokerSettings(host: host, port: port, username: username, passwordFile: passwordFile, caFile: caFile,
+                                             certFile: certFile, keyFile: keyFile, keepAliveSeconds: keepAliveSeconds)
         self.clientID = clientID
-        self.username = username
-        self.passwordFile = passwordFile
-        self.caFile = caFile
-        self.certFile = certFile
-        self.keyFile = keyFile
-        self.keepAliveSeconds = keepAliveSeconds
         self.sharedGroup = sharedGroup
         self.persistentSession = persistentSession
         self.messageBufferSize = messageBufferSize
         self.subscriptionQoS = subscriptionQoS
     }
 
+    /// The collector's own keys; the object's keys are these and ``MQTTBrokerSettings/Key``.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, clientID, username, passwordFile, caFile, certFile, keyFile, keepAliveSeconds, sharedGroup, persistentSession
-        case messageBufferSize, subscriptionQoS
+        case clientID, sharedGroup, persistentSession, messageBufferSize, subscriptionQoS
     }
 
+    /// Every key of the `broker` object.
+    static let keys = Set(MQTTBrokerSettings.Key.allCases.map(\.stringValue) + CodingKeys.allCases.map(\.stringValue))
+
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
+        try decoder.rejectUnknownKeys(allowing: Self.keys)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = BrokerConfiguration()
-        host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
-        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
+        connection = try MQTTBrokerSettings(from: decoder, defaultHost: d.host)
         clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
-        username = try c.decodeIfPresent(String.self, forKey: .username)
-        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
-        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
-        certFile = try c.decodeIfPresent(String.self, forKey: .certFile)
-        keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
-        keepAliveSeconds = try c.decodeIfPresent(Int.self, forKey: .keepAliveSeconds) ?? d.keepAliveSeconds
         sharedGroup = try c.decodeIfPresent(String.self, forKey: .sharedGroup) ?? d.sharedGroup
         persistentSession = try c.decodeIfPresent(Bool.self, forKey: .persistentSession) ?? d.persistentSession
         messageBufferSize = try c.decodeIfPresent(Int.self, forKey: .messageBufferSize) ?? d.messageBufferSize
         subscriptionQoS = try c.decodeIfPresent(Int.self, forKey: .subscriptionQoS) ?? d.subscriptionQoS
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try connection.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(clientID, forKey: .clientID)
+        try c.encode(sharedGroup, forKey: .sharedGroup)
+        try c.encode(persistentSession, forKey: .persistentSession)
+        try c.encode(messageBufferSize, forKey: .messageBufferSize)
+        try c.encode(subscriptionQoS, forKey: .subscriptionQoS)
     }
 
     /// The client ID to use: the configured one, or one derived from the host name.

@@ -1,3 +1,4 @@
+import FleetSupport
 import Foundation
 
 /// Everything the collector can be told; every field has a default, so no file is needed to start.

@@ -1,3 +1,5 @@
+import FleetSupport
+
 extension DistributionSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case chunkSize, maximumInFlight, resendWindowSeconds }
 

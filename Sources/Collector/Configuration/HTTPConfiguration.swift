@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// The HTTP API and dashboard listener.
 public struct HTTPConfiguration: Codable, Sendable, Equatable {
     public var host: String

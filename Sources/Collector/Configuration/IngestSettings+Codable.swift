@@ -1,3 +1,4 @@
+import FleetSupport
 import MQTT
 
 extension IngestSettings: Codable {

@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Where and how the collector stores its data.
 public struct StorageConfiguration: Codable, Sendable, Equatable {
     /// The SQLite file; default `<stateDirectory>/collector.sqlite`.

@@ -1,4 +1,5 @@
 import Crypto
+import FleetSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -8,8 +9,8 @@ import Glibc
 /// Bundles on disk by content: `<root>/sha256/<first two hex digits>/<digest>`.
 ///
 /// A file's name is its SHA-256, so a file is written once, never changed, and any replica with the same
-/// directory serves the same bytes. Writes go through a temporary file, fsync and rename, so a crash
-/// leaves either the whole bundle or none.
+/// directory serves the same bytes. Writes go through a temporary file, fsync and rename (FleetSupport's `DurableFiles`),
+/// so a crash leaves either the whole bundle or none.
 public struct BundleRepository: Sendable {
     public let root: String
 
@@ -38,44 +39,26 @@ public struct BundleRepository: Sendable {
         let digest = Self.digest(of: bytes)
         let destination = path(of: digest)
         if FileManager.default.fileExists(atPath: destination) { return digest }
-        let directory = (destination as NSString).deletingLastPathComponent
+        let directory = DurableFiles.parent(of: destination)
         let temporary = "\(root)/incoming/\(digest).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CollectorError(.io, "cannot create \(directory): \(error.localizedDescription)")
+        do { try DurableFiles.createDirectory(directory, mode: 0o755) } catch {
+            throw CollectorError(.io, "cannot create \(directory): \(error.message)")
         }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CollectorError(.io, "cannot create \(temporary): \(String(cString: strerror(errno))); check free space and permissions") }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { raw -> Int32? in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                written += n
-            }
-            return fsync(fd) == 0 ? nil : errno
+        // Written and flushed whole under incoming/, then renamed into place (and the directory flushed).
+        do { try DurableFiles.createExclusively(temporary, bytes, mode: 0o644) } catch {
+            if error.code != EEXIST { try? DurableFiles.remove(temporary) }
+            throw CollectorError(.io, "writing bundle \(digest) failed: \(error.message); check free space and permissions")
         }
-        close(fd)
-        if let failure {
-            unlink(temporary)
-            throw CollectorError(.io, "writing bundle \(digest) failed: \(String(cString: strerror(failure))); check free space")
+        do { try DurableFiles.move(temporary, to: destination) } catch {
+            try? DurableFiles.remove(temporary)
+            throw CollectorError(.io, "cannot move the bundle into \(destination): \(error.message)")
         }
-        guard rename(temporary, destination) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CollectorError(.io, "cannot move the bundle into \(destination): \(message)")
-        }
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
         return digest
     }
 
     /// The size of a stored bundle, nil if absent.
     public func size(of digest: String) -> Int? {
-        var info = stat()
-        guard stat(path(of: digest), &info) == 0 else { return nil }
-        return Int(info.st_size)
+        DurableFiles.size(path(of: digest))
     }
 
     /// Bytes `offset ..< offset + length` of a stored bundle (shorter at the end of the file).

@@ -1,4 +1,5 @@
 import Drift
+import FleetSupport
 
 extension DriftSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case enabled, intervalSeconds, windowMinutes, defaultPolicy, policies }

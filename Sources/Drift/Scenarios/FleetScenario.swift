@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Seeded per-device windows for attribution: every device draws from the same vibration scenario and an
 /// injection is applied to one device, one cohort or the whole fleet.
 public struct FleetScenario: Sendable {

@@ -1,3 +1,5 @@
+import FleetSupport
+
 /// Seeded vibration-like data: band energies of one accelerometer as correlated log-normal features.
 ///
 /// Feature j is exp(μⱼ + sⱼ·zⱼ) with zⱼ = √ρ·g₀ + √(1 − ρ)·gⱼ (one shared factor, standard normal g), so every pair

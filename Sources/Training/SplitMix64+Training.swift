@@ -1,20 +1,12 @@
-/// The trainer's random source: SplitMix64, so a seed gives the same model on every machine.
+import FleetSupport
+
+/// The trainer's random source: the package's SplitMix64, so a seed gives the same model on every machine.
 ///
 /// The standard library's shuffles and `Float.random(in:using:)` are not promised stable across releases,
 /// so the trainer draws through `shuffle` and `uniform` here instead.
-public struct TrainingRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public typealias TrainingRandom = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A float uniform in [lo, hi), from the top 24 bits.
     public mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
         let unit = Float(next() >> 40) * (1.0 / 16_777_216.0)

@@ -88,13 +88,22 @@ final class DriftEndToEndTests: XCTestCase {
         }
         do {
             try await waitUntil("drift events for the cohort and the stuck agent", timeout: 120) {
-            let (_, body) = try await HTTP.json(port: collector.httpPort, "/api/v1/events?name=drift.detected&limit=100", token: read)
-            let events = (body["events"] as? [[String: Any]] ?? []).compactMap { $0["details"] as? [String: String] != nil ? $0 : nil }
+            // An alarm is raised once (drift.detected); while the fleet fills in, where it sits may move (drift.moved).
+            var events: [[String: Any]] = []
+            for name in ["drift.detected", "drift.moved"] {
+                let (_, body) = try await HTTP.json(port: collector.httpPort, "/api/v1/events?name=\(name)&limit=200", token: read)
+                events += (body["events"] as? [[String: Any]] ?? []).filter { $0["details"] as? [String: String] != nil }
+            }
             cohortEvent = events.first { (($0["details"] as? [String: String])?["cohorts"] ?? "").contains("profile=rpi-5-4gb") }
             anomalyEvent = events.first { (($0["details"] as? [String: String])?["devices"] ?? "").contains("pi-agent-2") }
             return cohortEvent != nil && anomalyEvent != nil
             }
         } catch {
+            let events = try? await HTTP.call("GET", port: collector.httpPort, "/api/v1/events?name=drift.detected&limit=5", token: read).1
+            let latest = try? await HTTP.json(port: collector.httpPort, "/api/v1/models/vibration-monitor/drift?limit=1", token: read).1
+            let attribution = ((latest?["reports"] as? [[String: Any]])?.first?["attribution"] as? [String: Any])?["features"] as? [[String: Any]] ?? []
+            let kinds = attribution.map { "\($0["feature"] ?? "?"): \($0["kind"] ?? "?") cohorts \($0["driftingCohorts"] ?? "-") devices \($0["anomalousDevices"] ?? "-") drifting \($0["driftingDevices"] ?? "-")" }
+            XCTFail("events: \(String(decoding: events ?? Data(), as: UTF8.self).prefix(1500))\nattribution:\n\(kinds.joined(separator: "\n"))")
             XCTFail("\(diagnosis())\n\(collector.log.split(separator: "\n").filter { !$0.contains("MQTT") }.suffix(20).joined(separator: "\n"))\n"
                     + "stuck agent:\n\(agents[1].log.suffix(1500))")
             throw error

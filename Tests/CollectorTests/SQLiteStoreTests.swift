@@ -45,6 +45,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testAHeadAboveTheSequenceNumberIsQuarantined() async throws { try await contract.aHeadAboveTheSequenceNumberIsQuarantined() }
     func testALateCopyBelowTheHeadIsStoredOnce() async throws { try await contract.aLateCopyBelowTheHeadIsStoredOnce() }
     func testACorroboratedJumpIsAccepted() async throws { try await contract.aCorroboratedJumpIsAccepted() }
+    func testDriftReportsAndTheirWindows() async throws { try await contract.driftReportsAndTheirWindows() }
 
     // MARK: SQLite only
 

@@ -1,4 +1,5 @@
 import Collector
+import Drift
 import FleetProtocol
 import Foundation
 import XCTest
@@ -287,5 +288,48 @@ struct StoreContract {
                                          receivedAt: now)
         XCTAssertEqual(outcome.stored, 2, "the device's resend of the quarantined ones is stored")
         XCTAssertEqual(outcome.acknowledgements.first?.seq, far + 2)
+    }
+
+    // MARK: Drift
+
+    /// Reports come back whole, newest first, filtered by version; the alarm state is stored with them; rollup totals
+    /// add a window's minute buckets per device, features included.
+    func driftReportsAndTheirWindows() async throws {
+        let store = try open()
+        let minute = RollupResolution.minute.bucket(containing: now)
+        _ = try await store.ingest([Messages.telemetry(device: "a", seq: 1, report: Messages.report(at: minute + 1000)),
+                                    Messages.telemetry(device: "a", seq: 2, report: Messages.report(at: minute + 61_000)),
+                                    Messages.telemetry(device: "b", seq: 1, report: Messages.report(at: minute + 2000))], receivedAt: now)
+        let totals = try await store.rollupTotals(deviceIDs: ["a", "b", "missing"], range: TimeRange(from: minute, to: minute + 120_000))
+        XCTAssertEqual(totals["a"]?.reports, 2)
+        XCTAssertEqual(totals["a"]?.features, [FeatureCounts(name: "energy", counts: [2, 4, 6])])
+        XCTAssertEqual(totals["b"]?.reports, 1)
+        XCTAssertNil(totals["missing"])
+
+        let policy = DriftPolicy()
+        let empty = AttributionReport(features: [], devices: [:])
+        let fleet = try DriftAnalyzer.compare(baseline: [], current: [], policy: policy)
+        func record(_ digest: String, at time: Int64) -> DriftReportRecord {
+            DriftReportRecord(model: "m", version: "1", digest: digest, computedAt: time, windowFrom: time - 60_000, windowTo: time, trigger: "test",
+                              devices: 2, fleet: fleet, attribution: empty, alarms: ["energy"],
+                              changes: [DriftAlarmChange(feature: "energy", raised: true, kind: .cohortDrift, cohorts: ["profile=x"], devices: [], score: 2.5)],
+                              skippedDevices: ["odd": "3 bins"], policy: policy)
+        }
+        var alarm = DriftHysteresis(policy: policy)
+        alarm.update(verdict: .drift, score: 2, significant: true)
+        let first = try await store.insert(record("d1", at: now - 1000), hysteresis: ["energy": alarm])
+        let second = try await store.insert(record("d2", at: now), hysteresis: [:])
+        XCTAssertGreaterThan(second.id, first.id)
+        let all = try await store.driftReports(model: "m", digest: nil, limit: 10)
+        XCTAssertEqual(all.map(\.id), [second.id, first.id])
+        XCTAssertEqual(all.last, first, "a report comes back as it was stored")
+        let one = try await store.driftReports(model: "m", digest: "d1", limit: 10)
+        XCTAssertEqual(one.map(\.digest), ["d1"])
+        let byID = try await store.driftReport(id: first.id)
+        XCTAssertEqual(byID, first)
+        let state = try await store.driftHysteresis(model: "m", digest: "d1")
+        XCTAssertEqual(state["energy"]?.isDrifting, true)
+        let none = try await store.driftHysteresis(model: "m", digest: "other")
+        XCTAssertTrue(none.isEmpty)
     }
 }

@@ -31,7 +31,7 @@ public enum DriftEvaluation {
 
     public static func evaluate(model: String, version: String, digest: String, baseline: DriftBaseline, windows: [DriftWindowInput],
                                 policy: DriftPolicy, hysteresis previous: [String: DriftHysteresis], computedAt: Int64,
-                                window: TimeRange, trigger: String) throws -> Outcome {
+                                window: TimeRange, trigger: String, previousReport: DriftReportRecord? = nil) throws -> Outcome {
         let histograms = histograms(baseline)
         var skipped: [String: String] = [:]
         var devices: [DeviceWindow] = []
@@ -92,10 +92,15 @@ public enum DriftEvaluation {
             let raised = alarm.update(verdict: verdict, score: score, significant: drifts || fleetResult.adjustedPValue < policy.alpha)
             state[attributed.feature] = alarm
             if raised { alarms.append(attributed.feature) }
+            let cohorts = attributed.driftingCohorts.map(\.description), devices = attributed.anomalousDevices
             if raised != wasRaised {
-                changes.append(DriftAlarmChange(feature: attributed.feature, raised: raised, kind: attributed.kind,
-                                                cohorts: attributed.driftingCohorts.map(\.description), devices: attributed.anomalousDevices,
-                                                score: score))
+                changes.append(DriftAlarmChange(feature: attributed.feature, raised: raised, kind: attributed.kind, cohorts: cohorts,
+                                                devices: devices, score: score))
+            } else if raised, drifts, let before = previousReport?.attribution.features.first(where: { $0.feature == attributed.feature }),
+                      before.kind != attributed.kind || Set(before.driftingCohorts.map(\.description)) != Set(cohorts)
+                          || Set(before.anomalousDevices) != Set(devices) {
+                changes.append(DriftAlarmChange(feature: attributed.feature, raised: true, moved: true, kind: attributed.kind, cohorts: cohorts,
+                                                devices: devices, score: score))
             }
         }
         let report = DriftReportRecord(model: model, version: version, digest: digest, computedAt: computedAt, windowFrom: window.from,

@@ -72,11 +72,12 @@ public final class DriftMonitor: Service, Sendable {
                                         features: total?.features ?? [], predictions: total?.predictions ?? [])
             }
             let previous = try await store.driftHysteresis(model: model, digest: version.digest)
+            let previousReport = try await store.driftReports(model: model, digest: version.digest, limit: 1).first
             let outcome: DriftEvaluation.Outcome
             do {
                 outcome = try DriftEvaluation.evaluate(model: model, version: version.version, digest: version.digest, baseline: baseline,
                                                        windows: inputs, policy: policy, hysteresis: previous, computedAt: now, window: window,
-                                                       trigger: trigger)
+                                                       trigger: trigger, previousReport: previousReport)
             } catch {
                 throw CollectorError(.invalidRequest, "drift of \(model) \(version.version) cannot be computed: \(error)")
             }
@@ -90,10 +91,11 @@ public final class DriftMonitor: Service, Sendable {
                                "report": String(stored.id), "score": String(change.score)]
                 if !change.cohorts.isEmpty { details["cohorts"] = change.cohorts.joined(separator: ",") }
                 if !change.devices.isEmpty { details["devices"] = change.devices.prefix(20).joined(separator: ",") }
-                try await store.record(CollectorEvent(name: change.raised ? "drift.detected" : "drift.cleared",
+                let name = change.moved ? "drift.moved" : change.raised ? "drift.detected" : "drift.cleared"
+                try await store.record(CollectorEvent(name: name,
                                                       deviceID: change.devices.count == 1 ? change.devices[0] : nil, model: model,
                                                       details: details), at: now)
-                logger.notice(change.raised ? "drift detected" : "drift cleared", metadata: [
+                logger.notice(change.moved ? "drift moved" : change.raised ? "drift detected" : "drift cleared", metadata: [
                     "model": "\(model)", "version": "\(version.version)", "feature": "\(change.feature)", "kind": "\(change.kind.rawValue)",
                 ])
             }

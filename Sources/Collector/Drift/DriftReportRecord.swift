@@ -57,11 +57,14 @@ public struct DriftReportRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// An alarm raised or cleared for one feature of one model version.
+/// An alarm raised, cleared or moved (its attribution changed while raised) for one feature of one model version.
 public struct DriftAlarmChange: Codable, Sendable, Equatable {
     public var feature: String
-    /// True when raised, false when cleared.
+    /// True when raised or moved, false when cleared.
     public var raised: Bool
+    /// True when the alarm was already raised and where the drift sits changed (kind, cohorts or devices): a first
+    /// window often sees a few devices and calls it fleet-wide; once the fleet reports, it is attributed properly.
+    public var moved: Bool
     /// Where the drift sits when raised (`device_anomaly`, `cohort_drift`, `fleet_wide`).
     public var kind: FeatureAttribution.Kind
     /// The drifting cohorts (`key=value`) and the anomalous devices, when raised.
@@ -70,9 +73,11 @@ public struct DriftAlarmChange: Codable, Sendable, Equatable {
     /// The largest score (effect over its threshold) seen for the feature.
     public var score: Double
 
-    public init(feature: String, raised: Bool, kind: FeatureAttribution.Kind, cohorts: [String], devices: [String], score: Double) {
+    public init(feature: String, raised: Bool, moved: Bool = false, kind: FeatureAttribution.Kind, cohorts: [String], devices: [String],
+                score: Double) {
         self.feature = feature
         self.raised = raised
+        self.moved = moved
         self.kind = kind
         self.cohorts = cohorts
         self.devices = devices

@@ -31,6 +31,8 @@ enum APIRole: Hashable, Sendable {
             "PUT /api/v1/models/{name}/aliases/{alias}": .token(.admin),
             "DELETE /api/v1/models/{name}/aliases/{alias}": .token(.admin),
             "GET /api/v1/models/{name}/rollups": .token(.read),
+            "GET /api/v1/models/{name}/drift": .token(.read),
+            "POST /api/v1/models/{name}/drift": .token(.admin),
             "POST /api/v1/bundles": .token(.admin),
             "GET /api/v1/bundles/{digest}": .token(.read),
         ]

@@ -72,7 +72,7 @@ extension CollectorAPIHandler {
                                      from: input.query.from, to: input.query.to))
     }
 
-    private func model(_ name: String) async throws -> ModelRecord {
+    func model(_ name: String) async throws -> ModelRecord {
         guard let model = try await store.models().first(where: { $0.name == name }) else {
             throw CollectorError(.notFound, "no model '\(name)' is registered")
         }

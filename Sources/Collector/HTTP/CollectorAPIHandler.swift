@@ -12,6 +12,8 @@ struct CollectorAPIHandler: APIProtocol {
     let store: any CollectorStore
     let registry: ModelRegistry
     let distribution: DistributionService
+    /// Computes drift on request (`POST …/drift`); nil in tests that do not need it.
+    let drift: DriftMonitor?
     let maximumUploadBytes: Int
     let prometheus: PrometheusCollectorRegistry?
     let beforeScrape: @Sendable () async -> Void

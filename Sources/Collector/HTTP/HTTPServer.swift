@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// Builds the Hummingbird application (a `Service`) serving the API, the dashboard, `/metrics` and `/healthz`.
 enum HTTPServer {
     static func make(configuration: HTTPConfiguration, tokens: [APIToken], store: any CollectorStore, registry: ModelRegistry,
-                     distribution: DistributionService, prometheus: PrometheusCollectorRegistry?,
+                     distribution: DistributionService, drift: DriftMonitor? = nil, prometheus: PrometheusCollectorRegistry?,
                      beforeScrape: @escaping @Sendable () async -> Void = {}, logger: Logger) throws -> any Service {
         let router = Router(context: CollectorRequestContext.self)
         router.add(middleware: ErrorResponder())
@@ -18,7 +18,7 @@ enum HTTPServer {
         // The API, /healthz and /metrics are the operations of docs/openapi.yaml: the generated server registers
         // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
         // methods with 405.
-        let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution,
+        let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution, drift: drift,
                                           maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)

@@ -248,5 +248,48 @@ extension Components {
                 self.body = body
             }
         }
+        public struct DriftReports: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/DriftReports/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/DriftReports/content/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/responses/DriftReports/content/json/reports`.
+                    public var reports: [Components.Schemas.DriftReport]
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - reports:
+                    public init(reports: [Components.Schemas.DriftReport]) {
+                        self.reports = reports
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case reports
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/DriftReports/content/application\/json`.
+                case json(Components.Responses.DriftReports.Body.JsonPayload)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Responses.DriftReports.Body.JsonPayload {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.DriftReports.Body
+            /// Creates a new `DriftReports`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.DriftReports.Body) {
+                self.body = body
+            }
+        }
     }
 }

@@ -480,6 +480,277 @@ extension Components {
                 case predictions
             }
         }
+        /// One drift computation for one model version (docs/drift.md: statistics, verdict rule, attribution)
+        ///
+        /// - Remark: Generated from `#/components/schemas/DriftReport`.
+        public struct DriftReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DriftReport/id`.
+            public var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DriftReport/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DriftReport/version`.
+            public var version: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DriftReport/digest`.
+            public var digest: Swift.String
+            /// ms since 1970
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/computedAt`.
+            public var computedAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DriftReport/windowFrom`.
+            public var windowFrom: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DriftReport/windowTo`.
+            public var windowTo: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DriftReport/trigger`.
+            @frozen public enum TriggerPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case schedule = "schedule"
+                case request = "request"
+            }
+            /// - Remark: Generated from `#/components/schemas/DriftReport/trigger`.
+            public var trigger: Components.Schemas.DriftReport.TriggerPayload
+            /// Devices whose rollups were compared
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/devices`.
+            public var devices: Swift.Int
+            /// The fleet's pooled counts against the baseline: the edgefleet.drift.v1 report (verdict, drift_share, features, prediction_verdict, predictions, rejected, baseline_rows, current_rows)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/fleet`.
+            public struct FleetPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `FleetPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The fleet's pooled counts against the baseline: the edgefleet.drift.v1 report (verdict, drift_share, features, prediction_verdict, predictions, rejected, baseline_rows, current_rows)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/fleet`.
+            public var fleet: Components.Schemas.DriftReport.FleetPayload
+            /// Per feature where the drift sits (kind none, insufficient_data, device_anomaly, cohort_drift, fleet_wide; drifting cohorts; anomalous devices; cohort aggregates) and per device its comparisons
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/attribution`.
+            public struct AttributionPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `AttributionPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Per feature where the drift sits (kind none, insufficient_data, device_anomaly, cohort_drift, fleet_wide; drifting cohorts; anomalous devices; cohort aggregates) and per device its comparisons
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/attribution`.
+            public var attribution: Components.Schemas.DriftReport.AttributionPayload
+            /// Features whose alarm (with hysteresis) is raised
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/alarms`.
+            public var alarms: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload`.
+            public struct ChangesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/feature`.
+                public var feature: Swift.String
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/raised`.
+                public var raised: Swift.Bool
+                /// Already raised, but where the drift sits changed (event drift.moved)
+                ///
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/moved`.
+                public var moved: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/kind`.
+                @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case insufficientData = "insufficient_data"
+                    case none = "none"
+                    case deviceAnomaly = "device_anomaly"
+                    case cohortDrift = "cohort_drift"
+                    case fleetWide = "fleet_wide"
+                }
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/kind`.
+                public var kind: Components.Schemas.DriftReport.ChangesPayloadPayload.KindPayload
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/cohorts`.
+                public var cohorts: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/devices`.
+                public var devices: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/DriftReport/ChangesPayload/score`.
+                public var score: Swift.Double
+                /// Creates a new `ChangesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - feature:
+                ///   - raised:
+                ///   - moved: Already raised, but where the drift sits changed (event drift.moved)
+                ///   - kind:
+                ///   - cohorts:
+                ///   - devices:
+                ///   - score:
+                public init(
+                    feature: Swift.String,
+                    raised: Swift.Bool,
+                    moved: Swift.Bool,
+                    kind: Components.Schemas.DriftReport.ChangesPayloadPayload.KindPayload,
+                    cohorts: [Swift.String],
+                    devices: [Swift.String],
+                    score: Swift.Double
+                ) {
+                    self.feature = feature
+                    self.raised = raised
+                    self.moved = moved
+                    self.kind = kind
+                    self.cohorts = cohorts
+                    self.devices = devices
+                    self.score = score
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case feature
+                    case raised
+                    case moved
+                    case kind
+                    case cohorts
+                    case devices
+                    case score
+                }
+            }
+            /// Alarms raised or cleared by this report
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/changes`.
+            public typealias ChangesPayload = [Components.Schemas.DriftReport.ChangesPayloadPayload]
+            /// Alarms raised or cleared by this report
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/changes`.
+            public var changes: Components.Schemas.DriftReport.ChangesPayload
+            /// Devices left out and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/skippedDevices`.
+            public struct SkippedDevicesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `SkippedDevicesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Devices left out and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/skippedDevices`.
+            public var skippedDevices: Components.Schemas.DriftReport.SkippedDevicesPayload
+            /// The DriftPolicy the verdicts were made under (snake_case keys)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/policy`.
+            public struct PolicyPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `PolicyPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The DriftPolicy the verdicts were made under (snake_case keys)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DriftReport/policy`.
+            public var policy: Components.Schemas.DriftReport.PolicyPayload
+            /// Creates a new `DriftReport`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - model:
+            ///   - version:
+            ///   - digest:
+            ///   - computedAt: ms since 1970
+            ///   - windowFrom:
+            ///   - windowTo:
+            ///   - trigger:
+            ///   - devices: Devices whose rollups were compared
+            ///   - fleet: The fleet's pooled counts against the baseline: the edgefleet.drift.v1 report (verdict, drift_share, features, prediction_verdict, predictions, rejected, baseline_rows, current_rows)
+            ///   - attribution: Per feature where the drift sits (kind none, insufficient_data, device_anomaly, cohort_drift, fleet_wide; drifting cohorts; anomalous devices; cohort aggregates) and per device its comparisons
+            ///   - alarms: Features whose alarm (with hysteresis) is raised
+            ///   - changes: Alarms raised or cleared by this report
+            ///   - skippedDevices: Devices left out and why
+            ///   - policy: The DriftPolicy the verdicts were made under (snake_case keys)
+            public init(
+                id: Swift.Int,
+                model: Swift.String,
+                version: Swift.String,
+                digest: Swift.String,
+                computedAt: Swift.Int,
+                windowFrom: Swift.Int,
+                windowTo: Swift.Int,
+                trigger: Components.Schemas.DriftReport.TriggerPayload,
+                devices: Swift.Int,
+                fleet: Components.Schemas.DriftReport.FleetPayload,
+                attribution: Components.Schemas.DriftReport.AttributionPayload,
+                alarms: [Swift.String],
+                changes: Components.Schemas.DriftReport.ChangesPayload,
+                skippedDevices: Components.Schemas.DriftReport.SkippedDevicesPayload,
+                policy: Components.Schemas.DriftReport.PolicyPayload
+            ) {
+                self.id = id
+                self.model = model
+                self.version = version
+                self.digest = digest
+                self.computedAt = computedAt
+                self.windowFrom = windowFrom
+                self.windowTo = windowTo
+                self.trigger = trigger
+                self.devices = devices
+                self.fleet = fleet
+                self.attribution = attribution
+                self.alarms = alarms
+                self.changes = changes
+                self.skippedDevices = skippedDevices
+                self.policy = policy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case model
+                case version
+                case digest
+                case computedAt
+                case windowFrom
+                case windowTo
+                case trigger
+                case devices
+                case fleet
+                case attribution
+                case alarms
+                case changes
+                case skippedDevices
+                case policy
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Rollup`.
         public struct Rollup: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Rollup/bucketStart`.
@@ -517,6 +788,41 @@ extension Components {
             public var maxTemperatureCelsius: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Rollup/predictions`.
             public var predictions: [Swift.Int]?
+            /// Top-score counts on 10 bins over 0…1
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollup/confidence`.
+            public var confidence: [Swift.Int]?
+            /// - Remark: Generated from `#/components/schemas/Rollup/FeaturesPayload`.
+            public struct FeaturesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Rollup/FeaturesPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Rollup/FeaturesPayload/counts`.
+                public var counts: [Swift.Int]
+                /// Creates a new `FeaturesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                ///   - counts:
+                public init(
+                    name: Swift.String,
+                    counts: [Swift.Int]
+                ) {
+                    self.name = name
+                    self.counts = counts
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case name
+                    case counts
+                }
+            }
+            /// Live feature counts on the baseline's bins (what drift statistics read)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollup/features`.
+            public typealias FeaturesPayload = [Components.Schemas.Rollup.FeaturesPayloadPayload]
+            /// Live feature counts on the baseline's bins (what drift statistics read)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollup/features`.
+            public var features: Components.Schemas.Rollup.FeaturesPayload?
             /// Creates a new `Rollup`.
             ///
             /// - Parameters:
@@ -534,6 +840,8 @@ extension Components {
             ///   - meanCPUCores:
             ///   - maxTemperatureCelsius:
             ///   - predictions:
+            ///   - confidence: Top-score counts on 10 bins over 0…1
+            ///   - features: Live feature counts on the baseline's bins (what drift statistics read)
             public init(
                 bucketStart: Swift.Int? = nil,
                 resolution: Components.Schemas.Rollup.ResolutionPayload? = nil,
@@ -548,7 +856,9 @@ extension Components {
                 latencyP99Micros: Swift.Double? = nil,
                 meanCPUCores: Swift.Double? = nil,
                 maxTemperatureCelsius: Swift.Double? = nil,
-                predictions: [Swift.Int]? = nil
+                predictions: [Swift.Int]? = nil,
+                confidence: [Swift.Int]? = nil,
+                features: Components.Schemas.Rollup.FeaturesPayload? = nil
             ) {
                 self.bucketStart = bucketStart
                 self.resolution = resolution
@@ -564,6 +874,8 @@ extension Components {
                 self.meanCPUCores = meanCPUCores
                 self.maxTemperatureCelsius = maxTemperatureCelsius
                 self.predictions = predictions
+                self.confidence = confidence
+                self.features = features
             }
             public enum CodingKeys: String, CodingKey {
                 case bucketStart
@@ -580,6 +892,8 @@ extension Components {
                 case meanCPUCores
                 case maxTemperatureCelsius
                 case predictions
+                case confidence
+                case features
             }
         }
         /// - Remark: Generated from `#/components/schemas/Model`.

@@ -127,6 +127,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/models/{name}/rollups`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/rollups/get(listModelRollups)`.
     func listModelRollups(_ input: Operations.ListModelRollups.Input) async throws -> Operations.ListModelRollups.Output
+    /// Drift reports of a model, newest first (computed every drift.intervalSeconds for each version devices run, and on request)
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/drift`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/get(listDriftReports)`.
+    func listDriftReports(_ input: Operations.ListDriftReports.Input) async throws -> Operations.ListDriftReports.Output
+    /// Compute drift now for every version of the model that devices run (admin); the reports are stored and returned, alarms raise events
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
+    func computeDrift(_ input: Operations.ComputeDrift.Input) async throws -> Operations.ComputeDrift.Output
     /// Register a signed bundle (admin); verified with the configured trust root, stored by SHA-256, added as an immutable version
     ///
     /// - Remark: HTTP `POST /api/v1/bundles`.
@@ -418,6 +428,34 @@ extension APIProtocol {
         try await listModelRollups(Operations.ListModelRollups.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// Drift reports of a model, newest first (computed every drift.intervalSeconds for each version devices run, and on request)
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/drift`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/get(listDriftReports)`.
+    public func listDriftReports(
+        path: Operations.ListDriftReports.Input.Path,
+        query: Operations.ListDriftReports.Input.Query = .init(),
+        headers: Operations.ListDriftReports.Input.Headers = .init()
+    ) async throws -> Operations.ListDriftReports.Output {
+        try await listDriftReports(Operations.ListDriftReports.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Compute drift now for every version of the model that devices run (admin); the reports are stored and returned, alarms raise events
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
+    public func computeDrift(
+        path: Operations.ComputeDrift.Input.Path,
+        headers: Operations.ComputeDrift.Input.Headers = .init()
+    ) async throws -> Operations.ComputeDrift.Output {
+        try await computeDrift(Operations.ComputeDrift.Input(
+            path: path,
             headers: headers
         ))
     }

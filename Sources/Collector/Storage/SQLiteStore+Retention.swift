@@ -20,6 +20,10 @@ extension SQLiteStore {
         }
         if let cutoff = cutoff(policy.eventDays) {
             result.events = try await deleteOlder("events", than: cutoff)
+            // Drift reports age with the events that point at them (`details.report`).
+            result.events += try await deleteAll("DELETE FROM drift_reports WHERE computed_at < \(cutoff)")
+            // Quarantined messages are kept as long as events, for the same investigations.
+            result.events += try await deleteAll("DELETE FROM quarantine WHERE received_at < \(cutoff)")
         }
         if let cutoff = cutoff(policy.sampleDays) {
             result.samples = try await deleteOlder("samples", than: cutoff)

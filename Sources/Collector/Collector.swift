@@ -78,7 +78,7 @@ public struct Collector: Sendable {
         let http: any Service
         do {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
-                                       distribution: distribution, drift: drift, prometheus: prometheus,
+                                       distribution: distribution, drift: drift, clock: clock, prometheus: prometheus,
                                        beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
         } catch let error as CollectorError {
             throw error

@@ -94,4 +94,28 @@ final class DriftEvaluationTests: XCTestCase {
         XCTAssertEqual(outcome.report.devices, 3)
         XCTAssertEqual(outcome.report.skippedDevices.keys.sorted(), ["odd"])
     }
+
+    /// A first window with only the drifting cohort reporting looks fleet-wide; once the rest of the fleet reports,
+    /// the raised alarm moves to the cohort (a `drift.moved` event), without being raised again.
+    func testARaisedAlarmMovesWhenTheAttributionSharpens() throws {
+        let shifted = (0..<4).map { window("b\($0)", profile: "pi5", vibration: counts(rows: 2000, shift: 2)) }
+        let first = try DriftEvaluation.evaluate(model: "vib", version: "1.0.0", digest: "d", baseline: baseline,
+                                                 windows: shifted + [window("a0", profile: "pi4", vibration: counts(rows: 2000, shift: 2))],
+                                                 policy: DriftPolicy(), hysteresis: [:], computedAt: 0, window: TimeRange(from: 0, to: 1),
+                                                 trigger: "test")
+        XCTAssertEqual(first.report.changes.first { $0.feature == "vibration" }?.kind, .fleetWide)
+        let healthy = (0..<6).map { window("a\($0)", profile: "pi4", vibration: counts(rows: 2000)) }
+        let second = try DriftEvaluation.evaluate(model: "vib", version: "1.0.0", digest: "d", baseline: baseline, windows: shifted + healthy,
+                                                  policy: DriftPolicy(), hysteresis: first.hysteresis, computedAt: 1,
+                                                  window: TimeRange(from: 0, to: 1), trigger: "test", previousReport: first.report)
+        let moved = try XCTUnwrap(second.report.changes.first { $0.feature == "vibration" })
+        XCTAssertTrue(moved.moved)
+        XCTAssertTrue(moved.raised)
+        XCTAssertEqual(moved.kind, .cohortDrift)
+        XCTAssertEqual(moved.cohorts, ["profile=pi5"])
+        let third = try DriftEvaluation.evaluate(model: "vib", version: "1.0.0", digest: "d", baseline: baseline, windows: shifted + healthy,
+                                                 policy: DriftPolicy(), hysteresis: second.hysteresis, computedAt: 2,
+                                                 window: TimeRange(from: 0, to: 1), trigger: "test", previousReport: second.report)
+        XCTAssertTrue(third.report.changes.isEmpty, "nothing changed, nothing to say")
+    }
 }

@@ -11,11 +11,13 @@ import Mustache
 /// extends `layout`; every value is escaped by ``HTMLEscaper``, the charts are SVG from ``SVGChart``.
 struct DashboardRoutes: Sendable {
     let store: any CollectorStore
+    let clock: any WallClock
     let library: MustacheLibrary
     let stylesheet: String
 
-    init(store: any CollectorStore) throws {
+    init(store: any CollectorStore, clock: any WallClock = SystemWallClock()) throws {
         self.store = store
+        self.clock = clock
         self.library = try DashboardTemplates.library()
         self.stylesheet = try DashboardTemplates.stylesheet()
     }
@@ -53,7 +55,7 @@ struct DashboardRoutes: Sendable {
         return html
     }
 
-    static func rendered() -> String { DisplayFormat.timestamp(IngestService.now()) }
+    func rendered() -> String { DisplayFormat.timestamp(clock.now()) }
 
     func fleet(_ request: Request) async throws -> Response {
         let filter = DeviceFilter(tag: request.query("tag"), group: request.query("group"), online: try request.query("online", as: Bool.self),
@@ -68,7 +70,7 @@ struct DashboardRoutes: Sendable {
         let described = parameters.dropLast().compactMap { name, value in value.map { "\(name) \($0)" } }
         var query = URLComponents()
         query.queryItems = parameters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-        let page = Self.fleetPage(devices: devices, now: IngestService.now(), deviceCount: counts.total, onlineCount: counts.online,
+        let page = Self.fleetPage(devices: devices, now: clock.now(), deviceCount: counts.total, onlineCount: counts.online,
                                   modelCount: try await store.models().count, reportCount: try await store.telemetryStoredEver(),
                                   filter: described.isEmpty ? nil : described.joined(separator: ", "), page: Int(pageNumber),
                                   filterQuery: query.percentEncodedQuery ?? "")
@@ -101,7 +103,7 @@ struct DashboardRoutes: Sendable {
 
     func device(_ id: String, _ request: Request) async throws -> Response {
         guard let device = try await store.device(id) else { throw CollectorError(.notFound, "no device '\(id)'") }
-        let now = IngestService.now()
+        let now = clock.now()
         let byDay = request.query("range") == "day"
         let resolution: RollupResolution = byDay ? .hour : .minute
         let range = TimeRange(from: now - (byDay ? 86_400_000 : 3_600_000), to: now + 60_000)
@@ -159,7 +161,7 @@ struct DashboardRoutes: Sendable {
     }
 
     func models() async throws -> Response {
-        let now = IngestService.now()
+        let now = clock.now()
         let rows = try await store.models().map { model in
             ModelsPage.Row(name: model.name, versionCount: model.versionCount,
                            latest: model.latestVersion.map { "\($0) (#\(model.latestRelease ?? 0))" } ?? "—",
@@ -173,7 +175,7 @@ struct DashboardRoutes: Sendable {
         let versions = try await store.versions(model: name)
         guard !versions.isEmpty else { throw CollectorError(.notFound, "no model '\(name)' is registered") }
         let deployment = try await store.deployment(model: name)
-        let now = IngestService.now()
+        let now = clock.now()
         let rows = versions.map { version in
             let devices = (deployment[version.digest] ?? []).sorted(by: NaturalOrder.areInIncreasingOrder)
             return ModelPage.Version(
@@ -197,7 +199,7 @@ struct DashboardRoutes: Sendable {
 
     func events() async throws -> Response {
         let rows = try await store.events(EventFilter(limit: 200)).map(Self.eventRow)
-        return page("events", EventsPage(rendered: Self.rendered(), events: rows))
+        return page("events", EventsPage(rendered: rendered(), events: rows))
     }
 
     static func eventRow(_ event: EventRecord) -> EventRow {
@@ -215,7 +217,7 @@ struct DashboardRoutes: Sendable {
     func drift(_ name: String) async throws -> Response {
         let versions = try await store.versions(model: name)
         guard !versions.isEmpty else { throw CollectorError(.notFound, "no model '\(name)' is registered") }
-        let now = IngestService.now()
+        let now = clock.now()
         let reports = try await store.driftReports(model: name, digest: nil, limit: 200)
         var pages: [DriftPage.Version] = []
         for digest in Self.orderedDigests(reports) {

@@ -45,8 +45,8 @@ enum APIValidation {
 
     /// `from`/`to` in ms since 1970, defaulting to the last `defaultSpan` milliseconds; nil when the range is
     /// empty (`from` not before `to`), which answers with an empty list rather than an error.
-    static func timeRange(from: Int?, to: Int?, defaultSpan: Int64) throws(CollectorError) -> TimeRange? {
-        let to = try nonNegative(to, "to") ?? IngestService.now() + 1
+    static func timeRange(from: Int?, to: Int?, defaultSpan: Int64, now: Int64) throws(CollectorError) -> TimeRange? {
+        let to = try nonNegative(to, "to") ?? now + 1
         let from = try nonNegative(from, "from") ?? to - defaultSpan
         return from < to ? TimeRange(from: from, to: to) : nil
     }

@@ -42,7 +42,7 @@ extension CollectorAPIHandler {
         let id = input.path.id
         try APIValidation.deviceID(id)
         let limit = try APIValidation.limit(input.query.limit, default: 1000, maximum: 100_000)
-        guard let range = try APIValidation.timeRange(from: input.query.from, to: input.query.to, defaultSpan: 3_600_000) else {
+        guard let range = try APIValidation.timeRange(from: input.query.from, to: input.query.to, defaultSpan: 3_600_000, now: clock.now()) else {
             return .ok(.init(body: .json(.init(telemetry: []))))
         }
         let records = try await store.telemetry(deviceID: id, range: range, limit: limit)
@@ -88,7 +88,7 @@ extension CollectorAPIHandler {
     func rollups(_ subject: RollupSubject, resolution: Components.Parameters.Resolution?, from: Int?, to: Int?) async throws
         -> Components.Responses.Rollups {
         let resolution: RollupResolution = resolution == .hour ? .hour : .minute
-        guard let range = try APIValidation.timeRange(from: from, to: to, defaultSpan: resolution == .minute ? 3_600_000 : 86_400_000) else {
+        guard let range = try APIValidation.timeRange(from: from, to: to, defaultSpan: resolution == .minute ? 3_600_000 : 86_400_000, now: clock.now()) else {
             return .init(body: .json(.init(rollups: [])))
         }
         let rollups = try await store.rollups(subject, resolution: resolution, range: range)

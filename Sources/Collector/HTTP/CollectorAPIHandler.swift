@@ -12,6 +12,7 @@ struct CollectorAPIHandler: APIProtocol {
     let store: any CollectorStore
     let registry: ModelRegistry
     let distribution: DistributionService
+    let clock: any WallClock
     /// Computes drift on request (`POST …/drift`); nil in tests that do not need it.
     let drift: DriftMonitor?
     let maximumUploadBytes: Int
@@ -39,7 +40,7 @@ struct CollectorAPIHandler: APIProtocol {
         let query = input.query
         let limit = try APIValidation.limit(query.limit, default: 100, maximum: 10_000)
         let after = try APIValidation.nonNegative(query.after, "after")
-        guard let range = try APIValidation.timeRange(from: query.from, to: query.to, defaultSpan: 30 * 86_400_000) else {
+        guard let range = try APIValidation.timeRange(from: query.from, to: query.to, defaultSpan: 30 * 86_400_000, now: clock.now()) else {
             return .ok(.init(body: .json(.init(events: []))))
         }
         let events = try await store.events(EventFilter(deviceID: query.device, model: query.model, name: query.name, after: after,

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// Builds the Hummingbird application (a `Service`) serving the API, the dashboard, `/metrics` and `/healthz`.
 enum HTTPServer {
     static func make(configuration: HTTPConfiguration, tokens: [APIToken], store: any CollectorStore, registry: ModelRegistry,
-                     distribution: DistributionService, drift: DriftMonitor? = nil, prometheus: PrometheusCollectorRegistry?,
+                     distribution: DistributionService, drift: DriftMonitor? = nil, clock: any WallClock = SystemWallClock(),
+                     prometheus: PrometheusCollectorRegistry?,
                      beforeScrape: @escaping @Sendable () async -> Void = {}, logger: Logger) throws -> any Service {
         let router = Router(context: CollectorRequestContext.self)
         router.add(middleware: ErrorResponder())
@@ -18,14 +19,14 @@ enum HTTPServer {
         // The API, /healthz and /metrics are the operations of docs/openapi.yaml: the generated server registers
         // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
         // methods with 405.
-        let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution, drift: drift,
+        let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution, clock: clock, drift: drift,
                                           maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
         try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
                                      middlewares: [APIBodyLimit(), APIHeaderEncoding(), APIPrebuiltBody()])
         api.registerMethodNotAllowed()
-        try DashboardRoutes(store: store).register(on: router)
+        try DashboardRoutes(store: store, clock: clock).register(on: router)
         var logger = logger
         logger[metadataKey: "component"] = "http"
         return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),

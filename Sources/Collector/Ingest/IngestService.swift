@@ -183,8 +183,7 @@ public final class IngestService: Service, Sendable {
         return total
     }
 
-    /// The system wall clock in milliseconds, for code not yet handed a ``WallClock``.
-    static func now() -> Int64 { SystemWallClock().now() }
+
 }
 
 extension Duration {

@@ -360,7 +360,7 @@ struct IngestTransaction {
     /// At most one `ingest.quarantined` event per stream in this many milliseconds.
     static let quarantineEventInterval: Int64 = 60_000
 
-    static let rollupColumns = "reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions, confidence, features"
+    static let rollupColumns = RollupAccumulator.storedColumns
     static let deviceRollupSelect = "SELECT \(rollupColumns) FROM device_rollups WHERE device_id = ? AND resolution = ? AND bucket = ?"
     static let deviceRollupWrite = "INSERT OR REPLACE INTO device_rollups (device_id, resolution, bucket, \(rollupColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let modelRollupSelect = "SELECT \(rollupColumns) FROM model_rollups WHERE model = ? AND digest = ? AND resolution = ? AND bucket = ?"

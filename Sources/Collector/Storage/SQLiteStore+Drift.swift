@@ -56,23 +56,11 @@ extension SQLiteStore {
                 let chunk = Array(deviceIDs[start..<min(start + 500, deviceIDs.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT device_id, reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions, confidence, features
+                    SELECT device_id, \(RollupAccumulator.storedColumns)
                     FROM device_rollups WHERE resolution = 60 AND bucket >= ? AND bucket < ? AND device_id IN (\(marks))
                     """, arguments: StatementArguments([range.from, range.to] + chunk.map { $0 as any DatabaseValueConvertible }))
                 for row in rows {
-                    var bucket = RollupAccumulator()
-                    bucket.reports = UInt64(stored: row[1])
-                    bucket.inferences = UInt64(stored: row[2])
-                    bucket.errors = UInt64(stored: row[3])
-                    bucket.dropped = UInt64(stored: row[4])
-                    bucket.throughputSum = row[5]
-                    bucket.cpuSum = row[6]
-                    bucket.temperatureMax = row[7]
-                    bucket.latency = LatencyHistogram(encoded: [UInt8]((row[8] as Data?) ?? Data()))
-                    bucket.predictions = CountsBlob.decode(row[9] as Data?)
-                    bucket.confidence = CountsBlob.decode(row[10] as Data?)
-                    bucket.features = FeatureCountsBlob.decode([UInt8]((row[11] as Data?) ?? Data()))
-                    totals[row[0], default: RollupAccumulator()].merge(bucket)
+                    totals[row[0], default: RollupAccumulator()].merge(RollupAccumulator(row: row, from: 1))
                 }
             }
             let resolution = RollupResolution.minute

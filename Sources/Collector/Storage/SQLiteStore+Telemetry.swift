@@ -25,7 +25,7 @@ extension SQLiteStore {
     public func rollups(_ subject: RollupSubject, resolution: RollupResolution, range: TimeRange) async throws(CollectorError) -> [RollupRecord] {
         try await reading("reading rollups") { db in
             let rows: [Row]
-            let columns = "bucket, reports, inferences, errors, dropped, throughput_sum, cpu_sum, temp_max, latency, predictions, confidence, features"
+            let columns = "bucket, \(RollupAccumulator.storedColumns)"
             let seconds = resolution.milliseconds / 1000
             switch subject {
             case .device(let id):
@@ -41,18 +41,7 @@ extension SQLiteStore {
             // A model's buckets come once per digest: fold them per bucket.
             var folded: [(Int64, RollupAccumulator)] = []
             for row in rows {
-                var accumulator = RollupAccumulator()
-                accumulator.reports = UInt64(stored: row[1])
-                accumulator.inferences = UInt64(stored: row[2])
-                accumulator.errors = UInt64(stored: row[3])
-                accumulator.dropped = UInt64(stored: row[4])
-                accumulator.throughputSum = row[5]
-                accumulator.cpuSum = row[6]
-                accumulator.temperatureMax = row[7]
-                accumulator.latency = LatencyHistogram(encoded: [UInt8]((row[8] as Data?) ?? Data()))
-                accumulator.predictions = CountsBlob.decode(row[9])
-                accumulator.confidence = CountsBlob.decode(row[10] as Data?)
-                accumulator.features = FeatureCountsBlob.decode([UInt8]((row[11] as Data?) ?? Data()))
+                let accumulator = RollupAccumulator(row: row, from: 1)
                 let bucket: Int64 = row[0]
                 if let last = folded.last, last.0 == bucket {
                     folded[folded.count - 1].1.merge(accumulator)

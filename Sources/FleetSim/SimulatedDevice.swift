@@ -293,9 +293,11 @@ public final class SimulatedDevice: Sendable {
         let features: [FeatureCounts]
         if let drift = settings.drift {
             let elapsed = Double(state.lastIntervalEnd - startedAt) / 1000
-            let counts = drift.counts(rows: min(Int(inferences), drift.rowsPerReport), seed: state.random.next(),
+            let sample = drift.sample(rows: min(Int(inferences), drift.rowsPerReport), seed: state.random.next(),
                                       drifted: drift.reaches(deviceID: id, profile: profile, elapsed: elapsed))
-            features = zip(drift.features, counts).map { FeatureCounts(name: $0.name, counts: $1) }
+            features = zip(drift.features, sample.features).map { FeatureCounts(name: $0.name, counts: $1) }
+            // The simulated model predicts what the rows indicate, so predictions drift where the inputs do.
+            if settings.classes == sample.conditions.count { predictions = sample.conditions }
         } else {
             features = (0..<settings.features).map { index -> FeatureCounts in
                 var counts = [UInt64](repeating: 0, count: 8)

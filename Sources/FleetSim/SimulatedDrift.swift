@@ -53,11 +53,24 @@ public struct SimulatedDrift: Sendable {
         }
     }
 
-    /// The feature counts of one report: `rows` rows of the scenario (with the injection when `drifted`), binned on
-    /// the baseline edges; values beyond the outer edges count in the outer bins, as on a device.
-    public func counts(rows: Int, seed: UInt64, drifted: Bool) -> [[UInt64]] {
+    /// One report's worth of simulated inputs: feature counts on the baseline's bins and, as a well-trained model
+    /// would predict them, counts of the machine conditions the rows indicate (`VibrationScenario.condition(of:)`).
+    public struct Sample: Sendable {
+        public var features: [[UInt64]]
+        public var conditions: [UInt64]
+    }
+
+    /// `rows` rows of the scenario (with the injection when `drifted`): their features binned on the baseline edges
+    /// (values beyond the outer edges count in the outer bins, as on a device) and their conditions counted.
+    public func sample(rows: Int, seed: UInt64, drifted: Bool) -> Sample {
         let data = scenario.rows(rows, seed: seed, injection: drifted ? injection : DriftInjection(.none))
-        return features.enumerated().map { index, feature in
+        var conditions = [UInt64](repeating: 0, count: VibrationScenario.conditions.count)
+        for row in data { conditions[scenario.condition(of: row)] += 1 }
+        return Sample(features: counts(data), conditions: conditions)
+    }
+
+    func counts(_ data: [[Double]]) -> [[UInt64]] {
+        features.enumerated().map { index, feature in
             var counts = [UInt64](repeating: 0, count: max(1, feature.edges.count - 1))
             guard index < scenario.names.count else { return counts }
             for row in data {

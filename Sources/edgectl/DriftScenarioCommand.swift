@@ -29,11 +29,18 @@ struct DriftScenarioCommand: ParsableCommand {
     @Option(help: "Comma-separated 0-based column indices the change touches (default: all).")
     var features: String?
 
+    @Option(help: ArgumentHelp("Append a label column of this name: the machine condition each row's band energies indicate (\(VibrationScenario.conditions.joined(separator: ", "))).",
+                               discussion: "A synthetic ground truth for training a model on the scenario (docs/drift.md)."))
+    var label: String?
+
     @Option(name: [.customShort("o"), .long], help: "Output CSV.")
     var output: String
 
     func validate() throws {
         if rows < 1 { throw ValidationError("--rows must be at least 1") }
+        if let label, label.isEmpty || label.contains(",") || VibrationScenario().names.contains(label) {
+            throw ValidationError("--label needs a column name that is not empty, has no comma and is not a feature name")
+        }
         if !DriftInjection.names.contains(scenario) {
             throw ValidationError("unknown --scenario \(scenario); use one of \(DriftInjection.names.joined(separator: ", "))")
         }
@@ -53,9 +60,11 @@ struct DriftScenarioCommand: ParsableCommand {
         guard let injection = DriftInjection.named(scenario, magnitude: magnitude, features: indices) else {
             throw CommandLineError("unknown scenario \(scenario)")
         }
-        var text = generator.names.joined(separator: ",") + "\n"
+        var text = (generator.names + (label.map { [$0] } ?? [])).joined(separator: ",") + "\n"
         for row in generator.rows(rows, seed: seed, injection: injection) {
-            text += row.map { "\($0)" }.joined(separator: ",") + "\n"
+            text += row.map { "\($0)" }.joined(separator: ",")
+            if label != nil { text += "," + VibrationScenario.conditions[generator.condition(of: row)] }
+            text += "\n"
         }
         try FileAccess.write(Array(text.utf8), to: output)
     }

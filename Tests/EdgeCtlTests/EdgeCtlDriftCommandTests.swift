@@ -44,6 +44,24 @@ final class EdgeCtlDriftCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("unknown --scenario earthquake"), bad.stderr)
     }
 
+    /// `--label condition` appends the scenario's machine condition: every class appears, and a one-σ shift of every
+    /// band moves rows away from "normal".
+    func testLabelledScenariosCarryTheMachineCondition() throws {
+        try scenario("none", rows: 2000, seed: 3, to: "train.csv", "--label", "condition")
+        try scenario("mean-shift", rows: 2000, seed: 3, to: "shifted.csv", "--label", "condition", "--magnitude", "1")
+        func conditions(_ file: String) throws -> [Substring: Int] {
+            let lines = try String(contentsOfFile: path(file), encoding: .utf8).split(separator: "\n")
+            XCTAssertTrue(lines[0].hasSuffix(",condition"), String(lines[0]))
+            XCTAssertEqual(lines[1].split(separator: ",").count, 9)
+            return lines.dropFirst().reduce(into: [:]) { $0[$1.split(separator: ",").last!, default: 0] += 1 }
+        }
+        let base = try conditions("train.csv"), shifted = try conditions("shifted.csv")
+        XCTAssertEqual(Set(base.keys), ["normal", "imbalance", "misalignment", "bearing-wear"], "\(base)")
+        XCTAssertLessThan(shifted["normal", default: 0], base["normal", default: 0], "shifted \(shifted), base \(base)")
+        let bad = try edgectl("drift-scenario", "--label", "band_0_50hz", "-o", path("x.csv"))
+        XCTAssertNotEqual(bad.status, 0)
+    }
+
     func testControlIsNoDriftAndStuckSensorIsDrift() throws {
         try scenario("none", rows: 3000, seed: 1, to: "base.csv")
         try scenario("none", rows: 1500, seed: 2, to: "control.csv")

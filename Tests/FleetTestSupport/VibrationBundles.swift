@@ -7,20 +7,16 @@ import Training
 /// A small real model for drift tests: an MLP trained in Swift on the seeded vibration scenario (eight accelerometer
 /// band energies) to tell four machine conditions apart, bundled with a drift baseline of the same rows.
 ///
-/// The conditions are a synthetic ground truth (by how the band energies sum, in quartiles): enough for a model whose
-/// inputs are the features the baseline bins, so real agents report feature counts the collector compares.
+/// The conditions are the scenario's synthetic ground truth (`VibrationScenario.condition(of:)`): enough for a model
+/// whose inputs are the features the baseline bins, so real agents report feature counts the collector compares.
 public enum VibrationBundles {
-    public static let classes = ["normal", "imbalance", "misalignment", "bearing-wear"]
+    public static let classes = VibrationScenario.conditions
 
-    /// Scenario rows with their condition, seeded.
+    /// Scenario rows with their condition (`VibrationScenario.condition(of:)`), seeded.
     public static func rows(_ count: Int, seed: UInt64, injection: DriftInjection = DriftInjection(.none)) -> (rows: [[Double]], labels: [Int]) {
         let scenario = VibrationScenario()
         let rows = scenario.rows(count, seed: seed, injection: injection)
-        let reference = scenario.rows(4000, seed: 7)
-        let sums = reference.map { $0.reduce(0, +) }.sorted()
-        let cuts = [sums[1000], sums[2000], sums[3000]]
-        let labels = rows.map { row in cuts.filter { row.reduce(0, +) > $0 }.count }
-        return (rows, labels)
+        return (rows, rows.map { scenario.condition(of: $0) })
     }
 
     /// The trained int8 model (`.tflite` bytes, float32 inputs standardised in the graph).

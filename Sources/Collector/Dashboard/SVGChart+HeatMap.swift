@@ -15,8 +15,9 @@ extension SVGChart {
         let labelWidth = 150.0, headerHeight = 92.0
         let cellWidth = max(36, min(90, (width - labelWidth - 8) / Double(columns.count)))
         let cellHeight = 24.0
-        let totalWidth = labelWidth + cellWidth * Double(columns.count) + 8
-        let totalHeight = headerHeight + cellHeight * Double(rows.count) + 28
+        // Room on the right for the last column's slanted header, and two lines of legend below.
+        let totalWidth = max(labelWidth + cellWidth * Double(columns.count) + 110, 420)
+        let totalHeight = headerHeight + cellHeight * Double(rows.count) + 44
         var svg = "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(totalWidth)) \(Int(totalHeight))\" role=\"img\" aria-label=\"\(HTMLEscaper.escape(title))\"><title>\(HTMLEscaper.escape(title))</title>"
         for (index, column) in columns.enumerated() {
             let x = labelWidth + (Double(index) + 0.5) * cellWidth
@@ -36,7 +37,8 @@ extension SVGChart {
             }
         }
         let legendY = headerHeight + cellHeight * Double(rows.count) + 18
-        svg += "<text class=\"legend\" x=\"\(f(labelWidth))\" y=\"\(f(legendY))\">score = effect ÷ drift threshold · 1 = threshold · outlined ! = drift (significant and over it) · – = too few rows</text>"
+        svg += "<text class=\"legend\" x=\"8\" y=\"\(f(legendY))\">score = effect ÷ drift threshold (1 = the threshold)</text>"
+        svg += "<text class=\"legend\" x=\"8\" y=\"\(f(legendY + 14))\">outlined with ! = drift (significant and over it) · – = too few rows</text>"
         return svg + "</svg>"
     }
 

@@ -29,6 +29,13 @@ public enum DriftEvaluation {
         return histograms
     }
 
+    /// A feature's score in a report: the largest of the fleet's, a drifting cohort's and a drifting device's.
+    public static func score(of feature: FeatureAttribution, in attribution: AttributionReport) -> Double {
+        let devices = feature.driftingDevices.compactMap { id in attribution.devices[id]?.first { $0.feature == feature.feature }?.score }
+        let cohorts = feature.cohorts.filter(\.drifts).map(\.aggregate.score)
+        return ([feature.fleet.score] + devices + cohorts).max() ?? 0
+    }
+
     public static func evaluate(model: String, version: String, digest: String, baseline: DriftBaseline, windows: [DriftWindowInput],
                                 policy: DriftPolicy, hysteresis previous: [String: DriftHysteresis], computedAt: Int64,
                                 window: TimeRange, trigger: String, previousReport: DriftReportRecord? = nil) throws -> Outcome {
@@ -80,11 +87,7 @@ public enum DriftEvaluation {
         var changes: [DriftAlarmChange] = []
         for attributed in attribution.features {
             let fleetResult = attributed.fleet
-            let deviceScores = attributed.driftingDevices.compactMap { id in
-                attribution.devices[id]?.first { $0.feature == attributed.feature }?.score
-            }
-            let cohortScores = attributed.cohorts.filter(\.drifts).map(\.aggregate.score)
-            let score = ([fleetResult.score] + deviceScores + cohortScores).max() ?? 0
+            let score = Self.score(of: attributed, in: attribution)
             let drifts = [.deviceAnomaly, .cohortDrift, .fleetWide].contains(attributed.kind)
             let verdict: DriftVerdict = drifts ? .drift : (attributed.kind == .insufficientData ? .insufficientData : fleetResult.verdict)
             var alarm = state[attributed.feature] ?? DriftHysteresis(policy: policy)

@@ -100,9 +100,8 @@ public final class DriftMonitor: Service, Sendable {
                 ])
             }
             for attributed in stored.attribution.features {
-                let scores = [attributed.fleet.score] + attributed.cohorts.filter(\.drifts).map(\.aggregate.score)
-                    + attributed.driftingDevices.compactMap { id in stored.attribution.devices[id]?.first { $0.feature == attributed.feature }?.score }
-                metrics.setDrift(model: model, feature: attributed.feature, score: scores.max() ?? 0, alarm: stored.alarms.contains(attributed.feature))
+                metrics.setDrift(model: model, feature: attributed.feature, score: DriftEvaluation.score(of: attributed, in: stored.attribution),
+                                 alarm: stored.alarms.contains(attributed.feature))
             }
             reports.append(stored)
         }

@@ -201,9 +201,4 @@ public struct StreamLedger: Sendable, Equatable {
         if seq < range.upperBound { pieces.append((seq + 1)...range.upperBound) }
         skipped.insert(contentsOf: pieces, at: index)
     }
-
-    /// Forgets skipped ranges that end before `seq` (retention: a late copy that old is no longer expected).
-    public mutating func forgetSkipped(below seq: UInt64) {
-        skipped.removeAll { $0.upperBound < seq }
-    }
 }

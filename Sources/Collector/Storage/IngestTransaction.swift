@@ -19,8 +19,8 @@ struct IngestTransaction {
     /// A stream's ledger as loaded, and what this batch did to it.
     struct StreamState {
         var ledger: StreamLedger
-        /// Whether the stored rows of `stream_gaps`/`stream_skips` exist (so they may need deleting).
-        var loadedAbove: Bool
+        /// The numbers `stream_gaps` held when loaded: only newer ones are inserted, and rows exist to delete.
+        var loadedAbove: Set<UInt64>
         var loadedSkipped: [ClosedRange<UInt64>]
         /// Something was stored: the ledger row must be written.
         var changed = false
@@ -102,10 +102,11 @@ struct IngestTransaction {
             if first <= last { skipped.append(first...last) }
         }
         let jumpSeqs = ((row?[2] as String?) ?? "").split(separator: ",").compactMap { UInt64($0) }
-        let ledger = StreamLedger(acked: UInt64(stored: row?[0] as Int64?), above: Set(above.map { UInt64(stored: $0) }), skipped: skipped,
+        let loadedAbove = Set(above.map { UInt64(stored: $0) })
+        let ledger = StreamLedger(acked: UInt64(stored: row?[0] as Int64?), above: loadedAbove, skipped: skipped,
                                   highest: UInt64(stored: row?[1] as Int64?),
                                   jump: jumpSeqs.isEmpty ? nil : StreamLedger.JumpCandidate(seqs: jumpSeqs))
-        return StreamState(ledger: ledger, loadedAbove: !above.isEmpty, loadedSkipped: skipped, quarantineEventAt: row?[4] as Int64?,
+        return StreamState(ledger: ledger, loadedAbove: loadedAbove, loadedSkipped: skipped, quarantineEventAt: row?[4] as Int64?,
                            quarantinedBefore: row?[3] as Int64? ?? 0)
     }
 
@@ -306,13 +307,15 @@ struct IngestTransaction {
 
     /// Settles a stream's ledger and writes back what changed: prefix, gaps, skipped ranges, quarantine record.
     mutating func finishStream(_ key: StreamKey, _ state: inout StreamState) throws {
-        let ledger = { () -> StreamLedger in var l = state.ledger; l.settle(); return l }()
+        var ledger = state.ledger
+        ledger.settle()
         if state.changed || ledger.jump != nil || state.quarantined > 0 {
-            if state.loadedAbove {
+            if !state.loadedAbove.isEmpty {
                 try db.cachedStatement(sql: "DELETE FROM stream_gaps WHERE device_id = ? AND stream = ? AND seq <= ?")
                     .execute(arguments: [key.device, key.stream, Int64(storing: ledger.acked)])
             }
-            for seq in ledger.above where seq > state.ledger.acked {
+            // Only the numbers this batch stored above the prefix: the loaded ones are rows already.
+            for seq in ledger.above.subtracting(state.loadedAbove) {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO stream_gaps (device_id, stream, seq) VALUES (?, ?, ?)")
                     .execute(arguments: [key.device, key.stream, Int64(storing: seq)])
             }

@@ -6,4 +6,6 @@ public enum CommandType: String, Codable, Sendable {
     case cancel
     /// Accept `trustFile`, a newer trust file signed by the pinned root.
     case trust
+    /// Capture more inputs for a while (`capture`: a ``CaptureRequest``), e.g. on a cohort that drifted.
+    case capture
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Drift
 import FleetProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -44,6 +45,17 @@ public final class SimulatedDevice: Sendable {
         var classWeights: [Double]
         var lastIntervalEnd: Int64
         var download: Download?
+        /// The served bundle's model, when the simulator runs models (``SimulationSettings/classifier``).
+        var classifier: (any SimulatedClassifier)?
+        /// Captured samples waiting for their true labels (``LabellingOracle``).
+        var pendingLabels: [PendingLabel] = []
+        var sampleCounter: UInt64 = 0
+        /// Capture and labels since the last report.
+        var captureCounts = CaptureStatistics()
+        /// A `capture` command's raised rate and when it ends (milliseconds since the epoch).
+        var raisedCapture: (randomRate: Double, until: Int64)?
+        /// Samples captured by the last report, queued right after it.
+        var capturedSamples: [SampleRecord] = []
     }
 
     public let id: String
@@ -54,7 +66,7 @@ public final class SimulatedDevice: Sendable {
     let client: MQTTClient
     let logger: Logger
     let startedAt: Int64
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
@@ -70,8 +82,9 @@ public final class SimulatedDevice: Sendable {
         self.logger = deviceLogger
         startedAt = Self.now()
         let weights = (0..<settings.classes).map { _ in Double.random(in: 0.2...1, using: &random) }
+        let classifier = settings.bundleBytes.flatMap { bytes in settings.classifier?(bytes) }
         state = Mutex(State(bundle: settings.bundle, random: random, baseLatencyMicros: Double.random(in: 4_000...40_000, using: &random),
-                            classWeights: weights, lastIntervalEnd: startedAt))
+                            classWeights: weights, lastIntervalEnd: startedAt, classifier: classifier))
         let will = try? FleetCodec.encode(DeviceStatus(state: .offline, reason: "lost", bundleDigest: settings.bundle?.digest), device: id,
                                           stream: stream, seq: 0, head: 0, time: startedAt)
         var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: id)
@@ -210,6 +223,7 @@ public final class SimulatedDevice: Sendable {
                     let due = min(Int(elapsed * settings.reportsPerSecond) - reports, 1000)
                     for _ in 0..<max(0, due) { enqueueTelemetry() }
                     reports += max(0, due)
+                    if settings.oracle != nil { enqueueLabels() }
                 }
                 for request in chunkRequests() {
                     publishes.addTask { try? await self.client.publish(topic: self.topics.bundleRequest, payload: request, qos: .atLeastOnce) }
@@ -262,6 +276,25 @@ public final class SimulatedDevice: Sendable {
             // The agent's encoder: a report the simulator sends is byte for byte what a device would send.
             return try? FleetCodec.encode(report, device: id, stream: stream, seq: seq, head: head, time: now)
         }
+        let samples = state.withLock { state in
+            defer { state.capturedSamples = [] }
+            return state.capturedSamples
+        }
+        for sample in samples {
+            enqueue(topic: topics.samples) { _, seq, head in
+                try? FleetCodec.encode(sample, device: id, stream: stream, seq: seq, head: head, time: now)
+            }
+        }
+    }
+
+    /// Queues the true labels whose delay has passed, on the samples topic as the agent sends joined labels.
+    private func enqueueLabels() {
+        let now = Self.now()
+        for label in takeDueLabels(now: now) {
+            enqueue(topic: topics.samples) { _, seq, head in
+                try? FleetCodec.encode(label, device: id, stream: stream, seq: seq, head: head, time: now)
+            }
+        }
     }
 
     /// A plausible interval: latency wandering around the device's own level, classes drawn from its mix.
@@ -291,13 +324,20 @@ public final class SimulatedDevice: Sendable {
         confidence[8] = inferences / 3
         confidence[9] = inferences - confidence[7] - confidence[8]
         let features: [FeatureCounts]
+        var capture = CaptureStatistics()
         if let drift = settings.drift {
             let elapsed = Double(state.lastIntervalEnd - startedAt) / 1000
-            let sample = drift.sample(rows: min(Int(inferences), drift.rowsPerReport), seed: state.random.next(),
-                                      drifted: drift.reaches(deviceID: id, profile: profile, elapsed: elapsed))
-            features = zip(drift.features, sample.features).map { FeatureCounts(name: $0.name, counts: $1) }
-            // The simulated model predicts what the rows indicate, so predictions drift where the inputs do.
-            if settings.classes == sample.conditions.count { predictions = sample.conditions }
+            let drawn = drift.labelledRows(rows: min(Int(inferences), drift.rowsPerReport), seed: state.random.next(),
+                                           drifted: drift.reaches(deviceID: id, profile: profile, elapsed: elapsed))
+            features = zip(drift.features, drift.counts(drawn.rows)).map { FeatureCounts(name: $0.name, counts: $1) }
+            // The simulated model predicts on the rows (the served bundle's model, or the condition each row indicates),
+            // so predictions drift where the inputs do and accuracy falls where the model misreads them.
+            let observation = observe(&state, rows: drawn.rows, conditions: drawn.conditions, now: now, classes: settings.classes)
+            if settings.classes == VibrationScenario.conditions.count || state.classifier != nil { predictions = observation.predictions }
+            if let observed = observation.confidence { confidence = observed }
+            state.capturedSamples = observation.samples
+            capture = state.captureCounts
+            state.captureCounts = CaptureStatistics()
         } else {
             features = (0..<settings.features).map { index -> FeatureCounts in
                 var counts = [UInt64](repeating: 0, count: 8)
@@ -314,7 +354,7 @@ public final class SimulatedDevice: Sendable {
             resources: ResourceUsage(rssBytes: 40_000_000 + state.random.next() % 8_000_000, cpuCores: Self.milli(Double.random(in: 0.2...0.9, using: &state.random)),
                                      temperatureCelsius: Self.milli(Double.random(in: 45...70, using: &state.random)), throttled: 0),
             queue: QueueStatus(depth: state.queue.count, bytes: state.queue.count * 600, dropped: 0),
-            shadow: nil, capture: CaptureStatistics(), counters: [:])
+            shadow: nil, capture: capture, counters: [:])
     }
 
     /// Three decimals are plenty for simulated figures and keep reports short (the encoder writes the shortest digits).
@@ -336,6 +376,10 @@ public final class SimulatedDevice: Sendable {
     // MARK: Updates
 
     private func handle(_ command: Command) {
+        if command.type == .capture, let request = command.capture {
+            raiseCapture(request)
+            return
+        }
         guard command.type == .assign, let assignment = command.assignment, (try? assignment.validate(maximumSize: 256 << 20)) != nil else { return }
         let start = state.withLock { state -> Bool in
             if state.download?.assignment.assignmentID == assignment.assignmentID || state.bundle?.digest == assignment.digest { return false }
@@ -398,8 +442,10 @@ public final class SimulatedDevice: Sendable {
         var previous = UpdatePhase.downloading
         for phase in [UpdatePhase.verifying, .installing, .healthCheck, .switching, .probation, .committing, .committed] {
             if phase == .switching {
+                let classifier = settings.classifier?(bytes)
                 state.withLock {
                     $0.bundle = BundleReference(name: assignment.name, version: assignment.version, digest: assignment.digest, releaseCounter: release)
+                    if settings.classifier != nil { $0.classifier = classifier }
                 }
             }
             enqueueUpdate(assignment, phase: phase, previous: previous, release: release, bytesReceived: bytes.count)

@@ -69,6 +69,12 @@ public struct SimulatedDrift: Sendable {
         return Sample(features: counts(data), conditions: conditions)
     }
 
+    /// `rows` rows of the scenario (with the injection when `drifted`) and the true condition of each: that of the
+    /// machine, which the injection does not change (`VibrationScenario.labelledRows`).
+    public func labelledRows(rows: Int, seed: UInt64, drifted: Bool) -> (rows: [[Double]], conditions: [Int]) {
+        scenario.labelledRows(rows, seed: seed, injection: drifted ? injection : DriftInjection(.none))
+    }
+
     func counts(_ data: [[Double]]) -> [[UInt64]] {
         features.enumerated().map { index, feature in
             var counts = [UInt64](repeating: 0, count: max(1, feature.edges.count - 1))

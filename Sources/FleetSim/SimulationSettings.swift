@@ -28,6 +28,13 @@ public struct SimulationSettings: Sendable {
     public var seed: UInt64
     /// Input features from a drift scenario on a bundle's baseline bins (replaces the random `features`).
     public var drift: SimulatedDrift?
+    /// Captured samples and their true labels after a delay (needs `drift`, whose scenario gives the ground truth).
+    public var oracle: LabellingOracle?
+    /// Runs the served bundle's model on the scenario's rows (needs `drift`); without it devices predict the
+    /// condition each row indicates, as a perfect model of the undrifted scenario would.
+    public var classifier: SimulatedClassifierLoader?
+    /// The bytes of `bundle`, for `classifier` to load the model devices start with.
+    public var bundleBytes: [UInt8]?
 
     public init(host: String = "127.0.0.1", port: Int = 1883, devices: Int = 10, prefix: String = "sim", firstIndex: Int = 0,
                 reportsPerSecond: Double = 1, window: Int = 32, resendAfter: Duration = .seconds(5), chunkTimeout: Duration = .seconds(2),

@@ -29,8 +29,12 @@ struct DriftScenarioCommand: ParsableCommand {
     @Option(help: "Comma-separated 0-based column indices the change touches (default: all).")
     var features: String?
 
-    @Option(help: ArgumentHelp("Append a label column of this name: the machine condition each row's band energies indicate (\(VibrationScenario.conditions.joined(separator: ", "))).",
-                               discussion: "A synthetic ground truth for training a model on the scenario (docs/drift.md)."))
+    @Option(help: ArgumentHelp("Append a label column of this name: the condition of the machine each row was drawn from (\(VibrationScenario.conditions.joined(separator: ", "))).",
+                               discussion: """
+                                   A synthetic ground truth for training a model on the scenario (docs/drift.md): what the row's band \
+                                   energies indicate before the injected change. A drifting sensor changes what a model sees, not the \
+                                   machine, so labels of drifted rows stay those of the machine.
+                                   """))
     var label: String?
 
     @Option(name: [.customShort("o"), .long], help: "Output CSV.")
@@ -61,9 +65,10 @@ struct DriftScenarioCommand: ParsableCommand {
             throw CommandLineError("unknown scenario \(scenario)")
         }
         var text = (generator.names + (label.map { [$0] } ?? [])).joined(separator: ",") + "\n"
-        for row in generator.rows(rows, seed: seed, injection: injection) {
+        let data = generator.labelledRows(rows, seed: seed, injection: injection)
+        for (row, condition) in zip(data.rows, data.conditions) {
             text += row.map { "\($0)" }.joined(separator: ",")
-            if label != nil { text += "," + VibrationScenario.conditions[generator.condition(of: row)] }
+            if label != nil { text += "," + VibrationScenario.conditions[condition] }
             text += "\n"
         }
         try FileAccess.write(Array(text.utf8), to: output)

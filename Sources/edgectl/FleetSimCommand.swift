@@ -78,6 +78,19 @@ struct FleetSimCommand: ParsableCommand {
     @Option(help: "Seconds after the start when the drift begins.")
     var driftAfter = 0.0
 
+    @Option(help: "Comma-separated 0-based feature indices the drift touches (default: all).")
+    var driftFeatures: String?
+
+    @Flag(help: "Run the served bundle's model on the scenario's rows (the --bundle first, then what devices install).")
+    var runModel = false
+
+    @Option(help: ArgumentHelp("Labelling oracle: capture this share of rows and report their true labels after --label-delay.",
+                               discussion: "0 captures only while a collector's capture command is in force. Needs --drift."))
+    var captureRate: Double?
+
+    @Option(help: "Seconds from a capture to its true label (with --capture-rate).")
+    var labelDelay = 2.0
+
     @Flag(help: "Print the final statistics as JSON on stdout.")
     var json = false
 
@@ -95,7 +108,16 @@ struct FleetSimCommand: ParsableCommand {
         let reference = BundleReference(name: manifest.name, version: manifest.version, digest: Digest.sha256Hex(bytes),
                                         releaseCounter: manifest.releaseCounter)
         let name = drift ?? "none"
-        guard let injection = DriftInjection.named(name, magnitude: driftMagnitude) else {
+        var touched: [Int]?
+        if let driftFeatures {
+            touched = try driftFeatures.split(separator: ",").map { part in
+                guard let index = Int(part), baseline.features.indices.contains(index) else {
+                    throw ValidationError("--drift-features: '\(part)' is not a feature index 0…\(baseline.features.count - 1)")
+                }
+                return index
+            }
+        }
+        guard let injection = DriftInjection.named(name, magnitude: driftMagnitude, features: touched) else {
             throw ValidationError("unknown drift scenario \(name); use one of \(DriftInjection.names.joined(separator: ", "))")
         }
         let target: SimulatedDrift.Target
@@ -115,6 +137,22 @@ struct FleetSimCommand: ParsableCommand {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference
                 settings.drift = drift
+                if runModel, let path = bundle {
+                    let bytes = try FileIO.read(path)
+                    guard BundleClassifier(bundle: bytes) != nil else {
+                        throw ValidationError("--run-model: \(path) holds no model with one float32 input the simulator can run")
+                    }
+                    settings.bundleBytes = bytes
+                    settings.classifier = { BundleClassifier(bundle: $0) }
+                }
+                if let captureRate {
+                    guard (0...1).contains(captureRate), labelDelay >= 0 else {
+                        throw ValidationError("--capture-rate must be within 0…1 and --label-delay not negative")
+                    }
+                    settings.oracle = LabellingOracle(captureRate: captureRate, labelDelaySeconds: labelDelay)
+                }
+            } else if runModel || captureRate != nil {
+                throw ValidationError("--run-model and --capture-rate need --bundle and --drift (the scenario gives rows and their truth)")
             }
         } catch let error as ValidationError {
             throw error

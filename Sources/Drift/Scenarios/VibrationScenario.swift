@@ -34,11 +34,27 @@ public struct VibrationScenario: Sendable {
 
     /// `count` rows (row-major, one value per feature) from `seed`, with `injection` applied.
     public func rows(_ count: Int, seed: UInt64, injection: DriftInjection = DriftInjection(.none)) -> [[Double]] {
+        generate(count, seed: seed, injection: injection, conditions: false).rows
+    }
+
+    /// `count` rows as ``rows(_:seed:injection:)`` gives them (the same values), each with the condition of the machine
+    /// it was drawn from: ``condition(of:threshold:)`` of the row *before* the injection. A drifting sensor or a new
+    /// operating mode changes what a model sees, not the machine's state, so a model trained before the change
+    /// misreads drifted rows while their ground truth stays what it was: the labels a technician would give.
+    public func labelledRows(_ count: Int, seed: UInt64, injection: DriftInjection = DriftInjection(.none)) -> (rows: [[Double]], conditions: [Int]) {
+        generate(count, seed: seed, injection: injection, conditions: true)
+    }
+
+    private func generate(_ count: Int, seed: UInt64, injection: DriftInjection, conditions wanted: Bool) -> (rows: [[Double]], conditions: [Int]) {
         var random = SplitMix64(seed: seed)
         let k = names.count
         let shared = correlation.squareRoot(), own = (1 - correlation).squareRoot()
+        let clean = DriftInjection(.none)
         var result = [[Double]]()
+        var conditions = [Int]()
         result.reserveCapacity(count)
+        if wanted { conditions.reserveCapacity(count) }
+        var original = [Double](repeating: 0, count: k)
         for _ in 0..<count {
             let g0 = random.nextGaussian()
             var inMode = false
@@ -47,10 +63,12 @@ public struct VibrationScenario: Sendable {
             for j in 0..<k {
                 let z = shared * g0 + own * random.nextGaussian()
                 row[j] = value(j, z: z, injection: injection, inMode: inMode)
+                if wanted { original[j] = value(j, z: z, injection: clean, inMode: false) }
             }
             result.append(row)
+            if wanted { conditions.append(condition(of: original)) }
         }
-        return result
+        return (result, conditions)
     }
 
     /// The same rows as columns.

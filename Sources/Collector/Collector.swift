@@ -22,6 +22,7 @@ public struct Collector: Sendable {
     public let distribution: DistributionService
     public let acknowledgements: AckPublisher
     public let drift: DriftMonitor
+    public let loop: LearningLoopService
     /// The tokens the API accepts (configured, or read from / generated into the state directory).
     public let tokens: [APIToken]
     public let services: [any Service]
@@ -72,6 +73,8 @@ public struct Collector: Sendable {
                                settings: configuration.ingest, metrics: metrics, clock: clock, logger: logger)
         let ingest = self.ingest
         drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
+        loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, clock: clock),
+                                   settings: configuration.loop, clock: clock, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
         let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
                                                storedCount: { ingest.storedMessages })
@@ -85,7 +88,7 @@ public struct Collector: Sendable {
         } catch {
             throw CollectorError(.invalidConfiguration, "the HTTP server could not be set up (dashboard templates, API routes): \(error)")
         }
-        services = [connection, acknowledgements, distribution, ingest, drift, retention, fleetMetrics, http]
+        services = [connection, acknowledgements, distribution, ingest, drift, loop, retention, fleetMetrics, http]
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.

@@ -25,4 +25,6 @@ public struct EventName: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let commandRejected = EventName(rawValue: "command.rejected")
     /// A new trust file was accepted (details: `version`).
     public static let trustUpdated = EventName(rawValue: "trust.updated")
+    /// A `capture` command raised the capture rate (details: `command`, `randomRate`, `maxPerHour`, `durationSeconds`).
+    public static let captureRaised = EventName(rawValue: "capture.raised")
 }

@@ -80,4 +80,27 @@ final class InferenceHarnessTests: XCTestCase {
             XCTAssertGreaterThan(harness.statistics().captured, 0, "capture ran inside the measured loop")
         }
     }
+
+    /// A `capture` command raises the random capture rate for its duration only, then the configured rate returns.
+    func testRaisedCaptureLastsForItsDurationOnly() throws {
+        let keys = try AgentFixtures.keys(self)
+        let harness = try InferenceHarness(
+            bundleBytes: try AgentFixtures.bundle("kws_ref_model", name: "kws-ref-model", keys: keys, featureBaseline: false),
+            verifier: try AgentFixtures.verifier(keys),
+            capture: CaptureSettings(enabled: true, maxPerHour: 3_600_000, burst: 1000, confidenceBelow: 0, randomRate: 0))
+        let (input, _) = try AgentFixtures.golden("kws_ref_model")
+        try input.withUnsafeBytes { frame in
+            for _ in 0..<50 { harness.process(frame) }
+            XCTAssertEqual(harness.statistics().captured, 0, "random rate 0 and no low-confidence threshold: nothing captured")
+            try harness.raiseCapture(CaptureRequest(randomRate: 1, maxPerHour: 3_600_000, durationSeconds: 1))
+            for _ in 0..<50 { harness.process(frame) }
+            let raised = harness.statistics().captured
+            XCTAssertGreaterThanOrEqual(raised, 8, "every input qualifies while the raised capture lasts (8 capture slots)")
+            Thread.sleep(forTimeInterval: 1.1)
+            for _ in 0..<50 { harness.process(frame) }
+            XCTAssertEqual(harness.statistics().captured, raised, "the configured rate (0) is back once the duration passed")
+        }
+        XCTAssertThrowsError(try harness.raiseCapture(CaptureRequest(randomRate: 2, maxPerHour: 1, durationSeconds: 1)))
+        XCTAssertThrowsError(try harness.raiseCapture(CaptureRequest(randomRate: 0.5, maxPerHour: 1, durationSeconds: 0)))
+    }
 }

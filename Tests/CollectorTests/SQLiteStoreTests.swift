@@ -39,6 +39,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
     func testRetentionDeletesOnlyOldData() async throws { try await contract.retentionDeletesOnlyOldData() }
+    func testLearningLoopsAndLabelCounts() async throws { try await contract.learningLoopsAndLabelCounts() }
     func testAForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored() async throws {
         try await contract.aForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored()
     }

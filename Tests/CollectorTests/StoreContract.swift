@@ -1,3 +1,4 @@
+import Bundles
 import Collector
 import Drift
 import FleetProtocol
@@ -331,5 +332,53 @@ struct StoreContract {
         XCTAssertEqual(state["energy"]?.isDrifting, true)
         let none = try await store.driftHysteresis(model: "m", digest: "other")
         XCTAssertTrue(none.isEmpty)
+    }
+
+    /// The learning loop's state survives reopening; label counts and accuracy are per model, device set and time.
+    func learningLoopsAndLabelCounts() async throws {
+        var store = try open()
+        var loop = LearningLoop(model: "vibration")
+        _ = loop.handle(.drift(reportID: 7, alarmed: true, cohorts: ["profile=p2"], devices: ["d2", "d1"]),
+                        policy: LearningLoopPolicy(mode: .automatic), now: now)
+        try await store.save(loop)
+        store = try open()
+        let loaded = try await store.learningLoop(model: "vibration")
+        XCTAssertEqual(loaded, loop)
+        XCTAssertEqual(loaded?.phase, .capturing)
+        let all = try await store.learningLoops()
+        XCTAssertEqual(all.map(\.model), ["vibration"])
+        let none = try await store.learningLoop(model: "other")
+        XCTAssertNil(none)
+
+        let digest = String(repeating: "b", count: 64)
+        let version = ModelVersionRecord(
+            model: "vibration", release: 1, version: "1.0.0", digest: digest, size: 10, manifestSHA256: digest, builtAt: now, registeredAt: now,
+            createdBy: "test", source: "upload", lineage: Lineage(datasetSnapshotSHA256: digest, codeVersion: "test"), labels: [],
+            requirements: DeviceRequirements(operators: [], arenaBytes: 0, weightsBytes: 0, macs: 0), signers: [])
+        _ = try await store.insert(NewModelVersion(record: version, manifestJSON: "{}"))
+        let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
+        var batch: [IngestMessage] = []
+        for (index, (device, correct, time)) in [("d1", true, now), ("d1", false, now), ("d2", true, now), ("d3", true, now), ("d1", true, now - 60_000)].enumerated() {
+            let label = LabelRecord(sampleID: "s-\(index)", label: 1, matched: true, predictedClass: correct ? 1 : 0, correct: correct, bundleDigest: digest)
+            let seq = UInt64(batch.filter { $0.header.device == device }.count + 1)
+            guard case .store(let message) = try decoder.decode(topic: "edgefleet/v1/dev/\(device)/samples",
+                                                                  payload: try FleetCodec.encode(label, device: device, stream: "s1", seq: seq, head: 1, time: time))
+            else { return XCTFail("label \(index) not stored") }
+            batch.append(message)
+        }
+        let other = LabelRecord(sampleID: "s-x", label: 1, matched: true, predictedClass: 1, correct: true, bundleDigest: String(repeating: "c", count: 64))
+        guard case .store(let foreign) = try decoder.decode(topic: "edgefleet/v1/dev/d9/samples",
+                                                            payload: try FleetCodec.encode(other, device: "d9", stream: "s1", seq: 1, head: 1, time: now))
+        else { return XCTFail("foreign label not stored") }
+        batch.append(foreign)
+        _ = try await store.ingest(batch, receivedAt: now)
+        let cohort = try await store.labelCount(model: "vibration", devices: ["d1", "d2"], since: now - 1000)
+        XCTAssertEqual(cohort, 3, "d1's two recent labels and d2's; d1's old one and d3's are outside")
+        let fleet = try await store.labelCount(model: "vibration", devices: nil, since: now - 120_000)
+        XCTAssertEqual(fleet, 5, "labels of another model's digest are not counted")
+        let accuracy = try await store.labelAccuracy(model: "vibration", since: now - 1000)
+        XCTAssertEqual(accuracy.reduce(0) { $0 + $1.labelled }, 4)
+        XCTAssertEqual(accuracy.reduce(0) { $0 + $1.correct }, 3)
+        XCTAssertEqual(Set(accuracy.map(\.release)), [1])
     }
 }

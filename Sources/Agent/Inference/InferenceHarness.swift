@@ -25,6 +25,7 @@ public final class InferenceHarness {
     private let source = OneFrame()
     private let loop: InferenceLoop
     private let board: StatisticsBoard
+    private let captureOverride = CaptureOverride()
     /// The bundle being run.
     public let bundle: BundleReference
 
@@ -37,7 +38,14 @@ public final class InferenceHarness {
         loop = InferenceLoop(model: model, source: source,
                              settings: .init(format: format, replyOnSocket: false, capture: capture),
                              board: board, switchboard: ModelSwitchboard(serving: model.reference, macs: model.interpreter.macs),
-                             predictions: PredictionBuffer(), capture: capture.enabled ? CaptureBuffer() : nil)
+                             predictions: PredictionBuffer(), capture: capture.enabled ? CaptureBuffer() : nil,
+                             captureOverride: captureOverride)
+    }
+
+    /// Applies a collector's `capture` command, as the agent's update service does.
+    public func raiseCapture(_ request: CaptureRequest) throws {
+        try request.validate()
+        captureOverride.raise(request, now: ConditionLock.now())
     }
 
     /// Runs one frame through the whole per-input path.

@@ -28,6 +28,10 @@ final class InferenceLoop: @unchecked Sendable {
     /// The inputs of the current frame, copied before `invoke` (only when capture is on).
     private var kept: UnsafeMutableRawBufferPointer
     private var budget: CaptureBudget
+    /// The collector's raised capture (a `capture` command), re-read when its generation moves.
+    private let captureOverride: CaptureOverride?
+    private var overrideGeneration: UInt64 = 0
+    private var raised: CaptureOverride.Raised?
     private var random = SplitMix64(seed: SplitMix64.increment)
     private var number: UInt64 = 0
     private var reportedDrops: UInt64 = 0
@@ -38,7 +42,7 @@ final class InferenceLoop: @unchecked Sendable {
     let running = Atomic<Bool>(false)
 
     init(model: LoadedModel, source: any InputSource, settings: Settings, board: StatisticsBoard,
-         switchboard: ModelSwitchboard, predictions: PredictionBuffer?, capture: CaptureBuffer?) {
+         switchboard: ModelSwitchboard, predictions: PredictionBuffer?, capture: CaptureBuffer?, captureOverride: CaptureOverride? = nil) {
         self.champion = model
         self.source = source
         self.settings = settings
@@ -46,6 +50,7 @@ final class InferenceLoop: @unchecked Sendable {
         self.switchboard = switchboard
         self.predictions = predictions
         self.capture = capture
+        self.captureOverride = captureOverride
         self.reply = .allocate(byteCount: Self.replyBytes(model), alignment: 16)
         self.kept = .allocate(byteCount: max(model.inputBytes, 16), alignment: 16)
         self.budget = CaptureBudget(perHour: settings.capture.maxPerHour, burst: settings.capture.burst, now: ConditionLock.now())
@@ -182,12 +187,13 @@ final class InferenceLoop: @unchecked Sendable {
     private func considerCapture(_ capture: CaptureBuffer, model: LoadedModel, predicted: Int, score: Double, outliers: Int) {
         let policy = settings.capture
         guard policy.enabled else { return }
+        let randomRate = effectiveRandomRate(policy)
         var reason: CaptureReason?
         if score < policy.confidenceBelow {
             reason = .lowConfidence
         } else if let sketch = model.sketch, Double(outliers) >= policy.driftFraction * Double(sketch.names.count), outliers > 0 {
             reason = .drift
-        } else if policy.randomRate > 0, nextRandom() < policy.randomRate {
+        } else if randomRate > 0, nextRandom() < randomRate {
             reason = .random
         }
         guard let reason else { return }
@@ -197,6 +203,26 @@ final class InferenceLoop: @unchecked Sendable {
         board.withState { state in
             if accepted { state.current.captured &+= 1 } else { state.current.overBudget &+= 1 }
         }
+    }
+
+    /// The random capture rate now: the configured one, or a raised one while it lasts. Rebuilds the budget when
+    /// a raised capture begins or ends (rare), so the configured budget returns afterwards.
+    private func effectiveRandomRate(_ policy: CaptureSettings) -> Double {
+        if let captureOverride {
+            let generation = captureOverride.generation
+            if generation != overrideGeneration {
+                overrideGeneration = generation
+                raised = captureOverride.current
+                budget = CaptureBudget(perHour: max(policy.maxPerHour, raised?.maxPerHour ?? 0), burst: policy.burst, now: ConditionLock.now())
+            }
+        }
+        guard let current = raised else { return policy.randomRate }
+        if ConditionLock.now() >= current.until {
+            raised = nil
+            budget = CaptureBudget(perHour: policy.maxPerHour, burst: policy.burst, now: ConditionLock.now())
+            return policy.randomRate
+        }
+        return max(policy.randomRate, current.randomRate)
     }
 
     /// Output tensors back to the socket: 4-byte little-endian length, then every output's bytes.

@@ -65,10 +65,11 @@ public final class EdgeAgent: Sendable {
         }
         let predictions = configuration.output.mqtt ? PredictionBuffer() : nil
         let capture = configuration.capture.enabled ? CaptureBuffer() : nil
+        let captureOverride = capture == nil ? nil : CaptureOverride()
         let loop = InferenceLoop(
             model: model, source: inputSource,
             settings: .init(format: configuration.input.format, replyOnSocket: configuration.output.socket, capture: configuration.capture),
-            board: board, switchboard: switchboard, predictions: predictions, capture: capture)
+            board: board, switchboard: switchboard, predictions: predictions, capture: capture, captureOverride: captureOverride)
 
         let client = try MQTTClient(configuration: Self.mqttConfiguration(configuration, password: password, topics: topics, outbox: outbox,
                                                                          serving: model.reference.digest),
@@ -79,7 +80,7 @@ public final class EdgeAgent: Sendable {
         let update = UpdateService(
             dependencies: .init(slots: slots, profile: profile, settings: configuration.update, switchboard: switchboard, board: board,
                                 outbox: outbox, client: client, chunks: ChunkInbox(), fault: .fromEnvironment(), logger: logger),
-            trust: trust, resume: resume)
+            trust: trust, resume: resume, captureOverride: captureOverride)
         let startedAt = SystemProbe.nowMilliseconds()
         let hardware = SystemProbe.hardware()
         let inputType = configuration.input.type.rawValue

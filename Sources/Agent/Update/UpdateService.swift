@@ -32,6 +32,8 @@ actor UpdateService: Service {
     static let rejectionEventsPerMinute = 5
 
     private let dependencies: Dependencies
+    /// Where `capture` commands go (nil when capture is off).
+    private let captureOverride: CaptureOverride?
     private var trust: TrustStore
     private var resumable: UpdateRecord?
     private var record: UpdateRecord?
@@ -45,7 +47,8 @@ actor UpdateService: Service {
     private let commands: AsyncStream<[UInt8]>
     private let commandInput: AsyncStream<[UInt8]>.Continuation
 
-    init(dependencies: Dependencies, trust: TrustStore, resume: UpdateRecord?) {
+    init(dependencies: Dependencies, trust: TrustStore, resume: UpdateRecord?, captureOverride: CaptureOverride? = nil) {
+        self.captureOverride = captureOverride
         self.dependencies = dependencies
         self.trust = trust
         self.resumable = resume.flatMap { $0.phase.isTerminal ? nil : $0 }
@@ -120,6 +123,8 @@ actor UpdateService: Service {
             await abandonCurrent(reason: "cancelled by command \(command.id.networkText())")
         case .trust:
             acceptTrust(command)
+        case .capture:
+            raiseCapture(command)
         }
     }
 
@@ -138,6 +143,26 @@ actor UpdateService: Service {
                                                            maxAttempts: dependencies.settings.maxAttempts, now: SystemProbe.nowMilliseconds())
             start(machine, first: step)
         }
+    }
+
+    private func raiseCapture(_ command: Command) {
+        guard let request = command.capture else {
+            reject(id: command.id, CommandRejection(.invalidMessage, "a capture command needs capture"))
+            return
+        }
+        do throws(FleetProtocolError) { try request.validate() } catch {
+            reject(id: command.id, CommandRejection(.invalidMessage, error.message))
+            return
+        }
+        guard let captureOverride else {
+            reject(id: command.id, CommandRejection(.invalidMessage, "capture is disabled in this agent's configuration (capture.enabled)"))
+            return
+        }
+        captureOverride.raise(request, now: ConditionLock.now())
+        dependencies.outbox.event(DeviceEvent(name: .captureRaised, details: [
+            "command": command.id.networkText(), "randomRate": "\(request.randomRate)", "maxPerHour": "\(request.maxPerHour)",
+            "durationSeconds": "\(request.durationSeconds)",
+        ]))
     }
 
     private func acceptTrust(_ command: Command) {

@@ -13,11 +13,13 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var trust: TrustSettings
     /// Drift computation: schedule, window and policies per model.
     public var drift: DriftSettings
+    /// The learning loop: how often it looks, and a policy per model (docs/learning-loop.md).
+    public var loop: LearningLoopSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(), loop: LearningLoopSettings = LearningLoopSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -26,9 +28,10 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.distribution = distribution
         self.trust = trust
         self.drift = drift
+        self.loop = loop
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift }
+    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, loop }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -41,6 +44,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         distribution = try c.decodeIfPresent(DistributionSettings.self, forKey: .distribution) ?? DistributionSettings()
         trust = try c.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
         drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
+        loop = try c.decodeIfPresent(LearningLoopSettings.self, forKey: .loop) ?? LearningLoopSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -77,6 +81,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
             if !condition { throw CollectorError(.invalidConfiguration, message) }
         }
         try check(!stateDirectory.isEmpty, "stateDirectory must not be empty")
+        if let (key, reason) = loop.problem() { throw CollectorError(.invalidConfiguration, "\(key) \(reason)") }
         try check((1...65_535).contains(broker.port), "broker.port must be within 1…65535")
         try check((0...65_535).contains(http.port), "http.port must be within 0…65535")
         try check(ingest.maximumBatch >= 1 && ingest.maximumBatch <= 100_000, "ingest.maximumBatch must be within 1…100000")

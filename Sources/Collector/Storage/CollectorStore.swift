@@ -9,7 +9,7 @@ import Drift
 ///
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
-public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore
+public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore & LoopStore
 
 /// The ingest role: batches of device messages in, acknowledgements out.
 public protocol IngestStore: Sendable {
@@ -97,4 +97,17 @@ public protocol DriftStore: Sendable {
     func driftHysteresis(model: String, digest: String) async throws(CollectorError) -> [String: DriftHysteresis]
     /// Per device, the minute rollups of `range` added up (features, predictions, confidence): one read for a window.
     func rollupTotals(deviceIDs: [String], range: TimeRange) async throws(CollectorError) -> [String: RollupRecord]
+}
+
+/// The learning loop role: each model's loop state, and what the fleet's labels say about its models.
+public protocol LoopStore: Sendable {
+    func learningLoop(model: String) async throws(CollectorError) -> LearningLoop?
+    func learningLoops() async throws(CollectorError) -> [LearningLoop]
+    /// Replaces the stored state of `loop.model`'s loop.
+    func save(_ loop: LearningLoop) async throws(CollectorError)
+    /// Labels received for samples of `model`'s versions from `devices` (all devices when nil), captured at or after `since`.
+    func labelCount(model: String, devices: [String]?, since: Int64) async throws(CollectorError) -> Int
+    /// Labels of `model`'s versions captured at or after `since`, counted per version and device profile, with how
+    /// many equalled the device's prediction: the fleet's measured accuracy.
+    func labelAccuracy(model: String, since: Int64) async throws(CollectorError) -> [LabelAccuracy]
 }

@@ -190,6 +190,13 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // The learning loop's state per model (a JSON body, read whole), and an index for label counts by time.
+        migrator.registerMigration("v9-learning-loop") { db in
+            try db.execute(sql: """
+                CREATE TABLE learning_loops (model TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX labels_time ON labels(time);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,73 @@
+import Drift
+import FleetProtocol
+
+/// The learning loop's ports on the assembled collector: drift reports and devices from the store, capture commands
+/// through the distribution service, snapshots and training jobs through the training service, rollouts through
+/// the rollout engine.
+struct CollectorLearningLoopPorts: LearningLoopPorts {
+    let store: any CollectorStore
+    let distribution: DistributionService
+    let clock: any WallClock
+
+    func newestDrift(model: String) async throws(CollectorError) -> LearningLoop.Input? {
+        guard let report = try await store.driftReports(model: model, digest: nil, limit: 1).first else { return nil }
+        let alarmed = Set(report.alarms)
+        var cohorts = Set<Cohort>()
+        var devices = Set<String>()
+        for feature in report.attribution.features where alarmed.contains(feature.feature) {
+            cohorts.formUnion(feature.driftingCohorts.filter { $0.key != "version" })
+            devices.formUnion(feature.driftingDevices)
+            devices.formUnion(feature.anomalousDevices)
+        }
+        if !cohorts.isEmpty {
+            for device in try await store.devices(DeviceFilter(model: model)) where report.attribution.devices[device.id] != nil {
+                let own = DriftMonitor.cohorts(of: device, version: report.version)
+                if cohorts.contains(where: { own[$0.key] == $0.value }) { devices.insert(device.id) }
+            }
+        }
+        return .drift(reportID: report.id, alarmed: !alarmed.isEmpty, cohorts: cohorts.sorted().map(\.description), devices: devices.sorted())
+    }
+
+    func requestCapture(devices: [String], _ request: CaptureRequest, cause: [String: String]) async throws(CollectorError) {
+        let delivered = await distribution.requestCapture(request, devices: devices)
+        guard delivered > 0 || devices.isEmpty else {
+            throw CollectorError(.io, "no capture request reached the broker (\(devices.count) devices); is the broker up?")
+        }
+    }
+
+    func labelledSamples(model: String, devices: [String], since: Int64) async throws(CollectorError) -> Int {
+        try await store.labelCount(model: model, devices: devices, since: since)
+    }
+
+    func takeSnapshot(model: String, devices: [String], since: Int64, cause: [String: String]) async throws(CollectorError) -> (id: String, samples: Int) {
+        throw CollectorError(.invalidRequest, "datasets are not wired into the learning loop yet")
+    }
+
+    func enqueueTraining(model: String, snapshot: String, cause: [String: String]) async throws(CollectorError) -> String {
+        throw CollectorError(.invalidRequest, "training is not wired into the learning loop yet")
+    }
+
+    func job(_ id: String) async throws(CollectorError) -> LearningLoop.JobProgress {
+        .failed("training is not wired into the learning loop yet")
+    }
+
+    func startRollout(model: String, release: UInt64, cause: [String: String]) async throws(CollectorError) -> String {
+        throw CollectorError(.invalidRequest, "rollouts are not wired into the learning loop yet")
+    }
+
+    func rollout(_ id: String) async throws(CollectorError) -> LearningLoop.RolloutProgress {
+        .aborted("rollouts are not wired into the learning loop yet")
+    }
+
+    func registeredModels() async throws(CollectorError) -> [String] {
+        try await store.models().map(\.name)
+    }
+
+    func reportingDevices(model: String) async throws(CollectorError) -> [String] {
+        try await store.devices(DeviceFilter(model: model)).map(\.id)
+    }
+
+    func record(_ event: CollectorEvent) async throws(CollectorError) {
+        try await store.record(event, at: clock.now())
+    }
+}

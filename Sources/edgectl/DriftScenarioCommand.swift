@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Drift
 
 /// `edgectl drift-scenario`: seeded vibration-like CSVs with an injected change, for `edgectl drift` and scripts.
@@ -40,6 +41,10 @@ struct DriftScenarioCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output CSV.")
     var output: String
 
+    @Option(help: ArgumentHelp("Also write each row as a raw float32 frame (row-NNNNN.bin) into this directory.",
+                               discussion: "Frames for an agent's replay input (--input replay:DIR) running a model that takes the raw features."))
+    var frames: String?
+
     func validate() throws {
         if rows < 1 { throw ValidationError("--rows must be at least 1") }
         if let label, label.isEmpty || label.contains(",") || VibrationScenario().names.contains(label) {
@@ -72,5 +77,21 @@ struct DriftScenarioCommand: ParsableCommand {
             text += "\n"
         }
         try FileAccess.write(Array(text.utf8), to: output)
+        if let frames {
+            do { try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true) } catch {
+                throw CommandLineError("cannot create \(frames): \(error.localizedDescription)")
+            }
+            for (index, row) in data.rows.enumerated() {
+                var bytes = [UInt8]()
+                bytes.reserveCapacity(row.count * 4)
+                for value in row {
+                    let bits = Float(value).bitPattern
+                    bytes += [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16),
+                              UInt8(truncatingIfNeeded: bits >> 24)]
+                }
+                let name = String(index)
+                try FileAccess.write(bytes, to: "\(frames)/row-\(String(repeating: "0", count: max(0, 5 - name.count)))\(name).bin")
+            }
+        }
     }
 }

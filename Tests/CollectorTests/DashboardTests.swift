@@ -172,4 +172,42 @@ final class DashboardTests: XCTestCase {
         XCTAssertTrue(events.contains("<td>collector</td><td></td>"))
         XCTAssertTrue(events.contains("<td>x &amp; y</td>"))
     }
+
+    /// A cycle's chain from its `loop.*` events: done steps, where a refused candidate stopped it, links and escaping.
+    func testLoopPageShowsEachCycleAsAChain() throws {
+        func event(_ id: Int64, _ name: String, _ details: [String: String]) -> EventRecord {
+            EventRecord(id: id, source: "collector", deviceID: nil, model: "vib", name: name, time: 1_000 * id, receivedAt: 1_000 * id,
+                        assignmentID: nil, phase: nil, details: details, error: nil, update: nil)
+        }
+        let chain = ["cycle": "1", "trigger": "drift report 4"]
+        let refused = DashboardRoutes.loopCycle(1, events: [
+            event(1, "loop.capture.requested", chain.merging(["cohorts": "profile=rpi-5-4gb", "devices": "40"]) { $1 }),
+            event(2, "loop.labels.collected", chain.merging(["labelled": "240"]) { $1 }),
+            event(3, "loop.snapshot.taken", chain.merging(["snapshot": "9f86d081884c7d65", "samples": "3240"]) { $1 }),
+            event(4, "loop.training.queued", chain.merging(["snapshot": "9f86d081884c7d65", "job": "job-7"]) { $1 }),
+            event(5, "loop.cycle.finished", chain.merging(["snapshot": "9f86d081884c7d65", "job": "job-7", "release": "3",
+                                                          "outcome": "candidate 3 refused by the gate: accuracy <0.5>"]) { $1 }),
+        ], model: "vib", current: nil)
+        XCTAssertTrue(refused.failed)
+        XCTAssertEqual(refused.steps.map(\.name), ["capture.requested", "labels.collected", "snapshot.taken", "training.queued", "cycle.finished"])
+        XCTAssertEqual(refused.steps.first?.link, "/models/vib/drift")
+        XCTAssertEqual(refused.chain.components(separatedBy: "class=\"step done\"").count - 1, 5, "drift, capture, labels, snapshot, training")
+        XCTAssertEqual(refused.chain.components(separatedBy: "class=\"step failed\"").count - 1, 1, "the gate stopped it")
+        XCTAssertEqual(refused.chain.components(separatedBy: "class=\"step pending\"").count - 1, 1, "the rollout never came")
+
+        let running = DashboardRoutes.loopCycle(2, events: [event(6, "loop.capture.requested", ["cycle": "2", "trigger": "operator"])], model: "vib",
+                                                current: LearningLoop(model: "vib"))
+        XCTAssertFalse(running.failed)
+        XCTAssertTrue(running.chain.contains("class=\"step current\""))
+
+        let library = try DashboardTemplates.library()
+        let html = try XCTUnwrap(library.render(LoopPage(
+            title: "Learning loop of vib", rendered: "now", model: "vib", phase: "capturing", mode: "automatic", cycle: 2, since: "3 s ago",
+            devices: 40, labelled: "12", cycles: [running, refused],
+            accuracy: [.init(version: "1.0.0 (#1)", profile: "rpi-5-4gb", labelled: 240, accuracy: "0.154")]), withTemplate: "loop"))
+        XCTAssertTrue(html.contains("<section class=\"loop-cycle\" id=\"cycle-1\">"))
+        XCTAssertTrue(html.contains("refused by the gate: accuracy &lt;0.5&gt;"), "outcomes are escaped")
+        XCTAssertTrue(html.contains("<td>rpi-5-4gb</td><td>240</td><td>0.154</td>"))
+        XCTAssertTrue(html.contains("40 devices capturing"))
+    }
 }

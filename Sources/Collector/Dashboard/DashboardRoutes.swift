@@ -28,6 +28,7 @@ struct DashboardRoutes: Sendable {
         router.get("models") { _, _ in try await self.models() }
         router.get("models/:name") { _, context in try await self.model(try context.parameters.require("name")) }
         router.get("models/:name/drift") { _, context in try await self.drift(try context.parameters.require("name")) }
+        router.get("models/:name/loop") { _, context in try await self.loop(try context.parameters.require("name")) }
         router.get("events") { _, _ in try await self.events() }
         router.get("static/dashboard.css") { _, _ in
             var headers = HTTPFields()

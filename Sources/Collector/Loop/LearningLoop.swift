@@ -74,6 +74,8 @@ public struct LearningLoop: Codable, Sendable, Equatable {
     public var rollout: String?
     /// How the last cycle ended, for people (e.g. `blessed candidate 2 rolled out`).
     public var outcome: String?
+    /// The policy's mode when the service last looked (`automatic` or `manual`), for people reading the state.
+    public var mode: String?
 
     public init(model: String) {
         self.model = model

@@ -64,6 +64,10 @@ public final class LearningLoopService: Service, Sendable {
     public func step(model: String) async throws(CollectorError) -> LearningLoop {
         var loop = try await store.learningLoop(model: model) ?? LearningLoop(model: model)
         let policy = settings.policy(for: model)
+        if loop.mode != policy.mode.rawValue {
+            loop.mode = policy.mode.rawValue
+            try await store.save(loop)
+        }
         var inputs: [LearningLoop.Input] = [.tick]
         switch loop.phase {
         case .idle, .coolingDown:

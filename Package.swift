@@ -195,7 +195,7 @@ let package = Package(
         .target(
             name: "FleetSim",
             dependencies: [
-                "MQTT", "FleetProtocol", "Drift", "FleetSupport",
+                "MQTT", "FleetProtocol", "Drift", "FleetSupport", "Bundles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

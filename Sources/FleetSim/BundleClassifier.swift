@@ -1,17 +1,16 @@
 import Bundles
-import FleetSim
 
-/// The model of a bundle, run by the EdgeFleet runtime for `edgectl fleet-sim --run-model`: raw feature rows in,
-/// the top class and its score out.
+/// The model of a bundle, run by the EdgeFleet runtime (`edgectl fleet-sim --run-model`): raw feature rows in, the
+/// top class and its score out.
 ///
 /// Confined to one simulated device, which calls it under its own lock (the interpreter is not thread-safe).
-final class BundleClassifier: SimulatedClassifier, @unchecked Sendable {
+public final class BundleClassifier: SimulatedClassifier, @unchecked Sendable {
     private let runner: ModelRunner
     private let input: TensorSchema
     private let output: TensorSchema
 
     /// Nil unless the bundle parses and its model takes one float32 `[1, F]` input and gives class scores.
-    init?(bundle bytes: [UInt8]) {
+    public init?(bundle bytes: [UInt8]) {
         guard let file = try? BundleFile(parsing: bytes), let manifest = try? file.unverifiedManifest(),
               let model = try? Zlib.inflate(Array(file.compressedPayload), expectedLength: manifest.payload.length),
               let runner = try? ModelRunner(modelBytes: model), runner.inputs.count == 1, let first = runner.outputs.first,
@@ -21,7 +20,7 @@ final class BundleClassifier: SimulatedClassifier, @unchecked Sendable {
         output = first
     }
 
-    func predict(_ row: [Double]) -> (predicted: Int, confidence: Double) {
+    public func predict(_ row: [Double]) -> (predicted: Int, confidence: Double) {
         let count = input.elementCount ?? row.count
         var bytes = [UInt8]()
         bytes.reserveCapacity(count * 4)

@@ -9,23 +9,30 @@ struct CollectorLearningLoopPorts: LearningLoopPorts {
     let distribution: DistributionService
     let clock: any WallClock
 
+    /// Only a changed world starts a cycle: alarmed features attributed to a cohort (its members) or to the whole
+    /// fleet (every device reporting the model). Single-device anomalies are broken or miscalibrated sensors, work
+    /// for maintenance rather than training data, so they raise alarms but never a cycle (`alarmed` stays false).
     func newestDrift(model: String) async throws(CollectorError) -> LearningLoop.Input? {
         guard let report = try await store.driftReports(model: model, digest: nil, limit: 1).first else { return nil }
         let alarmed = Set(report.alarms)
         var cohorts = Set<Cohort>()
-        var devices = Set<String>()
+        var fleetWide = false
         for feature in report.attribution.features where alarmed.contains(feature.feature) {
-            cohorts.formUnion(feature.driftingCohorts.filter { $0.key != "version" })
-            devices.formUnion(feature.driftingDevices)
-            devices.formUnion(feature.anomalousDevices)
-        }
-        if !cohorts.isEmpty {
-            for device in try await store.devices(DeviceFilter(model: model)) where report.attribution.devices[device.id] != nil {
-                let own = DriftMonitor.cohorts(of: device, version: report.version)
-                if cohorts.contains(where: { own[$0.key] == $0.value }) { devices.insert(device.id) }
+            switch feature.kind {
+            case .cohortDrift: cohorts.formUnion(feature.driftingCohorts.filter { $0.key != "version" })
+            case .fleetWide: fleetWide = true
+            default: break
             }
         }
-        return .drift(reportID: report.id, alarmed: !alarmed.isEmpty, cohorts: cohorts.sorted().map(\.description), devices: devices.sorted())
+        var devices = Set<String>()
+        if fleetWide || !cohorts.isEmpty {
+            for device in try await store.devices(DeviceFilter(model: model)) where report.attribution.devices[device.id] != nil {
+                let own = DriftMonitor.cohorts(of: device, version: report.version)
+                if fleetWide || cohorts.contains(where: { own[$0.key] == $0.value }) { devices.insert(device.id) }
+            }
+        }
+        let described = fleetWide ? ["fleet"] : cohorts.sorted().map(\.description)
+        return .drift(reportID: report.id, alarmed: !devices.isEmpty, cohorts: described, devices: devices.sorted())
     }
 
     func requestCapture(devices: [String], _ request: CaptureRequest, cause: [String: String]) async throws(CollectorError) {

@@ -6,4 +6,9 @@ public enum CommandType: String, Codable, Sendable {
     case cancel
     /// Accept `trustFile`, a newer trust file signed by the pinned root.
     case trust
+    /// Return to `assignment`, the version the device served before (the rollout's champion): abandon an update
+    /// towards another version that has not switched yet, and switch back to the previous slot if the device
+    /// serves something else. Agents older than this command refuse it as an invalid message; the collector's
+    /// retries then send the champion as a plain `assign` (docs/fleet-protocol.md, "Rollback").
+    case rollback
 }

@@ -13,11 +13,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var trust: TrustSettings
     /// Drift computation: schedule, window and policies per model.
     public var drift: DriftSettings
+    /// Staged rollouts: engine schedule, eligibility profiles, rollback retries, the default strategy (docs/rollouts.md).
+    public var rollouts: RolloutSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(),
+                rollouts: RolloutSettings = RolloutSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -26,9 +29,10 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.distribution = distribution
         self.trust = trust
         self.drift = drift
+        self.rollouts = rollouts
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift }
+    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, rollouts }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -41,6 +45,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         distribution = try c.decodeIfPresent(DistributionSettings.self, forKey: .distribution) ?? DistributionSettings()
         trust = try c.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
         drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
+        rollouts = try c.decodeIfPresent(RolloutSettings.self, forKey: .rollouts) ?? RolloutSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -90,6 +95,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
                 throw CollectorError(.invalidConfiguration, "drift policy \(model): \(error)")
             }
         }
+        try rollouts.validate()
         try check(broker.messageBufferSize >= 16, "broker.messageBufferSize must be at least 16")
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")

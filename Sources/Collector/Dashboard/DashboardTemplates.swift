@@ -9,7 +9,7 @@ import Mustache
 /// typed view model (`FleetPage`, `DevicePage`, …) with ``HTMLEscaper`` as its escaper.
 enum DashboardTemplates {
     /// The page templates, by name (`<name>.mustache`).
-    static let names = ["layout", "fleet", "device", "models", "model", "events", "drift"]
+    static let names = ["layout", "fleet", "device", "models", "model", "events", "drift", "rollout"]
 
     /// The directory holding the templates: the resource bundle SwiftPM builds next to the executable (or the test bundle).
     static func directory() throws -> URL {

@@ -40,6 +40,11 @@ final class RolloutEngineTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    func stored(_ id: String) async throws -> RolloutRecord {
+        let found = try await store.rollout(id: id)
+        return try XCTUnwrap(found)
+    }
+
     func next(_ device: String) -> UInt64 {
         sequence[device, default: 0] += 1
         return sequence[device]!
@@ -124,7 +129,7 @@ final class RolloutEngineTests: XCTestCase {
         XCTAssertEqual(Set(created.ineligible.map(\.deviceID)), ["no-birth", "ghost"])
         try await run(engine, seconds: 1200, running: &running, until: { $0.status == .completed && $0.pendingAssignments.isEmpty }, id: created.id)
         await engine.step()
-        let rollout = try XCTUnwrap(try await store.rollout(id: created.id))
+        let rollout = try await stored(created.id)
         XCTAssertEqual(rollout.status, .completed, rollout.decisions.map { "\($0.kind): \($0.reason)" }.joined(separator: "\n"))
         XCTAssertTrue(rollout.promoted)
         XCTAssertEqual(Set(fleet.assigned), Set(devices), "the whole eligible fleet, control included, got it")
@@ -148,7 +153,7 @@ final class RolloutEngineTests: XCTestCase {
         let engine = engine()
         let created = try await engine.create(request())
         try await run(engine, seconds: 300, p95: 60_000, running: &running, until: { $0.status != .running }, id: created.id)
-        var rollout = try XCTUnwrap(try await store.rollout(id: created.id))
+        var rollout = try await stored(created.id)
         XCTAssertEqual(rollout.status, .rollingBack, rollout.decisions.map { "\($0.kind): \($0.reason)" }.joined(separator: "\n"))
         XCTAssertEqual(Set(fleet.assigned), Set(created.plan.waves[0]), "only the canary was exposed")
         let failed = try XCTUnwrap(rollout.decisions.first { $0.kind == "gate.failed" })
@@ -162,7 +167,7 @@ final class RolloutEngineTests: XCTestCase {
         }
         try await reportAll(running: [])
         await engine.step()
-        rollout = try XCTUnwrap(try await store.rollout(id: created.id))
+        rollout = try await stored(created.id)
         XCTAssertEqual(rollout.status, .rolledBack)
         XCTAssertEqual(Set(rollout.returned), Set(created.plan.waves[0]))
         let champion = try await store.versions(model: "keyword-spotter").first { $0.aliases.contains("champion") }
@@ -180,7 +185,7 @@ final class RolloutEngineTests: XCTestCase {
             let created = try await engine.create(request())
             try await run(engine, seconds: 300, installs: installs, predictions: predictions, running: &running,
                           until: { $0.status != .running }, id: created.id)
-            let rollout = try XCTUnwrap(try await store.rollout(id: created.id))
+            let rollout = try await stored(created.id)
             let failed = try XCTUnwrap(rollout.decisions.first { $0.kind == "gate.failed" }, gate)
             XCTAssertEqual(failed.wave, 0, gate)
             XCTAssertTrue(failed.gates?.contains { $0.gate == gate && $0.verdict == .fail } ?? false, failed.reason)

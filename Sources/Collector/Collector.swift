@@ -23,6 +23,8 @@ public struct Collector: Sendable {
     public let acknowledgements: AckPublisher
     public let drift: DriftMonitor
     public let loop: LearningLoopService
+    /// Staged rollouts (docs/rollouts.md); also the Swift entry point for the learning loop (`rollouts.create`).
+    public let rollouts: RolloutEngine
     /// The tokens the API accepts (configured, or read from / generated into the state directory).
     public let tokens: [APIToken]
     public let services: [any Service]
@@ -75,20 +77,22 @@ public struct Collector: Sendable {
         drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
         loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, clock: clock),
                                    settings: configuration.loop, clock: clock, logger: logger)
+        rollouts = RolloutEngine(store: store, actuator: distribution, settings: configuration.rollouts,
+                                 profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
         let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
                                                storedCount: { ingest.storedMessages })
         let http: any Service
         do {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
-                                       distribution: distribution, drift: drift, clock: clock, prometheus: prometheus,
+                                       distribution: distribution, drift: drift, rollouts: rollouts, clock: clock, prometheus: prometheus,
                                        beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
         } catch let error as CollectorError {
             throw error
         } catch {
             throw CollectorError(.invalidConfiguration, "the HTTP server could not be set up (dashboard templates, API routes): \(error)")
         }
-        services = [connection, acknowledgements, distribution, ingest, drift, loop, retention, fleetMetrics, http]
+        services = [connection, acknowledgements, distribution, ingest, drift, rollouts, loop, retention, fleetMetrics, http]
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.

@@ -25,4 +25,9 @@ public struct Command: DownwardMessage, Equatable {
     public static func assign(_ assignment: Assignment) -> Command {
         Command(id: assignment.assignmentID, type: .assign, assignment: assignment)
     }
+
+    /// A rollback command: return to the version `assignment` names.
+    public static func rollback(_ assignment: Assignment) -> Command {
+        Command(id: assignment.assignmentID, type: .rollback, assignment: assignment)
+    }
 }

@@ -40,6 +40,8 @@ public final class SimulatedDevice: Sendable {
         var generating = true
         var statistics = DeviceStatistics()
         var bundle: BundleReference?
+        /// The bundle served before the last switch: a `rollback` command switches back to it.
+        var previousBundle: BundleReference?
         var random: SimulationRandom
         var baseLatencyMicros: Double
         var classWeights: [Double]
@@ -304,7 +306,9 @@ public final class SimulatedDevice: Sendable {
         let seconds = Double(state.lastIntervalEnd - start) / 1000
         let throughput = max(0.5, state.random.normal(mean: 1_000_000 / state.baseLatencyMicros * 0.6, deviation: 2))
         let inferences = UInt64(max(1, (throughput * seconds).rounded()))
-        let p50 = max(500, state.random.normal(mean: state.baseLatencyMicros, deviation: state.baseLatencyMicros * 0.05))
+        let behaviour = state.bundle.flatMap { settings.behaviours[$0.releaseCounter] } ?? .good
+        let slowdown = behaviour == .slow ? 3.0 : 1.0
+        let p50 = max(500, state.random.normal(mean: state.baseLatencyMicros * slowdown, deviation: state.baseLatencyMicros * slowdown * 0.05))
         let p95 = p50 * Double.random(in: 1.25...1.5, using: &state.random)
         let p99 = p95 * Double.random(in: 1.1...1.3, using: &state.random)
         let maximum = p99 * 1.2
@@ -319,10 +323,23 @@ public final class SimulatedDevice: Sendable {
             predictions[index] = share
             left -= share
         }
+        if behaviour == .disagrees, predictions.count > 1, let rarest = predictions.indices.min(by: { predictions[$0] < predictions[$1] }) {
+            // Another model's answers: every class reported as the next one, and half of them as the class the
+            // champion finds rarest.
+            var other = Array(predictions[(predictions.count - 1)...] + predictions[..<(predictions.count - 1)])
+            for index in other.indices where index != rarest {
+                let moved = other[index] / 2
+                other[index] -= moved
+                other[rarest] += moved
+            }
+            predictions = other
+        }
         var confidence = [UInt64](repeating: 0, count: 10)
-        confidence[7] = inferences / 4
-        confidence[8] = inferences / 3
-        confidence[9] = inferences - confidence[7] - confidence[8]
+        // A model that is often wrong is rarely sure: its top scores sit lower.
+        let top = behaviour == .wrongLabels ? 4 : 7
+        confidence[top] = inferences / 4
+        confidence[top + 1] = inferences / 3
+        confidence[top + 2] = inferences - confidence[top] - confidence[top + 1]
         let features: [FeatureCounts]
         var capture = CaptureStatistics()
         if let drift = settings.drift {
@@ -380,7 +397,12 @@ public final class SimulatedDevice: Sendable {
             raiseCapture(request)
             return
         }
-        guard command.type == .assign, let assignment = command.assignment, (try? assignment.validate(maximumSize: 256 << 20)) != nil else { return }
+        guard command.type == .assign || command.type == .rollback, let assignment = command.assignment,
+              (try? assignment.validate(maximumSize: 256 << 20)) != nil else { return }
+        if command.type == .rollback {
+            rollBack(to: assignment)
+            return
+        }
         let start = state.withLock { state -> Bool in
             if state.download?.assignment.assignmentID == assignment.assignmentID || state.bundle?.digest == assignment.digest { return false }
             state.download = Download(assignment: assignment)
@@ -440,10 +462,20 @@ public final class SimulatedDevice: Sendable {
         }
         let release = Self.releaseCounter(of: bytes)
         var previous = UpdatePhase.downloading
+        if settings.behaviours[release] == .failsHealthCheck {
+            for phase in [UpdatePhase.verifying, .installing, .healthCheck] {
+                enqueueUpdate(assignment, phase: phase, previous: previous, release: release, bytesReceived: bytes.count)
+                previous = phase
+            }
+            enqueueUpdate(assignment, phase: .failed, previous: .healthCheck, release: release, bytesReceived: bytes.count,
+                          error: ErrorInfo(code: "healthCheck", message: "golden cases out of tolerance (simulated fails-health-check)"))
+            return
+        }
         for phase in [UpdatePhase.verifying, .installing, .healthCheck, .switching, .probation, .committing, .committed] {
             if phase == .switching {
                 let classifier = settings.classifier?(bytes)
                 state.withLock {
+                    $0.previousBundle = $0.bundle
                     $0.bundle = BundleReference(name: assignment.name, version: assignment.version, digest: assignment.digest, releaseCounter: release)
                     if settings.classifier != nil { $0.classifier = classifier }
                 }
@@ -452,6 +484,30 @@ public final class SimulatedDevice: Sendable {
             previous = phase
         }
         state.withLock { $0.statistics.installed += 1 }
+        enqueueBirth()
+    }
+
+    /// A rollout's rollback: abandon a download towards another version, and switch back to the previous bundle
+    /// if the device serves another one (reported as `rollingBack` → `rolledBack`, then a birth, like the agent).
+    private func rollBack(to target: Assignment) {
+        let (abandoned, switched) = state.withLock { state -> (Assignment?, BundleReference?) in
+            let abandoned = state.download.flatMap { $0.assignment.digest == target.digest ? nil : $0.assignment }
+            if abandoned != nil { state.download = nil }
+            guard state.bundle?.digest != target.digest else { return (abandoned, nil) }
+            let from = state.bundle
+            state.bundle = state.previousBundle?.digest == target.digest ? state.previousBundle
+                : BundleReference(name: target.name, version: target.version, digest: target.digest, releaseCounter: state.previousBundle?.releaseCounter ?? 0)
+            state.previousBundle = from
+            return (abandoned, from)
+        }
+        if let abandoned {
+            enqueueUpdate(abandoned, phase: .failed, previous: .downloading, error: ErrorInfo(code: "cancelled", message: "rolled back by the collector"))
+        }
+        guard let switched else { return }
+        let from = Assignment(assignmentID: target.assignmentID, name: switched.name, version: switched.version, digest: switched.digest,
+                              size: 1, chunkSize: 1024)
+        enqueueUpdate(from, phase: .rollingBack, previous: .committed, release: switched.releaseCounter)
+        enqueueUpdate(from, phase: .rolledBack, previous: .rollingBack, release: switched.releaseCounter)
         enqueueBirth()
     }
 

@@ -35,13 +35,16 @@ public struct SimulationSettings: Sendable {
     public var classifier: SimulatedClassifierLoader?
     /// The bytes of `bundle`, for `classifier` to load the model devices start with.
     public var bundleBytes: [UInt8]?
+    /// How each release behaves once installed (release counter → behaviour); unlisted releases are `good`.
+    public var behaviours: [UInt64: ModelBehaviour]
 
     public init(host: String = "127.0.0.1", port: Int = 1883, devices: Int = 10, prefix: String = "sim", firstIndex: Int = 0,
                 reportsPerSecond: Double = 1, window: Int = 32, resendAfter: Duration = .seconds(5), chunkTimeout: Duration = .seconds(2),
                 profiles: [String] = ["rpi-4b-2gb", "rpi-zero-2w", "rpi-5-4gb"], agentVersion: String = "fleet-sim/1",
                 bundle: BundleReference? = BundleReference(name: "keyword-spotter", version: "1.0.0",
                                                            digest: String(repeating: "0", count: 63) + "1", releaseCounter: 1),
-                classes: Int = 4, features: Int = 0, seed: UInt64 = 1, drift: SimulatedDrift? = nil) {
+                classes: Int = 4, features: Int = 0, seed: UInt64 = 1, drift: SimulatedDrift? = nil,
+                behaviours: [UInt64: ModelBehaviour] = [:]) {
         self.host = host
         self.port = port
         self.devices = devices
@@ -58,6 +61,7 @@ public struct SimulationSettings: Sendable {
         self.features = features
         self.seed = seed
         self.drift = drift
+        self.behaviours = behaviours
     }
 
     /// Checks ranges before anything connects.

@@ -13,7 +13,7 @@ struct EdgeCtl: ParsableCommand {
             BenchCommand.self,
             KeysCommand.self, BundleCommand.self,
             TrainCommand.self, EvalCommand.self, GateCommand.self,
-            FleetSimCommand.self,
+            FleetSimCommand.self, RolloutCommand.self,
             DriftCommand.self, DriftScenarioCommand.self,
         ]
     )

@@ -90,6 +90,10 @@ struct FleetSimCommand: ParsableCommand {
 
     @Option(help: "Seconds from a capture to its true label (with --capture-rate).")
     var labelDelay = 2.0
+    @Option(name: .customLong("behaviour"), help: ArgumentHelp(
+        "How a release behaves once installed: RELEASE=\(ModelBehaviour.allCases.map(\.rawValue).joined(separator: "|")) (repeatable).",
+        discussion: "Unlisted releases are good. fails-health-check ends the update failed after its health check; slow triples latency; disagrees rotates the predicted classes; wrong-labels keeps latency and class mix but lowers confidence."))
+    var behaviours: [String] = []
 
     @Flag(help: "Print the final statistics as JSON on stdout.")
     var json = false
@@ -133,6 +137,7 @@ struct FleetSimCommand: ParsableCommand {
         var settings = SimulationSettings(host: host, port: port, devices: devices, prefix: prefix, firstIndex: firstIndex,
                                           reportsPerSecond: rate, window: window, resendAfter: .milliseconds(Int64(resendAfter * 1000)),
                                           features: features, seed: seed)
+        do { settings.behaviours = try ModelBehaviour.parse(behaviours) } catch { throw ValidationError(error.message) }
         do {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference

@@ -47,6 +47,8 @@ final class SQLiteStoreTests: XCTestCase {
     func testALateCopyBelowTheHeadIsStoredOnce() async throws { try await contract.aLateCopyBelowTheHeadIsStoredOnce() }
     func testACorroboratedJumpIsAccepted() async throws { try await contract.aCorroboratedJumpIsAccepted() }
     func testDriftReportsAndTheirWindows() async throws { try await contract.driftReportsAndTheirWindows() }
+    func testRolloutsClaimTheirDevicesOnce() async throws { try await contract.rolloutsClaimTheirDevicesOnce() }
+    func testRolloutReportsAndTheVersionLedger() async throws { try await contract.rolloutReportsAndTheVersionLedger() }
 
     // MARK: SQLite only
 

@@ -381,4 +381,78 @@ struct StoreContract {
         XCTAssertEqual(accuracy.reduce(0) { $0 + $1.correct }, 3)
         XCTAssertEqual(Set(accuracy.map(\.release)), [1])
     }
+
+    /// Rollouts persist whole, claim their devices once (a second active rollout on the same devices is refused in
+    /// the same transaction), release them when they end, and survive reopening.
+    func rolloutsClaimTheirDevicesOnce() async throws {
+        let store = try open()
+        var first = RolloutFixtures.machine(devices: 10, now: now)
+        _ = first.start(now: now)
+        try await store.insertRollout(first)
+        let claims = try await store.rolloutClaims(deviceIDs: ["dev-0", "dev-9", "other"])
+        XCTAssertEqual(claims, ["dev-0": "ro-test", "dev-9": "ro-test"])
+        var second = RolloutFixtures.machine(devices: 12, now: now)
+        second.id = "ro-second"
+        do {
+            try await store.insertRollout(second)
+            XCTFail("two active rollouts claimed the same devices")
+        } catch {
+            XCTAssertEqual(error.code, .conflict)
+            XCTAssertTrue(error.message.contains("dev-0 (ro-test)"), error.message)
+        }
+        let none = try await store.rollout(id: "ro-second")
+        XCTAssertNil(none, "nothing of the refused rollout is stored")
+        first.assigned(first.plan.waves[0])
+        _ = try first.abort(reason: "test", by: "ops", now: now + 1)
+        try await store.updateRollout(first)
+        let reopened = try open()
+        let stored = try await reopened.rollout(id: "ro-test")
+        XCTAssertEqual(stored, first)
+        let active = try await reopened.rollouts(activeOnly: true, limit: 10)
+        XCTAssertEqual(active.map(\.id), ["ro-test"], "rolling back is still active")
+        for device in first.plan.waves[0] { first.deviceReturned(device, now: now + 2) }
+        try await reopened.updateRollout(first)
+        let released = try await reopened.rolloutClaims(deviceIDs: ["dev-0"])
+        XCTAssertEqual(released, [:], "a rolled-back rollout releases its devices")
+        try await reopened.insertRollout(second)
+        let all = try await reopened.rollouts(activeOnly: false, limit: 10)
+        XCTAssertEqual(Set(all.map(\.id)), ["ro-test", "ro-second"])
+        var missing = second
+        missing.id = "ro-missing"
+        do {
+            try await reopened.updateRollout(missing)
+            XCTFail("updated a rollout that does not exist")
+        } catch {
+            XCTAssertEqual(error.code, .notFound)
+        }
+    }
+
+    /// The gates read a group's reports on one bundle in a time range; the ledger says which bundle each device
+    /// served from when to when, and which devices served a bundle at an instant.
+    func rolloutReportsAndTheVersionLedger() async throws {
+        let store = try open()
+        let older = BundleReference(name: "keyword-spotter", version: "1.0.0", digest: String(repeating: "a", count: 64), releaseCounter: 3)
+        let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
+        let base = now - 600_000
+        var batch: [IngestMessage] = []
+        for (index, (time, bundle)) in [(base, older), (base + 60_000, older), (base + 120_000, newer), (base + 180_000, newer),
+                                         (base + 240_000, older)].enumerated() {
+            batch.append(Messages.telemetry(device: "led-1", seq: UInt64(index + 1), report: Messages.report(at: time, bundle: bundle)))
+        }
+        batch.append(Messages.telemetry(device: "led-2", seq: 1, report: Messages.report(at: base + 130_000, bundle: newer)))
+        _ = try await store.ingest(batch, receivedAt: now)
+        let reports = try await store.rolloutReports(deviceIDs: ["led-1", "led-2"], digest: newer.digest,
+                                                     range: TimeRange(from: base + 100_000, to: base + 200_000))
+        XCTAssertEqual(reports.map(\.deviceID), ["led-1", "led-2", "led-1"], "time order")
+        XCTAssertEqual(reports.first?.report.bundle, newer)
+        let spans = try await store.versionLedger(VersionLedgerQuery(deviceID: "led-1"))
+        XCTAssertEqual(spans.map(\.digest), [older.digest, newer.digest, older.digest])
+        XCTAssertEqual(spans.map(\.current), [false, false, true])
+        XCTAssertEqual(spans[1].from, base + 120_000 - 1000, "from the start of the first report's interval")
+        XCTAssertEqual(spans[1].to, base + 180_000)
+        let atNoon = try await store.versionLedger(VersionLedgerQuery(digest: newer.digest, at: base + 150_000))
+        XCTAssertEqual(atNoon.map(\.deviceID), ["led-1", "led-2"], "led-2 still serves it (its newest report)")
+        let later = try await store.versionLedger(VersionLedgerQuery(digest: newer.digest, at: base + 250_000))
+        XCTAssertEqual(later.map(\.deviceID), ["led-2"], "led-1 moved back to the older bundle")
+    }
 }

@@ -37,6 +37,8 @@ actor UpdateService: Service {
     private var trust: TrustStore
     private var resumable: UpdateRecord?
     private var record: UpdateRecord?
+    /// Set by a `rollback` command during probation; the probation watch ends as failed and rolls back.
+    private var rollbackRequested = false
     private var pipeline: Task<Void, Never>?
     /// The model that served before the switch, kept until commit so a rollback is instant.
     private var previousModel: ModelHandle?
@@ -125,7 +127,28 @@ actor UpdateService: Service {
             acceptTrust(command)
         case .capture:
             raiseCapture(command)
+        case .rollback:
+            guard let assignment = command.assignment else {
+                reject(id: command.id, CommandRejection(.invalidMessage, "a rollback command needs the assignment to return to"))
+                return
+            }
+            await rollBack(to: assignment, commandID: command.id)
         }
+    }
+
+    /// The collector's rollout rolls this device back to `target` (its champion).
+    ///
+    /// In probation the previous version is still in its slot and in memory: probation ends as failed and the usual
+    /// rollback switches back at once. Before the switch the update is abandoned (as an assignment of the serving
+    /// version would). After a commit the previous slot is gone and the floor raised, so the champion is assigned
+    /// like any version (and refused below the anti-rollback floor).
+    private func rollBack(to target: Assignment, commandID: String) async {
+        if let record, !record.phase.isTerminal, record.assignment.digest != target.digest, record.phase == .probation {
+            rollbackRequested = true
+            return
+        }
+        if dependencies.switchboard.serving.digest == target.digest, record.map({ $0.phase.isTerminal }) ?? true { return }
+        await assign(target, commandID: commandID)
     }
 
     private func assign(_ assignment: Assignment, commandID: String) async {
@@ -379,7 +402,12 @@ actor UpdateService: Service {
         let settings = dependencies.settings
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let budget = HealthCheck.micros(settings.latencyBudget(profile: dependencies.profile, macs: dependencies.switchboard.servingMACs))
+        rollbackRequested = false
         while true {
+            if rollbackRequested {
+                rollbackRequested = false
+                return .probationFailed(UpdateError(.probation, "rolled back on the collector's request (rollout rollback)"))
+            }
             let summary = dependencies.board.probation
             if summary.inferences + summary.errors >= UInt64(settings.minimumProbationSamples) {
                 if summary.errorRate > settings.maxErrorRate {

@@ -15,11 +15,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var drift: DriftSettings
     /// The learning loop: how often it looks, and a policy per model (docs/learning-loop.md).
     public var loop: LearningLoopSettings
+    /// Staged rollouts: engine schedule, eligibility profiles, rollback retries, the default strategy (docs/rollouts.md).
+    public var rollouts: RolloutSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(), loop: LearningLoopSettings = LearningLoopSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(), loop: LearningLoopSettings = LearningLoopSettings(),
+                rollouts: RolloutSettings = RolloutSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -29,9 +32,10 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.trust = trust
         self.drift = drift
         self.loop = loop
+        self.rollouts = rollouts
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, loop }
+    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, loop, rollouts }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -45,6 +49,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         trust = try c.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
         drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
         loop = try c.decodeIfPresent(LearningLoopSettings.self, forKey: .loop) ?? LearningLoopSettings()
+        rollouts = try c.decodeIfPresent(RolloutSettings.self, forKey: .rollouts) ?? RolloutSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -95,6 +100,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
                 throw CollectorError(.invalidConfiguration, "drift policy \(model): \(error)")
             }
         }
+        try rollouts.validate()
         try check(broker.messageBufferSize >= 16, "broker.messageBufferSize must be at least 16")
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")

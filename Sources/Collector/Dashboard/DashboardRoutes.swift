@@ -30,6 +30,7 @@ struct DashboardRoutes: Sendable {
         router.get("models/:name/drift") { _, context in try await self.drift(try context.parameters.require("name")) }
         router.get("models/:name/loop") { _, context in try await self.loop(try context.parameters.require("name")) }
         router.get("events") { _, _ in try await self.events() }
+        router.get("rollouts/:id") { _, context in try await self.rollout(try context.parameters.require("id")) }
         router.get("static/dashboard.css") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/css; charset=utf-8"

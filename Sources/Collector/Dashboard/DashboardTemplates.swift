@@ -9,7 +9,7 @@ import Mustache
 /// typed view model (`FleetPage`, `DevicePage`, …) with ``HTMLEscaper`` as its escaper.
 enum DashboardTemplates {
     /// The page templates, by name (`<name>.mustache`).
-    static let names = ["layout", "fleet", "device", "models", "model", "events", "drift", "loop"]
+    static let names = ["layout", "fleet", "device", "models", "model", "events", "drift", "loop", "rollout"]
 
     /// The directory holding the templates: the resource bundle SwiftPM builds next to the executable (or the test bundle).
     static func directory() throws -> URL {

@@ -33,6 +33,12 @@ enum APIRole: Hashable, Sendable {
             "GET /api/v1/models/{name}/rollups": .token(.read),
             "GET /api/v1/models/{name}/drift": .token(.read),
             "POST /api/v1/models/{name}/drift": .token(.admin),
+            "GET /api/v1/rollouts": .token(.read),
+            // Operating a rollout is an admin action for now (a security branch may split an `operate` role).
+            "POST /api/v1/rollouts": .token(.admin),
+            "GET /api/v1/rollouts/{rollout}": .token(.read),
+            "POST /api/v1/rollouts/{rollout}/{action}": .token(.admin),
+            "GET /api/v1/ledger": .token(.read),
             "POST /api/v1/bundles": .token(.admin),
             "GET /api/v1/bundles/{digest}": .token(.read),
         ]

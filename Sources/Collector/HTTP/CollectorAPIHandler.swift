@@ -15,6 +15,8 @@ struct CollectorAPIHandler: APIProtocol {
     let clock: any WallClock
     /// Computes drift on request (`POST …/drift`); nil in tests that do not need it.
     let drift: DriftMonitor?
+    /// Creates and drives rollouts (`/api/v1/rollouts…`); nil in tests that do not need it.
+    let rollouts: RolloutEngine?
     let maximumUploadBytes: Int
     let prometheus: PrometheusCollectorRegistry?
     let beforeScrape: @Sendable () async -> Void

@@ -10,6 +10,7 @@ import Drift
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
 public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore & LoopStore
+    & RolloutStore
 
 /// The ingest role: batches of device messages in, acknowledgements out.
 public protocol IngestStore: Sendable {
@@ -110,4 +111,23 @@ public protocol LoopStore: Sendable {
     /// Labels of `model`'s versions captured at or after `since`, counted per version and device profile, with how
     /// many equalled the device's prediction: the fleet's measured accuracy.
     func labelAccuracy(model: String, since: Int64) async throws(CollectorError) -> [LabelAccuracy]
+}
+
+/// The rollout role: persisted rollouts, which devices each claims, the telemetry their gates read, and the ledger
+/// of which version each device served when.
+public protocol RolloutStore: Sendable {
+    /// Stores a new rollout and claims its devices in one transaction; `conflict`, naming the devices, if an active
+    /// rollout already holds any of them (two rollouts never claim the same device).
+    func insertRollout(_ rollout: RolloutRecord) async throws(CollectorError)
+    /// Replaces a rollout's state; a rollout that is no longer active releases its devices.
+    func updateRollout(_ rollout: RolloutRecord) async throws(CollectorError)
+    func rollout(id: String) async throws(CollectorError) -> RolloutRecord?
+    /// Rollouts, newest first (only running, paused or rolling back ones when `activeOnly`).
+    func rollouts(activeOnly: Bool, limit: Int) async throws(CollectorError) -> [RolloutRecord]
+    /// The active rollout holding each of these devices, for those held.
+    func rolloutClaims(deviceIDs: [String]) async throws(CollectorError) -> [String: String]
+    /// Telemetry reports of these devices on the bundle `digest` in `range` (by placement time), oldest first.
+    func rolloutReports(deviceIDs: [String], digest: String, range: TimeRange) async throws(CollectorError) -> [RolloutReport]
+    /// Which version each device served from when to when, from its stored telemetry (see ``VersionSpan``).
+    func versionLedger(_ query: VersionLedgerQuery) async throws(CollectorError) -> [VersionSpan]
 }

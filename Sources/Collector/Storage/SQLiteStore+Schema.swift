@@ -190,6 +190,22 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Rollouts: the state machine's value as a JSON body, and one claim per device so two active rollouts can
+        // never hold the same device (the primary key refuses it inside the creating transaction).
+        migrator.registerMigration("v7-rollouts") { db in
+            try db.execute(sql: """
+                CREATE TABLE rollouts (
+                    id TEXT PRIMARY KEY NOT NULL, model TEXT NOT NULL, release INTEGER NOT NULL, status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL
+                );
+                CREATE INDEX rollouts_created ON rollouts(created_at);
+                CREATE TABLE rollout_claims (
+                    device_id TEXT PRIMARY KEY NOT NULL, rollout_id TEXT NOT NULL REFERENCES rollouts(id)
+                ) WITHOUT ROWID;
+                CREATE INDEX rollout_claims_rollout ON rollout_claims(rollout_id);
+                CREATE INDEX telemetry_digest_at ON telemetry(digest, at);
+                """)
+        }
         // The learning loop's state per model (a JSON body, read whole), and an index for label counts by time.
         migrator.registerMigration("v9-learning-loop") { db in
             try db.execute(sql: """

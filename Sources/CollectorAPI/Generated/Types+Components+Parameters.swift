@@ -22,6 +22,8 @@ extension Components {
         public typealias DeviceID = Swift.String
         /// - Remark: Generated from `#/components/parameters/ModelName`.
         public typealias ModelName = Swift.String
+        /// - Remark: Generated from `#/components/parameters/RolloutID`.
+        public typealias RolloutID = Swift.String
         /// - Remark: Generated from `#/components/parameters/Release`.
         public typealias Release = Swift.Int
         /// - Remark: Generated from `#/components/parameters/Offset`.

@@ -751,6 +751,712 @@ extension Components {
                 case policy
             }
         }
+        /// The union of these profiles, tags, groups and devices; at least one entry
+        ///
+        /// - Remark: Generated from `#/components/schemas/RolloutTarget`.
+        public struct RolloutTarget: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RolloutTarget/profiles`.
+            public var profiles: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/RolloutTarget/tags`.
+            public var tags: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/RolloutTarget/groups`.
+            public var groups: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/RolloutTarget/devices`.
+            public var devices: [Swift.String]?
+            /// Creates a new `RolloutTarget`.
+            ///
+            /// - Parameters:
+            ///   - profiles:
+            ///   - tags:
+            ///   - groups:
+            ///   - devices:
+            public init(
+                profiles: [Swift.String]? = nil,
+                tags: [Swift.String]? = nil,
+                groups: [Swift.String]? = nil,
+                devices: [Swift.String]? = nil
+            ) {
+                self.profiles = profiles
+                self.tags = tags
+                self.groups = groups
+                self.devices = devices
+            }
+            public enum CodingKeys: String, CodingKey {
+                case profiles
+                case tags
+                case groups
+                case devices
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.profiles = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .profiles
+                )
+                self.tags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                self.groups = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .groups
+                )
+                self.devices = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .devices
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "profiles",
+                    "tags",
+                    "groups",
+                    "devices"
+                ])
+            }
+        }
+        /// Absent fields take the collector's defaults (rollouts.strategy; docs/rollouts.md)
+        ///
+        /// - Remark: Generated from `#/components/schemas/RolloutStrategy`.
+        public struct RolloutStrategy: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/canaryDevices`.
+            public var canaryDevices: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/canaryPercent`.
+            public var canaryPercent: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/growthFactor`.
+            public var growthFactor: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/maximumWavePercent`.
+            public var maximumWavePercent: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/controlPercent`.
+            public var controlPercent: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/bakeSeconds`.
+            public var bakeSeconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/maximumBakeExtensions`.
+            public var maximumBakeExtensions: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/promoteOnCompletion`.
+            public var promoteOnCompletion: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates`.
+            public struct GatesPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/minimumInferences`.
+                public var minimumInferences: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/minimumReportingFraction`.
+                public var minimumReportingFraction: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/minimumInstallSuccess`.
+                public var minimumInstallSuccess: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumErrorRateIncrease`.
+                public var maximumErrorRateIncrease: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumLatencyRatio`.
+                public var maximumLatencyRatio: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumPredictionDistance`.
+                public var maximumPredictionDistance: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumConfidenceDrop`.
+                public var maximumConfidenceDrop: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/minimumShadowAgreement`.
+                public var minimumShadowAgreement: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumTemperatureIncrease`.
+                public var maximumTemperatureIncrease: Swift.Double?
+                /// Creates a new `GatesPayload`.
+                ///
+                /// - Parameters:
+                ///   - minimumInferences:
+                ///   - minimumReportingFraction:
+                ///   - minimumInstallSuccess:
+                ///   - maximumErrorRateIncrease:
+                ///   - maximumLatencyRatio:
+                ///   - maximumPredictionDistance:
+                ///   - maximumConfidenceDrop:
+                ///   - minimumShadowAgreement:
+                ///   - maximumTemperatureIncrease:
+                public init(
+                    minimumInferences: Swift.Int? = nil,
+                    minimumReportingFraction: Swift.Double? = nil,
+                    minimumInstallSuccess: Swift.Double? = nil,
+                    maximumErrorRateIncrease: Swift.Double? = nil,
+                    maximumLatencyRatio: Swift.Double? = nil,
+                    maximumPredictionDistance: Swift.Double? = nil,
+                    maximumConfidenceDrop: Swift.Double? = nil,
+                    minimumShadowAgreement: Swift.Double? = nil,
+                    maximumTemperatureIncrease: Swift.Double? = nil
+                ) {
+                    self.minimumInferences = minimumInferences
+                    self.minimumReportingFraction = minimumReportingFraction
+                    self.minimumInstallSuccess = minimumInstallSuccess
+                    self.maximumErrorRateIncrease = maximumErrorRateIncrease
+                    self.maximumLatencyRatio = maximumLatencyRatio
+                    self.maximumPredictionDistance = maximumPredictionDistance
+                    self.maximumConfidenceDrop = maximumConfidenceDrop
+                    self.minimumShadowAgreement = minimumShadowAgreement
+                    self.maximumTemperatureIncrease = maximumTemperatureIncrease
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case minimumInferences
+                    case minimumReportingFraction
+                    case minimumInstallSuccess
+                    case maximumErrorRateIncrease
+                    case maximumLatencyRatio
+                    case maximumPredictionDistance
+                    case maximumConfidenceDrop
+                    case minimumShadowAgreement
+                    case maximumTemperatureIncrease
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.minimumInferences = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .minimumInferences
+                    )
+                    self.minimumReportingFraction = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .minimumReportingFraction
+                    )
+                    self.minimumInstallSuccess = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .minimumInstallSuccess
+                    )
+                    self.maximumErrorRateIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumErrorRateIncrease
+                    )
+                    self.maximumLatencyRatio = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumLatencyRatio
+                    )
+                    self.maximumPredictionDistance = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumPredictionDistance
+                    )
+                    self.maximumConfidenceDrop = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumConfidenceDrop
+                    )
+                    self.minimumShadowAgreement = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .minimumShadowAgreement
+                    )
+                    self.maximumTemperatureIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumTemperatureIncrease
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "minimumInferences",
+                        "minimumReportingFraction",
+                        "minimumInstallSuccess",
+                        "maximumErrorRateIncrease",
+                        "maximumLatencyRatio",
+                        "maximumPredictionDistance",
+                        "maximumConfidenceDrop",
+                        "minimumShadowAgreement",
+                        "maximumTemperatureIncrease"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates`.
+            public var gates: Components.Schemas.RolloutStrategy.GatesPayload?
+            /// Creates a new `RolloutStrategy`.
+            ///
+            /// - Parameters:
+            ///   - canaryDevices:
+            ///   - canaryPercent:
+            ///   - growthFactor:
+            ///   - maximumWavePercent:
+            ///   - controlPercent:
+            ///   - bakeSeconds:
+            ///   - maximumBakeExtensions:
+            ///   - promoteOnCompletion:
+            ///   - gates:
+            public init(
+                canaryDevices: Swift.Int? = nil,
+                canaryPercent: Swift.Double? = nil,
+                growthFactor: Swift.Double? = nil,
+                maximumWavePercent: Swift.Double? = nil,
+                controlPercent: Swift.Double? = nil,
+                bakeSeconds: Swift.Double? = nil,
+                maximumBakeExtensions: Swift.Int? = nil,
+                promoteOnCompletion: Swift.Bool? = nil,
+                gates: Components.Schemas.RolloutStrategy.GatesPayload? = nil
+            ) {
+                self.canaryDevices = canaryDevices
+                self.canaryPercent = canaryPercent
+                self.growthFactor = growthFactor
+                self.maximumWavePercent = maximumWavePercent
+                self.controlPercent = controlPercent
+                self.bakeSeconds = bakeSeconds
+                self.maximumBakeExtensions = maximumBakeExtensions
+                self.promoteOnCompletion = promoteOnCompletion
+                self.gates = gates
+            }
+            public enum CodingKeys: String, CodingKey {
+                case canaryDevices
+                case canaryPercent
+                case growthFactor
+                case maximumWavePercent
+                case controlPercent
+                case bakeSeconds
+                case maximumBakeExtensions
+                case promoteOnCompletion
+                case gates
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.canaryDevices = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .canaryDevices
+                )
+                self.canaryPercent = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .canaryPercent
+                )
+                self.growthFactor = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .growthFactor
+                )
+                self.maximumWavePercent = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .maximumWavePercent
+                )
+                self.controlPercent = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .controlPercent
+                )
+                self.bakeSeconds = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .bakeSeconds
+                )
+                self.maximumBakeExtensions = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maximumBakeExtensions
+                )
+                self.promoteOnCompletion = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .promoteOnCompletion
+                )
+                self.gates = try container.decodeIfPresent(
+                    Components.Schemas.RolloutStrategy.GatesPayload.self,
+                    forKey: .gates
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "canaryDevices",
+                    "canaryPercent",
+                    "growthFactor",
+                    "maximumWavePercent",
+                    "controlPercent",
+                    "bakeSeconds",
+                    "maximumBakeExtensions",
+                    "promoteOnCompletion",
+                    "gates"
+                ])
+            }
+        }
+        /// A rollout as stored: its plan (control and waves), state, exposed devices, rollback progress and every decision with its reason and gate figures (docs/rollouts.md)
+        ///
+        /// - Remark: Generated from `#/components/schemas/Rollout`.
+        public struct Rollout: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Rollout/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rollout/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rollout/release`.
+            public var release: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Rollout/version`.
+            public var version: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rollout/digest`.
+            public var digest: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rollout/championRelease`.
+            public var championRelease: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Rollout/championDigest`.
+            public var championDigest: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Rollout/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case running = "running"
+                case paused = "paused"
+                case rollingBack = "rollingBack"
+                case rolledBack = "rolledBack"
+                case completed = "completed"
+            }
+            /// - Remark: Generated from `#/components/schemas/Rollout/status`.
+            public var status: Components.Schemas.Rollout.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Rollout/createdAt`.
+            public var createdAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Rollout/createdBy`.
+            public var createdBy: Swift.String
+            /// The wave running (0 is the canary), -1 before the start
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/wave`.
+            public var wave: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Rollout/plan`.
+            public struct PlanPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Rollout/plan/control`.
+                public var control: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/Rollout/plan/waves`.
+                public var waves: [[Swift.String]]
+                /// Creates a new `PlanPayload`.
+                ///
+                /// - Parameters:
+                ///   - control:
+                ///   - waves:
+                public init(
+                    control: [Swift.String],
+                    waves: [[Swift.String]]
+                ) {
+                    self.control = control
+                    self.waves = waves
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case control
+                    case waves
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Rollout/plan`.
+            public var plan: Components.Schemas.Rollout.PlanPayload
+            /// - Remark: Generated from `#/components/schemas/Rollout/IneligiblePayload`.
+            public struct IneligiblePayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Rollout/IneligiblePayload/deviceID`.
+                public var deviceID: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Rollout/IneligiblePayload/reason`.
+                public var reason: Swift.String
+                /// Creates a new `IneligiblePayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - deviceID:
+                ///   - reason:
+                public init(
+                    deviceID: Swift.String,
+                    reason: Swift.String
+                ) {
+                    self.deviceID = deviceID
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case deviceID
+                    case reason
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Rollout/ineligible`.
+            public typealias IneligiblePayload = [Components.Schemas.Rollout.IneligiblePayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Rollout/ineligible`.
+            public var ineligible: Components.Schemas.Rollout.IneligiblePayload
+            /// - Remark: Generated from `#/components/schemas/Rollout/assigned`.
+            public var assigned: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload`.
+            public struct DecisionsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/at`.
+                public var at: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/kind`.
+                public var kind: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/wave`.
+                public var wave: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/reason`.
+                public var reason: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/by`.
+                public var by: Swift.String?
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `DecisionsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - at:
+                ///   - kind:
+                ///   - wave:
+                ///   - reason:
+                ///   - by:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(
+                    at: Swift.Int,
+                    kind: Swift.String,
+                    wave: Swift.Int? = nil,
+                    reason: Swift.String,
+                    by: Swift.String? = nil,
+                    additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
+                ) {
+                    self.at = at
+                    self.kind = kind
+                    self.wave = wave
+                    self.reason = reason
+                    self.by = by
+                    self.additionalProperties = additionalProperties
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case at
+                    case kind
+                    case wave
+                    case reason
+                    case by
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.at = try container.decode(
+                        Swift.Int.self,
+                        forKey: .at
+                    )
+                    self.kind = try container.decode(
+                        Swift.String.self,
+                        forKey: .kind
+                    )
+                    self.wave = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .wave
+                    )
+                    self.reason = try container.decode(
+                        Swift.String.self,
+                        forKey: .reason
+                    )
+                    self.by = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .by
+                    )
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                        "at",
+                        "kind",
+                        "wave",
+                        "reason",
+                        "by"
+                    ])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(
+                        self.at,
+                        forKey: .at
+                    )
+                    try container.encode(
+                        self.kind,
+                        forKey: .kind
+                    )
+                    try container.encodeIfPresent(
+                        self.wave,
+                        forKey: .wave
+                    )
+                    try container.encode(
+                        self.reason,
+                        forKey: .reason
+                    )
+                    try container.encodeIfPresent(
+                        self.by,
+                        forKey: .by
+                    )
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Rollout/decisions`.
+            public typealias DecisionsPayload = [Components.Schemas.Rollout.DecisionsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Rollout/decisions`.
+            public var decisions: Components.Schemas.Rollout.DecisionsPayload
+            /// A container of undocumented properties.
+            public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `Rollout`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - model:
+            ///   - release:
+            ///   - version:
+            ///   - digest:
+            ///   - championRelease:
+            ///   - championDigest:
+            ///   - status:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - wave: The wave running (0 is the canary), -1 before the start
+            ///   - plan:
+            ///   - ineligible:
+            ///   - assigned:
+            ///   - decisions:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(
+                id: Swift.String,
+                model: Swift.String,
+                release: Swift.Int,
+                version: Swift.String,
+                digest: Swift.String,
+                championRelease: Swift.Int? = nil,
+                championDigest: Swift.String? = nil,
+                status: Components.Schemas.Rollout.StatusPayload,
+                createdAt: Swift.Int,
+                createdBy: Swift.String,
+                wave: Swift.Int,
+                plan: Components.Schemas.Rollout.PlanPayload,
+                ineligible: Components.Schemas.Rollout.IneligiblePayload,
+                assigned: [Swift.String],
+                decisions: Components.Schemas.Rollout.DecisionsPayload,
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
+            ) {
+                self.id = id
+                self.model = model
+                self.release = release
+                self.version = version
+                self.digest = digest
+                self.championRelease = championRelease
+                self.championDigest = championDigest
+                self.status = status
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.wave = wave
+                self.plan = plan
+                self.ineligible = ineligible
+                self.assigned = assigned
+                self.decisions = decisions
+                self.additionalProperties = additionalProperties
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case model
+                case release
+                case version
+                case digest
+                case championRelease
+                case championDigest
+                case status
+                case createdAt
+                case createdBy
+                case wave
+                case plan
+                case ineligible
+                case assigned
+                case decisions
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.model = try container.decode(
+                    Swift.String.self,
+                    forKey: .model
+                )
+                self.release = try container.decode(
+                    Swift.Int.self,
+                    forKey: .release
+                )
+                self.version = try container.decode(
+                    Swift.String.self,
+                    forKey: .version
+                )
+                self.digest = try container.decode(
+                    Swift.String.self,
+                    forKey: .digest
+                )
+                self.championRelease = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .championRelease
+                )
+                self.championDigest = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .championDigest
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Rollout.StatusPayload.self,
+                    forKey: .status
+                )
+                self.createdAt = try container.decode(
+                    Swift.Int.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.wave = try container.decode(
+                    Swift.Int.self,
+                    forKey: .wave
+                )
+                self.plan = try container.decode(
+                    Components.Schemas.Rollout.PlanPayload.self,
+                    forKey: .plan
+                )
+                self.ineligible = try container.decode(
+                    Components.Schemas.Rollout.IneligiblePayload.self,
+                    forKey: .ineligible
+                )
+                self.assigned = try container.decode(
+                    [Swift.String].self,
+                    forKey: .assigned
+                )
+                self.decisions = try container.decode(
+                    Components.Schemas.Rollout.DecisionsPayload.self,
+                    forKey: .decisions
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "id",
+                    "model",
+                    "release",
+                    "version",
+                    "digest",
+                    "championRelease",
+                    "championDigest",
+                    "status",
+                    "createdAt",
+                    "createdBy",
+                    "wave",
+                    "plan",
+                    "ineligible",
+                    "assigned",
+                    "decisions"
+                ])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.id,
+                    forKey: .id
+                )
+                try container.encode(
+                    self.model,
+                    forKey: .model
+                )
+                try container.encode(
+                    self.release,
+                    forKey: .release
+                )
+                try container.encode(
+                    self.version,
+                    forKey: .version
+                )
+                try container.encode(
+                    self.digest,
+                    forKey: .digest
+                )
+                try container.encodeIfPresent(
+                    self.championRelease,
+                    forKey: .championRelease
+                )
+                try container.encodeIfPresent(
+                    self.championDigest,
+                    forKey: .championDigest
+                )
+                try container.encode(
+                    self.status,
+                    forKey: .status
+                )
+                try container.encode(
+                    self.createdAt,
+                    forKey: .createdAt
+                )
+                try container.encode(
+                    self.createdBy,
+                    forKey: .createdBy
+                )
+                try container.encode(
+                    self.wave,
+                    forKey: .wave
+                )
+                try container.encode(
+                    self.plan,
+                    forKey: .plan
+                )
+                try container.encode(
+                    self.ineligible,
+                    forKey: .ineligible
+                )
+                try container.encode(
+                    self.assigned,
+                    forKey: .assigned
+                )
+                try container.encode(
+                    self.decisions,
+                    forKey: .decisions
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Rollup`.
         public struct Rollup: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Rollup/bucketStart`.

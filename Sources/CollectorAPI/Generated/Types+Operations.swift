@@ -5711,6 +5711,1414 @@ public enum Operations {
             }
         }
     }
+    /// Rollouts, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)`.
+    public enum ListRollouts {
+        public static let id: Swift.String = "listRollouts"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only running, paused or rolling-back rollouts
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/query/active`.
+                public var active: Swift.Bool?
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - active: Only running, paused or rolling-back rollouts
+                ///   - limit:
+                public init(
+                    active: Swift.Bool? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.active = active
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListRollouts.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRollouts.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRollouts.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListRollouts.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListRollouts.Input.Query = .init(),
+                headers: Operations.ListRollouts.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/responses/200/content/json/rollouts`.
+                        public var rollouts: [Components.Schemas.Rollout]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - rollouts:
+                        public init(rollouts: [Components.Schemas.Rollout]) {
+                            self.rollouts = rollouts
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case rollouts
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListRollouts.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListRollouts.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListRollouts.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListRollouts.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Rollouts
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListRollouts.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListRollouts.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Start a staged rollout of a blessed version (admin); refused with the reason and nothing changed for an unknown or unblessed version, an empty or fully ineligible target, busy devices or a malformed strategy
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)`.
+    public enum CreateRollout {
+        public static let id: Swift.String = "createRollout"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateRollout.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateRollout.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateRollout.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/json/model`.
+                    public var model: Swift.String
+                    /// A release counter ("7"), an alias or "latest"
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/json/version`.
+                    public var version: Swift.String
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/json/target`.
+                    public var target: Components.Schemas.RolloutTarget
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/json/strategy`.
+                    public var strategy: Components.Schemas.RolloutStrategy?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - model:
+                    ///   - version: A release counter ("7"), an alias or "latest"
+                    ///   - target:
+                    ///   - strategy:
+                    public init(
+                        model: Swift.String,
+                        version: Swift.String,
+                        target: Components.Schemas.RolloutTarget,
+                        strategy: Components.Schemas.RolloutStrategy? = nil
+                    ) {
+                        self.model = model
+                        self.version = version
+                        self.target = target
+                        self.strategy = strategy
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case model
+                        case version
+                        case target
+                        case strategy
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.model = try container.decode(
+                            Swift.String.self,
+                            forKey: .model
+                        )
+                        self.version = try container.decode(
+                            Swift.String.self,
+                            forKey: .version
+                        )
+                        self.target = try container.decode(
+                            Components.Schemas.RolloutTarget.self,
+                            forKey: .target
+                        )
+                        self.strategy = try container.decodeIfPresent(
+                            Components.Schemas.RolloutStrategy.self,
+                            forKey: .strategy
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "model",
+                            "version",
+                            "target",
+                            "strategy"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateRollout.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateRollout.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateRollout.Input.Headers = .init(),
+                body: Operations.CreateRollout.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Rollout)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Rollout {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateRollout.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateRollout.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created and started (the canary is being assigned)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateRollout.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateRollout.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the current state: an unblessed version, devices held by another rollout, a rollout in a state that does not allow the action (code conflict)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The JSON body is larger than 1 MiB (code payloadTooLarge)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A rollout with its plan, waves, decisions and gate figures
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts/{rollout}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)`.
+    public enum GetRollout {
+        public static let id: Swift.String = "getRollout"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/GET/path/rollout`.
+                public var rollout: Components.Parameters.RolloutID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - rollout:
+                public init(rollout: Components.Parameters.RolloutID) {
+                    self.rollout = rollout
+                }
+            }
+            public var path: Operations.GetRollout.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRollout.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRollout.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetRollout.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetRollout.Input.Path,
+                headers: Operations.GetRollout.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Rollout)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Rollout {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetRollout.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetRollout.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The rollout
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetRollout.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetRollout.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
+    public enum ChangeRollout {
+        public static let id: Swift.String = "changeRollout"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/path/rollout`.
+                public var rollout: Components.Parameters.RolloutID
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/path/action`.
+                @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pause = "pause"
+                    case resume = "resume"
+                    case abort = "abort"
+                    case promote = "promote"
+                }
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/path/action`.
+                public var action: Operations.ChangeRollout.Input.Path.ActionPayload
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - rollout:
+                ///   - action:
+                public init(
+                    rollout: Components.Parameters.RolloutID,
+                    action: Operations.ChangeRollout.Input.Path.ActionPayload
+                ) {
+                    self.rollout = rollout
+                    self.action = action
+                }
+            }
+            public var path: Operations.ChangeRollout.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChangeRollout.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ChangeRollout.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ChangeRollout.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/requestBody/json/reason`.
+                    public var reason: Swift.String?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - reason:
+                    public init(reason: Swift.String? = nil) {
+                        self.reason = reason
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case reason
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.reason = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .reason
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "reason"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/requestBody/content/application\/json`.
+                case json(Operations.ChangeRollout.Input.Body.JsonPayload)
+            }
+            public var body: Operations.ChangeRollout.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ChangeRollout.Input.Path,
+                headers: Operations.ChangeRollout.Input.Headers = .init(),
+                body: Operations.ChangeRollout.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Rollout)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Rollout {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ChangeRollout.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ChangeRollout.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The rollout after the change
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ChangeRollout.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ChangeRollout.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the current state: an unblessed version, devices held by another rollout, a rollout in a state that does not allow the action (code conflict)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The JSON body is larger than 1 MiB (code payloadTooLarge)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Which version each device served from when to when (from its telemetry): filter by device, bundle and an instant ("which devices ran X last Tuesday at noon?")
+    ///
+    /// - Remark: HTTP `GET /api/v1/ledger`.
+    /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)`.
+    public enum ListVersionLedger {
+        public static let id: Swift.String = "listVersionLedger"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/ledger/GET/query/device`.
+                public var device: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/ledger/GET/query/digest`.
+                public var digest: Swift.String?
+                /// Only stretches covering this instant, ms since 1970
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/ledger/GET/query/at`.
+                public var at: Swift.Int?
+                /// - Remark: Generated from `#/paths/api/v1/ledger/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - device:
+                ///   - digest:
+                ///   - at: Only stretches covering this instant, ms since 1970
+                ///   - limit:
+                public init(
+                    device: Swift.String? = nil,
+                    digest: Swift.String? = nil,
+                    at: Swift.Int? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.device = device
+                    self.digest = digest
+                    self.at = at
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListVersionLedger.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVersionLedger.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVersionLedger.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListVersionLedger.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListVersionLedger.Input.Query = .init(),
+                headers: Operations.ListVersionLedger.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload`.
+                        public struct SpansPayloadPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/deviceID`.
+                            public var deviceID: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/model`.
+                            public var model: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/digest`.
+                            public var digest: Swift.String?
+                            /// Start of the first report's interval on the bundle, ms since 1970
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/from`.
+                            public var from: Swift.Int
+                            /// The last report on the bundle, ms since 1970
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/to`.
+                            public var to: Swift.Int
+                            /// The device's newest reports are on this bundle
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/SpansPayload/current`.
+                            public var current: Swift.Bool
+                            /// Creates a new `SpansPayloadPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - deviceID:
+                            ///   - model:
+                            ///   - digest:
+                            ///   - from: Start of the first report's interval on the bundle, ms since 1970
+                            ///   - to: The last report on the bundle, ms since 1970
+                            ///   - current: The device's newest reports are on this bundle
+                            public init(
+                                deviceID: Swift.String,
+                                model: Swift.String? = nil,
+                                digest: Swift.String? = nil,
+                                from: Swift.Int,
+                                to: Swift.Int,
+                                current: Swift.Bool
+                            ) {
+                                self.deviceID = deviceID
+                                self.model = model
+                                self.digest = digest
+                                self.from = from
+                                self.to = to
+                                self.current = current
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case deviceID
+                                case model
+                                case digest
+                                case from
+                                case to
+                                case current
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/spans`.
+                        public typealias SpansPayload = [Operations.ListVersionLedger.Output.Ok.Body.JsonPayload.SpansPayloadPayload]
+                        /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/json/spans`.
+                        public var spans: Operations.ListVersionLedger.Output.Ok.Body.JsonPayload.SpansPayload
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - spans:
+                        public init(spans: Operations.ListVersionLedger.Output.Ok.Body.JsonPayload.SpansPayload) {
+                            self.spans = spans
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case spans
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/ledger/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListVersionLedger.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListVersionLedger.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListVersionLedger.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListVersionLedger.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Stretches, by device then time
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListVersionLedger.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListVersionLedger.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Register a signed bundle (admin); verified with the configured trust root, stored by SHA-256, added as an immutable version
     ///
     /// - Remark: HTTP `POST /api/v1/bundles`.

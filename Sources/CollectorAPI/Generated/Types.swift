@@ -137,6 +137,31 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
     func computeDrift(_ input: Operations.ComputeDrift.Input) async throws -> Operations.ComputeDrift.Output
+    /// Rollouts, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)`.
+    func listRollouts(_ input: Operations.ListRollouts.Input) async throws -> Operations.ListRollouts.Output
+    /// Start a staged rollout of a blessed version (admin); refused with the reason and nothing changed for an unknown or unblessed version, an empty or fully ineligible target, busy devices or a malformed strategy
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)`.
+    func createRollout(_ input: Operations.CreateRollout.Input) async throws -> Operations.CreateRollout.Output
+    /// A rollout with its plan, waves, decisions and gate figures
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts/{rollout}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)`.
+    func getRollout(_ input: Operations.GetRollout.Input) async throws -> Operations.GetRollout.Output
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
+    func changeRollout(_ input: Operations.ChangeRollout.Input) async throws -> Operations.ChangeRollout.Output
+    /// Which version each device served from when to when (from its telemetry): filter by device, bundle and an instant ("which devices ran X last Tuesday at noon?")
+    ///
+    /// - Remark: HTTP `GET /api/v1/ledger`.
+    /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)`.
+    func listVersionLedger(_ input: Operations.ListVersionLedger.Input) async throws -> Operations.ListVersionLedger.Output
     /// Register a signed bundle (admin); verified with the configured trust root, stored by SHA-256, added as an immutable version
     ///
     /// - Remark: HTTP `POST /api/v1/bundles`.
@@ -456,6 +481,73 @@ extension APIProtocol {
     ) async throws -> Operations.ComputeDrift.Output {
         try await computeDrift(Operations.ComputeDrift.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// Rollouts, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/get(listRollouts)`.
+    public func listRollouts(
+        query: Operations.ListRollouts.Input.Query = .init(),
+        headers: Operations.ListRollouts.Input.Headers = .init()
+    ) async throws -> Operations.ListRollouts.Output {
+        try await listRollouts(Operations.ListRollouts.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Start a staged rollout of a blessed version (admin); refused with the reason and nothing changed for an unknown or unblessed version, an empty or fully ineligible target, busy devices or a malformed strategy
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/post(createRollout)`.
+    public func createRollout(
+        headers: Operations.CreateRollout.Input.Headers = .init(),
+        body: Operations.CreateRollout.Input.Body
+    ) async throws -> Operations.CreateRollout.Output {
+        try await createRollout(Operations.CreateRollout.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A rollout with its plan, waves, decisions and gate figures
+    ///
+    /// - Remark: HTTP `GET /api/v1/rollouts/{rollout}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)`.
+    public func getRollout(
+        path: Operations.GetRollout.Input.Path,
+        headers: Operations.GetRollout.Input.Headers = .init()
+    ) async throws -> Operations.GetRollout.Output {
+        try await getRollout(Operations.GetRollout.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    ///
+    /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
+    /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
+    public func changeRollout(
+        path: Operations.ChangeRollout.Input.Path,
+        headers: Operations.ChangeRollout.Input.Headers = .init(),
+        body: Operations.ChangeRollout.Input.Body? = nil
+    ) async throws -> Operations.ChangeRollout.Output {
+        try await changeRollout(Operations.ChangeRollout.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Which version each device served from when to when (from its telemetry): filter by device, bundle and an instant ("which devices ran X last Tuesday at noon?")
+    ///
+    /// - Remark: HTTP `GET /api/v1/ledger`.
+    /// - Remark: Generated from `#/paths//api/v1/ledger/get(listVersionLedger)`.
+    public func listVersionLedger(
+        query: Operations.ListVersionLedger.Input.Query = .init(),
+        headers: Operations.ListVersionLedger.Input.Headers = .init()
+    ) async throws -> Operations.ListVersionLedger.Output {
+        try await listVersionLedger(Operations.ListVersionLedger.Input(
+            query: query,
             headers: headers
         ))
     }

@@ -1,0 +1,51 @@
+import FleetProtocol
+
+extension RolloutGateSample {
+    /// Folds a group's telemetry reports (already restricted to the bundle it should run) into a gate sample.
+    ///
+    /// Latency p95 comes from the reports' histograms merged on the collector's fixed buckets (a real quantile
+    /// over every inference, not an average of device p95s); a report without buckets contributes its p95.
+    public static func fold(devices: [String], reports: [RolloutReport], installsSucceeded: Int = 0, installsFailed: Int = 0) -> RolloutGateSample {
+        let members = Set(devices)
+        var reporting = Set<String>()
+        var inferences: UInt64 = 0, errors: UInt64 = 0
+        var histogram = LatencyHistogram()
+        var predictions: [UInt64] = [], confidence: [UInt64] = []
+        var compared: UInt64 = 0, agreed: UInt64 = 0
+        var temperature: Double?
+        var perDevice: [String: LatencyHistogram] = [:]
+        var perDevicePredictions: [String: [UInt64]] = [:]
+        for entry in reports where members.contains(entry.deviceID) {
+            let report = entry.report
+            reporting.insert(entry.deviceID)
+            inferences &+= report.inferences
+            errors &+= report.errors
+            var latency = LatencyHistogram()
+            if !report.latency.buckets.isEmpty {
+                latency.add(reportBuckets: report.latency.buckets)
+            } else if report.latency.count > 0 {
+                latency.add(micros: report.latency.p95Micros, count: report.latency.count)
+            }
+            histogram.merge(latency)
+            perDevice[entry.deviceID, default: LatencyHistogram()].merge(latency)
+            add(report.predictions, into: &predictions)
+            add(report.predictions, into: &perDevicePredictions[entry.deviceID, default: []])
+            add(report.confidence, into: &confidence)
+            if let shadow = report.shadow {
+                compared &+= shadow.compared
+                agreed &+= shadow.agreed
+            }
+            if let celsius = report.resources.temperatureCelsius { temperature = max(temperature ?? celsius, celsius) }
+        }
+        return RolloutGateSample(devices: devices.count, reportingDevices: reporting.count, inferences: inferences, errors: errors,
+                                 latencyP95Micros: histogram.quantile(0.95), predictions: predictions, confidence: confidence,
+                                 installsSucceeded: installsSucceeded, installsFailed: installsFailed,
+                                 shadowAgreement: compared == 0 ? nil : Double(agreed) / Double(compared), maximumTemperatureCelsius: temperature,
+                                 deviceLatencyP95Micros: perDevice.compactMapValues { $0.quantile(0.95) }, devicePredictions: perDevicePredictions)
+    }
+
+    private static func add(_ counts: [UInt64], into total: inout [UInt64]) {
+        if total.count < counts.count { total += [UInt64](repeating: 0, count: counts.count - total.count) }
+        for (index, count) in counts.enumerated() { total[index] &+= count }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// The gates between waves: pure functions of a wave's and the control's telemetry over the same period.
+///
+/// Every gate gives pass, fail or inconclusive with a reason a person can act on. Missing telemetry is never
+/// read as health: too few reporting devices or too few inferences make a gate inconclusive, not a pass.
+public enum RolloutGates {
+    /// Every gate's result, in a fixed order.
+    ///
+    /// `waveBefore` and `controlBefore` are the same devices on the champion in the period before the wave started.
+    /// With them the comparisons are differences in differences: each group is compared with itself before the wave
+    /// and the wave's change is held against the control's change, so a canary of a few devices is not failed
+    /// because its boards are slower or its inputs differ from the control's. Without them (no telemetry before),
+    /// the wave is compared with the control directly.
+    public static func evaluate(wave: RolloutGateSample, control: RolloutGateSample, waveBefore: RolloutGateSample? = nil,
+                                controlBefore: RolloutGateSample? = nil, policy: RolloutGatePolicy) -> [RolloutGateResult] {
+        var results = [install(wave, policy), reporting(wave, policy)]
+        let enough = wave.inferences >= policy.minimumInferences && control.inferences >= policy.minimumInferences
+        let few = "too few inferences to judge: wave \(wave.inferences), control \(control.inferences), need \(policy.minimumInferences) each"
+        let baselines = waveBefore.flatMap { w in controlBefore.map { (w, $0) } }
+            .flatMap { $0.0.inferences >= policy.minimumInferences && $0.1.inferences >= policy.minimumInferences ? $0 : nil }
+        results.append(errors(wave, control, policy, enough: enough, few: few))
+        results.append(latency(wave, control, baselines, policy, enough: enough, few: few))
+        results.append(predictions(wave, control, baselines, policy, enough: enough, few: few))
+        results.append(confidence(wave, control, baselines, policy, enough: enough, few: few))
+        if let minimum = policy.minimumShadowAgreement {
+            if let agreement = wave.shadowAgreement {
+                results.append(RolloutGateResult(gate: "shadow", verdict: agreement >= minimum ? .pass : .fail, wave: agreement, control: nil,
+                                                 threshold: minimum, reason: "shadow agreement with the champion \(percent(agreement)), minimum \(percent(minimum))"))
+            } else {
+                results.append(RolloutGateResult(gate: "shadow", verdict: .inconclusive, wave: nil, control: nil, threshold: minimum,
+                                                 reason: "no shadow statistics reported by the wave"))
+            }
+        }
+        results.append(health(wave, control, policy))
+        return results
+    }
+
+    /// Fail if any gate fails, else inconclusive if any is, else pass.
+    public static func overall(_ results: [RolloutGateResult]) -> RolloutGateVerdict {
+        if results.contains(where: { $0.verdict == .fail }) { return .fail }
+        if results.contains(where: { $0.verdict == .inconclusive }) { return .inconclusive }
+        return .pass
+    }
+
+    static func install(_ wave: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutGateResult {
+        let finished = wave.installsSucceeded + wave.installsFailed
+        let threshold = policy.minimumInstallSuccess
+        // Failures that no later success can make up for fail the gate at once: a canary need not wait for stragglers.
+        let tolerated = Double(wave.devices) * (1 - threshold)
+        if Double(wave.installsFailed) > tolerated {
+            let rate = finished == 0 ? 0 : Double(wave.installsSucceeded) / Double(finished)
+            return RolloutGateResult(gate: "install", verdict: .fail, wave: rate, control: nil, threshold: threshold,
+                                     reason: "\(wave.installsFailed) of \(wave.devices) installs failed or rolled back (at most \(Int(tolerated)) tolerated)")
+        }
+        guard finished > 0, Double(finished) >= Double(wave.devices) * policy.minimumReportingFraction else {
+            return RolloutGateResult(gate: "install", verdict: .inconclusive, wave: nil, control: nil, threshold: threshold,
+                                     reason: "\(finished) of \(wave.devices) installs finished")
+        }
+        let rate = Double(wave.installsSucceeded) / Double(finished)
+        return RolloutGateResult(gate: "install", verdict: rate >= threshold ? .pass : .fail, wave: rate, control: nil, threshold: threshold,
+                                 reason: "install success \(percent(rate)) of \(finished) finished, minimum \(percent(threshold))")
+    }
+
+    static func reporting(_ wave: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutGateResult {
+        let fraction = wave.devices == 0 ? 0 : Double(wave.reportingDevices) / Double(wave.devices)
+        let ok = fraction >= policy.minimumReportingFraction
+        return RolloutGateResult(gate: "reporting", verdict: ok ? .pass : .inconclusive, wave: fraction, control: nil,
+                                 threshold: policy.minimumReportingFraction,
+                                 reason: "\(wave.reportingDevices) of \(wave.devices) wave devices reported telemetry"
+                                    + (ok ? "" : "; a silent device is unknown, not healthy"))
+    }
+
+    static func errors(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy, enough: Bool,
+                       few: String) -> RolloutGateResult {
+        guard enough, let w = wave.errorRate, let c = control.errorRate else {
+            return RolloutGateResult(gate: "errors", verdict: .inconclusive, wave: wave.errorRate, control: control.errorRate,
+                                     threshold: policy.maximumErrorRateIncrease, reason: few)
+        }
+        let ok = w - c <= policy.maximumErrorRateIncrease
+        return RolloutGateResult(gate: "errors", verdict: ok ? .pass : .fail, wave: w, control: c, threshold: policy.maximumErrorRateIncrease,
+                                 reason: "error rate \(percent(w)) against the control's \(percent(c)), at most +\(percent(policy.maximumErrorRateIncrease))")
+    }
+
+    static func latency(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ baselines: (RolloutGateSample, RolloutGateSample)?,
+                        _ policy: RolloutGatePolicy, enough: Bool, few: String) -> RolloutGateResult {
+        let limit = policy.maximumLatencyRatio
+        if enough, case let (waveBefore, controlBefore)? = baselines, let w = wave.medianLatencyChange(from: waveBefore),
+           let c = control.medianLatencyChange(from: controlBefore), c > 0 {
+            let ratio = w / c
+            return RolloutGateResult(gate: "latency", verdict: ratio <= limit ? .pass : .fail, wave: w, control: c, threshold: limit,
+                                     reason: "latency p95 ×\(fixed(w)) of the same devices before the wave, the control's ×\(fixed(c)) (relative ×\(fixed(ratio))), at most ×\(fixed(limit))")
+        }
+        guard enough, let w = wave.latencyP95Micros, let c = control.latencyP95Micros, c > 0 else {
+            return RolloutGateResult(gate: "latency", verdict: .inconclusive, wave: wave.latencyP95Micros, control: control.latencyP95Micros,
+                                     threshold: limit, reason: enough ? "no latency reported" : few)
+        }
+        let ratio = w / c
+        return RolloutGateResult(gate: "latency", verdict: ratio <= limit ? .pass : .fail, wave: w, control: c, threshold: limit,
+                                 reason: "latency p95 \(Int(w.rounded())) µs against the control's \(Int(c.rounded())) µs (×\(fixed(ratio))), at most ×\(fixed(limit))")
+    }
+
+    static func predictions(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ baselines: (RolloutGateSample, RolloutGateSample)?,
+                            _ policy: RolloutGatePolicy, enough: Bool, few: String) -> RolloutGateResult {
+        let limit = policy.maximumPredictionDistance
+        if enough, case let (waveBefore, controlBefore)? = baselines, let w = wave.medianPredictionDistance(from: waveBefore),
+           let c = control.medianPredictionDistance(from: controlBefore) {
+            return RolloutGateResult(gate: "predictions", verdict: w - c <= limit ? .pass : .fail, wave: w, control: c, threshold: limit,
+                                     reason: "median Jensen–Shannon distance of each device's predicted classes to its own before the wave \(fixed(w)), the control's \(fixed(c)); at most \(fixed(limit)) more")
+        }
+        guard enough, let distance = jensenShannonDistance(wave.predictions, control.predictions) else {
+            return RolloutGateResult(gate: "predictions", verdict: .inconclusive, wave: nil, control: nil,
+                                     threshold: limit, reason: enough ? "no predicted classes reported" : few)
+        }
+        return RolloutGateResult(gate: "predictions", verdict: distance <= limit ? .pass : .fail, wave: distance,
+                                 control: 0, threshold: limit,
+                                 reason: "Jensen–Shannon distance of predicted classes to the control \(fixed(distance)), at most \(fixed(limit))")
+    }
+
+    static func confidence(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ baselines: (RolloutGateSample, RolloutGateSample)?,
+                           _ policy: RolloutGatePolicy, enough: Bool, few: String) -> RolloutGateResult {
+        let limit = policy.maximumConfidenceDrop
+        if enough, case let (waveBefore, controlBefore)? = baselines, let w = wave.meanConfidence, let wb = waveBefore.meanConfidence,
+           let c = control.meanConfidence, let cb = controlBefore.meanConfidence {
+            let drop = (wb - w) - (cb - c)
+            return RolloutGateResult(gate: "confidence", verdict: drop <= limit ? .pass : .fail, wave: w - wb, control: c - cb, threshold: limit,
+                                     reason: "mean confidence moved \(fixed(w - wb)) from before the wave, the control's \(fixed(c - cb)); at most \(fixed(limit)) lower")
+        }
+        guard enough, let w = wave.meanConfidence, let c = control.meanConfidence else {
+            return RolloutGateResult(gate: "confidence", verdict: .inconclusive, wave: wave.meanConfidence, control: control.meanConfidence,
+                                     threshold: limit, reason: enough ? "no confidence reported" : few)
+        }
+        let ok = c - w <= limit
+        return RolloutGateResult(gate: "confidence", verdict: ok ? .pass : .fail, wave: w, control: c, threshold: limit,
+                                 reason: "mean confidence \(fixed(w)) against the control's \(fixed(c)), at most \(fixed(limit)) lower")
+    }
+
+    static func health(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutGateResult {
+        guard let w = wave.maximumTemperatureCelsius, let c = control.maximumTemperatureCelsius else {
+            // Many boards have no sensor: the reporting gate already covers silent devices.
+            return RolloutGateResult(gate: "health", verdict: .pass, wave: wave.maximumTemperatureCelsius, control: control.maximumTemperatureCelsius,
+                                     threshold: policy.maximumTemperatureIncrease, reason: "no temperature to compare")
+        }
+        let ok = w - c <= policy.maximumTemperatureIncrease
+        return RolloutGateResult(gate: "health", verdict: ok ? .pass : .fail, wave: w, control: c, threshold: policy.maximumTemperatureIncrease,
+                                 reason: "hottest device \(fixed(w)) °C against the control's \(fixed(c)) °C, at most +\(fixed(policy.maximumTemperatureIncrease))")
+    }
+
+    /// Jensen–Shannon distance (square root of the divergence, base 2, so 0…1) of two count vectors; nil if either is empty.
+    public static func jensenShannonDistance(_ p: [UInt64], _ q: [UInt64]) -> Double? {
+        let n = max(p.count, q.count)
+        let sp = Double(p.reduce(0, +)), sq = Double(q.reduce(0, +))
+        guard sp > 0, sq > 0 else { return nil }
+        var divergence = 0.0
+        for i in 0..<n {
+            let a = i < p.count ? Double(p[i]) / sp : 0
+            let b = i < q.count ? Double(q[i]) / sq : 0
+            let m = (a + b) / 2
+            if a > 0 { divergence += 0.5 * a * log2(a / m) }
+            if b > 0 { divergence += 0.5 * b * log2(b / m) }
+        }
+        return max(0, min(1, divergence)).squareRoot()
+    }
+
+    static func percent(_ value: Double) -> String { "\(fixed(value * 100)) %" }
+
+    /// Three significant decimals without Foundation's formatting.
+    static func fixed(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let scaled = (value * 1000).rounded() / 1000
+        return "\(scaled)"
+    }
+}

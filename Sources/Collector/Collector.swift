@@ -75,10 +75,10 @@ public struct Collector: Sendable {
                                settings: configuration.ingest, metrics: metrics, clock: clock, logger: logger)
         let ingest = self.ingest
         drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
-        loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, clock: clock),
-                                   settings: configuration.loop, clock: clock, logger: logger)
         rollouts = RolloutEngine(store: store, actuator: distribution, settings: configuration.rollouts,
                                  profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock, logger: logger)
+        loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, rollouts: rollouts, clock: clock),
+                                   settings: configuration.loop, clock: clock, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
         let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
                                                storedCount: { ingest.storedMessages })

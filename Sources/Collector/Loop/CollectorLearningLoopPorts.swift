@@ -7,6 +7,7 @@ import FleetProtocol
 struct CollectorLearningLoopPorts: LearningLoopPorts {
     let store: any CollectorStore
     let distribution: DistributionService
+    let rollouts: RolloutEngine
     let clock: any WallClock
 
     /// Only a changed world starts a cycle: alarmed features attributed to a cohort (its members) or to the whole
@@ -58,12 +59,23 @@ struct CollectorLearningLoopPorts: LearningLoopPorts {
         .failed("training is not wired into the learning loop yet")
     }
 
+    /// A staged rollout of the candidate to every firmware profile that reports the model now (the engine leaves
+    /// out devices the bundle does not fit), under the configured default strategy.
     func startRollout(model: String, release: UInt64, cause: [String: String]) async throws(CollectorError) -> String {
-        throw CollectorError(.invalidRequest, "rollouts are not wired into the learning loop yet")
+        let profiles = Set(try await store.devices(DeviceFilter(model: model)).compactMap(\.profile)).sorted()
+        guard !profiles.isEmpty else { throw CollectorError(.invalidRequest, "no device reports \(model): nothing to roll out to") }
+        let record = try await rollouts.create(RolloutRequest(model: model, version: "\(release)", target: RolloutTarget(profiles: profiles),
+                                                              createdBy: "learning-loop cycle \(cause["cycle"] ?? "?")"))
+        return record.id
     }
 
     func rollout(_ id: String) async throws(CollectorError) -> LearningLoop.RolloutProgress {
-        .aborted("rollouts are not wired into the learning loop yet")
+        guard let record = try await store.rollout(id: id) else { return .aborted("rollout \(id) is not stored") }
+        switch record.status {
+        case .running, .paused: return .running
+        case .completed: return .completed
+        case .rollingBack, .rolledBack: return .aborted(record.decisions.last { $0.kind == "aborted" }?.reason ?? record.decisions.last?.reason ?? "aborted")
+        }
     }
 
     func registeredModels() async throws(CollectorError) -> [String] {

@@ -85,7 +85,7 @@ public struct Collector: Sendable {
         let http: any Service
         do {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
-                                       distribution: distribution, drift: drift, rollouts: rollouts, clock: clock, prometheus: prometheus,
+                                       distribution: distribution, drift: drift, rollouts: rollouts, loop: loop, clock: clock, prometheus: prometheus,
                                        beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
         } catch let error as CollectorError {
             throw error

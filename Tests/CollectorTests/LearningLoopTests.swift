@@ -1,5 +1,6 @@
 @testable import Collector
 import FleetProtocol
+import Bundles
 import Foundation
 import Logging
 import Synchronization
@@ -223,5 +224,46 @@ final class LearningLoopTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.code, .conflict)
         }
+    }
+
+    /// The loop through the API: its state and policy, an operator's cycle (admin only), 409 while one runs, 404 for an
+    /// unknown model, and the dashboard page with the cycle's chain.
+    func testTheLoopThroughTheAPIAndTheDashboard() async throws {
+        let harness = try CollectorHarness { $0.loop = LearningLoopSettings(intervalSeconds: 3600, models: ["vib": LearningLoopPolicy(mode: .manual)]) }
+        try await harness.start()
+        defer { Task { await harness.stop() } }
+        let digest = String(repeating: "e", count: 64), now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try await harness.store.insert(NewModelVersion(record: ModelVersionRecord(
+            model: "vib", release: 1, version: "1.0.0", digest: digest, size: 1, manifestSHA256: digest, builtAt: now, registeredAt: now,
+            createdBy: "test", source: "upload", lineage: Lineage(datasetSnapshotSHA256: digest, codeVersion: "test"), labels: [],
+            requirements: DeviceRequirements(operators: [], arenaBytes: 0, weightsBytes: 0, macs: 0), signers: []), manifestJSON: "{}"))
+
+        var result = try await harness.get("/api/v1/models/vib/loop")
+        XCTAssertEqual(result.status, 200, result.text)
+        var body = try result.json()
+        XCTAssertEqual((body["loop"] as? [String: Any])?["phase"] as? String, "idle")
+        XCTAssertEqual((body["policy"] as? [String: Any])?["mode"] as? String, "manual")
+        let unknown = try await harness.get("/api/v1/models/nope/loop")
+        XCTAssertEqual(unknown.status, 404)
+
+        result = try await harness.send("POST", "/api/v1/models/vib/loop", json: [String: Any]())
+        XCTAssertEqual(result.status, 400, "no device reports the model: \(result.text)")
+        XCTAssertTrue(result.text.contains("no device reports vib"))
+        result = try await harness.send("POST", "/api/v1/models/vib/loop", json: ["devices": ["pi-1", "pi-2"]], token: CollectorHarness.readToken)
+        XCTAssertEqual(result.status, 403)
+        result = try await harness.send("POST", "/api/v1/models/vib/loop", json: ["devices": ["pi-1", "pi-2"]])
+        XCTAssertEqual(result.status, 202, result.text)
+        body = try result.json()
+        let loop = try XCTUnwrap(body["loop"] as? [String: Any])
+        XCTAssertEqual(loop["phase"] as? String, "capturing")
+        XCTAssertEqual(loop["devices"] as? [String], ["pi-1", "pi-2"])
+        XCTAssertEqual((body["events"] as? [[String: Any]])?.first?["name"] as? String, "loop.capture.requested")
+        result = try await harness.send("POST", "/api/v1/models/vib/loop", json: ["devices": ["pi-3"]])
+        XCTAssertEqual(result.status, 409, result.text)
+
+        let page = try await harness.get("/models/vib/loop")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("id=\"cycle-1\""))
+        XCTAssertTrue(page.text.contains("class=\"step current\""), "the cycle is under way")
     }
 }

@@ -33,6 +33,8 @@ enum APIRole: Hashable, Sendable {
             "GET /api/v1/models/{name}/rollups": .token(.read),
             "GET /api/v1/models/{name}/drift": .token(.read),
             "POST /api/v1/models/{name}/drift": .token(.admin),
+            "GET /api/v1/models/{name}/loop": .token(.read),
+            "POST /api/v1/models/{name}/loop": .token(.admin),
             "GET /api/v1/rollouts": .token(.read),
             // Operating a rollout is an admin action for now (a security branch may split an `operate` role).
             "POST /api/v1/rollouts": .token(.admin),

@@ -17,6 +17,8 @@ struct CollectorAPIHandler: APIProtocol {
     let drift: DriftMonitor?
     /// Creates and drives rollouts (`/api/v1/rollouts…`); nil in tests that do not need it.
     let rollouts: RolloutEngine?
+    /// Starts learning-loop cycles on request (`POST …/loop`); nil in tests that do not need it.
+    let loop: LearningLoopService?
     let maximumUploadBytes: Int
     let prometheus: PrometheusCollectorRegistry?
     let beforeScrape: @Sendable () async -> Void

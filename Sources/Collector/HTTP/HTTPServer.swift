@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// Builds the Hummingbird application (a `Service`) serving the API, the dashboard, `/metrics` and `/healthz`.
 enum HTTPServer {
     static func make(configuration: HTTPConfiguration, tokens: [APIToken], store: any CollectorStore, registry: ModelRegistry,
-                     distribution: DistributionService, drift: DriftMonitor? = nil, rollouts: RolloutEngine? = nil, clock: any WallClock = SystemWallClock(),
+                     distribution: DistributionService, drift: DriftMonitor? = nil, rollouts: RolloutEngine? = nil, loop: LearningLoopService? = nil,
+                     clock: any WallClock = SystemWallClock(),
                      prometheus: PrometheusCollectorRegistry?,
                      beforeScrape: @escaping @Sendable () async -> Void = {}, logger: Logger) throws -> any Service {
         let router = Router(context: CollectorRequestContext.self)
@@ -20,7 +21,7 @@ enum HTTPServer {
         // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
         // methods with 405.
         let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution, clock: clock, drift: drift,
-                                          rollouts: rollouts, maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
+                                          rollouts: rollouts, loop: loop, maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
         try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),

@@ -319,5 +319,70 @@ extension Components {
                 self.body = body
             }
         }
+        public struct LearningLoopStatus: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/json/loop`.
+                    public var loop: Components.Schemas.LearningLoop
+                    /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/json/policy`.
+                    public var policy: Components.Schemas.LearningLoopPolicy
+                    /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/json/accuracy`.
+                    public var accuracy: [Components.Schemas.LabelAccuracy]
+                    /// The loop's events (loop.*), newest first
+                    ///
+                    /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/json/events`.
+                    public var events: [Components.Schemas.Event]
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - loop:
+                    ///   - policy:
+                    ///   - accuracy:
+                    ///   - events: The loop's events (loop.*), newest first
+                    public init(
+                        loop: Components.Schemas.LearningLoop,
+                        policy: Components.Schemas.LearningLoopPolicy,
+                        accuracy: [Components.Schemas.LabelAccuracy],
+                        events: [Components.Schemas.Event]
+                    ) {
+                        self.loop = loop
+                        self.policy = policy
+                        self.accuracy = accuracy
+                        self.events = events
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case loop
+                        case policy
+                        case accuracy
+                        case events
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/LearningLoopStatus/content/application\/json`.
+                case json(Components.Responses.LearningLoopStatus.Body.JsonPayload)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Responses.LearningLoopStatus.Body.JsonPayload {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.LearningLoopStatus.Body
+            /// Creates a new `LearningLoopStatus`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.LearningLoopStatus.Body) {
+                self.body = body
+            }
+        }
     }
 }

@@ -18,6 +18,262 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// Where a model's learning loop is (docs/learning-loop.md); the ids name each step of the current or last cycle
+        ///
+        /// - Remark: Generated from `#/components/schemas/LearningLoop`.
+        public struct LearningLoop: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/phase`.
+            @frozen public enum PhasePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case idle = "idle"
+                case capturing = "capturing"
+                case snapshotting = "snapshotting"
+                case training = "training"
+                case rollingOut = "rollingOut"
+                case coolingDown = "coolingDown"
+            }
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/phase`.
+            public var phase: Components.Schemas.LearningLoop.PhasePayload
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/cycle`.
+            public var cycle: Swift.Int
+            /// ms since 1970
+            ///
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/phaseSince`.
+            public var phaseSince: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/lastDriftReport`.
+            public var lastDriftReport: Swift.Int
+            /// drift report N, or operator
+            ///
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/trigger`.
+            public var trigger: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/cohorts`.
+            public var cohorts: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/devices`.
+            public var devices: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/captureStartedAt`.
+            public var captureStartedAt: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/labelled`.
+            public var labelled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/snapshot`.
+            public var snapshot: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/job`.
+            public var job: Swift.String?
+            /// The candidate's release counter
+            ///
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/candidate`.
+            public var candidate: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/blessed`.
+            public var blessed: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/rollout`.
+            public var rollout: Swift.String?
+            /// How the last cycle ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/outcome`.
+            public var outcome: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/mode`.
+            @frozen public enum ModePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case automatic = "automatic"
+                case manual = "manual"
+            }
+            /// - Remark: Generated from `#/components/schemas/LearningLoop/mode`.
+            public var mode: Components.Schemas.LearningLoop.ModePayload?
+            /// Creates a new `LearningLoop`.
+            ///
+            /// - Parameters:
+            ///   - model:
+            ///   - phase:
+            ///   - cycle:
+            ///   - phaseSince: ms since 1970
+            ///   - lastDriftReport:
+            ///   - trigger: drift report N, or operator
+            ///   - cohorts:
+            ///   - devices:
+            ///   - captureStartedAt:
+            ///   - labelled:
+            ///   - snapshot:
+            ///   - job:
+            ///   - candidate: The candidate's release counter
+            ///   - blessed:
+            ///   - rollout:
+            ///   - outcome: How the last cycle ended
+            ///   - mode:
+            public init(
+                model: Swift.String,
+                phase: Components.Schemas.LearningLoop.PhasePayload,
+                cycle: Swift.Int,
+                phaseSince: Swift.Int,
+                lastDriftReport: Swift.Int,
+                trigger: Swift.String? = nil,
+                cohorts: [Swift.String]? = nil,
+                devices: [Swift.String],
+                captureStartedAt: Swift.Int? = nil,
+                labelled: Swift.Int,
+                snapshot: Swift.String? = nil,
+                job: Swift.String? = nil,
+                candidate: Swift.Int? = nil,
+                blessed: Swift.Bool? = nil,
+                rollout: Swift.String? = nil,
+                outcome: Swift.String? = nil,
+                mode: Components.Schemas.LearningLoop.ModePayload? = nil
+            ) {
+                self.model = model
+                self.phase = phase
+                self.cycle = cycle
+                self.phaseSince = phaseSince
+                self.lastDriftReport = lastDriftReport
+                self.trigger = trigger
+                self.cohorts = cohorts
+                self.devices = devices
+                self.captureStartedAt = captureStartedAt
+                self.labelled = labelled
+                self.snapshot = snapshot
+                self.job = job
+                self.candidate = candidate
+                self.blessed = blessed
+                self.rollout = rollout
+                self.outcome = outcome
+                self.mode = mode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case model
+                case phase
+                case cycle
+                case phaseSince
+                case lastDriftReport
+                case trigger
+                case cohorts
+                case devices
+                case captureStartedAt
+                case labelled
+                case snapshot
+                case job
+                case candidate
+                case blessed
+                case rollout
+                case outcome
+                case mode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy`.
+        public struct LearningLoopPolicy: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/mode`.
+            @frozen public enum ModePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case automatic = "automatic"
+                case manual = "manual"
+            }
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/mode`.
+            public var mode: Components.Schemas.LearningLoopPolicy.ModePayload
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/captureRandomRate`.
+            public var captureRandomRate: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/captureMaxPerHour`.
+            public var captureMaxPerHour: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/captureDurationSeconds`.
+            public var captureDurationSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/minimumLabelledSamples`.
+            public var minimumLabelledSamples: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/labelTimeoutSeconds`.
+            public var labelTimeoutSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/trainingTimeoutSeconds`.
+            public var trainingTimeoutSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/coolDownSeconds`.
+            public var coolDownSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LearningLoopPolicy/rollout`.
+            public var rollout: Swift.Bool
+            /// Creates a new `LearningLoopPolicy`.
+            ///
+            /// - Parameters:
+            ///   - mode:
+            ///   - captureRandomRate:
+            ///   - captureMaxPerHour:
+            ///   - captureDurationSeconds:
+            ///   - minimumLabelledSamples:
+            ///   - labelTimeoutSeconds:
+            ///   - trainingTimeoutSeconds:
+            ///   - coolDownSeconds:
+            ///   - rollout:
+            public init(
+                mode: Components.Schemas.LearningLoopPolicy.ModePayload,
+                captureRandomRate: Swift.Double,
+                captureMaxPerHour: Swift.Double,
+                captureDurationSeconds: Swift.Int,
+                minimumLabelledSamples: Swift.Int,
+                labelTimeoutSeconds: Swift.Int,
+                trainingTimeoutSeconds: Swift.Int,
+                coolDownSeconds: Swift.Int,
+                rollout: Swift.Bool
+            ) {
+                self.mode = mode
+                self.captureRandomRate = captureRandomRate
+                self.captureMaxPerHour = captureMaxPerHour
+                self.captureDurationSeconds = captureDurationSeconds
+                self.minimumLabelledSamples = minimumLabelledSamples
+                self.labelTimeoutSeconds = labelTimeoutSeconds
+                self.trainingTimeoutSeconds = trainingTimeoutSeconds
+                self.coolDownSeconds = coolDownSeconds
+                self.rollout = rollout
+            }
+            public enum CodingKeys: String, CodingKey {
+                case mode
+                case captureRandomRate
+                case captureMaxPerHour
+                case captureDurationSeconds
+                case minimumLabelledSamples
+                case labelTimeoutSeconds
+                case trainingTimeoutSeconds
+                case coolDownSeconds
+                case rollout
+            }
+        }
+        /// Labels of one version from devices of one firmware profile, and how many equalled the prediction
+        ///
+        /// - Remark: Generated from `#/components/schemas/LabelAccuracy`.
+        public struct LabelAccuracy: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/release`.
+            public var release: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/version`.
+            public var version: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/profile`.
+            public var profile: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/labelled`.
+            public var labelled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/correct`.
+            public var correct: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LabelAccuracy/accuracy`.
+            public var accuracy: Swift.Double?
+            /// Creates a new `LabelAccuracy`.
+            ///
+            /// - Parameters:
+            ///   - release:
+            ///   - version:
+            ///   - profile:
+            ///   - labelled:
+            ///   - correct:
+            ///   - accuracy:
+            public init(
+                release: Swift.Int,
+                version: Swift.String,
+                profile: Swift.String,
+                labelled: Swift.Int,
+                correct: Swift.Int,
+                accuracy: Swift.Double? = nil
+            ) {
+                self.release = release
+                self.version = version
+                self.profile = profile
+                self.labelled = labelled
+                self.correct = correct
+                self.accuracy = accuracy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case release
+                case version
+                case profile
+                case labelled
+                case correct
+                case accuracy
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Error`.
         public struct _Error: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Error/error`.

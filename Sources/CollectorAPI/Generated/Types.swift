@@ -137,6 +137,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
     func computeDrift(_ input: Operations.ComputeDrift.Input) async throws -> Operations.ComputeDrift.Output
+    /// The model's learning loop (drift → capture → labels → snapshot → training → gate → rollout), its policy, the accuracy the fleet's labels measured and the loop's recent events
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/loop`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/get(getLearningLoop)`.
+    func getLearningLoop(_ input: Operations.GetLearningLoop.Input) async throws -> Operations.GetLearningLoop.Output
+    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
+    func startLearningLoop(_ input: Operations.StartLearningLoop.Input) async throws -> Operations.StartLearningLoop.Output
     /// Rollouts, newest first
     ///
     /// - Remark: HTTP `GET /api/v1/rollouts`.
@@ -482,6 +492,34 @@ extension APIProtocol {
         try await computeDrift(Operations.ComputeDrift.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// The model's learning loop (drift → capture → labels → snapshot → training → gate → rollout), its policy, the accuracy the fleet's labels measured and the loop's recent events
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/loop`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/get(getLearningLoop)`.
+    public func getLearningLoop(
+        path: Operations.GetLearningLoop.Input.Path,
+        headers: Operations.GetLearningLoop.Input.Headers = .init()
+    ) async throws -> Operations.GetLearningLoop.Output {
+        try await getLearningLoop(Operations.GetLearningLoop.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
+    public func startLearningLoop(
+        path: Operations.StartLearningLoop.Input.Path,
+        headers: Operations.StartLearningLoop.Input.Headers = .init(),
+        body: Operations.StartLearningLoop.Input.Body? = nil
+    ) async throws -> Operations.StartLearningLoop.Output {
+        try await startLearningLoop(Operations.StartLearningLoop.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Rollouts, newest first

@@ -46,6 +46,10 @@ final class SQLiteStoreTests: XCTestCase {
     func testALateCopyBelowTheHeadIsStoredOnce() async throws { try await contract.aLateCopyBelowTheHeadIsStoredOnce() }
     func testACorroboratedJumpIsAccepted() async throws { try await contract.aCorroboratedJumpIsAccepted() }
     func testDriftReportsAndTheirWindows() async throws { try await contract.driftReportsAndTheirWindows() }
+    func testSamplesAreStoredOnceByContentAndSnapshotsAreImmutable() async throws { try await contract.samplesAreStoredOnceByContentAndSnapshotsAreImmutable() }
+    func testRetentionKeepsEverySampleASnapshotReferences() async throws { try await contract.retentionKeepsEverySampleASnapshotReferences() }
+    func testLabelledCapturesJoinTheirNewestLabel() async throws { try await contract.labelledCapturesJoinTheirNewestLabel() }
+    func testTrainingJobsMoveByCompareAndSet() async throws { try await contract.trainingJobsMoveByCompareAndSet() }
 
     // MARK: SQLite only
 

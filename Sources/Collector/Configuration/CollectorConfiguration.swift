@@ -13,11 +13,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var trust: TrustSettings
     /// Drift computation: schedule, window and policies per model.
     public var drift: DriftSettings
+    /// The learning loop: snapshots, training jobs, the blessing gate (docs/learning.md).
+    public var training: TrainingSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(),
+                training: TrainingSettings = TrainingSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -26,9 +29,10 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.distribution = distribution
         self.trust = trust
         self.drift = drift
+        self.training = training
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift }
+    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, training }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -41,6 +45,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         distribution = try c.decodeIfPresent(DistributionSettings.self, forKey: .distribution) ?? DistributionSettings()
         trust = try c.decodeIfPresent(TrustSettings.self, forKey: .trust) ?? TrustSettings()
         drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? TrainingSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -88,6 +93,15 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         for (model, policy) in [("defaultPolicy", drift.defaultPolicy)] + drift.policies.sorted(by: { $0.key < $1.key }) {
             do { try policy.validate() } catch {
                 throw CollectorError(.invalidConfiguration, "drift policy \(model): \(error)")
+            }
+        }
+        try check((1...64).contains(training.maxConcurrentJobs), "training.maxConcurrentJobs must be within 1…64")
+        try check((0...90).contains(training.validationPercent), "training.validationPercent must be within 0…90")
+        try check(training.externalTrainerTimeoutSeconds > 0, "training.externalTrainerTimeoutSeconds must be positive")
+        try check(training.externalTrainer.map { !$0.isEmpty } ?? true, "training.externalTrainer must name a command")
+        for (model, policy) in [("gatePolicy", training.gatePolicy)] + training.gatePolicies.sorted(by: { $0.key < $1.key }) {
+            do { try policy.validate() } catch {
+                throw CollectorError(.invalidConfiguration, "training gate policy \(model): \(error.message)")
             }
         }
         try check(broker.messageBufferSize >= 16, "broker.messageBufferSize must be at least 16")

@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Bundles", "MQTT", "FleetProtocol", "Drift", "CollectorAPI", "FleetSupport",
+                "Bundles", "MQTT", "FleetProtocol", "Drift", "CollectorAPI", "FleetSupport", "Training", "Gate", "TFLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "FleetTestSupport",
+                "Collector", "FleetSim", "FleetProtocol", "Bundles", "MQTT", "TestSupport", "FleetTestSupport", "Training", "Gate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

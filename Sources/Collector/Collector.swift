@@ -10,7 +10,7 @@ import ServiceLifecycle
 ///
 /// Nothing starts in `init` except opening (and migrating) the database. Run ``services`` in a
 /// `ServiceGroup` in the given order: the broker connection first (it stops last, after everything that
-/// publishes through it), then acknowledgements, distribution, ingest, maintenance, and the HTTP server
+/// publishes through it), then acknowledgements, distribution, ingest, drift, training, maintenance, and the HTTP server
 /// last (it stops first, so no request reaches a stopped service).
 public struct Collector: Sendable {
     public let configuration: CollectorConfiguration
@@ -25,6 +25,12 @@ public struct Collector: Sendable {
     public let loop: LearningLoopService
     /// Staged rollouts (docs/rollouts.md); also the Swift entry point for the learning loop (`rollouts.create`).
     public let rollouts: RolloutEngine
+    /// Training data: imports, snapshots and exports (docs/learning.md).
+    public let datasets: DatasetService
+    /// The blessing gate: the only writer of a version's `blessed` flag.
+    public let gate: GateService
+    /// The training queue and its workers.
+    public let training: TrainingService
     /// The tokens the API accepts (configured, or read from / generated into the state directory).
     public let tokens: [APIToken]
     public let services: [any Service]
@@ -77,7 +83,12 @@ public struct Collector: Sendable {
         drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
         rollouts = RolloutEngine(store: store, actuator: distribution, settings: configuration.rollouts,
                                  profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock, logger: logger)
-        loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, rollouts: rollouts, clock: clock),
+        datasets = DatasetService(store: store, clock: clock, logger: logger)
+        gate = GateService(registry: registry, datasets: datasets, store: store, settings: configuration.training, clock: clock, logger: logger)
+        training = TrainingService(store: store, datasets: datasets, gate: gate, registry: registry, settings: configuration.training,
+                                   workDirectory: "\(state)/training", clock: clock, logger: logger)
+        loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, rollouts: rollouts,
+                                                                                   datasets: datasets, training: training, clock: clock),
                                    settings: configuration.loop, clock: clock, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
         let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
@@ -85,14 +96,15 @@ public struct Collector: Sendable {
         let http: any Service
         do {
             http = try HTTPServer.make(configuration: configuration.http, tokens: tokens, store: store, registry: registry,
-                                       distribution: distribution, drift: drift, rollouts: rollouts, loop: loop, clock: clock, prometheus: prometheus,
+                                       distribution: distribution, drift: drift, rollouts: rollouts, loop: loop, training: configuration.training,
+                                       datasets: datasets, gate: gate, trainingService: training, clock: clock, prometheus: prometheus,
                                        beforeScrape: { await fleetMetrics.refresh() }, logger: logger)
         } catch let error as CollectorError {
             throw error
         } catch {
             throw CollectorError(.invalidConfiguration, "the HTTP server could not be set up (dashboard templates, API routes): \(error)")
         }
-        services = [connection, acknowledgements, distribution, ingest, drift, rollouts, loop, retention, fleetMetrics, http]
+        services = [connection, acknowledgements, distribution, ingest, drift, training, rollouts, loop, retention, fleetMetrics, http]
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.

@@ -15,6 +15,7 @@ struct EdgeCtl: ParsableCommand {
             TrainCommand.self, EvalCommand.self, GateCommand.self,
             FleetSimCommand.self, RolloutCommand.self,
             DriftCommand.self, DriftScenarioCommand.self,
+            DatasetCommand.self,
         ]
     )
 }

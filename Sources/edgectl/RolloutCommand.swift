@@ -60,7 +60,7 @@ struct RolloutCommand: ParsableCommand {
             var body: [String: Any] = ["model": model, "version": version,
                                        "target": ["profiles": profiles, "tags": tags, "groups": groups, "devices": devices]]
             if !strategy.isEmpty { body["strategy"] = strategy }
-            let answer = try connection.client.send("POST", "/api/v1/rollouts", body: body)
+            let answer = try connection.client.sendJSON("POST", "/api/v1/rollouts", body: body)
             try RolloutCommand.show(answer, json: connection.json)
         }
     }
@@ -73,14 +73,14 @@ struct RolloutCommand: ParsableCommand {
 
         func run() throws {
             guard let id else {
-                let answer = try connection.client.send("GET", "/api/v1/rollouts?active=true")
+                let answer = try connection.client.sendJSON("GET", "/api/v1/rollouts?active=true")
                 if connection.json { return try RolloutCommand.printJSON(answer) }
                 let rollouts = (answer as? [String: Any])?["rollouts"] as? [[String: Any]] ?? []
                 if rollouts.isEmpty { print("no active rollout") }
                 for rollout in rollouts { print(RolloutCommand.summary(rollout)) }
                 return
             }
-            try RolloutCommand.show(try connection.client.send("GET", "/api/v1/rollouts/\(id)"), json: connection.json)
+            try RolloutCommand.show(try connection.client.sendJSON("GET", "/api/v1/rollouts/\(id)"), json: connection.json)
         }
     }
 
@@ -116,7 +116,7 @@ struct RolloutCommand: ParsableCommand {
 
     static func act(_ action: String, _ id: String, _ reason: String?, _ connection: Connection) throws {
         let body: [String: Any]? = reason.map { ["reason": $0] }
-        try show(try connection.client.send("POST", "/api/v1/rollouts/\(id)/\(action)", body: body), json: connection.json)
+        try show(try connection.client.sendJSON("POST", "/api/v1/rollouts/\(id)/\(action)", body: body), json: connection.json)
     }
 
     static func printJSON(_ value: Any) throws {

@@ -25,6 +25,14 @@ final class CollectorProcess: @unchecked Sendable {
                      "--log-level", "info"] + extraArguments
     }
 
+    /// `--config` with `training.requireBlessedAssignments` off, for tests that assign the kws fixture (a model the
+    /// blessing gate cannot judge: no labelled data for it) and are about distribution, not blessing.
+    static func allowingUnblessedAssignments(in directory: URL) throws -> [String] {
+        let path = directory.appendingPathComponent("allow-unblessed.json")
+        try Data(#"{"training": {"requireBlessedAssignments": false}}"#.utf8).write(to: path)
+        return ["--config", path.path]
+    }
+
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "(no log)" }
 
     /// Starts the process and waits until `/healthz` answers.

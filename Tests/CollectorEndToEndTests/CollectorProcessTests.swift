@@ -62,7 +62,8 @@ final class CollectorProcessTests: XCTestCase {
         try FileManager.default.createDirectory(at: state.appendingPathComponent("trust"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: keys.rootPublicKeyPath, toPath: state.appendingPathComponent("trust/root.pub").path)
         try FileManager.default.copyItem(atPath: keys.trustPath, toPath: state.appendingPathComponent("trust/trust.json").path)
-        let collector = try CollectorProcess(stateDirectory: state, brokerPort: broker.port)
+        let collector = try CollectorProcess(stateDirectory: state, brokerPort: broker.port,
+                                             extraArguments: try CollectorProcess.allowingUnblessedAssignments(in: root))
         try collector.start()
         defer { collector.stop(SIGKILL) }
         struct Token: Decodable { var name: String; var role: String; var token: String }

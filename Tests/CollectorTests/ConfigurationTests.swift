@@ -36,6 +36,29 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try CollectorConfiguration.load(path: path))
     }
 
+    func testTrainingKeysAreReadAndMisspeltGateFieldsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory("collector-config")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("collector.json").path
+        try #"{"training": {"maxConcurrentJobs": 2, "releaseKey": "/etc/keys", "externalTrainer": ["/bin/train", "--fast"], "gatePolicy": {"minAccuracy": 0.9}, "gatePolicies": {"m": {"maxRegression": 0.02}}, "requireBlessedAssignments": false}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let training = try CollectorConfiguration.load(path: path).training
+        XCTAssertEqual(training.maxConcurrentJobs, 2)
+        XCTAssertEqual(training.externalTrainer, ["/bin/train", "--fast"])
+        XCTAssertEqual(training.policy(for: "other").minAccuracy, 0.9)
+        XCTAssertEqual(training.policy(for: "m").maxRegression, 0.02)
+        XCTAssertFalse(training.requireBlessedAssignments)
+        XCTAssertTrue(CollectorConfiguration(stateDirectory: "/x").training.requireBlessedAssignments, "on by default")
+        try #"{"training": {"gatePolicy": {"minAccuracyy": 0.9}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path)) { error in
+            XCTAssertTrue((error as? CollectorError)?.message.contains("minAccuracyy") ?? false, "\(error)")
+        }
+        try #"{"training": {"gatePolicy": {"minAccuracy": 1.5}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path))
+        try #"{"training": {"maxConcurrentJobs": 0}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path))
+    }
+
     func testTokensAreGeneratedIntoTheStateDirectoryOnce() throws {
         let directory = try Fixtures.temporaryDirectory("collector-tokens")
         defer { try? FileManager.default.removeItem(at: directory) }

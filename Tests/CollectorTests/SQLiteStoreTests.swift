@@ -49,6 +49,10 @@ final class SQLiteStoreTests: XCTestCase {
     func testDriftReportsAndTheirWindows() async throws { try await contract.driftReportsAndTheirWindows() }
     func testRolloutsClaimTheirDevicesOnce() async throws { try await contract.rolloutsClaimTheirDevicesOnce() }
     func testRolloutReportsAndTheVersionLedger() async throws { try await contract.rolloutReportsAndTheVersionLedger() }
+    func testSamplesAreStoredOnceByContentAndSnapshotsAreImmutable() async throws { try await contract.samplesAreStoredOnceByContentAndSnapshotsAreImmutable() }
+    func testRetentionKeepsEverySampleASnapshotReferences() async throws { try await contract.retentionKeepsEverySampleASnapshotReferences() }
+    func testLabelledCapturesJoinTheirNewestLabel() async throws { try await contract.labelledCapturesJoinTheirNewestLabel() }
+    func testTrainingJobsMoveByCompareAndSet() async throws { try await contract.trainingJobsMoveByCompareAndSet() }
 
     // MARK: SQLite only
 

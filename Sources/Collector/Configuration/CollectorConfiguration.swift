@@ -17,12 +17,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
     public var loop: LearningLoopSettings
     /// Staged rollouts: engine schedule, eligibility profiles, rollback retries, the default strategy (docs/rollouts.md).
     public var rollouts: RolloutSettings
+    /// The learning loop: snapshots, training jobs, the blessing gate (docs/learning.md).
+    public var training: TrainingSettings
 
     public init(stateDirectory: String = CollectorConfiguration.defaultStateDirectory(), broker: BrokerConfiguration = BrokerConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
                 ingest: IngestSettings = IngestSettings(), distribution: DistributionSettings = DistributionSettings(),
-                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(), loop: LearningLoopSettings = LearningLoopSettings(),
-                rollouts: RolloutSettings = RolloutSettings()) {
+                trust: TrustSettings = TrustSettings(), drift: DriftSettings = DriftSettings(), training: TrainingSettings = TrainingSettings(),
+                loop: LearningLoopSettings = LearningLoopSettings(), rollouts: RolloutSettings = RolloutSettings()) {
         self.stateDirectory = stateDirectory
         self.broker = broker
         self.http = http
@@ -31,11 +33,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         self.distribution = distribution
         self.trust = trust
         self.drift = drift
+        self.training = training
         self.loop = loop
         self.rollouts = rollouts
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, loop, rollouts }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case stateDirectory, broker, http, storage, ingest, distribution, trust, drift, training, loop, rollouts
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -50,6 +55,7 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         drift = try c.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? DriftSettings()
         loop = try c.decodeIfPresent(LearningLoopSettings.self, forKey: .loop) ?? LearningLoopSettings()
         rollouts = try c.decodeIfPresent(RolloutSettings.self, forKey: .rollouts) ?? RolloutSettings()
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? TrainingSettings()
     }
 
     /// `/var/lib/edge-collector` when it can be used (a system service), else `~/.local/state/edge-collector`.
@@ -101,6 +107,15 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
             }
         }
         try rollouts.validate()
+        try check((1...64).contains(training.maxConcurrentJobs), "training.maxConcurrentJobs must be within 1…64")
+        try check((0...90).contains(training.validationPercent), "training.validationPercent must be within 0…90")
+        try check(training.externalTrainerTimeoutSeconds > 0, "training.externalTrainerTimeoutSeconds must be positive")
+        try check(training.externalTrainer.map { !$0.isEmpty } ?? true, "training.externalTrainer must name a command")
+        for (model, policy) in [("gatePolicy", training.gatePolicy)] + training.gatePolicies.sorted(by: { $0.key < $1.key }) {
+            do { try policy.validate() } catch {
+                throw CollectorError(.invalidConfiguration, "training gate policy \(model): \(error.message)")
+            }
+        }
         try check(broker.messageBufferSize >= 16, "broker.messageBufferSize must be at least 16")
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")

@@ -178,9 +178,13 @@ struct DashboardRoutes: Sendable {
         guard !versions.isEmpty else { throw CollectorError(.notFound, "no model '\(name)' is registered") }
         let deployment = try await store.deployment(model: name)
         let now = clock.now()
+        var gates: [UInt64: EvaluationRecord] = [:]
+        for version in versions.prefix(50) {
+            if let latest = try await store.evaluations(model: name, release: version.release).first { gates[version.release] = latest }
+        }
         let rows = versions.map { version in
             let devices = (deployment[version.digest] ?? []).sorted(by: NaturalOrder.areInIncreasingOrder)
-            return ModelPage.Version(
+            var row = ModelPage.Version(
                 release: version.release, version: version.version, short: String(version.digest.prefix(12)),
                 lineage: version.lineage.parentVersion.map { "from \($0)" } ?? "root",
                 evaluation: version.lineage.evaluation.metrics.sorted { $0.key < $1.key }
@@ -190,6 +194,13 @@ struct DashboardRoutes: Sendable {
                 devices: Array(devices.prefix(20)), more: devices.count > 20 ? devices.count - 20 : nil,
                 parent: version.lineage.parentVersion ?? "none", dataset: String(version.lineage.datasetSnapshotSHA256.prefix(12)),
                 code: version.lineage.codeVersion)
+            if let gate = gates[version.release] {
+                row.gate = "gate: \(gate.blessed ? "blessed" : "refused") (evaluation \(gate.id), snapshot \(gate.snapshotID.prefix(12)))"
+                    + (gate.blessed ? "" : ": " + gate.reasons.joined(separator: "; "))
+                row.checks = Self.gateRows(gate.report)
+                row.hasChecks = !row.checks.isEmpty
+            }
+            return row
         }
         let rollups = try await store.rollups(.model(name, digest: nil), resolution: .hour, range: TimeRange(from: now - 86_400_000, to: now + 3_600_000))
         let chart = SVGChart.line([

@@ -6,7 +6,7 @@ import OpenAPIRuntime
 struct APIBodyLimit: ServerMiddleware {
     var limit = 1 << 20
     /// Operations whose handlers bound their bodies themselves.
-    var exempt: Set<String> = ["registerBundle"]
+    var exempt: Set<String> = ["registerBundle", "importSamples"]
 
     func intercept(_ request: HTTPTypes.HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPTypes.HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPTypes.HTTPResponse, HTTPBody?))

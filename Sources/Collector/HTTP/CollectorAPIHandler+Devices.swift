@@ -71,6 +71,9 @@ extension CollectorAPIHandler {
         try APIValidation.number(body.probationSeconds, "probationSeconds", within: 0...604_800)
         try APIValidation.number(body.minimumAgreement, "minimumAgreement", within: 0...1)
         let version = try await registry.resolve(model: body.model, reference: body.version)
+        if training.requireBlessedAssignments {
+            _ = try await registry.requireBlessed(model: version.model, release: version.release)
+        }
         let (record, delivered) = try await distribution.assign(version, to: id, createdBy: try APIIdentity.name(),
                                                                 shadowSeconds: body.shadowSeconds, minimumAgreement: body.minimumAgreement,
                                                                 probationSeconds: body.probationSeconds)

@@ -35,15 +35,6 @@ extension CollectorAPIHandler {
         return .ok(.init(body: .json(try APIBridge.convert(version))))
     }
 
-    func setVersionBlessing(_ input: Operations.SetVersionBlessing.Input) async throws -> Operations.SetVersionBlessing.Output {
-        try APIValidation.modelName(input.path.name)
-        let release = try APIValidation.release(input.path.release)
-        guard case .json(let update) = input.body else { throw CollectorError(.invalidRequest, "the body must be JSON") }
-        let version = try await registry.setBlessed(model: input.path.name, release: release, blessed: update.blessed,
-                                                    by: try APIIdentity.name(), report: update.report)
-        return .ok(.init(body: .json(try APIBridge.convert(version))))
-    }
-
     func listModelAliases(_ input: Operations.ListModelAliases.Input) async throws -> Operations.ListModelAliases.Output {
         try APIValidation.modelName(input.path.name)
         let model = try await self.model(input.path.name)

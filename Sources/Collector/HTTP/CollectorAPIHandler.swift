@@ -20,6 +20,13 @@ struct CollectorAPIHandler: APIProtocol {
     /// Starts learning-loop cycles on request (`POST …/loop`); nil in tests that do not need it.
     let loop: LearningLoopService?
     let maximumUploadBytes: Int
+    /// Training data: imports, snapshots, exports.
+    let datasets: DatasetService
+    /// The blessing gate (the only writer of `blessed`).
+    let gate: GateService
+    let training: TrainingSettings
+    /// The training queue; nil in tests that do not run it.
+    let trainingService: TrainingService?
     let prometheus: PrometheusCollectorRegistry?
     let beforeScrape: @Sendable () async -> Void
 

@@ -10,6 +10,8 @@ import ServiceLifecycle
 enum HTTPServer {
     static func make(configuration: HTTPConfiguration, tokens: [APIToken], store: any CollectorStore, registry: ModelRegistry,
                      distribution: DistributionService, drift: DriftMonitor? = nil, rollouts: RolloutEngine? = nil, loop: LearningLoopService? = nil,
+                     training: TrainingSettings = TrainingSettings(),
+                     datasets: DatasetService? = nil, gate: GateService? = nil, trainingService: TrainingService? = nil,
                      clock: any WallClock = SystemWallClock(),
                      prometheus: PrometheusCollectorRegistry?,
                      beforeScrape: @escaping @Sendable () async -> Void = {}, logger: Logger) throws -> any Service {
@@ -20,8 +22,11 @@ enum HTTPServer {
         // The API, /healthz and /metrics are the operations of docs/openapi.yaml: the generated server registers
         // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
         // methods with 405.
+        let datasets = datasets ?? DatasetService(store: store, clock: clock, logger: logger)
+        let gate = gate ?? GateService(registry: registry, datasets: datasets, store: store, settings: training, clock: clock, logger: logger)
         let handler = CollectorAPIHandler(store: store, registry: registry, distribution: distribution, clock: clock, drift: drift,
-                                          rollouts: rollouts, loop: loop, maximumUploadBytes: configuration.maximumUploadBytes, prometheus: prometheus,
+                                          rollouts: rollouts, loop: loop, maximumUploadBytes: configuration.maximumUploadBytes, datasets: datasets, gate: gate,
+                                          training: training, trainingService: trainingService, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
         let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
         try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),

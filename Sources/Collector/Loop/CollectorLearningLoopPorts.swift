@@ -2,12 +2,14 @@ import Drift
 import FleetProtocol
 
 /// The learning loop's ports on the assembled collector: drift reports and devices from the store, capture commands
-/// through the distribution service, snapshots and training jobs through the training service, rollouts through
-/// the rollout engine.
+/// through the distribution service, snapshots through the dataset service, jobs through the training service (whose
+/// jobs end in the blessing gate), rollouts through the rollout engine.
 struct CollectorLearningLoopPorts: LearningLoopPorts {
     let store: any CollectorStore
     let distribution: DistributionService
     let rollouts: RolloutEngine
+    let datasets: DatasetService
+    let training: TrainingService
     let clock: any WallClock
 
     /// Only a changed world starts a cycle: alarmed features attributed to a cohort (its members) or to the whole
@@ -47,16 +49,39 @@ struct CollectorLearningLoopPorts: LearningLoopPorts {
         try await store.labelCount(model: model, devices: devices, since: since)
     }
 
+    /// Every labelled sample of the model: the imported training data and every labelled capture, the cohort's new
+    /// ones among them. Retraining on all of it, not on the cohort alone, is what keeps the candidate from forgetting
+    /// the rest of the fleet (the gate checks that on the champion's own evaluation data).
     func takeSnapshot(model: String, devices: [String], since: Int64, cause: [String: String]) async throws(CollectorError) -> (id: String, samples: Int) {
-        throw CollectorError(.invalidRequest, "datasets are not wired into the learning loop yet")
+        let snapshot = try await datasets.createSnapshot(SnapshotFilter(model: model), by: "learning-loop", cause: Self.describe(cause))
+        return (snapshot.id, snapshot.members.count)
     }
 
+    /// An MLP job (the loop retrains tabular models from scratch), seeded, so the same snapshot gives the same model.
     func enqueueTraining(model: String, snapshot: String, cause: [String: String]) async throws(CollectorError) -> String {
-        throw CollectorError(.invalidRequest, "training is not wired into the learning loop yet")
+        let job = try await training.enqueue(snapshotID: snapshot, kind: .mlp, options: TrainingJobOptions(seed: 0), by: "learning-loop",
+                                             cause: Self.describe(cause))
+        return "\(job.id)"
     }
 
+    /// A finished job names its registered release; the gate's newest evaluation of it says blessed or not and why.
     func job(_ id: String) async throws(CollectorError) -> LearningLoop.JobProgress {
-        .failed("training is not wired into the learning loop yet")
+        guard let number = Int64(id) else { return .failed("job \(id) is not a training job id") }
+        let job = try await training.job(id: number)
+        switch job.state {
+        case .queued, .running, .cancelling: return .pending
+        case .failed: return .failed(job.message ?? "the job failed")
+        case .cancelled: return .failed("cancelled: \(job.message ?? "")")
+        case .succeeded:
+            guard let release = job.result.flatMap(UInt64.init) else { return .failed("the job succeeded without a registered version") }
+            guard let evaluation = try await store.evaluations(model: job.model, release: release).first else { return .pending }
+            return .succeeded(release: release, blessed: evaluation.blessed, reasons: evaluation.reasons)
+        }
+    }
+
+    /// The chain as one line for the dataset and training records' `cause`.
+    static func describe(_ cause: [String: String]) -> String {
+        "learning-loop " + cause.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     /// A staged rollout of the candidate to every firmware profile that reports the model now (the engine leaves

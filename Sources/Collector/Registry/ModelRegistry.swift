@@ -4,13 +4,13 @@ import Logging
 
 /// The model registry: verified bundles become immutable versions; aliases, tags and blessings move.
 public final class ModelRegistry: Sendable {
-    let store: any RegistryStore & FleetStore
+    let store: any RegistryStore & FleetStore & LearningStore
     let clock: any WallClock
     public let repository: BundleRepository
     let trust: TrustSettings
     let logger: Logger
 
-    public init(store: any RegistryStore & FleetStore, repository: BundleRepository, trust: TrustSettings, clock: any WallClock = SystemWallClock(),
+    public init(store: any RegistryStore & FleetStore & LearningStore, repository: BundleRepository, trust: TrustSettings, clock: any WallClock = SystemWallClock(),
                 logger: Logger) {
         self.store = store
         self.clock = clock
@@ -103,8 +103,9 @@ public final class ModelRegistry: Sendable {
         try await store.setTags(model: model, release: release, tags: tags)
     }
 
-    /// Sets the `blessed` flag; callers must be the evaluation gate (the API checks the `gate` role).
-    public func setBlessed(model: String, release: UInt64, blessed: Bool, by gate: String, report: String?) async throws(CollectorError) -> ModelVersionRecord {
+    /// Sets the `blessed` flag directly. Internal: only the gate decides (``GateService`` stores its report and the flag
+    /// together); this remains for clearing a blessing from inside the collector.
+    func setBlessed(model: String, release: UInt64, blessed: Bool, by gate: String, report: String?) async throws(CollectorError) -> ModelVersionRecord {
         let now = clock.now()
         let version = try await store.setBlessed(model: model, release: release, blessed: blessed, by: gate, at: now)
         var details = ["release": "\(release)", "blessed": "\(blessed)", "by": gate]

@@ -10,7 +10,7 @@ import Drift
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
 public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore & LoopStore
-    & RolloutStore
+    & RolloutStore & LearningStore
 
 /// The ingest role: batches of device messages in, acknowledgements out.
 public protocol IngestStore: Sendable {

@@ -190,6 +190,52 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // The learning loop (docs/learning.md): content-addressed samples, immutable snapshots (a snapshot and its
+        // members are never changed or deleted), the gate's reports per version, the persisted training queue.
+        migrator.registerMigration("v6-learning") { db in
+            try db.execute(sql: """
+                CREATE TABLE dataset_samples (
+                    hash TEXT PRIMARY KEY NOT NULL, model TEXT NOT NULL, dtype TEXT NOT NULL, shape TEXT NOT NULL, columns TEXT NOT NULL,
+                    bytes BLOB NOT NULL, label TEXT, source TEXT NOT NULL, device_id TEXT, captured_at INTEGER NOT NULL,
+                    scale REAL, zero_point INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX dataset_samples_model ON dataset_samples(model, source, captured_at);
+                ALTER TABLE samples ADD COLUMN sample_hash TEXT;
+
+                CREATE TABLE snapshots (
+                    id TEXT PRIMARY KEY NOT NULL, model TEXT NOT NULL, dtype TEXT NOT NULL, shape TEXT NOT NULL, columns TEXT NOT NULL,
+                    validation_percent INTEGER NOT NULL, filter TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
+                    cause TEXT, summary TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX snapshots_model ON snapshots(model, created_at);
+                CREATE TABLE snapshot_members (
+                    snapshot_id TEXT NOT NULL, sample_hash TEXT NOT NULL, label TEXT NOT NULL, split TEXT NOT NULL,
+                    PRIMARY KEY (snapshot_id, sample_hash)
+                ) WITHOUT ROWID;
+                CREATE INDEX snapshot_members_sample ON snapshot_members(sample_hash);
+                CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots
+                BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
+                CREATE TRIGGER snapshots_kept BEFORE DELETE ON snapshots
+                BEGIN SELECT RAISE(ABORT, 'snapshots are never deleted'); END;
+                CREATE TRIGGER snapshot_members_immutable BEFORE UPDATE ON snapshot_members
+                BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
+                CREATE TRIGGER snapshot_members_kept BEFORE DELETE ON snapshot_members
+                BEGIN SELECT RAISE(ABORT, 'snapshots are never deleted'); END;
+
+                CREATE TABLE evaluations (
+                    id INTEGER PRIMARY KEY, model TEXT NOT NULL, release INTEGER NOT NULL, snapshot_id TEXT NOT NULL,
+                    blessed INTEGER NOT NULL, reasons TEXT NOT NULL, report TEXT NOT NULL, evaluated_at INTEGER NOT NULL, evaluated_by TEXT NOT NULL
+                );
+                CREATE INDEX evaluations_version ON evaluations(model, release, id);
+
+                CREATE TABLE training_jobs (
+                    id INTEGER PRIMARY KEY, model TEXT NOT NULL, snapshot_id TEXT NOT NULL, kind TEXT NOT NULL, options TEXT NOT NULL,
+                    state TEXT NOT NULL, progress REAL NOT NULL, message TEXT, result TEXT,
+                    created_at INTEGER NOT NULL, created_by TEXT NOT NULL, updated_at INTEGER NOT NULL, cause TEXT
+                );
+                CREATE INDEX training_jobs_state ON training_jobs(state, id);
+                """)
+        }
         // Rollouts: the state machine's value as a JSON body, and one claim per device so two active rollouts can
         // never hold the same device (the primary key refuses it inside the creating transaction).
         migrator.registerMigration("v7-rollouts") { db in

@@ -22,6 +22,10 @@ extension Components {
         public typealias DeviceID = Swift.String
         /// - Remark: Generated from `#/components/parameters/ModelName`.
         public typealias ModelName = Swift.String
+        /// - Remark: Generated from `#/components/parameters/SnapshotID`.
+        public typealias SnapshotID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/JobID`.
+        public typealias JobID = Swift.Int
         /// - Remark: Generated from `#/components/parameters/RolloutID`.
         public typealias RolloutID = Swift.String
         /// - Remark: Generated from `#/components/parameters/Release`.

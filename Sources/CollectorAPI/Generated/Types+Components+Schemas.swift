@@ -2089,6 +2089,308 @@ extension Components {
                 case aliases
             }
         }
+        /// An immutable, content-addressed set of labelled samples (docs/learning.md); id = SHA-256 of its canonical manifest
+        ///
+        /// - Remark: Generated from `#/components/schemas/Snapshot`.
+        public struct Snapshot: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Snapshot/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Snapshot/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Snapshot/dtype`.
+            public var dtype: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Snapshot/shape`.
+            public var shape: [Swift.Int]
+            /// - Remark: Generated from `#/components/schemas/Snapshot/columns`.
+            public var columns: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Snapshot/validationPercent`.
+            public var validationPercent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Snapshot/samples`.
+            public var samples: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Snapshot/trainSamples`.
+            public var trainSamples: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Snapshot/validationSamples`.
+            public var validationSamples: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Snapshot/classCounts`.
+            public struct ClassCountsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `ClassCountsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Snapshot/classCounts`.
+            public var classCounts: Components.Schemas.Snapshot.ClassCountsPayload
+            /// - Remark: Generated from `#/components/schemas/Snapshot/createdAt`.
+            public var createdAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Snapshot/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Snapshot/cause`.
+            public var cause: Swift.String?
+            /// Creates a new `Snapshot`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - model:
+            ///   - dtype:
+            ///   - shape:
+            ///   - columns:
+            ///   - validationPercent:
+            ///   - samples:
+            ///   - trainSamples:
+            ///   - validationSamples:
+            ///   - classCounts:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - cause:
+            public init(
+                id: Swift.String,
+                model: Swift.String,
+                dtype: Swift.String,
+                shape: [Swift.Int],
+                columns: [Swift.String],
+                validationPercent: Swift.Int,
+                samples: Swift.Int,
+                trainSamples: Swift.Int,
+                validationSamples: Swift.Int,
+                classCounts: Components.Schemas.Snapshot.ClassCountsPayload,
+                createdAt: Swift.Int,
+                createdBy: Swift.String,
+                cause: Swift.String? = nil
+            ) {
+                self.id = id
+                self.model = model
+                self.dtype = dtype
+                self.shape = shape
+                self.columns = columns
+                self.validationPercent = validationPercent
+                self.samples = samples
+                self.trainSamples = trainSamples
+                self.validationSamples = validationSamples
+                self.classCounts = classCounts
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.cause = cause
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case model
+                case dtype
+                case shape
+                case columns
+                case validationPercent
+                case samples
+                case trainSamples
+                case validationSamples
+                case classCounts
+                case createdAt
+                case createdBy
+                case cause
+            }
+        }
+        /// The gate's verdict on a version, stored with it
+        ///
+        /// - Remark: Generated from `#/components/schemas/Evaluation`.
+        public struct Evaluation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Evaluation/id`.
+            public var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Evaluation/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Evaluation/release`.
+            public var release: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Evaluation/snapshotID`.
+            public var snapshotID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Evaluation/blessed`.
+            public var blessed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Evaluation/reasons`.
+            public var reasons: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Evaluation/evaluatedAt`.
+            public var evaluatedAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Evaluation/evaluatedBy`.
+            public var evaluatedBy: Swift.String
+            /// The GateReport (schema edgefleet.gate.v1, docs/gate.md)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Evaluation/report`.
+            public struct ReportPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `ReportPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The GateReport (schema edgefleet.gate.v1, docs/gate.md)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Evaluation/report`.
+            public var report: Components.Schemas.Evaluation.ReportPayload
+            /// Creates a new `Evaluation`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - model:
+            ///   - release:
+            ///   - snapshotID:
+            ///   - blessed:
+            ///   - reasons:
+            ///   - evaluatedAt:
+            ///   - evaluatedBy:
+            ///   - report: The GateReport (schema edgefleet.gate.v1, docs/gate.md)
+            public init(
+                id: Swift.Int,
+                model: Swift.String,
+                release: Swift.Int,
+                snapshotID: Swift.String,
+                blessed: Swift.Bool,
+                reasons: [Swift.String],
+                evaluatedAt: Swift.Int,
+                evaluatedBy: Swift.String,
+                report: Components.Schemas.Evaluation.ReportPayload
+            ) {
+                self.id = id
+                self.model = model
+                self.release = release
+                self.snapshotID = snapshotID
+                self.blessed = blessed
+                self.reasons = reasons
+                self.evaluatedAt = evaluatedAt
+                self.evaluatedBy = evaluatedBy
+                self.report = report
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case model
+                case release
+                case snapshotID
+                case blessed
+                case reasons
+                case evaluatedAt
+                case evaluatedBy
+                case report
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TrainingJob`.
+        public struct TrainingJob: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/id`.
+            public var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/model`.
+            public var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/snapshotID`.
+            public var snapshotID: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/kind`.
+            public var kind: Swift.String
+            /// The job's options as JSON
+            ///
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/options`.
+            public var options: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case queued = "queued"
+                case running = "running"
+                case cancelling = "cancelling"
+                case succeeded = "succeeded"
+                case failed = "failed"
+                case cancelled = "cancelled"
+            }
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/state`.
+            public var state: Components.Schemas.TrainingJob.StatePayload
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/progress`.
+            public var progress: Swift.Double
+            /// The last progress line, or the error of a failed job
+            ///
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/message`.
+            public var message: Swift.String?
+            /// The registered release counter of a succeeded job
+            ///
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/createdAt`.
+            public var createdAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/updatedAt`.
+            public var updatedAt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TrainingJob/cause`.
+            public var cause: Swift.String?
+            /// Creates a new `TrainingJob`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - model:
+            ///   - snapshotID:
+            ///   - kind:
+            ///   - options: The job's options as JSON
+            ///   - state:
+            ///   - progress:
+            ///   - message: The last progress line, or the error of a failed job
+            ///   - result: The registered release counter of a succeeded job
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - updatedAt:
+            ///   - cause:
+            public init(
+                id: Swift.Int,
+                model: Swift.String,
+                snapshotID: Swift.String,
+                kind: Swift.String,
+                options: Swift.String,
+                state: Components.Schemas.TrainingJob.StatePayload,
+                progress: Swift.Double,
+                message: Swift.String? = nil,
+                result: Swift.String? = nil,
+                createdAt: Swift.Int,
+                createdBy: Swift.String,
+                updatedAt: Swift.Int,
+                cause: Swift.String? = nil
+            ) {
+                self.id = id
+                self.model = model
+                self.snapshotID = snapshotID
+                self.kind = kind
+                self.options = options
+                self.state = state
+                self.progress = progress
+                self.message = message
+                self.result = result
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.updatedAt = updatedAt
+                self.cause = cause
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case model
+                case snapshotID
+                case kind
+                case options
+                case state
+                case progress
+                case message
+                case result
+                case createdAt
+                case createdBy
+                case updatedAt
+                case cause
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Assignment`.
         public struct Assignment: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Assignment/id`.

@@ -2283,6 +2283,57 @@ public enum Operations {
                     }
                 }
             }
+            public struct Conflict: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/responses/409/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/devices/{id}/assignments/POST/responses/409/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateDeviceAssignment.Output.Conflict.Body
+                /// Creates a new `Conflict`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateDeviceAssignment.Output.Conflict.Body) {
+                    self.body = body
+                }
+            }
+            /// The version is not blessed by the gate (code conflict; the message gives the gate's reasons)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/post(createDeviceAssignment)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Operations.CreateDeviceAssignment.Output.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Operations.CreateDeviceAssignment.Output.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The JSON body is larger than 1 MiB (code payloadTooLarge)
             ///
             /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/post(createDeviceAssignment)/responses/413`.
@@ -3975,18 +4026,18 @@ public enum Operations {
             }
         }
     }
-    /// Set or clear the blessed flag (gate token only; admin tokens get 403)
+    /// The gate's stored reports on the version, newest first
     ///
-    /// - Remark: HTTP `PUT /api/v1/models/{name}/versions/{release}/blessing`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)`.
-    public enum SetVersionBlessing {
-        public static let id: Swift.String = "setVersionBlessing"
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)`.
+    public enum ListVersionEvaluations {
+        public static let id: Swift.String = "listVersionEvaluations"
         public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/path`.
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/path`.
             public struct Path: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/path/name`.
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/path/name`.
                 public var name: Components.Parameters.ModelName
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/path/release`.
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/path/release`.
                 public var release: Components.Parameters.Release
                 /// Creates a new `Path`.
                 ///
@@ -4001,68 +4052,36 @@ public enum Operations {
                     self.release = release
                 }
             }
-            public var path: Operations.SetVersionBlessing.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/header`.
+            public var path: Operations.ListVersionEvaluations.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetVersionBlessing.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVersionEvaluations.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetVersionBlessing.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVersionEvaluations.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.SetVersionBlessing.Input.Headers
-            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/requestBody`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/requestBody/json/blessed`.
-                    public var blessed: Swift.Bool
-                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/requestBody/json/report`.
-                    public var report: Swift.String?
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - blessed:
-                    ///   - report:
-                    public init(
-                        blessed: Swift.Bool,
-                        report: Swift.String? = nil
-                    ) {
-                        self.blessed = blessed
-                        self.report = report
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case blessed
-                        case report
-                    }
-                }
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/requestBody/content/application\/json`.
-                case json(Operations.SetVersionBlessing.Input.Body.JsonPayload)
-            }
-            public var body: Operations.SetVersionBlessing.Input.Body
+            public var headers: Operations.ListVersionEvaluations.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - path:
             ///   - headers:
-            ///   - body:
             public init(
-                path: Operations.SetVersionBlessing.Input.Path,
-                headers: Operations.SetVersionBlessing.Input.Headers = .init(),
-                body: Operations.SetVersionBlessing.Input.Body
+                path: Operations.ListVersionEvaluations.Input.Path,
+                headers: Operations.ListVersionEvaluations.Input.Headers = .init()
             ) {
                 self.path = path
                 self.headers = headers
-                self.body = body
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             /// The `Accept` header excludes the response's media type (code invalidRequest)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/406`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)/responses/406`.
             ///
             /// HTTP response code: `406 notAcceptable`.
             case notAcceptable(Components.Responses.NotAcceptable)
@@ -4084,15 +4103,30 @@ public enum Operations {
                 }
             }
             public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/responses/200/content`.
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/blessing/PUT/responses/200/content/application\/json`.
-                    case json(Components.Schemas.Version)
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/responses/200/content/json/evaluations`.
+                        public var evaluations: [Components.Schemas.Evaluation]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - evaluations:
+                        public init(evaluations: [Components.Schemas.Evaluation]) {
+                            self.evaluations = evaluations
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case evaluations
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListVersionEvaluations.Output.Ok.Body.JsonPayload)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Components.Schemas.Version {
+                    public var json: Operations.ListVersionEvaluations.Output.Ok.Body.JsonPayload {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -4102,26 +4136,26 @@ public enum Operations {
                     }
                 }
                 /// Received HTTP response body
-                public var body: Operations.SetVersionBlessing.Output.Ok.Body
+                public var body: Operations.ListVersionEvaluations.Output.Ok.Body
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
                 ///   - body: Received HTTP response body
-                public init(body: Operations.SetVersionBlessing.Output.Ok.Body) {
+                public init(body: Operations.ListVersionEvaluations.Output.Ok.Body) {
                     self.body = body
                 }
             }
-            /// Version
+            /// Evaluations
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.SetVersionBlessing.Output.Ok)
+            case ok(Operations.ListVersionEvaluations.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.SetVersionBlessing.Output.Ok {
+            public var ok: Operations.ListVersionEvaluations.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -4136,7 +4170,7 @@ public enum Operations {
             }
             /// A parameter or the body does not match this document (code invalidRequest)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -4159,7 +4193,290 @@ public enum Operations {
             }
             /// No token, or one this collector does not know (code unauthorized)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Run the blessing gate on the version (gate token only); the report is stored and the gate alone sets `blessed` from it
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)`.
+    public enum EvaluateVersion {
+        public static let id: Swift.String = "evaluateVersion"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/path/name`.
+                public var name: Components.Parameters.ModelName
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/path/release`.
+                public var release: Components.Parameters.Release
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                ///   - release:
+                public init(
+                    name: Components.Parameters.ModelName,
+                    release: Components.Parameters.Release
+                ) {
+                    self.name = name
+                    self.release = release
+                }
+            }
+            public var path: Operations.EvaluateVersion.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.EvaluateVersion.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.EvaluateVersion.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.EvaluateVersion.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The snapshot whose validation split to judge on; absent: the one the version's lineage names
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody/json/snapshot`.
+                    public var snapshot: Swift.String?
+                    /// GatePolicy thresholds (docs/gate.md); absent: training.gatePolicies / training.gatePolicy
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody/json/policy`.
+                    public struct PolicyPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                        /// Creates a new `PolicyPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// GatePolicy thresholds (docs/gate.md); absent: training.gatePolicies / training.gatePolicy
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody/json/policy`.
+                    public var policy: Operations.EvaluateVersion.Input.Body.JsonPayload.PolicyPayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - snapshot: The snapshot whose validation split to judge on; absent: the one the version's lineage names
+                    ///   - policy: GatePolicy thresholds (docs/gate.md); absent: training.gatePolicies / training.gatePolicy
+                    public init(
+                        snapshot: Swift.String? = nil,
+                        policy: Operations.EvaluateVersion.Input.Body.JsonPayload.PolicyPayload? = nil
+                    ) {
+                        self.snapshot = snapshot
+                        self.policy = policy
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case snapshot
+                        case policy
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/requestBody/content/application\/json`.
+                case json(Operations.EvaluateVersion.Input.Body.JsonPayload)
+            }
+            public var body: Operations.EvaluateVersion.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.EvaluateVersion.Input.Path,
+                headers: Operations.EvaluateVersion.Input.Headers = .init(),
+                body: Operations.EvaluateVersion.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/versions/{release}/evaluation/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Evaluation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Evaluation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.EvaluateVersion.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.EvaluateVersion.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The stored evaluation (blessed or refused with reasons)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.EvaluateVersion.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.EvaluateVersion.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -4182,7 +4499,7 @@ public enum Operations {
             }
             /// The token's role does not permit this (code forbidden)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -4205,7 +4522,7 @@ public enum Operations {
             }
             /// The device, model, version, alias or bundle does not exist (code notFound)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -4228,7 +4545,7 @@ public enum Operations {
             }
             /// The JSON body is larger than 1 MiB (code payloadTooLarge)
             ///
-            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)/responses/413`.
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)/responses/413`.
             ///
             /// HTTP response code: `413 contentTooLarge`.
             case contentTooLarge(Components.Responses.PayloadTooLarge)
@@ -4276,6 +4593,1412 @@ public enum Operations {
             public static var allCases: [Self] {
                 [
                     .json
+                ]
+            }
+        }
+    }
+    /// Import labelled samples from CSV (admin); stored by the SHA-256 of their canonical bytes, a bad cell stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/samples`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)`.
+    public enum ImportSamples {
+        public static let id: Swift.String = "importSamples"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/path/name`.
+                public var name: Components.Parameters.ModelName
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                public init(name: Components.Parameters.ModelName) {
+                    self.name = name
+                }
+            }
+            public var path: Operations.ImportSamples.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// Where the file came from (recorded)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/query/source`.
+                public var source: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - source: Where the file came from (recorded)
+                public init(source: Swift.String? = nil) {
+                    self.source = source
+                }
+            }
+            public var query: Operations.ImportSamples.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ImportSamples.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ImportSamples.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ImportSamples.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/requestBody/content/text\/csv`.
+                case csv(OpenAPIRuntime.HTTPBody)
+            }
+            public var body: Operations.ImportSamples.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ImportSamples.Input.Path,
+                query: Operations.ImportSamples.Input.Query = .init(),
+                headers: Operations.ImportSamples.Input.Headers = .init(),
+                body: Operations.ImportSamples.Input.Body
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/json/rows`.
+                        public var rows: Swift.Int
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/json/added`.
+                        public var added: Swift.Int
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/json/duplicates`.
+                        public var duplicates: Swift.Int
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/json/hashes`.
+                        public var hashes: [Swift.String]?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - rows:
+                        ///   - added:
+                        ///   - duplicates:
+                        ///   - hashes:
+                        public init(
+                            rows: Swift.Int,
+                            added: Swift.Int,
+                            duplicates: Swift.Int,
+                            hashes: [Swift.String]? = nil
+                        ) {
+                            self.rows = rows
+                            self.added = added
+                            self.duplicates = duplicates
+                            self.hashes = hashes
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case rows
+                            case added
+                            case duplicates
+                            case hashes
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/201/content/application\/json`.
+                    case json(Operations.ImportSamples.Output.Created.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ImportSamples.Output.Created.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ImportSamples.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ImportSamples.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Stored
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.ImportSamples.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.ImportSamples.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct ContentTooLarge: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/413/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/samples/POST/responses/413/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ImportSamples.Output.ContentTooLarge.Body
+                /// Creates a new `ContentTooLarge`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ImportSamples.Output.ContentTooLarge.Body) {
+                    self.body = body
+                }
+            }
+            /// Larger than http.maximumUploadBytes (code payloadTooLarge)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Operations.ImportSamples.Output.ContentTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Operations.ImportSamples.Output.ContentTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Dataset snapshots of the model, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)`.
+    public enum ListSnapshots {
+        public static let id: Swift.String = "listSnapshots"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/path/name`.
+                public var name: Components.Parameters.ModelName
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                public init(name: Components.Parameters.ModelName) {
+                    self.name = name
+                }
+            }
+            public var path: Operations.ListSnapshots.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit:
+                public init(limit: Swift.Int? = nil) {
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListSnapshots.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListSnapshots.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListSnapshots.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListSnapshots.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ListSnapshots.Input.Path,
+                query: Operations.ListSnapshots.Input.Query = .init(),
+                headers: Operations.ListSnapshots.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/responses/200/content/json/snapshots`.
+                        public var snapshots: [Components.Schemas.Snapshot]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - snapshots:
+                        public init(snapshots: [Components.Schemas.Snapshot]) {
+                            self.snapshots = snapshots
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case snapshots
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListSnapshots.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListSnapshots.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListSnapshots.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListSnapshots.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Snapshots
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListSnapshots.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListSnapshots.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Freeze the labelled samples a filter selects into an immutable snapshot (admin); the same selection gives the same id
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)`.
+    public enum CreateSnapshot {
+        public static let id: Swift.String = "createSnapshot"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/path/name`.
+                public var name: Components.Parameters.ModelName
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                public init(name: Components.Parameters.ModelName) {
+                    self.name = name
+                }
+            }
+            public var path: Operations.CreateSnapshot.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateSnapshot.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateSnapshot.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateSnapshot.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/devices`.
+                    public var devices: [Swift.String]?
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/profile`.
+                    public var profile: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/tags`.
+                    public var tags: [Swift.String]?
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/groups`.
+                    public var groups: [Swift.String]?
+                    /// ms since 1970, inclusive
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/from`.
+                    public var from: Swift.Int?
+                    /// ms since 1970, exclusive
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/to`.
+                    public var to: Swift.Int?
+                    /// Default true (left out when devices or a cohort are named)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/includeImported`.
+                    public var includeImported: Swift.Bool?
+                    /// Default true
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/includeCaptured`.
+                    public var includeCaptured: Swift.Bool?
+                    /// Default training.validationPercent
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/validationPercent`.
+                    public var validationPercent: Swift.Int?
+                    /// What caused it (a drift report id), carried into the event
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/json/cause`.
+                    public var cause: Swift.String?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - devices:
+                    ///   - profile:
+                    ///   - tags:
+                    ///   - groups:
+                    ///   - from: ms since 1970, inclusive
+                    ///   - to: ms since 1970, exclusive
+                    ///   - includeImported: Default true (left out when devices or a cohort are named)
+                    ///   - includeCaptured: Default true
+                    ///   - validationPercent: Default training.validationPercent
+                    ///   - cause: What caused it (a drift report id), carried into the event
+                    public init(
+                        devices: [Swift.String]? = nil,
+                        profile: Swift.String? = nil,
+                        tags: [Swift.String]? = nil,
+                        groups: [Swift.String]? = nil,
+                        from: Swift.Int? = nil,
+                        to: Swift.Int? = nil,
+                        includeImported: Swift.Bool? = nil,
+                        includeCaptured: Swift.Bool? = nil,
+                        validationPercent: Swift.Int? = nil,
+                        cause: Swift.String? = nil
+                    ) {
+                        self.devices = devices
+                        self.profile = profile
+                        self.tags = tags
+                        self.groups = groups
+                        self.from = from
+                        self.to = to
+                        self.includeImported = includeImported
+                        self.includeCaptured = includeCaptured
+                        self.validationPercent = validationPercent
+                        self.cause = cause
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case devices
+                        case profile
+                        case tags
+                        case groups
+                        case from
+                        case to
+                        case includeImported
+                        case includeCaptured
+                        case validationPercent
+                        case cause
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateSnapshot.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateSnapshot.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.CreateSnapshot.Input.Path,
+                headers: Operations.CreateSnapshot.Input.Headers = .init(),
+                body: Operations.CreateSnapshot.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/models/{name}/snapshots/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Snapshot)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Snapshot {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateSnapshot.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateSnapshot.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The snapshot
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateSnapshot.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateSnapshot.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The JSON body is larger than 1 MiB (code payloadTooLarge)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One snapshot (without its member list; export it for the rows)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)`.
+    public enum GetSnapshot {
+        public static let id: Swift.String = "getSnapshot"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/GET/path/id`.
+                public var id: Components.Parameters.SnapshotID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.SnapshotID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetSnapshot.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetSnapshot.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetSnapshot.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetSnapshot.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetSnapshot.Input.Path,
+                headers: Operations.GetSnapshot.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Snapshot)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Snapshot {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetSnapshot.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetSnapshot.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The snapshot
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetSnapshot.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetSnapshot.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The snapshot's rows in hash order: CSV (columns, then label) or raw tensors (a JSON header line, then the tensor bytes)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}/export`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)`.
+    public enum ExportSnapshot {
+        public static let id: Swift.String = "exportSnapshot"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/path/id`.
+                public var id: Components.Parameters.SnapshotID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.SnapshotID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.ExportSnapshot.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case csv = "csv"
+                    case tensors = "tensors"
+                }
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/query/format`.
+                public var format: Operations.ExportSnapshot.Input.Query.FormatPayload?
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/query/split`.
+                @frozen public enum SplitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case all = "all"
+                    case train = "train"
+                    case validation = "validation"
+                }
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/query/split`.
+                public var split: Operations.ExportSnapshot.Input.Query.SplitPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - format:
+                ///   - split:
+                public init(
+                    format: Operations.ExportSnapshot.Input.Query.FormatPayload? = nil,
+                    split: Operations.ExportSnapshot.Input.Query.SplitPayload? = nil
+                ) {
+                    self.format = format
+                    self.split = split
+                }
+            }
+            public var query: Operations.ExportSnapshot.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportSnapshot.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportSnapshot.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ExportSnapshot.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ExportSnapshot.Input.Path,
+                query: Operations.ExportSnapshot.Input.Query = .init(),
+                headers: Operations.ExportSnapshot.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    public var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/snapshots/{id}/export/GET/responses/200/content/application\/octet-stream`.
+                    case binary(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.binary`.
+                    ///
+                    /// - Throws: An error if `self` is not `.binary`.
+                    /// - SeeAlso: `.binary`.
+                    public var binary: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .binary(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/octet-stream",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ExportSnapshot.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ExportSnapshot.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The rows
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ExportSnapshot.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ExportSnapshot.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case binary
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                case "application/octet-stream":
+                    self = .binary
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                case .binary:
+                    return "application/octet-stream"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .csv,
+                    .binary
                 ]
             }
         }
@@ -5675,6 +7398,1130 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Training jobs, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)`.
+    public enum ListTrainingJobs {
+        public static let id: Swift.String = "listTrainingJobs"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/query/model`.
+                public var model: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/query/state`.
+                @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case queued = "queued"
+                    case running = "running"
+                    case cancelling = "cancelling"
+                    case succeeded = "succeeded"
+                    case failed = "failed"
+                    case cancelled = "cancelled"
+                }
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/query/state`.
+                public var state: Operations.ListTrainingJobs.Input.Query.StatePayload?
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - model:
+                ///   - state:
+                ///   - limit:
+                public init(
+                    model: Swift.String? = nil,
+                    state: Operations.ListTrainingJobs.Input.Query.StatePayload? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.model = model
+                    self.state = state
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.ListTrainingJobs.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListTrainingJobs.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListTrainingJobs.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListTrainingJobs.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListTrainingJobs.Input.Query = .init(),
+                headers: Operations.ListTrainingJobs.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/responses/200/content/json/jobs`.
+                        public var jobs: [Components.Schemas.TrainingJob]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - jobs:
+                        public init(jobs: [Components.Schemas.TrainingJob]) {
+                            self.jobs = jobs
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case jobs
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListTrainingJobs.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListTrainingJobs.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListTrainingJobs.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListTrainingJobs.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Jobs
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListTrainingJobs.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListTrainingJobs.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Queue a training job on a snapshot (admin); it ends as a registered candidate judged by the gate, or failed with a reason
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)`.
+    public enum CreateTrainingJob {
+        public static let id: Swift.String = "createTrainingJob"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateTrainingJob.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateTrainingJob.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateTrainingJob.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/snapshot`.
+                    public var snapshot: Swift.String
+                    /// Default mlp
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/kind`.
+                    @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case mlp = "mlp"
+                        case autoencoder = "autoencoder"
+                        case external = "external"
+                    }
+                    /// Default mlp
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/kind`.
+                    public var kind: Operations.CreateTrainingJob.Input.Body.JsonPayload.KindPayload?
+                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/options`.
+                    public struct OptionsPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                        /// Creates a new `OptionsPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/options`.
+                    public var options: Operations.CreateTrainingJob.Input.Body.JsonPayload.OptionsPayload?
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/cause`.
+                    public var cause: Swift.String?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - snapshot:
+                    ///   - kind: Default mlp
+                    ///   - options: hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    ///   - cause:
+                    public init(
+                        snapshot: Swift.String,
+                        kind: Operations.CreateTrainingJob.Input.Body.JsonPayload.KindPayload? = nil,
+                        options: Operations.CreateTrainingJob.Input.Body.JsonPayload.OptionsPayload? = nil,
+                        cause: Swift.String? = nil
+                    ) {
+                        self.snapshot = snapshot
+                        self.kind = kind
+                        self.options = options
+                        self.cause = cause
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case snapshot
+                        case kind
+                        case options
+                        case cause
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateTrainingJob.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateTrainingJob.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateTrainingJob.Input.Headers = .init(),
+                body: Operations.CreateTrainingJob.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.TrainingJob)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TrainingJob {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateTrainingJob.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateTrainingJob.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The queued job
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateTrainingJob.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateTrainingJob.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The JSON body is larger than 1 MiB (code payloadTooLarge)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct ServiceUnavailable: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/responses/503/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/responses/503/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateTrainingJob.Output.ServiceUnavailable.Body
+                /// Creates a new `ServiceUnavailable`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateTrainingJob.Output.ServiceUnavailable.Body) {
+                    self.body = body
+                }
+            }
+            /// Training is not configured (training.releaseKey, training.externalTrainer)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Operations.CreateTrainingJob.Output.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Operations.CreateTrainingJob.Output.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One training job
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)`.
+    public enum GetTrainingJob {
+        public static let id: Swift.String = "getTrainingJob"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/GET/path/id`.
+                public var id: Components.Parameters.JobID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.JobID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetTrainingJob.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetTrainingJob.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetTrainingJob.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetTrainingJob.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetTrainingJob.Input.Path,
+                headers: Operations.GetTrainingJob.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TrainingJob)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TrainingJob {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetTrainingJob.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetTrainingJob.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The job
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetTrainingJob.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetTrainingJob.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Cancel a job (admin); a queued job at once, a running one before it registers anything
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)`.
+    public enum CancelTrainingJob {
+        public static let id: Swift.String = "cancelTrainingJob"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/path/id`.
+                public var id: Components.Parameters.JobID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.JobID) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.CancelTrainingJob.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CancelTrainingJob.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CancelTrainingJob.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CancelTrainingJob.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.CancelTrainingJob.Input.Path,
+                headers: Operations.CancelTrainingJob.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The `Accept` header excludes the response's media type (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TrainingJob)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TrainingJob {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CancelTrainingJob.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CancelTrainingJob.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The job after
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CancelTrainingJob.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.CancelTrainingJob.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A parameter or the body does not match this document (code invalidRequest)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or one this collector does not know (code unauthorized)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role does not permit this (code forbidden)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The device, model, version, alias or bundle does not exist (code notFound)
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Conflict: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/responses/409/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/training/jobs/{id}/cancel/POST/responses/409/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CancelTrainingJob.Output.Conflict.Body
+                /// Creates a new `Conflict`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CancelTrainingJob.Output.Conflict.Body) {
+                    self.body = body
+                }
+            }
+            /// The job already ended
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Operations.CancelTrainingJob.Output.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Operations.CancelTrainingJob.Output.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }

@@ -102,11 +102,41 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /api/v1/models/{name}/versions/{release}/tags`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/tags/put(setVersionTags)`.
     func setVersionTags(_ input: Operations.SetVersionTags.Input) async throws -> Operations.SetVersionTags.Output
-    /// Set or clear the blessed flag (gate token only; admin tokens get 403)
+    /// The gate's stored reports on the version, newest first
     ///
-    /// - Remark: HTTP `PUT /api/v1/models/{name}/versions/{release}/blessing`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)`.
-    func setVersionBlessing(_ input: Operations.SetVersionBlessing.Input) async throws -> Operations.SetVersionBlessing.Output
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)`.
+    func listVersionEvaluations(_ input: Operations.ListVersionEvaluations.Input) async throws -> Operations.ListVersionEvaluations.Output
+    /// Run the blessing gate on the version (gate token only); the report is stored and the gate alone sets `blessed` from it
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)`.
+    func evaluateVersion(_ input: Operations.EvaluateVersion.Input) async throws -> Operations.EvaluateVersion.Output
+    /// Import labelled samples from CSV (admin); stored by the SHA-256 of their canonical bytes, a bad cell stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/samples`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)`.
+    func importSamples(_ input: Operations.ImportSamples.Input) async throws -> Operations.ImportSamples.Output
+    /// Dataset snapshots of the model, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)`.
+    func listSnapshots(_ input: Operations.ListSnapshots.Input) async throws -> Operations.ListSnapshots.Output
+    /// Freeze the labelled samples a filter selects into an immutable snapshot (admin); the same selection gives the same id
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)`.
+    func createSnapshot(_ input: Operations.CreateSnapshot.Input) async throws -> Operations.CreateSnapshot.Output
+    /// One snapshot (without its member list; export it for the rows)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)`.
+    func getSnapshot(_ input: Operations.GetSnapshot.Input) async throws -> Operations.GetSnapshot.Output
+    /// The snapshot's rows in hash order: CSV (columns, then label) or raw tensors (a JSON header line, then the tensor bytes)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}/export`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)`.
+    func exportSnapshot(_ input: Operations.ExportSnapshot.Input) async throws -> Operations.ExportSnapshot.Output
     /// Alias → release counter
     ///
     /// - Remark: HTTP `GET /api/v1/models/{name}/aliases`.
@@ -137,6 +167,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
     func computeDrift(_ input: Operations.ComputeDrift.Input) async throws -> Operations.ComputeDrift.Output
+    /// Training jobs, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)`.
+    func listTrainingJobs(_ input: Operations.ListTrainingJobs.Input) async throws -> Operations.ListTrainingJobs.Output
+    /// Queue a training job on a snapshot (admin); it ends as a registered candidate judged by the gate, or failed with a reason
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)`.
+    func createTrainingJob(_ input: Operations.CreateTrainingJob.Input) async throws -> Operations.CreateTrainingJob.Output
+    /// One training job
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)`.
+    func getTrainingJob(_ input: Operations.GetTrainingJob.Input) async throws -> Operations.GetTrainingJob.Output
+    /// Cancel a job (admin); a queued job at once, a running one before it registers anything
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)`.
+    func cancelTrainingJob(_ input: Operations.CancelTrainingJob.Input) async throws -> Operations.CancelTrainingJob.Output
     /// The model's learning loop (drift → capture → labels → snapshot → training → gate → rollout), its policy, the accuracy the fleet's labels measured and the loop's recent events
     ///
     /// - Remark: HTTP `GET /api/v1/models/{name}/loop`.
@@ -395,19 +445,107 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Set or clear the blessed flag (gate token only; admin tokens get 403)
+    /// The gate's stored reports on the version, newest first
     ///
-    /// - Remark: HTTP `PUT /api/v1/models/{name}/versions/{release}/blessing`.
-    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/blessing/put(setVersionBlessing)`.
-    public func setVersionBlessing(
-        path: Operations.SetVersionBlessing.Input.Path,
-        headers: Operations.SetVersionBlessing.Input.Headers = .init(),
-        body: Operations.SetVersionBlessing.Input.Body
-    ) async throws -> Operations.SetVersionBlessing.Output {
-        try await setVersionBlessing(Operations.SetVersionBlessing.Input(
+    /// - Remark: HTTP `GET /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/get(listVersionEvaluations)`.
+    public func listVersionEvaluations(
+        path: Operations.ListVersionEvaluations.Input.Path,
+        headers: Operations.ListVersionEvaluations.Input.Headers = .init()
+    ) async throws -> Operations.ListVersionEvaluations.Output {
+        try await listVersionEvaluations(Operations.ListVersionEvaluations.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Run the blessing gate on the version (gate token only); the report is stored and the gate alone sets `blessed` from it
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/versions/{release}/evaluation`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/versions/{release}/evaluation/post(evaluateVersion)`.
+    public func evaluateVersion(
+        path: Operations.EvaluateVersion.Input.Path,
+        headers: Operations.EvaluateVersion.Input.Headers = .init(),
+        body: Operations.EvaluateVersion.Input.Body
+    ) async throws -> Operations.EvaluateVersion.Output {
+        try await evaluateVersion(Operations.EvaluateVersion.Input(
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Import labelled samples from CSV (admin); stored by the SHA-256 of their canonical bytes, a bad cell stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/samples`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/samples/post(importSamples)`.
+    public func importSamples(
+        path: Operations.ImportSamples.Input.Path,
+        query: Operations.ImportSamples.Input.Query = .init(),
+        headers: Operations.ImportSamples.Input.Headers = .init(),
+        body: Operations.ImportSamples.Input.Body
+    ) async throws -> Operations.ImportSamples.Output {
+        try await importSamples(Operations.ImportSamples.Input(
+            path: path,
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Dataset snapshots of the model, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/get(listSnapshots)`.
+    public func listSnapshots(
+        path: Operations.ListSnapshots.Input.Path,
+        query: Operations.ListSnapshots.Input.Query = .init(),
+        headers: Operations.ListSnapshots.Input.Headers = .init()
+    ) async throws -> Operations.ListSnapshots.Output {
+        try await listSnapshots(Operations.ListSnapshots.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Freeze the labelled samples a filter selects into an immutable snapshot (admin); the same selection gives the same id
+    ///
+    /// - Remark: HTTP `POST /api/v1/models/{name}/snapshots`.
+    /// - Remark: Generated from `#/paths//api/v1/models/{name}/snapshots/post(createSnapshot)`.
+    public func createSnapshot(
+        path: Operations.CreateSnapshot.Input.Path,
+        headers: Operations.CreateSnapshot.Input.Headers = .init(),
+        body: Operations.CreateSnapshot.Input.Body
+    ) async throws -> Operations.CreateSnapshot.Output {
+        try await createSnapshot(Operations.CreateSnapshot.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One snapshot (without its member list; export it for the rows)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/get(getSnapshot)`.
+    public func getSnapshot(
+        path: Operations.GetSnapshot.Input.Path,
+        headers: Operations.GetSnapshot.Input.Headers = .init()
+    ) async throws -> Operations.GetSnapshot.Output {
+        try await getSnapshot(Operations.GetSnapshot.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The snapshot's rows in hash order: CSV (columns, then label) or raw tensors (a JSON header line, then the tensor bytes)
+    ///
+    /// - Remark: HTTP `GET /api/v1/snapshots/{id}/export`.
+    /// - Remark: Generated from `#/paths//api/v1/snapshots/{id}/export/get(exportSnapshot)`.
+    public func exportSnapshot(
+        path: Operations.ExportSnapshot.Input.Path,
+        query: Operations.ExportSnapshot.Input.Query = .init(),
+        headers: Operations.ExportSnapshot.Input.Headers = .init()
+    ) async throws -> Operations.ExportSnapshot.Output {
+        try await exportSnapshot(Operations.ExportSnapshot.Input(
+            path: path,
+            query: query,
+            headers: headers
         ))
     }
     /// Alias → release counter
@@ -490,6 +628,58 @@ extension APIProtocol {
         headers: Operations.ComputeDrift.Input.Headers = .init()
     ) async throws -> Operations.ComputeDrift.Output {
         try await computeDrift(Operations.ComputeDrift.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Training jobs, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/get(listTrainingJobs)`.
+    public func listTrainingJobs(
+        query: Operations.ListTrainingJobs.Input.Query = .init(),
+        headers: Operations.ListTrainingJobs.Input.Headers = .init()
+    ) async throws -> Operations.ListTrainingJobs.Output {
+        try await listTrainingJobs(Operations.ListTrainingJobs.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Queue a training job on a snapshot (admin); it ends as a registered candidate judged by the gate, or failed with a reason
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/post(createTrainingJob)`.
+    public func createTrainingJob(
+        headers: Operations.CreateTrainingJob.Input.Headers = .init(),
+        body: Operations.CreateTrainingJob.Input.Body
+    ) async throws -> Operations.CreateTrainingJob.Output {
+        try await createTrainingJob(Operations.CreateTrainingJob.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One training job
+    ///
+    /// - Remark: HTTP `GET /api/v1/training/jobs/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/get(getTrainingJob)`.
+    public func getTrainingJob(
+        path: Operations.GetTrainingJob.Input.Path,
+        headers: Operations.GetTrainingJob.Input.Headers = .init()
+    ) async throws -> Operations.GetTrainingJob.Output {
+        try await getTrainingJob(Operations.GetTrainingJob.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a job (admin); a queued job at once, a running one before it registers anything
+    ///
+    /// - Remark: HTTP `POST /api/v1/training/jobs/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/training/jobs/{id}/cancel/post(cancelTrainingJob)`.
+    public func cancelTrainingJob(
+        path: Operations.CancelTrainingJob.Input.Path,
+        headers: Operations.CancelTrainingJob.Input.Headers = .init()
+    ) async throws -> Operations.CancelTrainingJob.Output {
+        try await cancelTrainingJob(Operations.CancelTrainingJob.Input(
             path: path,
             headers: headers
         ))

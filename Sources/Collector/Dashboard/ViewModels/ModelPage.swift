@@ -20,6 +20,18 @@ struct ModelPage {
         var parent: String
         var dataset: String
         var code: String
+        /// The gate's latest verdict, e.g. "gate: blessed (evaluation 3, snapshot 0a1b2c3d4e5f)"; "not evaluated" before it ran.
+        var gate: String = "not evaluated"
+        /// The checks of the latest gate report.
+        var checks: [GateRow] = []
+        var hasChecks = false
+    }
+
+    /// One check of a gate report.
+    struct GateRow {
+        var id: String
+        var status: String
+        var reason: String
     }
 
     var title: String

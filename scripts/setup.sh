@@ -9,7 +9,7 @@ packages=(
     zlib1g-dev pkg-config                          # bundle compression; system-library discovery
     libsqlite3-dev sqlite3 chromium                # collector database (GRDB), its CLI for tests; headless browser for the dashboard test
     systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
-    python3-venv curl                              # scripts/contract-test.sh: schemathesis in a throwaway venv, seeding the collector
+    python3 python3-venv curl                      # the demo's narration and API calls; scripts/contract-test.sh (schemathesis in a throwaway venv)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,13 +20,19 @@ contract=0
 EDGEFLEET_BIN="$bin" scripts/contract-test.sh || contract=$?
 [ "$contract" -eq 0 ] || status=1
 
-# One plain closing line: XCTest's totals plus one result per conformance model, plus the contract test.
+echo "== the main job, quickly (scripts/demo.sh --quick)"
+demo=0
+scripts/demo.sh --quick --no-build 2>&1 | tee -a "$log" | tail -40 || demo=$?
+grep -q "^demo: PASS" "$log" || demo=1
+[ "$demo" -eq 0 ] || status=1
+
+# One plain closing line: XCTest's totals plus one result per conformance model, plus the contract test and the demo.
 executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | head -1 || true)
 failures=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | tail -1 || true)
 passes=$(grep -c "^PASS " "$log" || true)
 misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
-passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) ))
-failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) ))
+passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) + (demo == 0 ? 1 : 0) ))
+failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) + (demo == 0 ? 0 : 1) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "summary: $passed passed, $failed failed"
 exit "$status"

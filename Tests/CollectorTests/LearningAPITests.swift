@@ -30,7 +30,7 @@ final class LearningAPITests: XCTestCase {
         let keys = try TestBundles.keys(in: keysDirectory)
         let harness = try CollectorHarness {
             $0.trust = TrustSettings(rootPublicKey: keys.rootPublicKeyPath, trustFiles: [keys.trustPath])
-            $0.training.releaseKey = keysDirectory.path
+            $0.training.releaseKey = keys.path
             configure(&$0, keysDirectory)
         }
         return (harness, keysDirectory, keys)
@@ -119,7 +119,20 @@ final class LearningAPITests: XCTestCase {
         result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
         XCTAssertEqual(result.status, 409, result.text)
         XCTAssertTrue(result.text.contains("not blessed"), result.text)
+        // The default policy refuses this model: int8 and float agree on 82 of 84 rows, below 0.98 (the gate doing its
+        // job); the request's policy allows 0.95.
         result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id],
+                                        token: CollectorHarness.gateToken)
+        XCTAssertEqual(result.status, 200, result.text)
+        XCTAssertEqual(try result.json()["blessed"] as? Bool, false)
+        XCTAssertTrue((try result.json()["reasons"] as? [String] ?? []).contains { $0.contains("int8 and float") }, result.text)
+        result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
+        XCTAssertEqual(result.status, 409)
+        XCTAssertTrue(result.text.contains("int8 and float"), "the 409 carries the gate's reasons: \(result.text)")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id, "policy": ["minInt8FloatAgreementt": 0.95]],
+                                        token: CollectorHarness.gateToken)
+        XCTAssertEqual(result.status, 400, "a misspelt policy field is refused")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id, "policy": ["minInt8FloatAgreement": 0.95]],
                                         token: CollectorHarness.gateToken)
         XCTAssertEqual(result.status, 200, result.text)
         let evaluation = try result.json()
@@ -134,7 +147,7 @@ final class LearningAPITests: XCTestCase {
         XCTAssertEqual(version["blessed"] as? Bool, true)
         XCTAssertEqual(version["blessedBy"] as? String, "evaluation-gate")
         let stored = try await harness.get("/api/v1/models/\(Self.model)/versions/1/evaluation").json()["evaluations"] as? [[String: Any]]
-        XCTAssertEqual(stored?.count, 1)
+        XCTAssertEqual(stored?.map { $0["blessed"] as? Bool }, [true, false], "every report is kept, newest first")
         result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
         XCTAssertNotEqual(result.status, 409, "a blessed version passes the check: \(result.text)")
 
@@ -145,8 +158,10 @@ final class LearningAPITests: XCTestCase {
         XCTAssertEqual(details?["snapshot"], id)
         XCTAssertEqual(details?["evaluation"], "\(evaluation["id"] as? Int ?? -1)")
 
-        let page = try await harness.request("GET", "/models/\(Self.model)", token: nil, headers: ["Accept": "text/html"])
-        XCTAssertTrue(page.text.contains("gate: blessed"), "the dashboard shows the gate's verdict")
+        let page = try await harness.get("/models/\(Self.model)")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("gate: blessed (evaluation 2"), "the dashboard shows the gate's latest verdict")
+        XCTAssertTrue(page.text.contains("<td>int8_float_agreement</td><td>passed</td>"), "and the checks of its report")
         await harness.stop()
     }
 
@@ -172,13 +187,14 @@ final class LearningAPITests: XCTestCase {
         let (harness, keysDirectory, keys) = try harness { configuration, _ in
             configuration.training.externalTrainer = [script.path]
             configuration.training.externalTrainerTimeoutSeconds = 2
-            configuration.training.gatePolicy = GatePolicy(maxRegression: 0.05)
+            configuration.training.gatePolicy = GatePolicy(maxRegression: 0.05, minInt8FloatAgreement: 0.95)
         }
         defer { try? FileManager.default.removeItem(at: keysDirectory) }
         try await harness.start()
         try await register(harness, try VibrationBundles.bundle(keys: keys, model: try VibrationBundles.model()))
         _ = try await importCSV(harness, Self.csv(rows: 600, seed: 21))
-        let id = try XCTUnwrap(try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: [:]).json()["id"] as? String)
+        let created = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: [:])
+        let id = try XCTUnwrap(try created.json()["id"] as? String, created.text)
 
         func job(_ body: [String: Any]) async throws -> [String: Any] {
             var body = body

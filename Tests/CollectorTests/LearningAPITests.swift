@@ -1,6 +1,7 @@
 import Bundles
 import Collector
 import Drift
+import FleetProtocol
 import FleetTestSupport
 import Foundation
 import Gate
@@ -280,6 +281,56 @@ final class LearningAPITests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("404"), run.stderr)
         run = try ProductProcess.run("edgectl", ["dataset", "list", "--model", Self.model, "--url", "http://127.0.0.1:\(harness.httpPort)"])
         XCTAssertNotEqual(run.status, 0, "no token")
+        await harness.stop()
+    }
+
+    func testLabelledCapturesOfACohortBecomeASnapshot() async throws {
+        let (harness, keysDirectory, keys) = try harness()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        try await register(harness, try VibrationBundles.bundle(keys: keys, model: try VibrationBundles.model()))
+        let version = try await harness.get("/api/v1/models/\(Self.model)/versions/1").json()
+        let bundle = BundleReference(name: Self.model, version: "1.0.0", digest: try XCTUnwrap(version["digest"] as? String), releaseCounter: 1)
+        // Device cap-1 captures 12 inputs and gets labels for 11 of them; cap-2 captures 3 (another cohort).
+        let (rows, labels) = VibrationBundles.rows(15, seed: 8)
+        let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var batch: [IngestMessage] = []
+        var seq: [String: UInt64] = [:]
+        func add(_ payload: (String, UInt64) throws -> [UInt8], device: String) throws {
+            let next = (seq[device] ?? 0) + 1
+            seq[device] = next
+            guard case .store(let message) = try decoder.decode(topic: "edgefleet/v1/dev/\(device)/samples", payload: try payload(device, next)) else {
+                throw CollectorError(.invalidRequest, "not stored")
+            }
+            batch.append(message)
+        }
+        for (index, row) in rows.enumerated() {
+            let device = index < 12 ? "cap-1" : "cap-2"
+            let bytes = DatasetSample.float32Bytes(row.map(Float.init))
+            let sample = SampleRecord(sampleID: "s\(index)", bundle: bundle, reason: .lowConfidence, predictedClass: 0, confidence: 0.4,
+                                      inputs: [CapturedTensor(dtype: "float32", shape: [1, 8], length: bytes.count, data: try Zlib.compress(bytes))],
+                                      output: [0])
+            try add({ try FleetCodec.encode(sample, device: $0, stream: "s1", seq: $1, head: 1, time: now) }, device: device)
+            guard index != 5 else { continue }
+            let label = LabelRecord(sampleID: "s\(index)", label: labels[index], matched: true, predictedClass: 0, correct: labels[index] == 0,
+                                    bundleDigest: bundle.digest)
+            try add({ try FleetCodec.encode(label, device: $0, stream: "s1", seq: $1, head: 1, time: now) }, device: device)
+        }
+        _ = try await harness.store.ingest(batch, receivedAt: now)
+        _ = try await harness.store.updateLabels(deviceID: "cap-1", tags: ["line-a"], groups: nil)
+
+        var result = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: ["tags": ["line-a"], "validationPercent": 0])
+        XCTAssertEqual(result.status, 201, result.text)
+        XCTAssertEqual(try result.json()["samples"] as? Int, 11, "cap-1's labelled captures only")
+        let id = try XCTUnwrap(try result.json()["id"] as? String)
+        result = try await harness.request("GET", "/api/v1/snapshots/\(id)/export", headers: ["Accept": "text/csv"])
+        let exported = try Dataset(csv: result.text, source: "captures")
+        XCTAssertEqual(exported.featureNames, (0..<8).map { "x\($0)" })
+        let expected = Set((0..<12).filter { $0 != 5 }.map { rows[$0].map(Float.init) })
+        XCTAssertEqual(Set((0..<exported.rowCount).map { Array(exported.row($0)) }), expected, "the captured tensors, inflated, exactly")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: ["devices": ["cap-2"]])
+        XCTAssertEqual(result.status, 400, "cap-2 has 3 labelled captures: \(result.text)")
         await harness.stop()
     }
 

@@ -34,7 +34,7 @@ final class TrainingRecoveryTests: XCTestCase {
         chmod(script.path, 0o755)
         try Data("hang".utf8).write(to: root.appendingPathComponent("mode"))
         let configurationPath = root.appendingPathComponent("collector.json")
-        let configuration: [String: Any] = ["training": ["releaseKey": root.path, "externalTrainer": [script.path], "externalTrainerTimeoutSeconds": 300]]
+        let configuration: [String: Any] = ["training": ["releaseKey": keys.path, "externalTrainer": [script.path], "externalTrainerTimeoutSeconds": 300]]
         try JSONSerialization.data(withJSONObject: configuration).write(to: configurationPath)
 
         var collector = try CollectorProcess(stateDirectory: state, brokerPort: broker.port, extraArguments: ["--config", configurationPath.path])

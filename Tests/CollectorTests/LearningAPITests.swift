@@ -1,6 +1,7 @@
 import Bundles
 import Collector
 import Drift
+import FleetProtocol
 import FleetTestSupport
 import Foundation
 import Gate
@@ -30,7 +31,7 @@ final class LearningAPITests: XCTestCase {
         let keys = try TestBundles.keys(in: keysDirectory)
         let harness = try CollectorHarness {
             $0.trust = TrustSettings(rootPublicKey: keys.rootPublicKeyPath, trustFiles: [keys.trustPath])
-            $0.training.releaseKey = keysDirectory.path
+            $0.training.releaseKey = keys.path
             configure(&$0, keysDirectory)
         }
         return (harness, keysDirectory, keys)
@@ -119,7 +120,20 @@ final class LearningAPITests: XCTestCase {
         result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
         XCTAssertEqual(result.status, 409, result.text)
         XCTAssertTrue(result.text.contains("not blessed"), result.text)
+        // The default policy refuses this model: int8 and float agree on 82 of 84 rows, below 0.98 (the gate doing its
+        // job); the request's policy allows 0.95.
         result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id],
+                                        token: CollectorHarness.gateToken)
+        XCTAssertEqual(result.status, 200, result.text)
+        XCTAssertEqual(try result.json()["blessed"] as? Bool, false)
+        XCTAssertTrue((try result.json()["reasons"] as? [String] ?? []).contains { $0.contains("int8 and float") }, result.text)
+        result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
+        XCTAssertEqual(result.status, 409)
+        XCTAssertTrue(result.text.contains("int8 and float"), "the 409 carries the gate's reasons: \(result.text)")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id, "policy": ["minInt8FloatAgreementt": 0.95]],
+                                        token: CollectorHarness.gateToken)
+        XCTAssertEqual(result.status, 400, "a misspelt policy field is refused")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/versions/1/evaluation", json: ["snapshot": id, "policy": ["minInt8FloatAgreement": 0.95]],
                                         token: CollectorHarness.gateToken)
         XCTAssertEqual(result.status, 200, result.text)
         let evaluation = try result.json()
@@ -134,7 +148,7 @@ final class LearningAPITests: XCTestCase {
         XCTAssertEqual(version["blessed"] as? Bool, true)
         XCTAssertEqual(version["blessedBy"] as? String, "evaluation-gate")
         let stored = try await harness.get("/api/v1/models/\(Self.model)/versions/1/evaluation").json()["evaluations"] as? [[String: Any]]
-        XCTAssertEqual(stored?.count, 1)
+        XCTAssertEqual(stored?.map { $0["blessed"] as? Bool }, [true, false], "every report is kept, newest first")
         result = try await harness.send("POST", "/api/v1/devices/pi-1/assignments", json: ["model": Self.model, "version": "1"])
         XCTAssertNotEqual(result.status, 409, "a blessed version passes the check: \(result.text)")
 
@@ -145,8 +159,10 @@ final class LearningAPITests: XCTestCase {
         XCTAssertEqual(details?["snapshot"], id)
         XCTAssertEqual(details?["evaluation"], "\(evaluation["id"] as? Int ?? -1)")
 
-        let page = try await harness.request("GET", "/models/\(Self.model)", token: nil, headers: ["Accept": "text/html"])
-        XCTAssertTrue(page.text.contains("gate: blessed"), "the dashboard shows the gate's verdict")
+        let page = try await harness.get("/models/\(Self.model)")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("gate: blessed (evaluation 2"), "the dashboard shows the gate's latest verdict")
+        XCTAssertTrue(page.text.contains("<td>int8_float_agreement</td><td>passed</td>"), "and the checks of its report")
         await harness.stop()
     }
 
@@ -172,13 +188,14 @@ final class LearningAPITests: XCTestCase {
         let (harness, keysDirectory, keys) = try harness { configuration, _ in
             configuration.training.externalTrainer = [script.path]
             configuration.training.externalTrainerTimeoutSeconds = 2
-            configuration.training.gatePolicy = GatePolicy(maxRegression: 0.05)
+            configuration.training.gatePolicy = GatePolicy(maxRegression: 0.05, minInt8FloatAgreement: 0.95)
         }
         defer { try? FileManager.default.removeItem(at: keysDirectory) }
         try await harness.start()
         try await register(harness, try VibrationBundles.bundle(keys: keys, model: try VibrationBundles.model()))
         _ = try await importCSV(harness, Self.csv(rows: 600, seed: 21))
-        let id = try XCTUnwrap(try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: [:]).json()["id"] as? String)
+        let created = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: [:])
+        let id = try XCTUnwrap(try created.json()["id"] as? String, created.text)
 
         func job(_ body: [String: Any]) async throws -> [String: Any] {
             var body = body
@@ -264,6 +281,56 @@ final class LearningAPITests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("404"), run.stderr)
         run = try ProductProcess.run("edgectl", ["dataset", "list", "--model", Self.model, "--url", "http://127.0.0.1:\(harness.httpPort)"])
         XCTAssertNotEqual(run.status, 0, "no token")
+        await harness.stop()
+    }
+
+    func testLabelledCapturesOfACohortBecomeASnapshot() async throws {
+        let (harness, keysDirectory, keys) = try harness()
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        try await harness.start()
+        try await register(harness, try VibrationBundles.bundle(keys: keys, model: try VibrationBundles.model()))
+        let version = try await harness.get("/api/v1/models/\(Self.model)/versions/1").json()
+        let bundle = BundleReference(name: Self.model, version: "1.0.0", digest: try XCTUnwrap(version["digest"] as? String), releaseCounter: 1)
+        // Device cap-1 captures 12 inputs and gets labels for 11 of them; cap-2 captures 3 (another cohort).
+        let (rows, labels) = VibrationBundles.rows(15, seed: 8)
+        let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var batch: [IngestMessage] = []
+        var seq: [String: UInt64] = [:]
+        func add(_ payload: (String, UInt64) throws -> [UInt8], device: String) throws {
+            let next = (seq[device] ?? 0) + 1
+            seq[device] = next
+            guard case .store(let message) = try decoder.decode(topic: "edgefleet/v1/dev/\(device)/samples", payload: try payload(device, next)) else {
+                throw CollectorError(.invalidRequest, "not stored")
+            }
+            batch.append(message)
+        }
+        for (index, row) in rows.enumerated() {
+            let device = index < 12 ? "cap-1" : "cap-2"
+            let bytes = DatasetSample.float32Bytes(row.map(Float.init))
+            let sample = SampleRecord(sampleID: "s\(index)", bundle: bundle, reason: .lowConfidence, predictedClass: 0, confidence: 0.4,
+                                      inputs: [CapturedTensor(dtype: "float32", shape: [1, 8], length: bytes.count, data: try Zlib.compress(bytes))],
+                                      output: [0])
+            try add({ try FleetCodec.encode(sample, device: $0, stream: "s1", seq: $1, head: 1, time: now) }, device: device)
+            guard index != 5 else { continue }
+            let label = LabelRecord(sampleID: "s\(index)", label: labels[index], matched: true, predictedClass: 0, correct: labels[index] == 0,
+                                    bundleDigest: bundle.digest)
+            try add({ try FleetCodec.encode(label, device: $0, stream: "s1", seq: $1, head: 1, time: now) }, device: device)
+        }
+        _ = try await harness.store.ingest(batch, receivedAt: now)
+        _ = try await harness.store.updateLabels(deviceID: "cap-1", tags: ["line-a"], groups: nil)
+
+        var result = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: ["tags": ["line-a"], "validationPercent": 0])
+        XCTAssertEqual(result.status, 201, result.text)
+        XCTAssertEqual(try result.json()["samples"] as? Int, 11, "cap-1's labelled captures only")
+        let id = try XCTUnwrap(try result.json()["id"] as? String)
+        result = try await harness.request("GET", "/api/v1/snapshots/\(id)/export", headers: ["Accept": "text/csv"])
+        let exported = try Dataset(csv: result.text, source: "captures")
+        XCTAssertEqual(exported.featureNames, (0..<8).map { "x\($0)" })
+        let expected = Set((0..<12).filter { $0 != 5 }.map { rows[$0].map(Float.init) })
+        XCTAssertEqual(Set((0..<exported.rowCount).map { Array(exported.row($0)) }), expected, "the captured tensors, inflated, exactly")
+        result = try await harness.send("POST", "/api/v1/models/\(Self.model)/snapshots", json: ["devices": ["cap-2"]])
+        XCTAssertEqual(result.status, 400, "cap-2 has 3 labelled captures: \(result.text)")
         await harness.stop()
     }
 

@@ -49,7 +49,7 @@ extension StoreContract {
         do {
             _ = try await store.insert(dangling)
             XCTFail("a snapshot of samples the store does not hold")
-        } catch let error as CollectorError {
+        } catch {
             XCTAssertEqual(error.code, .invalidRequest)
         }
     }

@@ -135,3 +135,16 @@ func addSubSameShape<T: Quantized8BitInteger>(
         i += 1
     }
 }
+
+/// ADD or SUB by TFLite's scalar reference loop (with broadcasting): the twin the eight-lane same-shape path is
+/// tested against.
+@inlinable
+public func addSubReference<T: Quantized8BitInteger>(
+    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>, subtract: Bool
+) {
+    broadcastBinary(p.broadcast, input1, input2, output) { (a: T, b: T) -> T in
+        let x = p.scaled(Int32(a), offset: p.input1Offset, multiplier: p.input1Multiplier)
+        let y = p.scaled(Int32(b), offset: p.input2Offset, multiplier: p.input2Multiplier)
+        return p.output(subtract ? x &- y : x &+ y)
+    }
+}

@@ -10,6 +10,15 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
     }
 
     private let kernel: Kernel
+
+    /// Same-shaped quantised operands take the eight-lane path; broadcasts and float the scalar loop.
+    var kernelPath: String? {
+        switch kernel {
+        case .addSub(let p, _, _): p.broadcast.needsBroadcast ? "scalar broadcast" : "simd8"
+        case .mul(let p, _): p.broadcast.needsBroadcast ? "scalar broadcast" : "simd8"
+        case .float: nil
+        }
+    }
     private let indices: (Int, Int, Int)
     private var input1: UnsafeMutableRawPointer?
     private var input2: UnsafeMutableRawPointer?

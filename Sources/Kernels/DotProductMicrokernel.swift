@@ -100,8 +100,18 @@ func packQuads(rows: UnsafeMutablePointer<UnsafePointer<Int8>>, taps: Int, chann
     var k = 0
     forEachTapRun(rows: rows, taps: taps, channels: channels) { row, run in
         if flipSign {
-            // A plain loop: LLVM turns it into vector XORs.
-            for c in 0..<run { values[k + c] = row[c] ^ Int8.min }
+            // Sixteen bytes per XOR (the plain loop became 8-byte scalar XORs), then the tail.
+            var c = 0
+            let flip = SIMD16<UInt8>(repeating: 0x80)
+            while c + 16 <= run {
+                let v = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<UInt8>.self) ^ flip
+                UnsafeMutableRawPointer(values + k + c).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                c += 16
+            }
+            while c < run {
+                values[k + c] = row[c] ^ Int8.min
+                c += 1
+            }
         } else {
             (values + k).update(from: row, count: run)
         }

@@ -1,3 +1,7 @@
+#if EDGEFLEET_AVX2
+import _Builtin_intrinsics.intel
+#endif
+
 /// Geometry and output range of AVERAGE_POOL_2D / MAX_POOL_2D, fixed at prepare time.
 public struct PoolParameters: Sendable {
     public var batches: Int
@@ -114,7 +118,7 @@ func averagePool<T: QuantizedElement>(_ p: PoolParameters, input: UnsafePointer<
                     case .halfAwayFromZero: t = s &+ half.replacing(with: 0 &- half, where: s .<= 0)
                     case .halfUp: t = s &+ half
                     }
-                    let q = SIMD8<Int32>(SIMD8<Float>(t) / divisor, rounding: .towardZero)
+                    let q = truncatedQuotient(t, divisor)
                     let v = q.replacing(with: lo, where: q .< lo).replacing(with: hi, where: q .> hi)
                     T.store8(v, to: out + ch)
                     ch += 8
@@ -208,4 +212,18 @@ public func maxPool2D<T: FixedWidthInteger>(_ p: PoolParameters, input: UnsafePo
             }
         }
     }
+}
+
+/// `Float(t) / divisor` rounded toward zero, on eight lanes (`vcvtdq2ps`, `vdivps`, `vcvttps2dq` under AVX2; the
+/// stdlib's generic SIMD conversions were left as out-of-line calls, so the portable form goes lane by lane).
+@inlinable @inline(__always)
+func truncatedQuotient(_ t: SIMD8<Int32>, _ divisor: SIMD8<Float>) -> SIMD8<Int32> {
+    #if EDGEFLEET_AVX2
+    let q = _mm256_div_ps(_mm256_cvtepi32_ps(unsafeBitCast(t, to: __m256i.self)), unsafeBitCast(divisor, to: __m256.self))
+    return unsafeBitCast(_mm256_cvttps_epi32(q), to: SIMD8<Int32>.self)
+    #else
+    var out = SIMD8<Int32>()
+    for i in 0..<8 { out[i] = Int32(Float(t[i]) / divisor[i]) }
+    return out
+    #endif
 }

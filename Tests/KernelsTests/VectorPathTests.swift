@@ -122,3 +122,30 @@ final class VectorPathTests: XCTestCase {
         }
     }
 }
+
+/// LEAKY_RELU's per-byte tables against the per-element arithmetic they are built from.
+final class LeakyReluTableTests: XCTestCase {
+    func testTablesMatchTheArithmetic() {
+        var random = SeededGenerator(seed: 54)
+        for _ in 0..<100 {
+            let p = LeakyReluParameters(alpha: Float.random(in: -1...1, using: &random), inputScale: Float.random(in: 0.001...0.3, using: &random),
+                                        inputZeroPoint: Int32.random(in: -128...127, using: &random),
+                                        outputScale: Float.random(in: 0.001...0.3, using: &random),
+                                        outputZeroPoint: Int32.random(in: -128...127, using: &random))
+            let signed = (0..<300).map { _ in Int8.random(in: -128...127, using: &random) }
+            var fast = [Int8](repeating: 0, count: 300), reference = fast
+            leakyRelu(p, input: signed, output: &fast, count: 300)
+            leakyReluReference(p, input: signed, output: &reference, count: 300)
+            XCTAssertEqual(fast, reference, "\(p.alphaMultiplier) \(p.identityMultiplier)")
+            let q = LeakyReluParameters(alpha: Float.random(in: -1...1, using: &random), inputScale: Float.random(in: 0.001...0.3, using: &random),
+                                        inputZeroPoint: Int32.random(in: 0...255, using: &random),
+                                        outputScale: Float.random(in: 0.001...0.3, using: &random),
+                                        outputZeroPoint: Int32.random(in: 0...255, using: &random))
+            let unsigned = signed.map { UInt8(bitPattern: $0) }
+            var fastU = [UInt8](repeating: 0, count: 300), referenceU = fastU
+            leakyRelu(q, input: unsigned, output: &fastU, count: 300)
+            leakyReluReference(q, input: unsigned, output: &referenceU, count: 300)
+            XCTAssertEqual(fastU, referenceU)
+        }
+    }
+}

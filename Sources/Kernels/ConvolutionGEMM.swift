@@ -1,3 +1,5 @@
+import CDotProduct
+
 /// Int8 CONV_2D through the packed GEMM microkernel, bit-exact with TFLite's reference `ConvPerChannel`.
 ///
 /// - `input`: NHWC int8. `filter`: packed from the OHWI int8 filter (zero point 0).
@@ -81,6 +83,8 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     let kQuads = filter.kQuads
     let quadBytes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int8.self)
     let doubleScales = p.requantization.doubleScales
+    // The AVX-512 VNNI kernel requantises in C too (int8 outputs, fixed-point multipliers); otherwise Swift does.
+    let fusedRequantization = kernel == .avx512VNNI && useQuads && doubleScales == nil && O.self == Int8.self
     filter.quadStarts.withUnsafeBufferPointer { starts in
     filter.quads.withUnsafeBufferPointer { quads in
     filter.weights.withUnsafeBufferPointer { packed in
@@ -126,6 +130,19 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
             let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
             for block in blocks {
+                if fusedRequantization {
+                    // AVX-512 VNNI: multiply-adds, requantisation and int8 stores in one C call (16 lanes at once).
+                    let u = UnsafeRawPointer(quadBytes)
+                    let firstChannel = block * 16
+                    edgefleet_vnni512_conv_tile4x16(
+                        quads.baseAddress! + block * kQuads * 64, u.assumingMemoryBound(to: UInt8.self),
+                        (u + (q1 - q0)).assumingMemoryBound(to: UInt8.self), (u + (q2 - q0)).assumingMemoryBound(to: UInt8.self),
+                        (u + (q3 - q0)).assumingMemoryBound(to: UInt8.self), kQuads, starts.baseAddress! + firstChannel,
+                        count, min(16, oc - firstChannel), foldedBias + firstChannel, mult.baseAddress! + firstChannel,
+                        shift.baseAddress! + firstChannel, zp, lo, hi,
+                        UnsafeMutableRawPointer(output + pixel * oc + firstChannel).assumingMemoryBound(to: Int8.self), oc)
+                    continue
+                }
                 if useQuads {
                     let w = quads.baseAddress! + block * kQuads * 64
                     switch kernel {

@@ -58,6 +58,14 @@ public func gemmTile4x16VNNI(_ kernel: Microkernel, weights: UnsafePointer<Int8>
     }
 }
 
+/// Sixteen lanes of `multiplyByQuantizedMultiplier` in AVX-512 (the requantisation the AVX-512 VNNI convolution
+/// tile fuses), for tests: `out[i] = multiplyByQuantizedMultiplier(x[i], multipliers[i], shifts[i])`, i < 16.
+/// Call only when ``CPUFeatures/hasAVX512VNNI``.
+public func multiplyByQuantizedMultiplierAVX512(_ x: UnsafePointer<Int32>, _ multipliers: UnsafePointer<Int32>,
+                                                _ shifts: UnsafePointer<Int32>, into out: UnsafeMutablePointer<Int32>) {
+    edgefleet_avx512_requantize16(x, multipliers, shifts, out)
+}
+
 /// The `smlal` microkernel (aarch64 without dot product): 4 pixels × 16 channels over `kPairs` int16 pairs, with
 /// the arguments and result of ``gemmTile4x16(weights:pixels:_:_:_:kPairs:accumulators:)``. Its twin is
 /// ``gemmTile4x16Portable(weights:pixels:_:_:_:kPairs:accumulators:)``; off aarch64 it is that twin.

@@ -88,6 +88,15 @@ public enum Microkernel: String, CaseIterable, Sendable {
         }
     }
 
+    /// True when Kernels was compiled with the AVX2 baseline (release builds on x86-64), so the `avx2` kernel exists.
+    public static var isAVX2Build: Bool {
+        #if EDGEFLEET_AVX2
+        return true
+        #else
+        return false
+        #endif
+    }
+
     /// Every kernel this process can run, fastest first (the twins last).
     public static let available: [Microkernel] = allCases.filter(\.isAvailable)
 

@@ -1,3 +1,5 @@
+import CDotProduct
+
 // Quantised MUL (mul.cc Prepare, reference mul.h / integer_ops/mul.h).
 
 /// Prepared parameters of quantised MUL (int8 and uint8), including the broadcast layout.
@@ -12,6 +14,8 @@ public struct MulParameters: Sendable, Equatable {
     public var outputMultiplier: QuantizedMultiplier
     public var outputMin: Int32
     public var outputMax: Int32
+    /// Whether same-shaped inputs take the sixteen-lane AVX-512 path first (as ``AddSubParameters/sixteenLanes``).
+    public var sixteenLanes: Bool = Microkernel.selected == .avx512VNNI
 
     /// TFLite's MUL Prepare for 8-bit tensors; `qmin`/`qmax` are the output type's limits.
     public init(input1Shape: [Int], input2Shape: [Int],
@@ -58,6 +62,14 @@ public func multiplySameShape<T: Quantized8BitInteger>(
     let offset1 = SIMD8<Int32>(repeating: p.input1Offset), offset2 = SIMD8<Int32>(repeating: p.input2Offset)
     let m = SIMD8<Int32>(repeating: p.outputMultiplier.multiplier), s = SIMD8<Int32>(repeating: p.outputMultiplier.shift)
     var i = 0
+    #if arch(x86_64)
+    if p.sixteenLanes {
+        i = n & ~15
+        edgefleet_avx512_binary8(input1, input2, output, i, 2, T.self == UInt8.self ? 1 : 0, p.input1Offset, p.input2Offset, 0,
+                                 0, 0, 0, 0, p.outputMultiplier.multiplier, p.outputMultiplier.shift, p.outputZeroPoint,
+                                 p.outputMin, p.outputMax)
+    }
+    #endif
     while i + 8 <= n {
         let product = (T.load8(input1 + i) &+ offset1) &* (T.load8(input2 + i) &+ offset2)
         T.store8(requantize8(product, multiplier: m, shift: s, zeroPoint: p.outputZeroPoint, min: p.outputMin, max: p.outputMax),

@@ -30,16 +30,21 @@ final class VectorPathTests: XCTestCase {
             let a = (0..<count).map { _ in T.random(in: T.min...T.max, using: &random) }
             let b = (0..<count).map { _ in T.random(in: T.min...T.max, using: &random) }
             var fast = [T](repeating: 0, count: count), reference = [T](repeating: 0, count: count)
-            let p = try randomAddSub(&random, count: count, qmin: qmin, qmax: qmax)
-            for subtract in [false, true] {
-                if subtract { Kernels.subtract(p, input1: a, input2: b, output: &fast) } else { add(p, input1: a, input2: b, output: &fast) }
-                addSubReference(p, input1: a, input2: b, output: &reference, subtract: subtract)
-                XCTAssertEqual(fast, reference, "\(T.self) \(subtract ? "SUB" : "ADD") \(p)")
+            var p = try randomAddSub(&random, count: count, qmin: qmin, qmax: qmax)
+            var m = try randomMul(&random, count: count, qmin: qmin, qmax: qmax)
+            // The AVX-512 sixteen-lane path where the CPU has it, and the eight-lane (AVX2) path everywhere.
+            for wide in CPUFeatures.current.hasAVX512VNNI ? [true, false] : [false] {
+                p.sixteenLanes = wide
+                m.sixteenLanes = wide
+                for subtract in [false, true] {
+                    if subtract { Kernels.subtract(p, input1: a, input2: b, output: &fast) } else { add(p, input1: a, input2: b, output: &fast) }
+                    addSubReference(p, input1: a, input2: b, output: &reference, subtract: subtract)
+                    XCTAssertEqual(fast, reference, "\(T.self) \(subtract ? "SUB" : "ADD") sixteen lanes \(wide) \(p)")
+                }
+                multiply(m, input1: a, input2: b, output: &fast)
+                multiplyReference(m, input1: a, input2: b, output: &reference)
+                XCTAssertEqual(fast, reference, "\(T.self) MUL sixteen lanes \(wide) \(m)")
             }
-            let m = try randomMul(&random, count: count, qmin: qmin, qmax: qmax)
-            multiply(m, input1: a, input2: b, output: &fast)
-            multiplyReference(m, input1: a, input2: b, output: &reference)
-            XCTAssertEqual(fast, reference, "\(T.self) MUL \(m)")
         }
     }
 

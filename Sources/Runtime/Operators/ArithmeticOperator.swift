@@ -11,11 +11,12 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
 
     private let kernel: Kernel
 
-    /// Same-shaped quantised operands take the eight-lane path; broadcasts and float the scalar loop.
+    /// Same-shaped quantised operands take the sixteen-lane AVX-512 or the eight-lane path; broadcasts and float the
+    /// scalar loop.
     var kernelPath: String? {
         switch kernel {
-        case .addSub(let p, _, _): p.broadcast.needsBroadcast ? "scalar broadcast" : "simd8"
-        case .mul(let p, _): p.broadcast.needsBroadcast ? "scalar broadcast" : "simd8"
+        case .addSub(let p, _, _): p.broadcast.needsBroadcast ? "scalar broadcast" : p.sixteenLanes ? "avx512" : "simd8"
+        case .mul(let p, _): p.broadcast.needsBroadcast ? "scalar broadcast" : p.sixteenLanes ? "avx512" : "simd8"
         case .float: nil
         }
     }

@@ -49,9 +49,12 @@ models = sorted(m for m in os.listdir(root) if os.path.exists(f"{root}/{m}/model
 
 def ours(path, threads=1):
     command = [edgectl, "bench", path, "--iterations", str(iterations), "--warmup", "5", "--json", "--threads", str(threads)]
+    env = dict(os.environ)
     if microkernel:
         command += ["--microkernel", microkernel]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        # The process default too, so the elementwise paths that follow it (AVX-512 ADD/SUB/MUL) are forced alike.
+        env["EDGEFLEET_MICROKERNEL"] = microkernel
+    out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
 
 def litert_ms(path, resolver):

@@ -2,42 +2,59 @@
 # Benchmarks edgectl against LiteRT (TFLite) on every conformance model, side by side: for each model edgectl
 # and both LiteRT paths are measured back to back, so all three see the same machine conditions.
 # LiteRT runs in a throwaway Python environment (benchmark only; the product never depends on it).
-# Usage: scripts/bench.sh [--iterations N]        Output: a Markdown table on stdout.
+# Usage: scripts/bench.sh [--iterations N] [--microkernel NAME] [--record]
+# Output: a Markdown section on stdout headed by the machine kind (CPU model, ISA features found, microkernel), with
+# the microkernel each model's GEMM operators used. --microkernel forces one (edgectl bench --microkernel; e.g.
+# `avx2` measures the no-VNNI fallback on a VNNI machine). --record also writes the section into
+# docs/benchmarks.md, replacing the earlier table of the same machine kind and keeping the others (one per kind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 iterations=50
+microkernel=""
+record=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --iterations) iterations="$2"; shift 2 ;;
+        --microkernel) microkernel="$2"; shift 2 ;;
+        --record) record=1; shift ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 
-scripts/setup.sh --no-build >&2
-echo "bench: building release" >&2
-swift build -c release --product edgectl >&2
+if [ -z "${EDGEFLEET_BENCH_SKIP_BUILD:-}" ]; then
+    scripts/setup.sh --no-build >&2
+    echo "bench: building release" >&2
+    swift build -c release --product edgectl >&2
+fi
 bin="$(swift build -c release --show-bin-path)"
 
-venv=.venv-bench
+venv="${EDGEFLEET_BENCH_VENV:-.venv-bench}"
 if [ ! -x "$venv/bin/python" ]; then
     echo "bench: creating $venv with ai-edge-litert" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q ai-edge-litert numpy >&2
 fi
 
-"$venv/bin/python" - "$iterations" "$bin/edgectl" <<'PY'
+section="$(mktemp)"
+trap 'rm -f "$section"' EXIT
+"$venv/bin/python" - "$iterations" "$bin/edgectl" "$microkernel" <<'PY' | tee "$section"
 import json, os, platform, statistics, subprocess, sys, time
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-iterations, edgectl = int(sys.argv[1]), sys.argv[2]
+iterations, edgectl, microkernel = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 root = "Tests/Fixtures/conformance"
 models = sorted(m for m in os.listdir(root) if os.path.exists(f"{root}/{m}/model.tflite"))
 
 def ours(path, threads=1):
-    out = subprocess.run([edgectl, "bench", path, "--iterations", str(iterations), "--warmup", "5", "--json",
-                          "--threads", str(threads)], check=True, capture_output=True, text=True).stdout
+    command = [edgectl, "bench", path, "--iterations", str(iterations), "--warmup", "5", "--json", "--threads", str(threads)]
+    env = dict(os.environ)
+    if microkernel:
+        command += ["--microkernel", microkernel]
+        # The process default too, so the elementwise paths that follow it (AVX-512 ADD/SUB/MUL) are forced alike.
+        env["EDGEFLEET_MICROKERNEL"] = microkernel
+    out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
 
 def litert_ms(path, resolver):
@@ -63,23 +80,51 @@ def litert_ms(path, resolver):
         samples.append((time.perf_counter() - t) * 1000)
     return statistics.median(samples)
 
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+probe = ours(f"{root}/{models[0]}/model.tflite")
+cpu = probe.get("cpu_model") or next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+features = " ".join(probe.get("isa_features", [])) or "baseline only"
+kernel = probe.get("microkernel_name", "?") + (" (forced)" if microkernel else "")
+# The machine kind: one table per kind in docs/benchmarks.md (the marker line is what --record matches).
+print(f"<!-- bench-machine: {cpu} | {features} | {kernel} -->")
+print(f"### {cpu} — {platform.machine()}, ISA: {features}; microkernel {kernel}")
+print()
 print(f"{cpu}, {os.cpu_count()} cores, one thread unless stated, median of {iterations} invokes, {time.strftime('%Y-%m-%d %H:%M')}; "
       f"load average at start {os.getloadavg()[0]:.2f}")
 print()
-print("| model | edgectl ms | LiteRT built-in ms | LiteRT XNNPACK ms | edgectl / built-in | edgectl / XNNPACK | arena bytes | workspace bytes |")
-print("|---|---|---|---|---|---|---|---|")
+print("| model | edgectl ms | LiteRT built-in ms | LiteRT XNNPACK ms | edgectl / built-in | edgectl / XNNPACK | arena bytes | workspace bytes | GEMM microkernel |")
+print("|---|---|---|---|---|---|---|---|---|")
 for m in models:
     path = f"{root}/{m}/model.tflite"
     o = ours(path)
     builtin = litert_ms(path, OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     xnn = litert_ms(path, None)
     e = o["median_ms"]
-    print(f"| {m} | {e:.3f} | {builtin:.3f} | {xnn:.3f} | {e / builtin:.2f} | {e / xnn:.2f} | {o['arena_bytes']} | {o['workspace_bytes']} |", flush=True)
+    gemm = sorted({op["microkernel"] for op in o.get("operators", []) if op["op"] in ("CONV_2D", "FULLY_CONNECTED") and "microkernel" in op})
+    print(f"| {m} | {e:.3f} | {builtin:.3f} | {xnn:.3f} | {e / builtin:.2f} | {e / xnn:.2f} | {o['arena_bytes']} | {o['workspace_bytes']} | {', '.join(gemm) or '-'} |", flush=True)
 print()
 path = f"{root}/tf2_mobilenet_v2_1.0_224_ptq/model.tflite"
 one, two = ours(path, 1)["median_ms"], ours(path, 2)["median_ms"]
 print(f"Two threads on tf2_mobilenet_v2_1.0_224_ptq: {one:.3f} ms → {two:.3f} ms, speed-up {one / two:.2f}×")
 print()
 print("Heap allocations per invoke: 0 for every model (RuntimeTests/AllocationTests, malloc interposer).")
+print(f"<!-- /bench-machine -->")
 PY
+
+if [ "$record" = 1 ]; then
+    python3 - "$section" docs/benchmarks.md <<'PY'
+import re, sys
+section = open(sys.argv[1]).read().strip() + "\n"
+doc = open(sys.argv[2]).read()
+marker = section.splitlines()[0]
+begin, end = "<!-- bench-tables -->", "<!-- /bench-tables -->"
+if begin not in doc:
+    doc = doc.rstrip() + f"\n\n## Latest run per machine kind\n\n{begin}\n{end}\n"
+head, rest = doc.split(begin, 1)
+tables, tail = rest.split(end, 1)
+# Replace this machine kind's earlier table; keep every other kind's.
+blocks = re.findall(r"<!-- bench-machine: .*? -->.*?<!-- /bench-machine -->\n?", tables, flags=re.S)
+blocks = [b for b in blocks if b.splitlines()[0] != marker] + [section]
+open(sys.argv[2], "w").write(head + begin + "\n" + "\n".join(b.strip() + "\n" for b in blocks) + end + tail)
+print(f"bench: recorded in {sys.argv[2]}", file=sys.stderr)
+PY
+fi

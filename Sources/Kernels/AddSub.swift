@@ -1,3 +1,5 @@
+import CDotProduct
+
 // Quantised ADD and SUB: TFLite's "left shift 20" scheme (add.cc / sub.cc Prepare, reference add.h / sub.h).
 // Both inputs are brought to a common scale of 2·max(s1, s2) / 2^20 with multipliers below one, summed,
 // and the sum is rescaled to the output.
@@ -19,6 +21,10 @@ public struct AddSubParameters: Sendable, Equatable {
     /// Fused-activation range in the output's quantised domain.
     public var outputMin: Int32
     public var outputMax: Int32
+    /// Whether same-shaped inputs take the sixteen-lane AVX-512 path (`edgefleet_avx512_binary8`) before the
+    /// eight-lane one. It follows the GEMM kernel (true when ``Microkernel/selected`` is `avx512-vnni`), so forcing
+    /// another kernel (`EDGEFLEET_MICROKERNEL=avx2`) measures a CPU without AVX-512 faithfully; tests set it.
+    public var sixteenLanes: Bool = Microkernel.selected == .avx512VNNI
 
     /// TFLite's ADD/SUB Prepare for 8-bit tensors; `qmin`/`qmax` are the output type's limits.
     ///
@@ -120,6 +126,16 @@ func addSubSameShape<T: Quantized8BitInteger>(
     let mo = SIMD8<Int32>(repeating: p.outputMultiplier.multiplier), so = SIMD8<Int32>(repeating: p.outputMultiplier.shift)
     let shift = SIMD8<Int32>(repeating: p.leftShift)
     var i = range.lowerBound
+    #if arch(x86_64)
+    if p.sixteenLanes {
+        let done = (n - i) & ~15
+        edgefleet_avx512_binary8(input1 + i, input2 + i, output + i, done, subtract ? 1 : 0, T.self == UInt8.self ? 1 : 0,
+                                 p.input1Offset, p.input2Offset, p.leftShift, p.input1Multiplier.multiplier,
+                                 p.input1Multiplier.shift, p.input2Multiplier.multiplier, p.input2Multiplier.shift,
+                                 p.outputMultiplier.multiplier, p.outputMultiplier.shift, p.outputZeroPoint, p.outputMin, p.outputMax)
+        i += done
+    }
+    #endif
     while i + 8 <= n {
         let x = multiplyByQuantizedMultiplier((T.load8(input1 + i) &+ offset1) &<< shift, m1, s1)
         let y = multiplyByQuantizedMultiplier((T.load8(input2 + i) &+ offset2) &<< shift, m2, s2)
@@ -133,5 +149,18 @@ func addSubSameShape<T: Quantized8BitInteger>(
         let y = p.scaled(Int32(input2[i]), offset: p.input2Offset, multiplier: p.input2Multiplier)
         output[i] = p.output(subtract ? x &- y : x &+ y)
         i += 1
+    }
+}
+
+/// ADD or SUB by TFLite's scalar reference loop (with broadcasting): the twin the eight-lane same-shape path is
+/// tested against.
+@inlinable
+public func addSubReference<T: Quantized8BitInteger>(
+    _ p: AddSubParameters, input1: UnsafePointer<T>, input2: UnsafePointer<T>, output: UnsafeMutablePointer<T>, subtract: Bool
+) {
+    broadcastBinary(p.broadcast, input1, input2, output) { (a: T, b: T) -> T in
+        let x = p.scaled(Int32(a), offset: p.input1Offset, multiplier: p.input1Multiplier)
+        let y = p.scaled(Int32(b), offset: p.input2Offset, multiplier: p.input2Multiplier)
+        return p.output(subtract ? x &- y : x &+ y)
     }
 }

@@ -10,6 +10,28 @@ public struct ConcatenationRescale: Sendable, Equatable {
     public var scale: Float
     /// −input_zero_point · scale, in float.
     public var bias: Float
+    /// The rescaled output byte of every input byte, computed once at prepare time by the scalar formula
+    /// (``concatenationRescaled(_:_:outputZeroPoint:)``): the value depends on the byte alone, so a 256-entry
+    /// table gives the same bytes as the per-element float arithmetic at the cost of one load. Empty when no
+    /// rescale is needed.
+    public var table: [UInt8]
+
+    public init(needsRescale: Bool, scale: Float, bias: Float, outputZeroPoint: Int32 = 0) {
+        self.needsRescale = needsRescale
+        self.scale = scale
+        self.bias = bias
+        let r = (scale: scale, bias: bias)
+        table = needsRescale ? (0...255).map { concatenationRescaled(UInt8($0), r, outputZeroPoint: outputZeroPoint) } : []
+    }
+}
+
+/// One legacy uint8 value rescaled as TFLite's ConcatenationWithScaling does: `roundf(Float(q) * scale + bias)`
+/// with a separate multiply and add (no FMA), `+ zp_out`, clamped to [0, 255].
+@inlinable
+public func concatenationRescaled(_ q: UInt8, _ r: (scale: Float, bias: Float), outputZeroPoint: Int32) -> UInt8 {
+    let product = Float(q) * r.scale
+    let value = truncatingInt32(roundHalfAwayFromZero(product + r.bias)) &+ outputZeroPoint
+    return UInt8(truncatingIfNeeded: Swift.max(Swift.min(255, value), 0))
 }
 
 /// Prepared geometry (and, for uint8, requantisation) of CONCATENATION along one axis.
@@ -74,7 +96,7 @@ public struct ConcatenationParameters: Sendable, Equatable {
             let bias: Float = Float(-inputZeroPoints[i]) * scale
             return ConcatenationRescale(
                 needsRescale: !(inputZeroPoints[i] == outputZeroPoint && inputScales[i] == outputScale),
-                scale: scale, bias: bias)
+                scale: scale, bias: bias, outputZeroPoint: outputZeroPoint)
         }
         self.outputZeroPoint = outputZeroPoint
     }
@@ -99,7 +121,7 @@ public func concatenate<T>(_ p: ConcatenationParameters, inputs: [UnsafePointer<
 /// Legacy uint8 CONCATENATION with per-input requantisation (reference `ConcatenationWithScaling`).
 ///
 /// Each rescaled value is `roundf(Float(q) * scale + bias)` with a separate multiply and add (no FMA), then
-/// `+ zp_out` and a clamp to [0, 255]. Buffers as for `concatenate`.
+/// `+ zp_out` and a clamp to [0, 255], read from the input's prepared table. Buffers as for `concatenate`.
 @inlinable
 public func concatenateWithScaling(
     _ p: ConcatenationParameters, inputs: [UnsafePointer<UInt8>], output: UnsafeMutablePointer<UInt8>
@@ -113,11 +135,28 @@ public func concatenateWithScaling(
             if !r.needsRescale {
                 out.update(from: input, count: n)
             } else {
-                for j in 0..<n {
-                    let product = Float(input[j]) * r.scale
-                    let value = truncatingInt32(roundHalfAwayFromZero(product + r.bias)) &+ p.outputZeroPoint
-                    out[j] = UInt8(truncatingIfNeeded: Swift.max(Swift.min(255, value), 0))
+                r.table.withUnsafeBufferPointer { table in
+                    for j in 0..<n { out[j] = table[Int(input[j])] }
                 }
+            }
+            out += n
+        }
+    }
+}
+
+/// The per-element twin of ``concatenateWithScaling(_:inputs:output:)``: the float formula for every value, as
+/// TFLite's reference loop computes it. KernelsTests compares the table path with it.
+public func concatenateWithScalingReference(
+    _ p: ConcatenationParameters, inputs: [UnsafePointer<UInt8>], output: UnsafeMutablePointer<UInt8>
+) {
+    var out = output
+    for k in 0..<p.outerSize {
+        for i in 0..<inputs.count {
+            let n = p.copySizes[i]
+            let input = inputs[i] + k * n
+            let r = p.rescales[i]
+            for j in 0..<n {
+                out[j] = r.needsRescale ? concatenationRescaled(input[j], (r.scale, r.bias), outputZeroPoint: p.outputZeroPoint) : input[j]
             }
             out += n
         }

@@ -1,3 +1,5 @@
+import CDotProduct
+
 /// Int8 CONV_2D through the packed GEMM microkernel, bit-exact with TFLite's reference `ConvPerChannel`.
 ///
 /// - `input`: NHWC int8. `filter`: packed from the OHWI int8 filter (zero point 0).
@@ -73,11 +75,17 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     let kPairs = filter.kPairs
     let totalPixels = range.upperBound
     let pairs = scratch.bindMemory(to: Int32.self, capacity: 4 * kPairs)
-    // The `sdot` path: int8 activations against int8 quads (the filter was packed for it at prepare time).
+    // The quad kernels (VNNI, `sdot`): int8 activations against int8 quads (the filter was packed for them at
+    // prepare time); VNNI takes the activations with their sign bit flipped.
+    let kernel = filter.microkernel
     let useQuads = filter.usesQuads && X.self == Int8.self
+    let flipSign = kernel.flipsActivationSign
     let kQuads = filter.kQuads
     let quadBytes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int8.self)
     let doubleScales = p.requantization.doubleScales
+    // The AVX-512 VNNI kernel requantises in C too (int8 outputs, fixed-point multipliers); otherwise Swift does.
+    let fusedRequantization = kernel == .avx512VNNI && useQuads && doubleScales == nil && O.self == Int8.self
+    filter.quadStarts.withUnsafeBufferPointer { starts in
     filter.quads.withUnsafeBufferPointer { quads in
     filter.weights.withUnsafeBufferPointer { packed in
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
@@ -99,7 +107,8 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                 if useQuads {
                     let int8Rows = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>.self)
-                    packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4)
+                    packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4,
+                              flipSign: flipSign)
                 } else {
                     packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
                 }
@@ -121,15 +130,52 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
             let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
             for block in blocks {
+                if fusedRequantization {
+                    // AVX-512 VNNI: multiply-adds, requantisation and int8 stores in one C call (16 lanes at once).
+                    let u = UnsafeRawPointer(quadBytes)
+                    let firstChannel = block * 16
+                    edgefleet_vnni512_conv_tile4x16(
+                        quads.baseAddress! + block * kQuads * 64, u.assumingMemoryBound(to: UInt8.self),
+                        (u + (q1 - q0)).assumingMemoryBound(to: UInt8.self), (u + (q2 - q0)).assumingMemoryBound(to: UInt8.self),
+                        (u + (q3 - q0)).assumingMemoryBound(to: UInt8.self), kQuads, starts.baseAddress! + firstChannel,
+                        count, min(16, oc - firstChannel), foldedBias + firstChannel, mult.baseAddress! + firstChannel,
+                        shift.baseAddress! + firstChannel, zp, lo, hi,
+                        UnsafeMutableRawPointer(output + pixel * oc + firstChannel).assumingMemoryBound(to: Int8.self), oc)
+                    continue
+                }
                 if useQuads {
-                    gemmTile4x16Quads(weights: quads.baseAddress! + block * kQuads * 64, pixels: q0, q1, q2, q3,
-                                      kQuads: kQuads, accumulators: tile.baseAddress!)
+                    let w = quads.baseAddress! + block * kQuads * 64
+                    switch kernel {
+                    case .avx512VNNI, .avxVNNI:
+                        let u = UnsafeRawPointer(quadBytes)
+                        gemmTile4x16VNNI(kernel, weights: w, pixels: u.assumingMemoryBound(to: UInt8.self),
+                                         (u + (q1 - q0)).assumingMemoryBound(to: UInt8.self),
+                                         (u + (q2 - q0)).assumingMemoryBound(to: UInt8.self),
+                                         (u + (q3 - q0)).assumingMemoryBound(to: UInt8.self),
+                                         kQuads: kQuads, starts: starts.baseAddress! + block * 16, accumulators: tile.baseAddress!)
+                    case .sdot:
+                        gemmTile4x16Quads(weights: w, pixels: q0, q1, q2, q3, kQuads: kQuads, accumulators: tile.baseAddress!)
+                    default:
+                        gemmTile4x16QuadsPortable(weights: w, pixels: q0, q1, q2, q3, kQuads: kQuads, accumulators: tile.baseAddress!)
+                    }
                 } else if block == narrowBlock {
-                    gemmTile4x8(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
-                                kPairs: kPairs, accumulators: tile.baseAddress!)
+                    if kernel == .avx2 {
+                        gemmTile4x8(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
+                                    kPairs: kPairs, accumulators: tile.baseAddress!)
+                    } else {
+                        gemmTile4x8Portable(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
+                                            kPairs: kPairs, accumulators: tile.baseAddress!)
+                    }
                 } else {
-                    gemmTile4x16(weights: packed.baseAddress! + filter.blockOffset(block), pixels: p0, p1, p2, p3,
-                                 kPairs: kPairs, accumulators: tile.baseAddress!)
+                    let w = packed.baseAddress! + filter.blockOffset(block)
+                    switch kernel {
+                    case .avx2:
+                        gemmTile4x16(weights: w, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: tile.baseAddress!)
+                    case .smlal:
+                        gemmTile4x16SMLAL(weights: w, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: tile.baseAddress!)
+                    default:
+                        gemmTile4x16Portable(weights: w, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: tile.baseAddress!)
+                    }
                 }
                 let firstChannel = block * 16
                 let channels = min(16, oc - firstChannel)
@@ -165,6 +211,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             }
             pixel += count
         }
+    }
     }
     }
     }

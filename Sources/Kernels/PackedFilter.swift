@@ -22,29 +22,54 @@ public struct PackedFilter: Sendable {
     public var quads: [Int8]
     /// Groups of four reduction indices per output channel (the quad layout's depth).
     public var kQuads: Int
+    /// The microkernel these weights were packed for (``Microkernel``), chosen at prepare time.
+    public var microkernel: Microkernel
+    /// Per output channel (`blocks × 16`, zero beyond `outputChannels`), the value the VNNI kernels' accumulators
+    /// start from: −128 × the channel's weight sum, which cancels the +128 added to every activation so that
+    /// `vpdpbusd` (unsigned × signed bytes) yields the signed dot product. Empty for other kernels.
+    public var quadStarts: [Int32]
 
 
     /// Which microkernel the packed weights feed.
     public enum Layout: Sendable {
-        /// `quads` where the `sdot` path is enabled and the weights are int8 with zero point 0, else `pairs`.
+        /// Whatever the microkernel reads: `quads` for the quad kernels (VNNI, `sdot`) when the weights are int8
+        /// with zero point 0, else `pairs`.
         case automatic
-        /// Int16 pairs for the `pmaddwd` / `mla` microkernels (`weights`).
+        /// Int16 pairs for the `pmaddwd` / `smlal` / portable microkernels (`weights`).
         case pairs
-        /// Int8 groups of four for the `sdot` microkernel (`quads`); int8 weights with zero point 0 only.
+        /// Int8 groups of four (`quads`); int8 weights with zero point 0 only. With a pair kernel requested, the
+        /// best available quad kernel, or the portable quad twin.
         case quads
     }
 
-    /// Packs an OHWI filter (`[outputChannels][taps][inputChannels]`), subtracting `zeroPoint` from each weight.
+    /// Packs an OHWI filter (`[outputChannels][taps][inputChannels]`), subtracting `zeroPoint` from each weight,
+    /// for `microkernel` (``Microkernel/selected`` by default; a quad kernel falls back to the best pair kernel
+    /// when the weights are not int8 with zero point 0). ``microkernel`` records the kernel actually used.
     @inlinable
     public init<W: FixedWidthInteger>(filter: UnsafePointer<W>, outputChannels: Int, taps: Int, inputChannels: Int, zeroPoint: Int32 = 0,
-                                      layout: Layout = .automatic) {
+                                      layout: Layout = .automatic, microkernel requested: Microkernel? = nil) {
         self.outputChannels = outputChannels
         self.taps = taps
         self.inputChannels = inputChannels
-        let quadsPossible = W.self == Int8.self && zeroPoint == 0
-        precondition(layout != .quads || quadsPossible, "the quad layout needs int8 weights with zero point 0")
+        // Quads hold int8 weights: int8 filters, or wider ones (the interpreter widens to Int16) whose values all
+        // fit, with no zero point to subtract. The caller asks for `.pairs` when the activations are not int8.
+        var quadsPossible = zeroPoint == 0
+        if quadsPossible && W.self != Int8.self {
+            for i in 0..<outputChannels * taps * inputChannels where Int(truncatingIfNeeded: filter[i]) < -128 || Int(truncatingIfNeeded: filter[i]) > 127 {
+                quadsPossible = false
+                break
+            }
+        }
+        precondition(layout != .quads || quadsPossible, "the quad layout needs int8 weight values with zero point 0")
+        var kernel = (requested ?? Microkernel.selected).resolved(quadsPossible: quadsPossible)
+        if layout == .pairs && kernel.usesQuads { kernel = Microkernel.bestPairs }
+        if layout == .quads && !kernel.usesQuads {
+            kernel = Microkernel.available.first(where: \.usesQuads) ?? .portableQuads
+        }
+        microkernel = kernel
+        quadStarts = []
         kQuads = (taps * inputChannels + 3) / 4
-        if layout == .quads || (layout == .automatic && quadsPossible && DotProduct.isEnabled) {
+        if kernel.usesQuads {
             // [block][kQuad][channel 0..<16][4] Int8; padding and missing channels are zero.
             paddedDepth = (taps * inputChannels + 1) & ~1
             blocks = (outputChannels + Self.blockChannels - 1) / Self.blockChannels
@@ -55,6 +80,15 @@ public struct PackedFilter: Sendable {
                 for k in 0..<taps * inputChannels {
                     packed[((block * kQuads + k / 4) * Self.blockChannels + lane) * 4 + (k & 3)] = Int8(truncatingIfNeeded: filter[oc * taps * inputChannels + k])
                 }
+            }
+            if kernel.flipsActivationSign {
+                var starts = [Int32](repeating: 0, count: blocks * Self.blockChannels)
+                for oc in 0..<outputChannels {
+                    var sum: Int32 = 0
+                    for k in 0..<taps * inputChannels { sum &+= Int32(truncatingIfNeeded: filter[oc * taps * inputChannels + k]) }
+                    starts[oc] = sum &* -128
+                }
+                quadStarts = starts
             }
             quads = packed
             weights = []

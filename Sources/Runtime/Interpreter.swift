@@ -1,3 +1,4 @@
+import Kernels
 import TFLite
 
 /// Runs a `.tflite` model's main graph with fixed-point kernels bit-exact with TFLite's reference kernels.
@@ -23,6 +24,10 @@ public final class Interpreter {
     public let macs: Int
     /// Operator names in execution order.
     public let operatorNames: [String]
+    /// The kernel path each operator runs, in execution order, for reports: the GEMM microkernel of convolutions
+    /// and fully-connected layers (``Microkernel/rawValue``, for example `avx512-vnni`), the vector path of the
+    /// elementwise operators; nil where an operator has only one implementation.
+    public let operatorKernels: [String?]
 
     private let operators: [any PreparedOperator]
     private let arena: UnsafeMutableRawPointer
@@ -52,8 +57,11 @@ public final class Interpreter {
     /// penultimate activations a drift sketch projects. The planner treats them like outputs: they live until the
     /// last step, so later operators do not reuse their memory. The arena grows by at most their sizes; `invoke`
     /// still allocates nothing and computes the same bytes.
+    ///
+    /// `microkernel` forces the GEMM microkernel (an available one, ``Microkernel/available``; the default is
+    /// ``Microkernel/selected``): every kernel gives the same bytes, so this exists for tests and benchmarks.
     public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner(), threads: Int = 1,
-                preserving: [Int] = []) throws(RuntimeError) {
+                preserving: [Int] = [], microkernel: Microkernel? = nil) throws(RuntimeError) {
         self.model = model
         let fileGraph = model.mainGraph
         self.graphShapes = []
@@ -86,7 +94,8 @@ public final class Interpreter {
         var macs = 0
         let shapes = ShapeTable(fileGraph.tensors.map { $0.shape })
         for (step, op) in fileGraph.operators.enumerated() {
-            let ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes, threads: max(threads, 1))
+            var ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes, threads: max(threads, 1))
+            if let microkernel { ctx.microkernel = microkernel }
             let prepare = OperatorRegistry.builtins[op.opcode]!
             let p = try prepare(ctx)
             macs += p.macs
@@ -181,6 +190,7 @@ public final class Interpreter {
         self.weightsBytes = weights
         self.macs = macs
         self.operatorNames = graph.operators.map(\.name)
+        self.operatorKernels = prepared.map(\.kernelPath)
         self.inputs = graph.inputs.map { TensorInfo(graph.tensors[$0]) }
         self.outputs = graph.outputs.map { TensorInfo(graph.tensors[$0]) }
         self.inputPointers = graph.inputs.map { pointers[$0]! }

@@ -12,6 +12,8 @@ struct OperatorContext {
     let shapes: ShapeTable
     /// Threads the interpreter runs operators on (1: no worker pool).
     let threads: Int
+    /// The GEMM microkernel convolutions and fully-connected layers pack their weights for.
+    var microkernel: Microkernel = .selected
 
     var inputCount: Int { op.inputs.count }
 

@@ -9,6 +9,8 @@ protocol PreparedOperator: AnyObject {
     var workspaceBytes: Int { get }
     /// Multiply-accumulates per invoke, for reports.
     var macs: Int { get }
+    /// The kernel path `eval` runs, for reports (`edgectl bench`); nil where the operator has only one.
+    var kernelPath: String? { get }
     /// Resolves tensor indices to addresses once the arena exists. Called once, before any `eval`.
     func bind(_ memory: TensorMemory)
     /// Runs the kernel; operators that split their work use `pool` (nil when single-threaded).
@@ -19,6 +21,7 @@ extension PreparedOperator {
     var scratchBytes: Int { 0 }
     var workspaceBytes: Int { 0 }
     var macs: Int { 0 }
+    var kernelPath: String? { nil }
 }
 
 /// Addresses of every tensor once planned: arena slots for activations, the constants region for weights.

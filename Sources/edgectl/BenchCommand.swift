@@ -34,10 +34,23 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A bundle of this model: time its drift sketches (input statistics, embedding) against invoke, one thread.")
     var sketch: String?
 
+    @Option(help: ArgumentHelp(
+        "Force the GEMM microkernel (default: the fastest this CPU runs).",
+        discussion: "One of: \(Microkernel.allCases.map { $0.rawValue }.joined(separator: ", ")); it must be available on this CPU. The environment variable EDGEFLEET_MICROKERNEL does the same for every command."))
+    var microkernel: String?
+
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
         if threads < 1 || threads > 64 { throw ValidationError("--threads must be between 1 and 64") }
+        if let microkernel {
+            guard let kernel = Microkernel(rawValue: microkernel) else {
+                throw ValidationError("--microkernel \(microkernel) is not one of \(Microkernel.allCases.map { $0.rawValue }.joined(separator: ", "))")
+            }
+            guard kernel.isAvailable else {
+                throw ValidationError("--microkernel \(microkernel): this CPU or build lacks it (available: \(Microkernel.available.map { $0.rawValue }.joined(separator: ", ")))")
+            }
+        }
     }
 
     func run() throws {
@@ -45,7 +58,18 @@ struct BenchCommand: ParsableCommand {
             return try SketchCost(modelPath: model, bundlePath: sketch, iterations: iterations, warmup: warmup).run()
         }
         let parsed = try FileAccess.loadModel(model)
-        let interpreter = try FileAccess.interpreter(for: parsed, path: model, threads: threads)
+        let forced = microkernel.flatMap(Microkernel.init(rawValue:))
+        let interpreter = try FileAccess.interpreter(for: parsed, path: model, threads: threads, microkernel: forced)
+        let machine = MachineDescription.current
+        if let problem = Microkernel.selectionProblem, forced == nil {
+            let line = "warning: \(problem); using \(Microkernel.selected.rawValue)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
+        // The microkernel of each GEMM operator (all the same unless a filter fell back to int16 pairs).
+        let kernels = Set(interpreter.operatorKernels.compactMap { $0 }.compactMap(Microkernel.init(rawValue:)))
+            .sorted { $0.rawValue < $1.rawValue }
+        let used = kernels.isEmpty ? [forced ?? machine.defaultMicrokernel] : kernels
+        let usedSummary = used.map { $0.summary }.joined(separator: " + ")
         // Deterministic pseudo-random input: latency must not depend on a file being present.
         var random = SplitMix64(seed: SplitMix64.increment)
         for i in interpreter.inputs.indices { Self.fillDeterministically(interpreter.inputBuffer(i), using: &random) }
@@ -80,14 +104,20 @@ struct BenchCommand: ParsableCommand {
                 "\"weights_bytes\":\(interpreter.weightsBytes)",
                 "\"macs\":\(interpreter.macs)",
                 "\"peak_rss_bytes\":\(rss)",
-                "\"microkernel\":\"\(Self.escape(DotProduct.microkernel))\"",
+                "\"microkernel\":\"\(Self.escape(usedSummary))\"",
+                "\"microkernel_name\":\"\(used.map { $0.rawValue }.joined(separator: "+"))\"",
+                "\"cpu_model\":\"\(Self.escape(machine.cpuModel))\"",
+                "\"isa_features\":[\(machine.isaFeatures.map { "\"\($0)\"" }.joined(separator: ","))]",
+                "\"available_microkernels\":[\(Microkernel.available.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]",
             ]
-            if profile {
-                let ops = interpreter.operatorNames.enumerated().map { step, name in
-                    "{\"step\":\(step),\"op\":\"\(name)\",\"ms\":\(Self.fixed(perOperator[step] / Double(iterations), 4))}"
-                }
-                fields.append("\"operators\":[\(ops.joined(separator: ","))]")
+            // Every operator with the kernel path it ran; timings only with --profile.
+            let ops = interpreter.operatorNames.enumerated().map { step, name in
+                var entry = "{\"step\":\(step),\"op\":\"\(name)\""
+                if let path = interpreter.operatorKernels[step] { entry += ",\"microkernel\":\"\(Self.escape(path))\"" }
+                if profile { entry += ",\"ms\":\(Self.fixed(perOperator[step] / Double(iterations), 4))" }
+                return entry + "}"
             }
+            fields.append("\"operators\":[\(ops.joined(separator: ","))]")
             print("{" + fields.joined(separator: ",") + "}")
         } else {
             print("model: \(model)")
@@ -95,14 +125,24 @@ struct BenchCommand: ParsableCommand {
             print("median: \(Self.fixed(median, 3)) ms  p90: \(Self.fixed(p90, 3)) ms  min: \(Self.fixed(samples.first ?? 0, 3)) ms")
             print("MACs: \(interpreter.macs)  GMAC/s: \(Self.fixed(Double(interpreter.macs) / (median * 1e6), 2))")
             print("arena: \(interpreter.arenaBytes) bytes  workspace: \(interpreter.workspaceBytes) bytes  weights: \(interpreter.weightsBytes) bytes  peak RSS: \(rss) bytes")
-            print("microkernel: \(DotProduct.microkernel)")
+            print("cpu: \(machine.cpuModel)")
+            print("isa: \(machine.isaFeatures.isEmpty ? "baseline only" : machine.isaFeatures.joined(separator: " "))")
+            print("microkernel: \(usedSummary)")
+            // Which path each operator type ran, in order of first appearance.
+            var seen: [String] = []
+            for (name, path) in zip(interpreter.operatorNames, interpreter.operatorKernels) {
+                let entry = "\(name): \(path ?? "-")"
+                if !seen.contains(entry) { seen.append(entry) }
+            }
+            print("kernels: \(seen.joined(separator: ", "))")
             if profile {
                 print("\nper operator (mean ms per invoke):")
                 var totals: [String: Double] = [:]
                 for (step, name) in interpreter.operatorNames.enumerated() {
                     let ms = perOperator[step] / Double(iterations)
                     totals[name, default: 0] += ms
-                    print("  #\(step) \(name) \(Self.fixed(ms, 4))")
+                    let path = interpreter.operatorKernels[step].map { " [\($0)]" } ?? ""
+                    print("  #\(step) \(name)\(path) \(Self.fixed(ms, 4))")
                 }
                 print("\nper operator type:")
                 for (name, ms) in totals.sorted(by: { $0.value > $1.value }) {

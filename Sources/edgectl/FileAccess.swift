@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Kernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,10 +45,11 @@ enum FileAccess {
     }
 
     /// Prepares an interpreter, turning runtime errors into one-line messages naming the file.
-    static func interpreter(for model: Model, path: String, preserveTensors: Bool = false, threads: Int = 1) throws -> Interpreter {
+    static func interpreter(for model: Model, path: String, preserveTensors: Bool = false, threads: Int = 1,
+                            microkernel: Microkernel? = nil) throws -> Interpreter {
         do {
-            if preserveTensors { return try Interpreter(model: model, planner: LinearMemoryPlanner()) }
-            return try Interpreter(model: model, threads: threads)
+            if preserveTensors { return try Interpreter(model: model, planner: LinearMemoryPlanner(), microkernel: microkernel) }
+            return try Interpreter(model: model, threads: threads, microkernel: microkernel)
         } catch {
             throw CommandLineError("\(path): \(error.message)")
         }

@@ -106,7 +106,7 @@ final class PackedGEMMTests: XCTestCase {
 
     /// One random convolution through the packed GEMM path with `layout`, and through the dot-product twin, against
     /// TFLite's reference loop.
-    private func checkConvolution(_ c: Case, layout: PackedFilter.Layout, _ random: inout SeededGenerator) {
+    private func checkConvolution(_ c: Case, layout: PackedFilter.Layout, microkernel: Microkernel? = nil, _ random: inout SeededGenerator) {
         let p = c.p
         let taps = p.filterHeight * p.filterWidth
         let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
@@ -116,9 +116,10 @@ final class PackedGEMMTests: XCTestCase {
         let expected = Self.referenceConv(p, input: input, filter: filter, bias: bias, inputZeroPoint: zp)
         let packed = filter.withUnsafeBufferPointer {
             PackedFilter(filter: $0.baseAddress!, outputChannels: p.outputChannels, taps: taps, inputChannels: p.inputChannels,
-                         layout: layout)
+                         layout: layout, microkernel: microkernel)
         }
         if layout == .quads { XCTAssertTrue(packed.usesQuads) }
+        if let microkernel { XCTAssertEqual(packed.microkernel, microkernel) }
         let folded = filter.withUnsafeBufferPointer { f in bias.withUnsafeBufferPointer { b in
             foldedConvolutionBias(bias: b.baseAddress, filter: f.baseAddress!, outputChannels: p.outputChannels,
                                   filterSizePerChannel: taps * p.inputChannels, inputZeroPoint: zp)
@@ -131,7 +132,7 @@ final class PackedGEMMTests: XCTestCase {
             conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
         }
         conv2DReference(p, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &plain)
-        XCTAssertEqual(fast, expected, "packed GEMM (\(layout) layout) vs TFLite reference, \(p)")
+        XCTAssertEqual(fast, expected, "packed GEMM (\(layout) layout, \(packed.microkernel)) vs TFLite reference, \(p)")
         XCTAssertEqual(plain, expected, "dot-product twin vs TFLite reference")
     }
 
@@ -201,6 +202,92 @@ final class PackedGEMMTests: XCTestCase {
         var random = SeededGenerator(seed: 8)
         for _ in 0..<60 {
             checkConvolution(Self.randomCase(&random, depthwise: false), layout: .quads, &random)
+        }
+    }
+
+    /// Every microkernel this CPU runs, forced in turn (on this build machine: AVX-512 VNNI, AVX-VNNI, the AVX2
+    /// fallback and both portable twins), convolves random shapes byte for byte like TFLite's reference.
+    func testEveryAvailableMicrokernelMatchesTheReference() {
+        XCTAssertTrue(Microkernel.available.contains(.portable))
+        XCTAssertTrue(Microkernel.available.contains(.portableQuads))
+        #if arch(x86_64)
+        if Microkernel.isAVX2Build {
+            XCTAssertTrue(Microkernel.available.contains(.avx2), "the AVX2 fallback must stay available and tested")
+        }
+        #endif
+        for kernel in Microkernel.available {
+            var random = SeededGenerator(seed: 21)
+            for _ in 0..<60 {
+                checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, microkernel: kernel, &random)
+            }
+        }
+    }
+
+    /// A quad kernel asked for uint8 weights (or a nonzero zero point) falls back to the best pair kernel.
+    func testQuadKernelsFallBackToPairsForUInt8Weights() {
+        let filter = [UInt8](repeating: 3, count: 2 * 9 * 5)
+        for kernel in Microkernel.available where kernel.usesQuads {
+            let packed = filter.withUnsafeBufferPointer {
+                PackedFilter(filter: $0.baseAddress!, outputChannels: 2, taps: 9, inputChannels: 5, zeroPoint: 3, microkernel: kernel)
+            }
+            XCTAssertEqual(packed.microkernel, Microkernel.bestPairs)
+            XCTAssertFalse(packed.usesQuads)
+        }
+    }
+
+    /// The VNNI tiles (`vpdpbusd`, unsigned × signed bytes with the activation sign flipped and the −128·Σw start)
+    /// against the portable quad twin on the signed values, over the whole int8 range including −128.
+    func testVNNIMicrokernelsMatchThePortableTwin() throws {
+        let kernels = Microkernel.available.filter(\.flipsActivationSign)
+        #if arch(x86_64)
+        // This must not pass vacuously on the build machine, which has both (lscpu: avx512_vnni, avx_vnni).
+        XCTAssertEqual(kernels.contains(.avx512VNNI), CPUFeatures.current.hasAVX512VNNI)
+        XCTAssertEqual(kernels.contains(.avxVNNI), CPUFeatures.current.hasAVXVNNI)
+        #endif
+        try XCTSkipIf(kernels.isEmpty, "this CPU has neither AVX-512 VNNI nor AVX-VNNI")
+        var random = SeededGenerator(seed: 31)
+        for kernel in kernels {
+            for kQuads in [1, 2, 3, 7, 36, 101] {
+                var weights = (0..<kQuads * 64).map { _ in Int8.random(in: -128...127, using: &random) }
+                var pixels = (0..<4).map { _ in (0..<kQuads * 4).map { _ in Int8.random(in: -128...127, using: &random) } }
+                if kQuads == 2 {
+                    // Extremes: every product at its largest magnitude.
+                    weights = weights.map { _ in Int8.min }
+                    pixels = pixels.map { $0.map { _ in Int8.min } }
+                }
+                let flipped = pixels.map { $0.map { UInt8(bitPattern: $0) ^ 0x80 } }
+                let starts = (0..<16).map { c in
+                    (0..<kQuads * 4).reduce(Int32(0)) { $0 &+ Int32(weights[($1 / 4 * 16 + c) * 4 + $1 % 4]) } &* -128
+                }
+                var fast = [Int32](repeating: 0, count: 64), portable = [Int32](repeating: 0, count: 64)
+                gemmTile4x16VNNI(kernel, weights: weights, pixels: flipped[0], flipped[1], flipped[2], flipped[3], kQuads: kQuads,
+                                 starts: starts, accumulators: &fast)
+                gemmTile4x16QuadsPortable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kQuads: kQuads,
+                                          accumulators: &portable)
+                XCTAssertEqual(fast, portable, "\(kernel), kQuads \(kQuads)")
+            }
+        }
+    }
+
+    /// The aarch64 `smlal` tile against its portable twin on signed int16 pairs (int8 activations sign-extended,
+    /// weights over the int16 range the pair layout holds, zero points subtracted).
+    func testSMLALMicrokernelMatchesItsPortableTwin() throws {
+        #if arch(arm64)
+        XCTAssertTrue(Microkernel.smlal.isAvailable)
+        #endif
+        try XCTSkipUnless(Microkernel.smlal.isAvailable, "smlal is the aarch64 kernel: scripts/test-aarch64.sh runs this under qemu")
+        var random = SeededGenerator(seed: 41)
+        for kPairs in [1, 2, 7, 16, 33, 100] {
+            let weights = (0..<kPairs * 32).map { _ in Int16.random(in: -255...255, using: &random) }
+            let pixels = (0..<4).map { _ in (0..<kPairs).map { _ in
+                let lo = UInt16(bitPattern: Int16(Int8.random(in: -128...127, using: &random)))
+                let hi = UInt16(bitPattern: Int16(Int8.random(in: -128...127, using: &random)))
+                return Int32(bitPattern: UInt32(hi) << 16 | UInt32(lo))
+            } }
+            var fast = [Int32](repeating: 0, count: 64), portable = [Int32](repeating: 0, count: 64)
+            gemmTile4x16SMLAL(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &fast)
+            gemmTile4x16Portable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kPairs: kPairs, accumulators: &portable)
+            XCTAssertEqual(fast, portable, "kPairs \(kPairs)")
         }
     }
 
@@ -294,6 +381,38 @@ final class RequantizationSIMDTests: XCTestCase {
                         XCTAssertEqual(portable[lane], scalar, "x \(x[lane]) m \(multiplier) s \(shift)")
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The AVX-512 requantisation fused into the AVX-512 VNNI convolution tile, lane by lane against the scalar form.
+final class RequantizationAVX512Tests: XCTestCase {
+    func testSixteenLanesEqualTheScalarForm() throws {
+        #if arch(x86_64)
+        XCTAssertEqual(Microkernel.available.contains(.avx512VNNI), CPUFeatures.current.hasAVX512VNNI)
+        #endif
+        try XCTSkipUnless(CPUFeatures.current.hasAVX512VNNI, "this CPU has no AVX-512 VNNI")
+        var random = SeededGenerator(seed: 98)
+        let edges: [Int32] = [0, 1, -1, 2, -2, Int32.max, Int32.min, Int32.max - 1, Int32.min + 1, 1 << 20, -(1 << 20), 12345, -12345]
+        var x = [Int32](repeating: 0, count: 16), m = x, s = x, out = x
+        for trial in 0..<20_000 {
+            for lane in 0..<16 {
+                x[lane] = trial % 3 == 0 ? edges[Int.random(in: 0..<edges.count, using: &random)]
+                                         : Int32.random(in: -(1 << 24)...(1 << 24), using: &random)
+                let q = QuantizedMultiplier(Double.random(in: 1e-9...3.9, using: &random))
+                m[lane] = q.multiplier
+                s[lane] = trial % 5 == 0 ? Int32.random(in: -31...0, using: &random) : q.shift
+                if trial % 7 == 0 {
+                    // Exact ties and their neighbours (products at odd multiples of 2^30).
+                    m[lane] = [1 << 30, (1 << 30) + 1, Int32.max, 3 << 29][lane % 4]
+                    s[lane] = [0, -1, -4, 1][(lane / 4) % 4]
+                    x[lane] = Int32.random(in: -1024...1024, using: &random)
+                }
+            }
+            multiplyByQuantizedMultiplierAVX512(x, m, s, into: &out)
+            for lane in 0..<16 {
+                XCTAssertEqual(out[lane], multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane]), "x \(x[lane]) m \(m[lane]) s \(s[lane])")
             }
         }
     }

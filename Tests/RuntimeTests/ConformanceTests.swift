@@ -1,3 +1,4 @@
+import Kernels
 import Runtime
 import TestSupport
 import TFLite
@@ -18,11 +19,31 @@ final class ConformanceTests: XCTestCase {
         try checkEveryFixture(threads: 3)
     }
 
-    private func checkEveryFixture(threads: Int) throws {
+    /// Every fixture under every GEMM microkernel this CPU runs, each forced in turn (the default one is covered
+    /// above): on the build machine AVX-512 VNNI, AVX-VNNI, the AVX2 fallback and the portable twins.
+    func testEveryFixtureIsByteExactUnderEveryMicrokernel() throws {
+        XCTAssertGreaterThanOrEqual(Microkernel.available.count, 2)
+        for kernel in Microkernel.available where kernel != Microkernel.selected {
+            try checkEveryFixture(threads: 1, microkernel: kernel)
+        }
+    }
+
+    /// The interpreter reports the microkernel each convolution was packed for.
+    func testOperatorsReportTheirMicrokernel() throws {
+        let model = try Model(bytes: Fixtures.bytes("vww_96_int8/model.tflite"))
+        for kernel in Microkernel.available {
+            let interpreter = try Interpreter(model: model, microkernel: kernel)
+            let paths = zip(interpreter.operatorNames, interpreter.operatorKernels).filter { $0.0 == "CONV_2D" }.map(\.1)
+            XCTAssertFalse(paths.isEmpty)
+            XCTAssertEqual(Set(paths), [kernel.rawValue])
+        }
+    }
+
+    private func checkEveryFixture(threads: Int, microkernel: Microkernel? = nil) throws {
         XCTAssertEqual(Fixtures.conformanceModels.count, 8)
         for name in Fixtures.conformanceModels {
             let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
-            let interpreter = try Interpreter(model: model, threads: threads)
+            let interpreter = try Interpreter(model: model, threads: threads, microkernel: microkernel)
             let cases = try JSONDecoder().decode(Cases.self, from: Data(Fixtures.bytes("\(name)/cases.json"))).cases
             XCTAssertFalse(cases.isEmpty, name)
             for c in cases {
@@ -32,7 +53,8 @@ final class ConformanceTests: XCTestCase {
                 interpreter.invoke()
                 for j in interpreter.outputs.indices {
                     let expected = try Fixtures.bytes("\(name)/case-\(c.case).ref-\(j).bin")
-                    XCTAssertEqual(interpreter.outputBytes(j), expected, "\(name) case \(c.case) output \(j)")
+                    XCTAssertEqual(interpreter.outputBytes(j), expected,
+                                   "\(name) case \(c.case) output \(j), microkernel \(microkernel?.rawValue ?? Microkernel.selected.rawValue)")
                 }
             }
         }

@@ -10,6 +10,16 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
     }
 
     private let kernel: Kernel
+
+    /// Same-shaped quantised operands take the sixteen-lane AVX-512 or the eight-lane path; broadcasts and float the
+    /// scalar loop.
+    var kernelPath: String? {
+        switch kernel {
+        case .addSub(let p, _, _): p.broadcast.needsBroadcast ? "scalar broadcast" : p.sixteenLanes ? "avx512" : "simd8"
+        case .mul(let p, _): p.broadcast.needsBroadcast ? "scalar broadcast" : p.sixteenLanes ? "avx512" : "simd8"
+        case .float: nil
+        }
+    }
     private let indices: (Int, Int, Int)
     private var input1: UnsafeMutableRawPointer?
     private var input2: UnsafeMutableRawPointer?
@@ -37,7 +47,7 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
             let fused = try ctx.fusedActivation(activation)
             let bounds = Kernels.activationRange(fused, scale: qo.scale, zeroPoint: qo.zeroPoint, qmin: range.min, qmax: range.max)
             if ctx.op.opcode == .mul {
-                let p = try ctx.prepare { () throws(KernelPreparationError) in
+                var p = try ctx.prepare { () throws(KernelPreparationError) in
                     try MulParameters(input1Shape: a.shape, input2Shape: b.shape,
                                       input1Scale: qa.scale, input1ZeroPoint: qa.zeroPoint,
                                       input2Scale: qb.scale, input2ZeroPoint: qb.zeroPoint,
@@ -45,9 +55,11 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
                                       activation: fused, qmin: bounds.min, qmax: bounds.max)
                 }
                 try Self.checkOutput(ctx, p.broadcast, out)
+                // The AVX-512 elementwise path goes with the AVX-512 GEMM kernel (forced together by tests and bench).
+                p.sixteenLanes = ctx.microkernel == .avx512VNNI
                 kernel = .mul(p, uint8: type == .uint8)
             } else {
-                let p = try ctx.prepare { () throws(KernelPreparationError) in
+                var p = try ctx.prepare { () throws(KernelPreparationError) in
                     try AddSubParameters(input1Shape: a.shape, input2Shape: b.shape,
                                          input1Scale: qa.scale, input1ZeroPoint: qa.zeroPoint,
                                          input2Scale: qb.scale, input2ZeroPoint: qb.zeroPoint,
@@ -55,6 +67,7 @@ final class ArithmeticOperator: PreparedOperator, ParallelJob {
                                          activation: fused, qmin: range.min, qmax: range.max)
                 }
                 try Self.checkOutput(ctx, p.broadcast, out)
+                p.sixteenLanes = ctx.microkernel == .avx512VNNI
                 kernel = .addSub(p, subtract: isSub, uint8: type == .uint8)
             }
         }

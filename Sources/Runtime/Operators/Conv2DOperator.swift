@@ -14,6 +14,7 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
     private var output: UnsafeMutableRawPointer?
     private var scratch: UnsafeMutableRawPointer?
 
+    var kernelPath: String? { filter.microkernel.rawValue }
     var macs: Int { parameters.macs }
     private let threads: Int
     /// Workspace of one thread, rounded to a cache line so threads never share one.
@@ -47,7 +48,8 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
         let weights = try ctx.filterValues(filterQ, type: type)
         isUInt8 = type == .uint8
         filter = weights.withUnsafeBufferPointer {
-            PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic)
+            PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic,
+                         layout: type == .uint8 ? .pairs : .automatic, microkernel: ctx.microkernel)
         }
         bias = AlignedBuffer(weights.withUnsafeBufferPointer { f in
             biasValues.withOptionalPointer { b in

@@ -14,6 +14,7 @@ final class FullyConnectedOperator: PreparedOperator {
     private var output: UnsafeMutableRawPointer?
     private var scratch: UnsafeMutableRawPointer?
 
+    var kernelPath: String? { filter.microkernel.rawValue }
     var macs: Int { parameters.macs }
     var workspaceBytes: Int { filter.scratchBytes(pixels: 4) }
 
@@ -43,7 +44,8 @@ final class FullyConnectedOperator: PreparedOperator {
         let weights = try ctx.filterValues(filterQ, type: type)
         isUInt8 = type == .uint8
         filter = weights.withUnsafeBufferPointer {
-            PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth)
+            PackedFilter(filter: $0.baseAddress!, outputChannels: units, taps: 1, inputChannels: depth,
+                         layout: type == .uint8 ? .pairs : .automatic, microkernel: ctx.microkernel)
         }
         bias = AlignedBuffer(weights.withUnsafeBufferPointer { f in
             biasValues.withOptionalPointer { b in

@@ -9,7 +9,7 @@ enum OperatorRegistry {
     private static let original: [BuiltinOperator: Prepare] = [
         .conv2D: { (ctx) throws(RuntimeError) in try Conv2DOperator(ctx) },
         .depthwiseConv2D: { (ctx) throws(RuntimeError) in try DepthwiseConv2DOperator(ctx) },
-        .fullyConnected: { (ctx) throws(RuntimeError) in try FullyConnectedOperator(ctx) },
+        .fullyConnected: { (ctx) throws(RuntimeError) in try floatOrQuantizedFullyConnected(ctx) },
         .averagePool2D: { (ctx) throws(RuntimeError) in try PoolOperator(ctx, kind: .average) },
         .maxPool2D: { (ctx) throws(RuntimeError) in try PoolOperator(ctx, kind: .max) },
         .mean: { (ctx) throws(RuntimeError) in try MeanOperator(ctx) },
@@ -58,15 +58,15 @@ enum OperatorRegistry {
         .cast: { (ctx) throws(RuntimeError) in try CastOperator(ctx) },
         .reduceMax: { (ctx) throws(RuntimeError) in try ReduceExtremumOperator(ctx) },
         .reduceMin: { (ctx) throws(RuntimeError) in try ReduceExtremumOperator(ctx) },
-        .div: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .div: { (ctx) throws(RuntimeError) in try quantizedDivOrMath(ctx) },
         .floorDiv: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
         .minimum: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
         .maximum: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
-        .sqrt: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
-        .rsqrt: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .sqrt: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .rsqrt: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
         .neg: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
-        .exp: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
-        .log: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .exp: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .log: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
         .abs: { (ctx) throws(RuntimeError) in try quantizedOrMath(ctx) },
         .squaredDifference: { (ctx) throws(RuntimeError) in try quantizedOrMath(ctx) },
         .equal: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
@@ -77,6 +77,14 @@ enum OperatorRegistry {
         .lessEqual: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
         .select: { (ctx) throws(RuntimeError) in try SelectOperator(ctx) },
         .selectV2: { (ctx) throws(RuntimeError) in try SelectOperator(ctx) },
+        .gelu: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
+        .l2Normalization: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
+        .prelu: { (ctx) throws(RuntimeError) in try PreluOperator(ctx) },
+        .sum: { (ctx) throws(RuntimeError) in try SumOperator(ctx) },
+        .transposeConv: { (ctx) throws(RuntimeError) in try TransposeConvOperator(ctx) },
+        .logSoftmax: { (ctx) throws(RuntimeError) in try LogSoftmaxOperator(ctx) },
+        .batchMatmul: { (ctx) throws(RuntimeError) in try BatchMatMulOperator(ctx) },
+        .unidirectionalSequenceLstm: { (ctx) throws(RuntimeError) in try LSTMOperator(ctx) },
         .mirrorPad: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
         .resizeNearestNeighbor: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
     ]
@@ -85,6 +93,25 @@ enum OperatorRegistry {
     private static func floatOrQuantizedAdd(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
         if try ctx.input(0).type == .float32 { return try MathOperator(ctx) }
         return try ArithmeticOperator(ctx)
+    }
+
+    /// SQRT, RSQRT, EXP and LOG: int8 in LookupTableOperator, float32 in MathOperator.
+    private static func tableOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .int8 { return try LookupTableOperator(ctx) }
+        return try MathOperator(ctx)
+    }
+
+    /// DIV: int8/uint8 in QuantizedDivOperator, float32 and int32 in MathOperator.
+    private static func quantizedDivOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        let type = try ctx.input(0).type
+        if type == .int8 || type == .uint8 { return try QuantizedDivOperator(ctx) }
+        return try MathOperator(ctx)
+    }
+
+    /// FULLY_CONNECTED: float32 in FloatFullyConnectedOperator, the quantised paths in FullyConnectedOperator as before.
+    private static func floatOrQuantizedFullyConnected(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .float32 { return try FloatFullyConnectedOperator(ctx) }
+        return try FullyConnectedOperator(ctx)
     }
 
     /// ABS and SQUARED_DIFFERENCE: int8 with TFLite's rescaling, float32 in MathOperator.

@@ -129,6 +129,75 @@ def _float_index(x, y):
     return g, tf.cast(i, tf.float32)[:, :, 1] + u[1]                                      # CAST int32 -> float, ADD float
 
 
+# --- activations, normalisation and reductions, int8 ----------------------------------------------------
+@model("ops_exp_log_int8", "int8", spec(1, 4, 8))
+def _exp_log(x):
+    return tf.exp(x), tf.math.log(tf.abs(x) + 0.1)                              # EXP, LOG (int8 lookup tables)
+
+
+@model("ops_gelu_int8", "int8", spec(1, 4, 8))
+def _gelu(x):
+    return tf.nn.gelu(x, approximate=True)                                      # GELU (tanh form; the erf form does not convert)
+
+
+@model("ops_log_softmax_int8", "int8", spec(1, 4, 8))
+def _log_softmax(x):
+    return tf.nn.log_softmax(x)                                                 # LOG_SOFTMAX
+
+
+@model("ops_elu_float", "float", spec(1, 4, 8))
+def _elu(x):
+    return tf.nn.elu(x)                                                         # ELU (LiteRT 2.3's reference resolver has no ELU)
+
+
+@model("ops_l2norm_int8", "int8", spec(1, 4, 8))
+def _l2norm(x):
+    return tf.math.l2_normalize(x, axis=-1)                                    # L2_NORMALIZATION
+
+
+@model("ops_rsqrt_div_int8", "int8", spec(1, 4, 8), spec(1, 4, 8))
+def _rsqrt_div(x, y):
+    return tf.math.rsqrt(tf.abs(x) + 0.25), x / (tf.abs(y) + 0.5)              # RSQRT, DIV
+
+
+@model("ops_sum_int8", "int8", spec(1, 4, 8))
+def _sum(x):
+    return tf.reduce_sum(x, axis=1, keepdims=True), tf.reduce_sum(x, axis=[1, 2])  # SUM
+
+
+@model("ops_transpose_conv_int8", "int8", spec(1, 5, 5, 3))
+def _transpose_conv(x):
+    w = tf.constant(np.random.default_rng(3).uniform(-0.5, 0.5, (3, 3, 4, 3)).astype(np.float32))
+    return tf.nn.conv2d_transpose(x, w, [1, 10, 10, 4], strides=2, padding="SAME")   # TRANSPOSE_CONV
+
+
+@model("ops_batch_matmul_int8", "int8", spec(2, 3, 4), spec(2, 5, 4))
+def _batch_matmul(x, y):
+    return tf.matmul(x, y, transpose_b=True)                                    # BATCH_MATMUL
+
+
+# --- recurrent ------------------------------------------------------------------------------------------
+def _lstm():
+    tf.keras.utils.set_random_seed(5)
+    inp = tf.keras.Input((6, 4), batch_size=1)
+    out = tf.keras.layers.LSTM(8, return_sequences=False)(inp)
+    return tf.keras.Model(inp, tf.keras.layers.Dense(3)(out))
+
+
+MODELS["lstm_int8"] = ("keras-int8", [spec(1, 6, 4)], _lstm)
+MODELS["lstm_float"] = ("keras-float", [spec(1, 6, 4)], _lstm)
+
+
+def _prelu():
+    tf.keras.utils.set_random_seed(6)
+    inp = tf.keras.Input((4, 8), batch_size=1)
+    layer = tf.keras.layers.PReLU(alpha_initializer=tf.keras.initializers.RandomUniform(0.05, 0.5))
+    return tf.keras.Model(inp, layer(inp))
+
+
+MODELS["ops_prelu_int8"] = ("keras-int8", [spec(1, 4, 8)], _prelu)
+
+
 def representative(specs, seed):
     rng = np.random.default_rng(seed)
 
@@ -139,8 +208,12 @@ def representative(specs, seed):
 
 
 def convert(kind, specs, fn):
-    concrete = tf.function(fn, input_signature=specs).get_concrete_function()
-    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], tf.Module())
+    if kind.startswith("keras-"):
+        conv = tf.lite.TFLiteConverter.from_keras_model(fn())
+        kind = kind[len("keras-"):]
+    else:
+        concrete = tf.function(fn, input_signature=specs).get_concrete_function()
+        conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], tf.Module())
     if kind == "int8":
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
         conv.representative_dataset = representative(specs, 1)
@@ -184,6 +257,9 @@ def write(folder, blob):
         values = [random_input(d, rng) for d in ins]
         results = {}
         for tag, it in (("ref", ref), ("xnn", xnn), ("opt", opt)):
+            # Recurrent state (UNIDIRECTIONAL_SEQUENCE_LSTM's variable tensors) starts from zero in every case, as
+            # a Keras layer with stateful=False does: LiteRT would otherwise carry it from one invoke to the next.
+            it.reset_all_variables()
             for d, v in zip(it.get_input_details(), values):
                 it.set_tensor(d["index"], v)
             it.invoke()
@@ -223,8 +299,8 @@ def main():
     wanted = sys.argv[2:] or list(MODELS)
     for name in wanted:
         kind, specs, fn = MODELS[name]
-        blob = convert(kind, specs, fn)
         try:
+            blob = convert(kind, specs, fn)
             write(os.path.join(out, name), blob)
         except Exception as e:  # an op LiteRT's reference resolver lacks: report it and go on
             print(f"{name}: SKIPPED ({e})".splitlines()[0])

@@ -11,7 +11,7 @@ import Darwin
 
 /// A unary float32 function.
 public enum FloatUnaryFunction: Sendable, Equatable {
-    case sqrt, rsqrt, abs, neg, exp, log, square, floor
+    case sqrt, rsqrt, abs, neg, exp, log, square, floor, ceil, sin, cos
 }
 
 /// Applies `f` to `count` floats. The output may alias the input.
@@ -26,12 +26,15 @@ public func floatUnary(_ f: FloatUnaryFunction, input: UnsafePointer<Float>, out
     case .log: for i in 0..<count { output[i] = logf(input[i]) }
     case .square: for i in 0..<count { output[i] = input[i] * input[i] }
     case .floor: for i in 0..<count { output[i] = input[i].rounded(.down) }
+    case .ceil: for i in 0..<count { output[i] = input[i].rounded(.up) }
+    case .sin: for i in 0..<count { output[i] = sinf(input[i]) }
+    case .cos: for i in 0..<count { output[i] = cosf(input[i]) }
     }
 }
 
 /// A binary function of two broadcast operands.
 public enum BinaryFunction: Sendable, Equatable {
-    case add, sub, mul, div, floorDiv, minimum, maximum, squaredDifference
+    case add, sub, mul, div, floorDiv, floorMod, minimum, maximum, squaredDifference
 }
 
 /// Float32 binary math with broadcasting; ADD, SUB, MUL and DIV clamp to the fused activation's range as TFLite's
@@ -47,6 +50,12 @@ public func floatBinary(_ f: BinaryFunction, _ p: FloatBinaryParameters, input1:
     case .div: broadcastBinary(p.broadcast, input1, input2, output) { clampFloatActivation($0 / $1, lo, hi) }
     // floor_div.cc: std::floor(x / y) in float.
     case .floorDiv: broadcastBinary(p.broadcast, input1, input2, output) { ($0 / $1).rounded(.down) }
+    // floor_mod.h: fmodf, then moved to the divisor's sign.
+    case .floorMod:
+        broadcastBinary(p.broadcast, input1, input2, output) { (a: Float, b: Float) -> Float in
+            let r = fmodf(a, b)
+            return r != 0 && ((b < 0) != (r < 0)) ? r + b : r
+        }
     case .minimum: broadcastBinary(p.broadcast, input1, input2, output) { $0 < $1 ? $0 : $1 }
     case .maximum: broadcastBinary(p.broadcast, input1, input2, output) { $0 > $1 ? $0 : $1 }
     case .squaredDifference: broadcastBinary(p.broadcast, input1, input2, output) { ($0 - $1) * ($0 - $1) }
@@ -70,6 +79,12 @@ public func integerBinary<T: FixedWidthInteger>(_ f: BinaryFunction, _ shape: Br
             let (q, o) = a.dividedReportingOverflow(by: b)
             if o { return q }
             return (a % b != 0 && ((a < 0) != (b < 0))) ? q &- 1 : q
+        }
+    case .floorMod:
+        broadcastBinary(shape, input1, input2, output) { (a: T, b: T) -> T in
+            guard b != 0 else { return 0 }
+            let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+            return r != 0 && ((b < 0) != (r < 0)) ? r &+ b : r
         }
     case .minimum: broadcastBinary(shape, input1, input2, output) { Swift.min($0, $1) }
     case .maximum: broadcastBinary(shape, input1, input2, output) { Swift.max($0, $1) }

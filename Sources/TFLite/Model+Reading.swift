@@ -255,11 +255,11 @@ extension Model {
             var o = ScalarOptions()
             for (index, size) in layout.enumerated() where try t.fieldPosition(index, size: size) != nil {
                 if size == 1 {
-                    o.fields[index] = [try t.u8(index)]
+                    o.set(index, [try t.u8(index)])
                 } else {
                     let v = try t.u32(index)
-                    o.fields[index] = [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8),
-                                       UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 24)]
+                    o.set(index, [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8),
+                                  UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 24)])
                 }
             }
             return .scalars(o)

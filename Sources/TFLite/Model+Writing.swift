@@ -104,7 +104,7 @@ extension Model {
             case .argMax(let o):
                 return [.scalar(index: 0, bytes: [UInt8(bitPattern: o.outputType.rawValue)])]
             case .scalars(let o):
-                return o.fields.keys.sorted().map { .scalar(index: $0, bytes: o.fields[$0]!) }
+                return o.fields.map { .scalar(index: $0.index, bytes: $0.bytes) }
             }
         }
         func tensorFields(_ t: Tensor) -> [W.Field] {

@@ -5,22 +5,40 @@
 /// (`ScalarOptions.layout(for:)`), operators read the fields they need by number with the schema default, and the
 /// writer puts the same fields back, so a model round-trips without losing them.
 public struct ScalarOptions: Sendable, Equatable {
-    /// Field number → little-endian bytes (1 or 4 of them), only for fields present in the file.
-    public var fields: [Int: [UInt8]]
+    /// One field as stored: its number in the table and its little-endian bytes (1 or 4).
+    public struct Field: Sendable, Equatable {
+        public var index: Int
+        public var bytes: [UInt8]
+    }
 
+    /// The fields present in the file, in field order.
+    public private(set) var fields: [Field] = []
+
+    /// Options from field number → little-endian bytes.
     public init(fields: [Int: [UInt8]] = [:]) {
-        self.fields = fields
+        for index in fields.keys.sorted() { self.fields.append(Field(index: index, bytes: fields[index]!)) }
+    }
+
+    /// Sets field `index`, keeping the fields in order.
+    public mutating func set(_ index: Int, _ bytes: [UInt8]) {
+        fields.removeAll { $0.index == index }
+        fields.insert(Field(index: index, bytes: bytes), at: fields.firstIndex { $0.index > index } ?? fields.count)
+    }
+
+    /// The bytes of field `index`, or nil when absent.
+    public func bytes(_ index: Int) -> [UInt8]? {
+        fields.first { $0.index == index }?.bytes
     }
 
     /// An int32 field, or `value` when absent.
     public func int(_ index: Int, default value: Int = 0) -> Int {
-        guard let b = fields[index], b.count == 4 else { return value }
+        guard let b = bytes(index), b.count == 4 else { return value }
         return Int(Int32(bitPattern: UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24))
     }
 
     /// A byte-sized field (bool, enum, int8), or `value` when absent.
     public func int8(_ index: Int, default value: Int8 = 0) -> Int8 {
-        guard let b = fields[index], b.count == 1 else { return value }
+        guard let b = bytes(index), b.count == 1 else { return value }
         return Int8(bitPattern: b[0])
     }
 
@@ -29,7 +47,7 @@ public struct ScalarOptions: Sendable, Equatable {
 
     /// A float32 field, or `value` when absent.
     public func float(_ index: Int, default value: Float = 0) -> Float {
-        guard let b = fields[index], b.count == 4 else { return value }
+        guard let b = bytes(index), b.count == 4 else { return value }
         return Float(bitPattern: UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24)
     }
 

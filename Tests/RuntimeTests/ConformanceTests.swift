@@ -19,7 +19,7 @@ final class ConformanceTests: XCTestCase {
     }
 
     private func checkEveryFixture(threads: Int) throws {
-        XCTAssertEqual(Fixtures.conformanceModels.count, 30)
+        XCTAssertEqual(Fixtures.conformanceModels.count, 31)
         for name in Fixtures.conformanceModels {
             let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
             let interpreter = try Interpreter(model: model, threads: threads)

@@ -198,6 +198,16 @@ def _prelu():
 MODELS["ops_prelu_int8"] = ("keras-int8", [spec(1, 4, 8)], _prelu)
 
 
+@model("ops_float_misc", "float", spec(1, 4, 8), spec(1, 4, 8))
+def _float_misc(x, y):
+    a = tf.floor(x) + y                                                         # FLOOR (LiteRT 2.3's reference resolver has no CEIL)
+    b = tf.square(x) + tf.sin(x) + tf.cos(y)                                    # SQUARE, SIN, COS
+    c = tf.math.floormod(x * 3.0, y)                                            # FLOOR_MOD
+    d = tf.add_n([x, y, x * y])                                                 # ADD_N
+    m = tf.logical_or(tf.logical_and(x > 0, tf.logical_not(y > 0.5)), y < -1)  # LOGICAL_*, float comparisons
+    return a, b, c, d, tf.where(m, x, y)                                        # SELECT_V2
+
+
 def representative(specs, seed):
     rng = np.random.default_rng(seed)
 

@@ -27,6 +27,9 @@ final class MathOperator: PreparedOperator {
         case .log: .log
         case .square: .square
         case .floor: .floor
+        case .ceil: .ceil
+        case .sin: .sin
+        case .cos: .cos
         default: nil
         }
     }
@@ -38,6 +41,7 @@ final class MathOperator: PreparedOperator {
         case .mul: .mul
         case .div: .div
         case .floorDiv: .floorDiv
+        case .floorMod: .floorMod
         case .minimum: .minimum
         case .maximum: .maximum
         case .squaredDifference: .squaredDifference

@@ -44,3 +44,11 @@ final class CastOperator: PreparedOperator {
         cast(from: from, to: to, input: input!, output: output!, count: count)
     }
 }
+
+extension CastOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        count
+    }
+}

@@ -68,3 +68,11 @@ final class ComparisonOperator: PreparedOperator {
         }
     }
 }
+
+extension ComparisonOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        shape.outputCount
+    }
+}

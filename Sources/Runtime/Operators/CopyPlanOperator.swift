@@ -92,3 +92,11 @@ final class CopyPlanOperator: PreparedOperator {
         }
     }
 }
+
+extension CopyPlanOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        steps.reduce(0) { $0 + $1.copy.count }
+    }
+}

@@ -78,3 +78,14 @@ final class GatherOperator: PreparedOperator {
         }
     }
 }
+
+extension GatherOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        switch kernel {
+        case .gather(let p): p.outer * p.indexCount * p.inner
+        case .gatherND(let p): p.sliceCount * p.sliceSize
+        }
+    }
+}

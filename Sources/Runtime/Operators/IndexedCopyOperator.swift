@@ -67,3 +67,11 @@ final class IndexedCopyOperator: PreparedOperator {
         }
     }
 }
+
+extension IndexedCopyOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        parameters.outputDims.reduce(1, *)
+    }
+}

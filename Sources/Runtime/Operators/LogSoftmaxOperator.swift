@@ -28,3 +28,11 @@ final class LogSoftmaxOperator: PreparedOperator {
         logSoftmax(parameters, input: input!.assumingMemoryBound(to: Int8.self), output: output!.assumingMemoryBound(to: Int8.self))
     }
 }
+
+extension LogSoftmaxOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        parameters.outer * parameters.depth
+    }
+}

@@ -118,3 +118,15 @@ final class MathOperator: PreparedOperator {
                       output: pointers[2].assumingMemoryBound(to: T.self))
     }
 }
+
+extension MathOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        switch kernel {
+        case .floatUnary(_, let count): count
+        case .floatBinary(_, let p): p.broadcast.outputCount
+        case .int32Binary(_, let s), .int8Binary(_, let s), .uint8Binary(_, let s): s.outputCount
+        }
+    }
+}

@@ -45,3 +45,11 @@ final class PackOperator: PreparedOperator {
         inputs.withUnsafeBufferPointer { pack(inputs: $0, output: output!, outer: outer, inner: inner, elementSize: elementSize) }
     }
 }
+
+extension PackOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        outer * inner * inputIndices.count
+    }
+}

@@ -31,3 +31,11 @@ final class PreluOperator: PreparedOperator {
               output: pointers[2].assumingMemoryBound(to: Int8.self))
     }
 }
+
+extension PreluOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        parameters.broadcast.outputCount
+    }
+}

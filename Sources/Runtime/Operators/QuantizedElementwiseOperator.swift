@@ -50,3 +50,14 @@ final class QuantizedElementwiseOperator: PreparedOperator {
         }
     }
 }
+
+extension QuantizedElementwiseOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        switch kernel {
+        case .abs(_, let count): count
+        case .squaredDifference(let p): p.broadcast.outputCount
+        }
+    }
+}

@@ -57,3 +57,11 @@ final class ReduceExtremumOperator: PreparedOperator {
                        output: output!.assumingMemoryBound(to: T.self))
     }
 }
+
+extension ReduceExtremumOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        parameters.inputDims.reduce(1, *)
+    }
+}

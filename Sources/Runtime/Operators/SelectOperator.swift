@@ -55,3 +55,11 @@ final class SelectOperator: PreparedOperator {
                y: pointers[2].assumingMemoryBound(to: T.self), output: pointers[3].assumingMemoryBound(to: T.self))
     }
 }
+
+extension SelectOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        parameters.outputCount
+    }
+}

@@ -92,3 +92,17 @@ final class TensorUtilityOperator: PreparedOperator {
         }
     }
 }
+
+extension TensorUtilityOperator {
+    /// Element operations per invoke (one per output element; these operators do no multiply-accumulates), so
+    /// that a model made only of them still reports a nonzero cost to bundle requirements and speed estimates.
+    var macs: Int {
+        switch kernel {
+        case .logical(_, let s): s.outputCount
+        case .not(let count), .addN(let count): count
+        case .zeros(let bytes): bytes
+        case .fill(_, let count): count
+        case .shape(let dims): dims.count
+        }
+    }
+}

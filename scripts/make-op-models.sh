@@ -11,11 +11,13 @@
 # Usage: scripts/make-op-models.sh [NAME...]     (default: every model the script knows)
 #   OPS_VENV    the venv to use or create (default .venv-ops)
 #   OPS_OUT     where the folders go (default Tests/Fixtures/conformance)
+#   OPS_PENDING_OUT  where models that do not pass yet go (default Tests/Fixtures/conformance-pending)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${OPS_VENV:-.venv-ops}"
 out="${OPS_OUT:-Tests/Fixtures/conformance}"
+pending="${OPS_PENDING_OUT:-Tests/Fixtures/conformance-pending}"
 
 if ! "$venv/bin/python" -c "import tensorflow, tf_keras, ai_edge_litert, numpy" 2>/dev/null; then
     echo "make-op-models: creating $venv with tensorflow, tf_keras, ai-edge-litert and numpy"
@@ -25,4 +27,4 @@ fi
 
 # Keras 3 lowers an LSTM layer to a WHILE loop; the legacy Keras (tf_keras) path is the one the converter fuses
 # into UNIDIRECTIONAL_SEQUENCE_LSTM.
-TF_USE_LEGACY_KERAS=1 TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" scripts/lib/make_op_models.py "$out" "$@"
+TF_USE_LEGACY_KERAS=1 TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" scripts/lib/make_op_models.py "$out" "$pending" "$@"

@@ -4,17 +4,20 @@ import TFLite
 enum OperatorRegistry {
     typealias Prepare = @Sendable (OperatorContext) throws(RuntimeError) -> any PreparedOperator
 
-    static let builtins: [BuiltinOperator: Prepare] = [
+    static let builtins: [BuiltinOperator: Prepare] = original.merging(extendedBuiltins) { first, _ in first }
+
+    private static let original: [BuiltinOperator: Prepare] = [
         .conv2D: { (ctx) throws(RuntimeError) in try Conv2DOperator(ctx) },
         .depthwiseConv2D: { (ctx) throws(RuntimeError) in try DepthwiseConv2DOperator(ctx) },
-        .fullyConnected: { (ctx) throws(RuntimeError) in try FullyConnectedOperator(ctx) },
+        .fullyConnected: { (ctx) throws(RuntimeError) in try floatOrQuantizedFullyConnected(ctx) },
         .averagePool2D: { (ctx) throws(RuntimeError) in try PoolOperator(ctx, kind: .average) },
         .maxPool2D: { (ctx) throws(RuntimeError) in try PoolOperator(ctx, kind: .max) },
         .mean: { (ctx) throws(RuntimeError) in try MeanOperator(ctx) },
         .softmax: { (ctx) throws(RuntimeError) in try SoftmaxOperator(ctx) },
         .reshape: { (ctx) throws(RuntimeError) in try ReshapeOperator(ctx) },
         .squeeze: { (ctx) throws(RuntimeError) in try ReshapeOperator(ctx) },
-        .add: { (ctx) throws(RuntimeError) in try ArithmeticOperator(ctx) },
+        // Float32 ADD runs through MathOperator; the quantised paths stay in ArithmeticOperator.
+        .add: { (ctx) throws(RuntimeError) in try floatOrQuantizedAdd(ctx) },
         .sub: { (ctx) throws(RuntimeError) in try ArithmeticOperator(ctx) },
         .mul: { (ctx) throws(RuntimeError) in try ArithmeticOperator(ctx) },
         .logistic: { (ctx) throws(RuntimeError) in try ActivationOperator(ctx) },
@@ -34,6 +37,101 @@ enum OperatorRegistry {
         .batchToSpaceND: { (ctx) throws(RuntimeError) in try SpaceBatchOperator(ctx) },
         .argMax: { (ctx) throws(RuntimeError) in try ArgMaxOperator(ctx) },
     ]
+
+    /// Operators added for mixed and op-coverage models (issue 18 item 5), kept apart from the table above so the
+    /// original set reads as before.
+    static let extendedBuiltins: [BuiltinOperator: Prepare] = [
+        .stridedSlice: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .slice: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .transpose: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .expandDims: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .tile: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .broadcastTo: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .depthToSpace: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .spaceToDepth: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .unpack: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .split: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .splitV: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .pack: { (ctx) throws(RuntimeError) in try PackOperator(ctx) },
+        .gather: { (ctx) throws(RuntimeError) in try GatherOperator(ctx) },
+        .gatherND: { (ctx) throws(RuntimeError) in try GatherOperator(ctx) },
+        .cast: { (ctx) throws(RuntimeError) in try CastOperator(ctx) },
+        .reduceMax: { (ctx) throws(RuntimeError) in try ReduceExtremumOperator(ctx) },
+        .reduceMin: { (ctx) throws(RuntimeError) in try ReduceExtremumOperator(ctx) },
+        .div: { (ctx) throws(RuntimeError) in try quantizedDivOrMath(ctx) },
+        .floorDiv: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .minimum: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .maximum: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .sqrt: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .rsqrt: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .neg: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .exp: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .log: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .abs: { (ctx) throws(RuntimeError) in try quantizedOrMath(ctx) },
+        .squaredDifference: { (ctx) throws(RuntimeError) in try quantizedOrMath(ctx) },
+        .equal: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .notEqual: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .greater: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .greaterEqual: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .less: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .lessEqual: { (ctx) throws(RuntimeError) in try ComparisonOperator(ctx) },
+        .select: { (ctx) throws(RuntimeError) in try SelectOperator(ctx) },
+        .selectV2: { (ctx) throws(RuntimeError) in try SelectOperator(ctx) },
+        .gelu: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
+        .l2Normalization: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
+        .prelu: { (ctx) throws(RuntimeError) in try PreluOperator(ctx) },
+        .sum: { (ctx) throws(RuntimeError) in try SumOperator(ctx) },
+        .transposeConv: { (ctx) throws(RuntimeError) in try TransposeConvOperator(ctx) },
+        .logSoftmax: { (ctx) throws(RuntimeError) in try LogSoftmaxOperator(ctx) },
+        .batchMatmul: { (ctx) throws(RuntimeError) in try BatchMatMulOperator(ctx) },
+        .unidirectionalSequenceLstm: { (ctx) throws(RuntimeError) in try LSTMOperator(ctx) },
+        .floorMod: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .floor: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .ceil: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .square: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .sin: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .cos: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .logicalAnd: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .logicalOr: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .logicalNot: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .addN: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .zerosLike: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .fill: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .shape: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
+        .mirrorPad: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
+        .resizeNearestNeighbor: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
+    ]
+
+    /// ADD: float32 in MathOperator, the quantised paths in ArithmeticOperator as before.
+    private static func floatOrQuantizedAdd(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .float32 { return try MathOperator(ctx) }
+        return try ArithmeticOperator(ctx)
+    }
+
+    /// SQRT, RSQRT, EXP and LOG: int8 in LookupTableOperator, float32 in MathOperator.
+    private static func tableOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .int8 { return try LookupTableOperator(ctx) }
+        return try MathOperator(ctx)
+    }
+
+    /// DIV: int8/uint8 in QuantizedDivOperator, float32 and int32 in MathOperator.
+    private static func quantizedDivOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        let type = try ctx.input(0).type
+        if type == .int8 || type == .uint8 { return try QuantizedDivOperator(ctx) }
+        return try MathOperator(ctx)
+    }
+
+    /// FULLY_CONNECTED: float32 in FloatFullyConnectedOperator, the quantised paths in FullyConnectedOperator as before.
+    private static func floatOrQuantizedFullyConnected(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .float32 { return try FloatFullyConnectedOperator(ctx) }
+        return try FullyConnectedOperator(ctx)
+    }
+
+    /// ABS and SQUARED_DIFFERENCE: int8 with TFLite's rescaling, float32 in MathOperator.
+    private static func quantizedOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .int8 { return try QuantizedElementwiseOperator(ctx) }
+        return try MathOperator(ctx)
+    }
 }
 
 /// Which of a model's operators this runtime can run.

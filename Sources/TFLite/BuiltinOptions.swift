@@ -25,6 +25,8 @@ public enum BuiltinOptions: Sendable {
     case squeeze(SqueezeOptions)
     case leakyRelu(LeakyReluOptions)
     case argMax(ArgMaxOptions)
+    /// Option tables of scalars only, for the operators `ScalarOptions.layout(for:)` lists.
+    case scalars(ScalarOptions)
 }
 
 public struct Conv2DOptions: Sendable, Equatable {

@@ -251,7 +251,18 @@ extension Model {
             o.outputType = type
             return .argMax(o)
         default:
-            return .none
+            guard let layout = ScalarOptions.layout(for: code), let t else { return .none }
+            var o = ScalarOptions()
+            for (index, size) in layout.enumerated() where try t.fieldPosition(index, size: size) != nil {
+                if size == 1 {
+                    o.set(index, [try t.u8(index)])
+                } else {
+                    let v = try t.u32(index)
+                    o.set(index, [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8),
+                                  UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 24)])
+                }
+            }
+            return .scalars(o)
         }
     }
 }

@@ -39,6 +39,7 @@ extension Model {
         case .squeeze: 30
         case .argMax: 40
         case .leakyRelu: 75
+        case .scalars: ScalarOptions.unionType(for: opcode)
         }
     }
 
@@ -102,6 +103,8 @@ extension Model {
                 return [.scalar(index: 0, bytes: W.le(o.alpha))]
             case .argMax(let o):
                 return [.scalar(index: 0, bytes: [UInt8(bitPattern: o.outputType.rawValue)])]
+            case .scalars(let o):
+                return o.fields.map { .scalar(index: $0.index, bytes: $0.bytes) }
             }
         }
         func tensorFields(_ t: Tensor) -> [W.Field] {

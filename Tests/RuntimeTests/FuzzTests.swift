@@ -57,9 +57,41 @@ final class FuzzTests: XCTestCase {
             }
         }
         // All three outcomes must occur: otherwise the mutations are not reaching the interesting paths.
-        XCTAssertGreaterThan(outcomes["format", default: 0], 0, "\(outcomes)")
-        XCTAssertGreaterThan(outcomes["runtime", default: 0], 0, "\(outcomes)")
-        XCTAssertGreaterThan(outcomes["ran", default: 0], 0, "\(outcomes)")
+        assertEveryOutcome(outcomes)
         print("fuzz outcomes: \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    /// The op-coverage models (data movement, gathers with run-time indices, casts, comparisons, transpose
+    /// convolution, batch matmul, lookup tables): small files, so mutations reach the operator tables, options and
+    /// constant inputs (begin/end/strides, permutations, axes, paddings, sizes) that prepare must validate.
+    func testMutatedOpCoverageModelsNeverCrash() throws {
+        var random = SeededGenerator(seed: 1818)
+        var outcomes: [String: Int] = [:]
+        for name in Fixtures.conformanceModels where name.hasPrefix("ops_") {
+            let original = try Fixtures.bytes("\(name)/model.tflite")
+            for _ in 0..<150 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    let position = Int.random(in: 0..<bytes.count, using: &random)
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
+                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80].randomElement(using: &random)!
+                    }
+                }
+                outcomes[exercise(bytes), default: 0] += 1
+            }
+            for _ in 0..<20 {
+                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)])), default: 0] += 1
+            }
+        }
+        assertEveryOutcome(outcomes)
+        print("fuzz outcomes (op coverage): \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    private func assertEveryOutcome(_ outcomes: [String: Int], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertGreaterThan(outcomes["format", default: 0], 0, "\(outcomes)", file: file, line: line)
+        XCTAssertGreaterThan(outcomes["runtime", default: 0], 0, "\(outcomes)", file: file, line: line)
+        XCTAssertGreaterThan(outcomes["ran", default: 0], 0, "\(outcomes)", file: file, line: line)
     }
 }

@@ -1,0 +1,82 @@
+import Kernels
+import TFLite
+
+/// Float32 UNIDIRECTIONAL_SEQUENCE_LSTM without CIFG, peephole, projection or layer normalisation (what a Keras
+/// LSTM converts to). The recurrent state starts from zero at every invoke — Keras' stateful=False — instead of
+/// persisting in the variable tensors between invokes as LiteRT's does; the state tensors are not read.
+/// The integer (int8 activations, int16 cell) form is refused as unsupported.
+final class LSTMOperator: PreparedOperator {
+    private let parameters: FloatLSTMParameters
+    private let weightSlots: [Int]
+    private let inputSlot: Int
+    private let outputSlot: Int
+    private var weights: FloatLSTMWeights?
+    private var input: UnsafeMutableRawPointer?
+    private var output: UnsafeMutableRawPointer?
+    private var scratch: UnsafeMutablePointer<Float>?
+
+    var scratchBytes: Int { parameters.scratchCount * MemoryLayout<Float>.size }
+    var macs: Int { parameters.batches * parameters.steps * 4 * parameters.cells * (parameters.inputSize + parameters.cells) }
+
+    init(_ ctx: OperatorContext) throws(RuntimeError) {
+        let x = try ctx.input(0), out = try ctx.output(0)
+        guard x.type == .float32, out.type == .float32 else {
+            throw ctx.unsupported("\(x.type.name) LSTM is not supported (float32 only; the integer LSTM is not implemented)")
+        }
+        guard ctx.inputCount >= 20 else { throw ctx.invalid("expects at least 20 inputs, has \(ctx.inputCount)") }
+        // Inputs 1 (input-to-input weights) … 8, 12 … 15 are required here: CIFG, peephole (9–11), projection (16, 17)
+        // and layer norm (20–23) are not implemented.
+        for i in [9, 10, 11, 16, 17] + Array(20..<ctx.inputCount) where ctx.optionalInput(i) != nil {
+            throw ctx.unsupported("peephole, projection and layer-normalised LSTMs are not supported (input \(i) is present)")
+        }
+        guard x.shape.count == 3 else { throw ctx.invalid("input must be 3-D, is \(x.shape)") }
+        var o = ScalarOptions()
+        if case .scalars(let s) = ctx.op.options { o = s }
+        let timeMajor = o.bool(3)
+        let batches = timeMajor ? x.shape[1] : x.shape[0], steps = timeMajor ? x.shape[0] : x.shape[1], inputSize = x.shape[2]
+        let w = try ctx.input(1)
+        guard w.shape.count == 2, w.shape[1] == inputSize, w.shape[0] > 0 else { throw ctx.invalid("input weights \(w.shape) do not fit input \(x.shape)") }
+        let cells = w.shape[0]
+        for i in 1...8 {
+            let t = try ctx.input(i)
+            let expected = [cells, i <= 4 ? inputSize : cells]
+            guard t.type == .float32, t.shape == expected, ctx.isConstant(t) else {
+                throw ctx.unsupported("weights \(i) must be constant float32 \(expected), are \(t.type.name) \(t.shape)")
+            }
+        }
+        for i in 12...15 {
+            let t = try ctx.input(i)
+            guard t.type == .float32, t.elementCount == cells, ctx.isConstant(t) else { throw ctx.unsupported("bias \(i) must be constant float32 [\(cells)]") }
+        }
+        let activation: FloatLSTMParameters.Activation
+        switch ActivationFunction(rawValue: o.int8(0)) ?? .none {
+        case .none: activation = .none
+        case .relu: activation = .relu
+        case .relu6: activation = .relu6
+        case .tanh: activation = .tanh
+        case .signBit, .reluN1To1: throw ctx.unsupported("cell activation \(o.int8(0)) is not supported")
+        }
+        let clip = o.float(1)
+        guard clip >= 0, o.float(2) == 0 else { throw ctx.unsupported("negative cell clip or projection clip is not supported") }
+        parameters = FloatLSTMParameters(batches: batches, steps: steps, inputSize: inputSize, cells: cells, timeMajor: timeMajor,
+                                         cellClip: clip, activation: activation)
+        try ctx.setOutputShape(0, timeMajor ? [steps, batches, cells] : [batches, steps, cells])
+        weightSlots = try ([1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15] as [Int]).map { (i) throws(RuntimeError) in try ctx.inputIndex(i) }
+        inputSlot = try ctx.inputIndex(0)
+        outputSlot = try ctx.outputIndex(0)
+    }
+
+    func bind(_ memory: TensorMemory) {
+        let p = weightSlots.map { UnsafePointer(memory.address($0).assumingMemoryBound(to: Float.self)) }
+        weights = FloatLSTMWeights(inputWeights: (p[0], p[1], p[2], p[3]), recurrentWeights: (p[4], p[5], p[6], p[7]),
+                                   biases: (p[8], p[9], p[10], p[11]))
+        input = memory.address(inputSlot)
+        output = memory.address(outputSlot)
+        scratch = memory.scratch!.bindMemory(to: Float.self, capacity: parameters.scratchCount)
+    }
+
+    func eval(_ pool: WorkerPool?) {
+        floatLSTM(parameters, weights!, input: input!.assumingMemoryBound(to: Float.self), scratch: scratch!,
+                  output: output!.assumingMemoryBound(to: Float.self))
+    }
+}

@@ -14,9 +14,9 @@ struct FaultInjection: Sendable {
     /// True when this build obeys `EDGE_AGENT_HOLD_AFTER` (built with EDGEFLEET_TEST_HOOKS=1, see Package.swift).
     static var compiledIn: Bool {
         #if EDGE_AGENT_TEST_HOOKS
-        true
+        return true
         #else
-        false
+        return false
         #endif
     }
 

@@ -73,4 +73,27 @@ final class TrustExpiryTests: XCTestCase {
         renewed.requiresUnexpiredTrust = true
         XCTAssertNoThrow(try renewed.verify(bundle))
     }
+
+    /// Mix and match: an attacker pairs a bundle signed by a leaked (since revoked) release key with the older trust
+    /// file that still lists that key. The device keeps its newer trust file and refuses the bundle.
+    func testMixingAnOldTrustFileWithARevokedKeysBundleIsRefused() throws {
+        let directory = try expiringKeys()
+        let leakedKey = try directory.signingKey(now: Fixtures.now)
+        let bundle = try Fixtures.assemble("opzoo_elementwise").signed(with: leakedKey).encoded()
+        _ = try directory.rotateRelease(now: Fixtures.now + 10, validity: Fixtures.year, name: "release-2")
+        _ = try directory.revoke("release-1", now: Fixtures.now + 20, reason: "leaked")
+        var device = try Fixtures.store(for: directory)
+        XCTAssertEqual(device.currentVersion, 3)
+        let old = try TrustFile.load(directory.historyPath(version: 1))
+        XCTAssertBundleError(.trustRollback, try device.accept(old, at: .known(secondsSince1970: Fixtures.now + 30)))
+        var verifier = Fixtures.verifier(device, at: Fixtures.now + 40)
+        verifier.requiresUnexpiredTrust = true
+        XCTAssertBundleError(.revokedKey, try verifier.verify(bundle))
+        // Only a device that never saw the revocation would accept it, and only until version 1 expires.
+        var stale = TrustStore(pinnedRoot: try directory.rootPublicKey())
+        try stale.accept(old, at: .known(secondsSince1970: Fixtures.now + 30))
+        var frozen = Fixtures.verifier(stale, at: Fixtures.now + Self.week + 1)
+        frozen.requiresUnexpiredTrust = true
+        XCTAssertBundleError(.trustExpired, try frozen.verify(bundle))
+    }
 }

@@ -10,6 +10,7 @@ packages=(
     libsqlite3-dev sqlite3 chromium                # collector database (GRDB), its CLI for tests; headless browser for the dashboard test
     systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
     python3-venv curl                              # scripts/contract-test.sh: schemathesis in a throwaway venv, seeding the collector
+    openssl                                        # the TLS tests' independent check of edgectl pki's certificates and CRL
 )
 missing=()
 for p in "${packages[@]}"; do

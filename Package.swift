@@ -39,6 +39,13 @@ let hotPathSettings: [SwiftSetting] = [
 /// included) is inlined into the modules that call it, which must be allowed to use those instructions.
 let cpuSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0], .when(configuration: .release))] } ?? []
 
+/// The agent's test hook `EDGE_AGENT_HOLD_AFTER` (kill an update at a known phase) exists only in builds made with
+/// EDGEFLEET_TEST_HOOKS=1, which scripts/test.sh exports: tests run on release builds, so the build configuration
+/// cannot tell a test build from a shipped one, and a shipped agent must not obey an environment variable that
+/// stalls its updates. Any other build (the cross-build, install-agent.sh's binary) leaves the hook out.
+let agentTestHooks: [SwiftSetting] = ProcessInfo.processInfo.environment["EDGEFLEET_TEST_HOOKS"] == "1"
+    ? [.define("EDGE_AGENT_TEST_HOOKS")] : []
+
 let package = Package(
     name: "EdgeFleet",
     platforms: [.macOS(.v15)],
@@ -70,6 +77,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
+        // The fleet's PKI (`edgectl pki`): X.509 certificates and the CRL's ASN.1, in Swift (no openssl).
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Small things shared once: the seeded generator (SplitMix64), AnyCodingKey and unknown-key rejection,
@@ -120,6 +130,9 @@ let package = Package(
             dependencies: [
                 "Runtime", "TFLite", "Kernels", "Bundles", "Training", "FleetSim", "Drift", "Gate", "FleetSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -135,7 +148,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            ],
+            swiftSettings: agentTestHooks
         ),
         // The on-device daemon: arguments, logging and metrics bootstrap, the service group.
         .executableTarget(
@@ -163,6 +177,8 @@ let package = Package(
                 "Bundles", "MQTT", "FleetProtocol", "Drift", "CollectorAPI", "FleetSupport", "Training", "Gate", "TFLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPS as an option (http.tls): swift-nio-ssl under Hummingbird's TLS channel.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

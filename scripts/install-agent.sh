@@ -4,7 +4,12 @@
 # Usage (as root, on the device):
 #   scripts/install-agent.sh --binary PATH --device-id ID --broker HOST[:PORT] --profile ID \
 #       --root-key root.pub --trust trust.json --initial-bundle model.efb [--input replay:PATH|socket:PATH|mqtt] \
-#       [--username NAME --password-file FILE] [--ca-file ca.pem] [--no-start]
+#       [--username NAME --password-file FILE] [--ca-file ca.pem] [--pki PKI] [--no-start]
+#
+# --pki PKI provisions mutual TLS with a locked-down broker (scripts/broker.sh, docs/security.md): it installs
+# PKI/ca.crt and the device's PKI/devices/ID.crt and .key (made on the operator's machine with
+# `edgectl pki issue --dir PKI --device ID`; copy only these three files to the device, never ca.key) and points the
+# agent at them. The device ID must equal the certificate's CN: the broker lets it speak only for that ID.
 #
 # The binary should be built with the Swift standard library linked statically
 # (swift build -c release --static-swift-stdlib, or the aarch64 cross-build scripts), so that the device needs
@@ -12,7 +17,7 @@
 set -euo pipefail
 
 binary="" device="" broker="" profile="" root_key="" trust="" bundle="" input="socket:/run/edge-agent/input.sock"
-username="" password_file="" ca_file="" start=1
+username="" password_file="" ca_file="" pki="" start=1
 here="$(cd "$(dirname "$0")/.." && pwd)"
 while (($#)); do
     case "$1" in
@@ -27,8 +32,9 @@ while (($#)); do
         --username) username="$2"; shift 2 ;;
         --password-file) password_file="$2"; shift 2 ;;
         --ca-file) ca_file="$2"; shift 2 ;;
+        --pki) pki="$2"; shift 2 ;;
         --no-start) start=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "install-agent: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -64,6 +70,16 @@ install -d -m 0750 -g edge-agent /etc/edge-agent
 [ -n "$bundle" ] && install -m 0644 "$bundle" /usr/share/edge-agent/initial.efb
 [ -n "$password_file" ] && install -m 0640 -g edge-agent "$password_file" /etc/edge-agent/broker.password
 [ -n "$ca_file" ] && install -m 0644 "$ca_file" /etc/edge-agent/ca.pem
+if [ -n "$pki" ]; then
+    [ -n "$device" ] || fail "--pki needs --device-id (the certificate to install is PKI/devices/ID.crt)"
+    [ -f "$pki/ca.crt" ] && [ -f "$pki/devices/$device.crt" ] && [ -f "$pki/devices/$device.key" ] \
+        || fail "$pki needs ca.crt and devices/$device.crt/.key (edgectl pki issue --dir PKI --device $device)"
+    install -m 0644 "$pki/ca.crt" /etc/edge-agent/ca.pem
+    install -m 0644 "$pki/devices/$device.crt" /etc/edge-agent/device.crt
+    # The key is the device's identity: readable by the agent's group only.
+    install -m 0640 -g edge-agent "$pki/devices/$device.key" /etc/edge-agent/device.key
+    ca_file="$pki/ca.crt"
+fi
 
 config=/etc/edge-agent/agent.json
 if [ ! -f "$config" ]; then
@@ -76,6 +92,7 @@ if [ ! -f "$config" ]; then
         echo -n "  \"broker\": {\"host\": \"$host\", \"port\": $port"
         [ -n "$username" ] && echo -n ", \"username\": \"$username\", \"passwordFile\": \"/etc/edge-agent/broker.password\""
         [ -n "$ca_file" ] && echo -n ", \"caFile\": \"/etc/edge-agent/ca.pem\""
+        [ -n "$pki" ] && echo -n ", \"certFile\": \"/etc/edge-agent/device.crt\", \"keyFile\": \"/etc/edge-agent/device.key\""
         echo "},"
         echo "  \"profile\": \"$profile\","
         echo "  \"profileDirectory\": \"/usr/share/edge-agent/firmware-profiles\","

@@ -10,6 +10,7 @@ packages=(
     libsqlite3-dev sqlite3 chromium                # collector database (GRDB), its CLI for tests; headless browser for the dashboard test
     systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
     python3 python3-venv curl                      # the demo's narration and API calls; scripts/contract-test.sh (schemathesis in a throwaway venv)
+    openssl                                        # the TLS tests' independent check of edgectl pki's certificates and CRL
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,8 @@
 # Runs setup, the whole test suite and the conformance check; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The suite's agent obeys EDGE_AGENT_HOLD_AFTER (UpdateEndToEndTests); shipped builds leave the hook out (Package.swift).
+export EDGEFLEET_TEST_HOOKS=1
 
 scripts/setup.sh
 bin="$(swift build -c release --show-bin-path)"

@@ -36,6 +36,8 @@ public struct BundleError: Error, CustomStringConvertible, Sendable, Equatable {
         case untrustedTrustFile
         /// The trust file is older than the one already accepted.
         case trustRollback
+        /// The trust file has expired (`expiresAt` passed): a newer one must be installed before anything else.
+        case trustExpired
         /// A key file is missing, unreadable, malformed or too widely readable.
         case keyFile
         /// The inputs to a build (model, CSV, labels, metadata, golden cases) are invalid.

@@ -8,6 +8,9 @@ public struct BundleVerifier: Sendable {
     public var floor: UInt64
     /// When set, requirements must fit this board and the model's operators must be implemented.
     public var profile: FirmwareProfile?
+    /// When true (new bundles on a device), a trust file that has expired at a known `time` vouches for nothing.
+    /// Re-verifying an installed bundle leaves it false, so an expired file never stops a device serving its model.
+    public var requiresUnexpiredTrust: Bool = false
 
     public init(trust: TrustStore, time: VerificationTime, floor: UInt64 = 0, profile: FirmwareProfile? = nil) {
         self.trust = trust
@@ -27,6 +30,10 @@ public struct BundleVerifier: Sendable {
             throw BundleError(.untrustedTrustFile, "no trust file has been accepted yet; install one signed by the pinned root")
         }
         let document = trustFile.document
+        if requiresUnexpiredTrust, case .known(let now) = time, document.isExpired(at: now) {
+            throw BundleError(.trustExpired,
+                "the trust file (version \(document.version)) expired at \(document.expiresAt ?? 0); new bundles need a fresh trust file first")
+        }
         let signers = try checkSignatures(file, document: document)
         let manifest = try BundleManifest.decode(file.manifestBytes)
 

@@ -16,8 +16,11 @@ public struct KeyDirectory: Sendable {
     public func historyPath(version: UInt64) -> String { "\(historyPath)/v\(version).json" }
 
     /// Creates a root key, a first release key valid for `releaseValidity` seconds and trust file version 1.
+    ///
+    /// With `trustValidity`, each trust file expires that many seconds after it is issued (every later version
+    /// keeps the same validity): `refresh` must re-issue it in time (docs/security.md).
     public static func initialize(at path: String, now: Int64, releaseValidity: Int64,
-                                  releaseName: String = "release-1") throws(BundleError) -> KeyDirectory {
+                                  releaseName: String = "release-1", trustValidity: Int64? = nil) throws(BundleError) -> KeyDirectory {
         let directory = KeyDirectory(path: path)
         guard !FileIO.exists(directory.rootKeyPath), !FileIO.exists(directory.trustPath) else {
             throw BundleError(.keyFile, "\(path) already holds keys; use `keys rotate` or choose another directory")
@@ -28,7 +31,8 @@ public struct KeyDirectory: Sendable {
         let release = SigningKey.generate()
         try directory.saveRelease(release)
         let document = TrustDocument(version: 1, issuedAt: now, root: RootKey(publicKey: root.publicKey),
-            releaseKeys: [ReleaseKey(publicKey: release.publicKey, name: releaseName, createdAt: now, expiresAt: now + releaseValidity)])
+            releaseKeys: [ReleaseKey(publicKey: release.publicKey, name: releaseName, createdAt: now, expiresAt: now + releaseValidity)],
+            expiresAt: trustValidity.map { now + $0 })
         try directory.publish(try TrustFile.issue(document, signers: [root]))
         try root.save(directory.rootKeyPath)
         try FileIO.writeAtomically(directory.rootPublicKeyPath, root.publicKey.fileContents)
@@ -121,11 +125,26 @@ public struct KeyDirectory: Sendable {
         return (current, root)
     }
 
-    private func next(_ document: TrustDocument, now: Int64) -> TrustDocument {
+    /// The next version of `document`, issued `now`; an expiring file keeps its validity (`validity` replaces it).
+    private func next(_ document: TrustDocument, now: Int64, validity: Int64? = nil) -> TrustDocument {
         var next = document
         next.version = document.version + 1
         next.issuedAt = now
+        if let validity {
+            next.expiresAt = now + validity
+        } else if let expiresAt = document.expiresAt {
+            next.expiresAt = now + max(1, expiresAt - document.issuedAt)
+        }
         return next
+    }
+
+    /// Re-issues the current keys in a new trust-file version with a fresh expiry (`validity` seconds, or the
+    /// file's current validity): what the operator runs, and the collector pushes, before `expiresAt` passes.
+    public func refresh(now: Int64, validity: Int64? = nil, rootKey: String? = nil) throws(BundleError) -> TrustDocument {
+        let (current, root) = try currentAndRoot(rootKey)
+        let document = next(current.document, now: now, validity: validity)
+        try publish(try TrustFile.issue(document, signers: [root]))
+        return document
     }
 
     private func saveRelease(_ key: SigningKey) throws(BundleError) {

@@ -12,11 +12,15 @@ public struct TrustDocument: Codable, Sendable, Equatable {
     public var releaseKeys: [ReleaseKey]
     /// Distinct valid release-key signatures a bundle needs.
     public var threshold: Int
+    /// Seconds since 1970 UTC after which the file no longer vouches for anything (nil: never expires, the format
+    /// before expiry existed). Defeats a freeze attack: a device with a clock refuses an expired file, and refuses
+    /// new bundles while its newest trust file has expired, so replaying an old file cannot hide a revocation.
+    public var expiresAt: Int64?
 
     public static let documentType = "edgefleet-trust"
     public static let currentFormatVersion = 1
 
-    public init(version: UInt64, issuedAt: Int64, root: RootKey, releaseKeys: [ReleaseKey], threshold: Int = 1) {
+    public init(version: UInt64, issuedAt: Int64, root: RootKey, releaseKeys: [ReleaseKey], threshold: Int = 1, expiresAt: Int64? = nil) {
         type = Self.documentType
         formatVersion = Self.currentFormatVersion
         self.version = version
@@ -24,7 +28,11 @@ public struct TrustDocument: Codable, Sendable, Equatable {
         self.root = root
         self.releaseKeys = releaseKeys
         self.threshold = threshold
+        self.expiresAt = expiresAt
     }
+
+    /// Whether the file has expired at `time` (seconds since 1970 UTC).
+    public func isExpired(at time: Int64) -> Bool { expiresAt.map { time >= $0 } ?? false }
 
     /// The release key with this ID, if listed.
     public func releaseKey(_ keyID: KeyID) -> ReleaseKey? { releaseKeys.first { $0.keyID == keyID } }
@@ -48,6 +56,7 @@ public struct TrustDocument: Codable, Sendable, Equatable {
             guard seen.insert(key.keyID).inserted else { throw fail("release key \(key.keyID) is listed twice") }
             guard key.expiresAt > key.createdAt else { throw fail("release key \(key.keyID) expires before it is created") }
         }
+        if let expiresAt, expiresAt <= issuedAt { throw fail("expires at \(expiresAt), not after it was issued (\(issuedAt))") }
         guard threshold >= 1, threshold <= max(1, releaseKeys.count) else {
             throw fail("threshold \(threshold) must be between 1 and the number of release keys")
         }

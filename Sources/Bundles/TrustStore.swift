@@ -14,8 +14,15 @@ public struct TrustStore: Sendable {
     public var currentVersion: UInt64 { current?.document.version ?? 0 }
 
     /// Accepts a newer trust file signed by the pinned root; a new root must sign it as well, and becomes pinned.
-    public mutating func accept(_ file: TrustFile) throws(BundleError) {
+    ///
+    /// With a known `time`, a file that has already expired is refused (a freeze attack replays an old, validly
+    /// signed file); the store then keeps the newer one it has.
+    public mutating func accept(_ file: TrustFile, at time: VerificationTime? = nil) throws(BundleError) {
         let document = file.document
+        if case .known(let now) = time, document.isExpired(at: now) {
+            throw BundleError(.trustExpired,
+                "trust file version \(document.version) expired at \(document.expiresAt ?? 0), before now (\(now)); ask for a fresh one (edgectl keys refresh)")
+        }
         if let current {
             if document.version == current.document.version && file.documentBytes == current.documentBytes { return }
             guard document.version > current.document.version else {
@@ -40,9 +47,9 @@ public struct TrustStore: Sendable {
     }
 
     /// Accepts trust files in order of version, skipping ones already superseded.
-    public mutating func accept(chain: [TrustFile]) throws(BundleError) {
+    public mutating func accept(chain: [TrustFile], at time: VerificationTime? = nil) throws(BundleError) {
         for file in chain.sorted(by: { $0.document.version < $1.document.version }) where file.document.version > currentVersion {
-            try accept(file)
+            try accept(file, at: time)
         }
     }
 }

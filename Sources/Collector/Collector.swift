@@ -104,7 +104,9 @@ public struct Collector: Sendable {
         } catch {
             throw CollectorError(.invalidConfiguration, "the HTTP server could not be set up (dashboard templates, API routes): \(error)")
         }
-        services = [connection, acknowledgements, distribution, ingest, drift, training, rollouts, loop, retention, fleetMetrics, http]
+        // Trust-file rotations reach the fleet from here (docs/security.md).
+        let trustPush = TrustPushService(client: client, store: store, trust: Self.trust(configuration), clock: clock, logger: logger)
+        services = [connection, acknowledgements, distribution, ingest, drift, training, rollouts, loop, retention, fleetMetrics, http, trustPush]
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.
@@ -115,7 +117,7 @@ public struct Collector: Sendable {
         return TrustSettings(rootPublicKey: root, trustFiles: [trust])
     }
 
-    /// Configured tokens, a token file, or `<stateDirectory>/tokens.json` (generated with admin, read and gate tokens on first start).
+    /// Configured tokens, a token file, or `<stateDirectory>/tokens.json` (generated with admin, read, gate and operate tokens on first start).
     static func tokens(_ configuration: CollectorConfiguration, logger: Logger) throws(CollectorError) -> [APIToken] {
         if !configuration.http.tokens.isEmpty { return configuration.http.tokens }
         let path = configuration.http.tokenFile ?? "\(configuration.stateDirectory)/tokens.json"
@@ -135,7 +137,7 @@ public struct Collector: Sendable {
         }
         func random() -> String { (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined() }
         let tokens = [APIToken(name: "admin", role: .admin, token: random()), APIToken(name: "read", role: .read, token: random()),
-                      APIToken(name: "gate", role: .gate, token: random())]
+                      APIToken(name: "gate", role: .gate, token: random()), APIToken(name: "operate", role: .operate, token: random())]
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -148,7 +150,7 @@ public struct Collector: Sendable {
         } catch {
             throw CollectorError(.io, "cannot write \(path): \(error)")
         }
-        logger.notice("generated API tokens (admin, read, gate); keep the file private", metadata: ["path": "\(path)"])
+        logger.notice("generated API tokens (admin, read, gate, operate); keep the file private", metadata: ["path": "\(path)"])
         return tokens
     }
 }

@@ -11,7 +11,7 @@ struct EdgeCtl: ParsableCommand {
             InspectCommand.self,
             RunCommand.self,
             BenchCommand.self,
-            KeysCommand.self, BundleCommand.self,
+            KeysCommand.self, BundleCommand.self, PKICommand.self, TokenCommand.self,
             TrainCommand.self, EvalCommand.self, GateCommand.self,
             FleetSimCommand.self, RolloutCommand.self,
             DriftCommand.self, DriftScenarioCommand.self,

@@ -11,13 +11,14 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create, rotate and revoke the keys that sign bundles (see docs/trust-chain.md).",
-        subcommands: [Init.self, Rotate.self, Revoke.self, List.self]
+        subcommands: [Init.self, Rotate.self, Revoke.self, Refresh.self, List.self]
     )
 
     static func currentTime(_ override: Int64?) -> Int64 { override ?? Int64(Date().timeIntervalSince1970) }
 
     static func describe(_ document: TrustDocument, now: Int64) -> String {
-        var lines = ["trust file version \(document.version), issued \(document.issuedAt), threshold \(document.threshold)",
+        let expiry = document.expiresAt.map { document.isExpired(at: now) ? ", EXPIRED at \($0)" : ", expires \($0)" } ?? ""
+        var lines = ["trust file version \(document.version), issued \(document.issuedAt)\(expiry), threshold \(document.threshold)",
                      "root \(document.root.keyID.hex)"]
         for key in document.releaseKeys {
             let state = key.isRevoked ? "REVOKED at \(key.revokedAt!)\(key.revocationReason.map { " (\($0))" } ?? "")"
@@ -40,13 +41,16 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "A label for the first release key.")
         var name: String = "release-1"
 
+        @Option(help: "Days each trust file stays valid (defeats freeze attacks; re-issue with `keys refresh`). Default: no expiry.")
+        var trustDays: Int?
+
         @Option(help: "Override the current time (seconds since 1970 UTC), for reproducible runs.")
         var now: Int64?
 
         func run() throws {
             let time = KeysCommand.currentTime(now)
             let directory = try KeyDirectory.initialize(at: dir, now: time, releaseValidity: Int64(expiresInDays) * 86_400,
-                                                        releaseName: name)
+                                                        releaseName: name, trustValidity: trustDays.map { Int64($0) * 86_400 })
             print(KeysCommand.describe(try directory.trustFile().document, now: time))
             print("devices pin \(directory.rootPublicKeyPath); move \(directory.rootKeyPath) to offline storage")
         }
@@ -125,6 +129,29 @@ struct KeysCommand: ParsableCommand {
             if document.activeReleaseKeys(at: time).isEmpty {
                 print("warning: no active release key is left; run `edgectl keys rotate --dir \(dir)`")
             }
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-issue the current keys in a new trust-file version with a fresh expiry (push it with the collector's trust command).")
+
+        @Option(help: "The key directory.")
+        var dir: String
+
+        @Option(help: "Days the new trust file stays valid (default: the current file's validity).")
+        var trustDays: Int?
+
+        @Option(help: "The root's private key, if kept outside the directory.")
+        var rootKey: String?
+
+        @Option(help: "Override the current time (seconds since 1970 UTC).")
+        var now: Int64?
+
+        func run() throws {
+            let time = KeysCommand.currentTime(now)
+            let document = try KeyDirectory(path: dir).refresh(now: time, validity: trustDays.map { Int64($0) * 86_400 }, rootKey: rootKey)
+            print(KeysCommand.describe(document, now: time))
         }
     }
 

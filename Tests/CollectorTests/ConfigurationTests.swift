@@ -67,7 +67,7 @@ final class ConfigurationTests: XCTestCase {
         configuration.http.port = try Mosquitto.freePort()
         let first = try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,
                                   prometheus: nil)
-        XCTAssertEqual(Set(first.tokens.map(\.role)), [.admin, .read, .gate])
+        XCTAssertEqual(Set(first.tokens.map(\.role)), [.admin, .read, .gate, .operate])
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("tokens.json").path)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let second = try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,

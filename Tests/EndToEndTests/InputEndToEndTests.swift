@@ -94,4 +94,33 @@ final class InputEndToEndTests: XCTestCase {
         XCTAssertEqual(predictions.prefix(3).map { $0[1] }, expected, "classes of the three inputs, in order")
         await producer.shutdown()
     }
+
+    /// MQTT input frames obey `input.maxFrameBytes` like socket and replay frames: a larger one is dropped and
+    /// counted (telemetry's droppedInputs), never queued or run; frames within the limit still are.
+    func testMQTTInputFramesAboveMaxFrameBytesAreDroppedAndCounted() async throws {
+        let world = try await AgentWorld(self)
+        let frame = try Fixtures.bytes("kws_ref_model/case-0.in-0.bin")
+        let configuration = try world.configuration(
+            initialBundle: try world.write(try world.bundle(version: "1.0.0", counter: 1), "v1.efb"), input: "",
+            extra: ["input": ["type": "mqtt", "maxFrameBytes": frame.count], "output": ["mqtt": true]])
+        try world.startAgent(configuration)
+        await eventually("birth\n\(world.logs)") { !world.collector.births(world.device).isEmpty }
+        let topics = try DeviceTopics(deviceID: world.device)
+        let producer = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: world.broker.port, clientID: "oversize"),
+                                      logger: Logger(label: "producer", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await producer.connect()
+        for _ in 0..<3 {
+            try await producer.publish(topic: topics.input, payload: frame + [0], qos: .atLeastOnce)
+        }
+        await eventually("three oversized frames counted as dropped\n\(world.logs)") {
+            world.collector.telemetry(world.device).reduce(0) { $0 + $1.droppedInputs } >= 3
+        }
+        XCTAssertEqual(world.collector.telemetry(world.device).reduce(0) { $0 + $1.errors }, 0,
+                       "an oversized frame never reaches the model")
+        try await producer.publish(topic: topics.input, payload: frame, qos: .atLeastOnce)
+        await eventually("a frame within the limit runs\n\(world.logs)") {
+            world.collector.telemetry(world.device).reduce(0) { $0 + $1.inferences } >= 1
+        }
+        await producer.shutdown()
+    }
 }

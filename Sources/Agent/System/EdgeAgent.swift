@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Bundles
 import FleetProtocol
 import Logging
@@ -48,7 +51,7 @@ public final class EdgeAgent: Sendable {
 
         let board = StatisticsBoard(initial: IntervalStatistics(model: model, startedAt: SystemProbe.nowMilliseconds(), started: .now))
         let switchboard = ModelSwitchboard(serving: model.reference, macs: model.interpreter.macs)
-        let frames = configuration.input.type == .mqtt ? FrameQueue(capacity: configuration.input.bufferFrames) : nil
+        let frames = configuration.input.type == .mqtt ? FrameQueue(capacity: configuration.input.bufferFrames, maxFrameBytes: configuration.input.maxFrameBytes) : nil
         let inputSource: any InputSource
         do {
             switch configuration.input.type {
@@ -77,6 +80,9 @@ public final class EdgeAgent: Sendable {
         let uplink = UplinkService(client: client, queue: queue, window: configuration.queue.window,
                                    resendAfter: .milliseconds(Int64(configuration.queue.resendAfterSeconds * 1000)), logger: logger)
         let captureService = capture.map { CaptureService(buffer: $0, outbox: outbox, remember: configuration.capture.remember, logger: logger) }
+        if !FaultInjection.compiledIn, getenv("EDGE_AGENT_HOLD_AFTER") != nil {
+            logger.warning("EDGE_AGENT_HOLD_AFTER ignored: this agent was built without EDGEFLEET_TEST_HOOKS=1")
+        }
         let update = UpdateService(
             dependencies: .init(slots: slots, profile: profile, settings: configuration.update, switchboard: switchboard, board: board,
                                 outbox: outbox, client: client, chunks: ChunkInbox(), fault: .fromEnvironment(), logger: logger),

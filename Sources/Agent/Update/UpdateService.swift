@@ -196,7 +196,7 @@ actor UpdateService: Service {
         do {
             let file = try TrustFile(parsing: bytes)
             var updated = trust
-            try updated.accept(file)
+            try updated.accept(file, at: .systemClock())
             try dependencies.slots.saveTrust(file)
             trust = updated
             dependencies.outbox.event(DeviceEvent(name: .trustUpdated, details: ["version": "\(file.document.version)"]))
@@ -454,7 +454,9 @@ actor UpdateService: Service {
 
     /// The verifier for new bundles: the current trust, the system clock, the committed floor, the profile.
     private func newBundleVerifier() throws -> BundleVerifier {
-        BundleVerifier(trust: trust, time: .systemClock(), floor: try dependencies.slots.floor(), profile: dependencies.profile)
+        var verifier = BundleVerifier(trust: trust, time: .systemClock(), floor: try dependencies.slots.floor(), profile: dependencies.profile)
+        verifier.requiresUnexpiredTrust = true
+        return verifier
     }
 
     /// The verifier for bundles already installed: see ``UpdateRecovery/installedBundleVerifier``.

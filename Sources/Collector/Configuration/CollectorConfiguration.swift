@@ -120,8 +120,14 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")
                   && !broker.sharedGroup.contains("#"), "broker.sharedGroup must be a plain name (no / + #)")
+        try check(http.failedAuthenticationLimit >= 1, "http.failedAuthenticationLimit must be at least 1")
+        try check(http.failedAuthenticationWindowSeconds >= 1, "http.failedAuthenticationWindowSeconds must be at least 1")
         for token in http.tokens {
-            try check(token.token.utf8.count >= 16, "http.tokens: the token of '\(token.name)' must have at least 16 characters")
+            if token.sha256 != nil {
+                try check(token.digest != nil, "http.tokens: the sha256 of '\(token.name)' must be 64 hex digits (edge-collector hash-token)")
+            } else {
+                try check(token.token.utf8.count >= 16, "http.tokens: the token of '\(token.name)' must have at least 16 characters")
+            }
         }
     }
 

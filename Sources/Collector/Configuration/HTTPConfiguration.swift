@@ -14,9 +14,15 @@ public struct HTTPConfiguration: Codable, Sendable, Equatable {
     public var dashboardRequiresToken: Bool
     /// When true, `/metrics` needs a token too.
     public var metricsRequiresToken: Bool
+    /// Serve HTTPS instead of HTTP (nil: plain HTTP, for a loopback or a TLS-terminating proxy).
+    public var tls: HTTPTLSConfiguration?
+    /// Failed authentications from one address within `failedAuthenticationWindowSeconds` before it gets 429.
+    public var failedAuthenticationLimit: Int
+    public var failedAuthenticationWindowSeconds: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, tokens: [APIToken] = [], tokenFile: String? = nil,
-                maximumUploadBytes: Int = 256 << 20, dashboardRequiresToken: Bool = true, metricsRequiresToken: Bool = false) {
+                maximumUploadBytes: Int = 256 << 20, dashboardRequiresToken: Bool = true, metricsRequiresToken: Bool = false,
+                tls: HTTPTLSConfiguration? = nil, failedAuthenticationLimit: Int = 10, failedAuthenticationWindowSeconds: Int = 60) {
         self.host = host
         self.port = port
         self.tokens = tokens
@@ -24,10 +30,14 @@ public struct HTTPConfiguration: Codable, Sendable, Equatable {
         self.maximumUploadBytes = maximumUploadBytes
         self.dashboardRequiresToken = dashboardRequiresToken
         self.metricsRequiresToken = metricsRequiresToken
+        self.tls = tls
+        self.failedAuthenticationLimit = failedAuthenticationLimit
+        self.failedAuthenticationWindowSeconds = failedAuthenticationWindowSeconds
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, tokens, tokenFile, maximumUploadBytes, dashboardRequiresToken, metricsRequiresToken
+        case tls, failedAuthenticationLimit, failedAuthenticationWindowSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,5 +51,9 @@ public struct HTTPConfiguration: Codable, Sendable, Equatable {
         maximumUploadBytes = try c.decodeIfPresent(Int.self, forKey: .maximumUploadBytes) ?? d.maximumUploadBytes
         dashboardRequiresToken = try c.decodeIfPresent(Bool.self, forKey: .dashboardRequiresToken) ?? d.dashboardRequiresToken
         metricsRequiresToken = try c.decodeIfPresent(Bool.self, forKey: .metricsRequiresToken) ?? d.metricsRequiresToken
+        tls = try c.decodeIfPresent(HTTPTLSConfiguration.self, forKey: .tls)
+        failedAuthenticationLimit = try c.decodeIfPresent(Int.self, forKey: .failedAuthenticationLimit) ?? d.failedAuthenticationLimit
+        failedAuthenticationWindowSeconds = try c.decodeIfPresent(Int.self, forKey: .failedAuthenticationWindowSeconds)
+            ?? d.failedAuthenticationWindowSeconds
     }
 }

@@ -5,6 +5,9 @@ enum APIRole: Hashable, Sendable {
 
     /// The role each operation of docs/openapi.yaml needs, by `METHOD path` as the generated server registers it.
     ///
+    /// `operate` changes what the fleet runs (assignments, rollouts, drift runs); `admin` changes its configuration
+    /// (bundles, aliases, tags, device labels) and may do everything `operate` may.
+    ///
     /// A route missing here makes the server refuse to start (`APIRouter`), so a new spec entry cannot be served
     /// without a decision about who may call it.
     static func table(metricsRequiresToken: Bool) -> [String: APIRole] {
@@ -18,7 +21,7 @@ enum APIRole: Hashable, Sendable {
             "GET /api/v1/devices/{id}/telemetry": .token(.read),
             "GET /api/v1/devices/{id}/rollups": .token(.read),
             "GET /api/v1/devices/{id}/assignments": .token(.read),
-            "POST /api/v1/devices/{id}/assignments": .token(.admin),
+            "POST /api/v1/devices/{id}/assignments": .token(.operate),
             "GET /api/v1/devices/{id}/downloads": .token(.read),
             "GET /api/v1/events": .token(.read),
             "GET /api/v1/models": .token(.read),
@@ -42,14 +45,14 @@ enum APIRole: Hashable, Sendable {
             "DELETE /api/v1/models/{name}/aliases/{alias}": .token(.admin),
             "GET /api/v1/models/{name}/rollups": .token(.read),
             "GET /api/v1/models/{name}/drift": .token(.read),
-            "POST /api/v1/models/{name}/drift": .token(.admin),
+            "POST /api/v1/models/{name}/drift": .token(.operate),
             "GET /api/v1/models/{name}/loop": .token(.read),
-            "POST /api/v1/models/{name}/loop": .token(.admin),
+            "POST /api/v1/models/{name}/loop": .token(.operate),
             "GET /api/v1/rollouts": .token(.read),
-            // Operating a rollout is an admin action for now (a security branch may split an `operate` role).
-            "POST /api/v1/rollouts": .token(.admin),
+            // Operating rollouts changes what the fleet runs, not the collector's configuration: `operate`.
+            "POST /api/v1/rollouts": .token(.operate),
             "GET /api/v1/rollouts/{rollout}": .token(.read),
-            "POST /api/v1/rollouts/{rollout}/{action}": .token(.admin),
+            "POST /api/v1/rollouts/{rollout}/{action}": .token(.operate),
             "GET /api/v1/ledger": .token(.read),
             "POST /api/v1/bundles": .token(.admin),
             "GET /api/v1/bundles/{digest}": .token(.read),

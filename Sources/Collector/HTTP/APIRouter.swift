@@ -18,12 +18,17 @@ final class APIRouter: ServerTransport, @unchecked Sendable {
     /// Path (Hummingbird syntax) → declared methods, in registration order.
     private(set) var declared: [(path: String, methods: [HTTPRequest.Method])] = []
 
-    init(router: Router<CollectorRequestContext>, roles: [String: APIRole], tokens: [APIToken]) {
+    /// - Parameter audit: added to the groups of every role but `read`, so each change made through the API is logged.
+    init(router: Router<CollectorRequestContext>, roles: [String: APIRole], tokens: [APIToken], throttle: AuthenticationThrottleGuard,
+         audit: APIAuditLog?) {
         self.router = router
         self.roles = roles
-        let authenticated = router.group().add(middleware: APIAuthenticator(tokens: tokens))
+        let authenticated = router.group().add(middleware: APIAuthenticator(tokens: tokens, throttle: throttle))
         for role in TokenRole.allCases {
-            groups[role] = authenticated.group().add(middleware: APIRoleGuard(role: role))
+            // The audit log runs before the role guard, so refused attempts are recorded too.
+            let group = authenticated.group()
+            if role != .read, let audit { group.add(middleware: audit) }
+            groups[role] = group.add(middleware: APIRoleGuard(role: role))
         }
     }
 

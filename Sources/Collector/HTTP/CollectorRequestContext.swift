@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The request context of the collector's router: Hummingbird's core storage plus the caller's token.
 public struct CollectorRequestContext: RequestContext {
@@ -6,9 +7,13 @@ public struct CollectorRequestContext: RequestContext {
     /// The token the request authenticated with, nil when anonymous.
     public var identity: APIToken?
 
+    /// The peer's IP address (or `-` when unknown): the key of failed-authentication throttling.
+    public var client: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        client = source.channel.remoteAddress?.ipAddress ?? "-"
     }
 
     /// Throws `unauthorized` without a token and `forbidden` when the token's role does not permit `role`.

@@ -35,6 +35,10 @@ struct ErrorResponder: RouterMiddleware {
             let status = Self.status(for: error.code)
             if status == .internalServerError { return internalError(error, request: request, context: context) }
             return Self.response(status: status, code: error.code.rawValue, message: error.message, request: request)
+        case let error as APIThrottled:
+            var response = Self.response(status: .tooManyRequests, code: "tooManyRequests", message: error.description, request: request)
+            response.headers[.retryAfter] = "\(error.retryAfterSeconds)"
+            return response
         case let error as APIMethodNotAllowed:
             var response = Self.response(status: .methodNotAllowed, code: "methodNotAllowed",
                                          message: "\(request.uri.path) does not support \(error.method.rawValue); it supports \(error.allow)", request: request)

@@ -1,6 +1,8 @@
 import HTTPTypes
 import CollectorAPI
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import OpenAPIRuntime
 import Logging
 import Prometheus
@@ -17,8 +19,11 @@ enum HTTPServer {
                      beforeScrape: @escaping @Sendable () async -> Void = {}, logger: Logger) throws -> any Service {
         let router = Router(context: CollectorRequestContext.self)
         router.add(middleware: ErrorResponder())
+        let throttle = AuthenticationThrottleGuard(limit: configuration.failedAuthenticationLimit,
+                                                   windowSeconds: configuration.failedAuthenticationWindowSeconds, clock: clock)
         router.add(middleware: TokenAuthenticator(tokens: tokens, dashboardRequiresToken: configuration.dashboardRequiresToken,
-                                                  metricsRequiresToken: configuration.metricsRequiresToken))
+                                                  metricsRequiresToken: configuration.metricsRequiresToken, throttle: throttle,
+                                                  secureCookie: configuration.tls != nil))
         // The API, /healthz and /metrics are the operations of docs/openapi.yaml: the generated server registers
         // them through `APIRouter`, which puts each on the route group of its role and answers undeclared
         // methods with 405.
@@ -28,15 +33,33 @@ enum HTTPServer {
                                           rollouts: rollouts, loop: loop, maximumUploadBytes: configuration.maximumUploadBytes, datasets: datasets, gate: gate,
                                           training: training, trainingService: trainingService, prometheus: prometheus,
                                           beforeScrape: beforeScrape)
-        let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens)
+        let api = APIRouter(router: router, roles: APIRole.table(metricsRequiresToken: configuration.metricsRequiresToken), tokens: tokens,
+                            throttle: throttle, audit: APIAuditLog(store: store, clock: clock))
         try handler.registerHandlers(on: api, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
                                      middlewares: [APIBodyLimit(), APIHeaderEncoding(), APIPrebuiltBody()])
         api.registerMethodNotAllowed()
         try DashboardRoutes(store: store, clock: clock).register(on: router)
         var logger = logger
         logger[metadataKey: "component"] = "http"
-        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                                                serverName: "edge-collector"),
-                           logger: logger)
+        let applicationConfiguration = ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                                serverName: "edge-collector")
+        if let tls = configuration.tls {
+            return Application(router: router, server: try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls)),
+                               configuration: applicationConfiguration, logger: logger)
+        }
+        return Application(router: router, configuration: applicationConfiguration, logger: logger)
+    }
+
+    /// swift-nio-ssl's server configuration from the PEM files of `http.tls`; errors name the file.
+    static func tlsConfiguration(_ tls: HTTPTLSConfiguration) throws(CollectorError) -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(tls.certificate) } catch {
+            throw CollectorError(.invalidConfiguration, "http.tls.certificate: cannot read a PEM certificate from \(tls.certificate): \(error)")
+        }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: tls.key, format: .pem) } catch {
+            throw CollectorError(.invalidConfiguration, "http.tls.key: cannot read a PEM private key from \(tls.key): \(error)")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 }

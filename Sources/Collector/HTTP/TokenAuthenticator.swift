@@ -16,6 +16,9 @@ struct TokenAuthenticator: RouterMiddleware {
     let tokens: [APIToken]
     let dashboardRequiresToken: Bool
     let metricsRequiresToken: Bool
+    let throttle: AuthenticationThrottleGuard
+    /// Under HTTPS the session cookie is `Secure`, so a browser never sends it over plain HTTP.
+    let secureCookie: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -24,7 +27,9 @@ struct TokenAuthenticator: RouterMiddleware {
         let queryToken = request.uri.queryParameters["token"].map(String.init)
         let presented = Self.bearer(request) ?? queryToken ?? cookie(request)
         if let presented {
+            try throttle.check(client: context.client)
             guard let token = Self.lookup(presented, in: tokens) else {
+                throttle.recordFailure(client: context.client)
                 throw CollectorError(.unauthorized, "the token is not known to this collector; check http.tokens or <stateDirectory>/tokens.json")
             }
             context.identity = token
@@ -32,7 +37,7 @@ struct TokenAuthenticator: RouterMiddleware {
         if let queryToken, context.identity != nil {
             var headers = HTTPFields()
             headers[.location] = path
-            headers[.setCookie] = "\(Self.cookieName)=\(queryToken); Path=/; HttpOnly; SameSite=Strict"
+            headers[.setCookie] = "\(Self.cookieName)=\(queryToken); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"
             return Response(status: .seeOther, headers: headers)
         }
         let open = path == "/healthz" || path == "/favicon.ico" || path.hasPrefix("/static/")
@@ -63,14 +68,15 @@ struct TokenAuthenticator: RouterMiddleware {
         return nil
     }
 
-    /// Compares every configured token in full, so the time taken does not reveal how much of a guess matched.
+    /// Hashes the presented secret once and compares its digest with every configured token's in full, so the time
+    /// taken reveals neither which token nor how much of one matched; stored tokens may be digests only.
     static func lookup(_ presented: String, in tokens: [APIToken]) -> APIToken? {
-        let candidate = Array(presented.utf8)
+        let candidate = APIToken.hash(presented)
         var found: APIToken?
         for token in tokens {
-            let expected = Array(token.token.utf8)
-            var difference = UInt8(expected.count == candidate.count ? 0 : 1)
-            for index in 0..<expected.count { difference |= expected[index] ^ (index < candidate.count ? candidate[index] : 0) }
+            guard let expected = token.digest else { continue }
+            var difference: UInt8 = 0
+            for index in 0..<32 { difference |= expected[index] ^ candidate[index] }
             if difference == 0 { found = token }
         }
         return found

@@ -1626,7 +1626,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Assign a model version to the device (admin); sent at once on its cmd topic, and again at its next birth if not delivered
+    /// Assign a model version to the device (operate or admin); sent at once on its cmd topic, and again at its next birth if not delivered
     ///
     /// - Remark: HTTP `POST /api/v1/devices/{id}/assignments`.
     /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/post(createDeviceAssignment)`.
@@ -4640,7 +4640,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Compute drift now for every version of the model that devices run (admin); the reports are stored and returned, alarms raise events
+    /// Compute drift now for every version of the model that devices run (operate or admin); the reports are stored and returned, alarms raise events
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.

@@ -62,7 +62,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/devices/{id}/assignments`.
     /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/get(listDeviceAssignments)`.
     func listDeviceAssignments(_ input: Operations.ListDeviceAssignments.Input) async throws -> Operations.ListDeviceAssignments.Output
-    /// Assign a model version to the device (admin); sent at once on its cmd topic, and again at its next birth if not delivered
+    /// Assign a model version to the device (operate or admin); sent at once on its cmd topic, and again at its next birth if not delivered
     ///
     /// - Remark: HTTP `POST /api/v1/devices/{id}/assignments`.
     /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/post(createDeviceAssignment)`.
@@ -162,7 +162,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/get(listDriftReports)`.
     func listDriftReports(_ input: Operations.ListDriftReports.Input) async throws -> Operations.ListDriftReports.Output
-    /// Compute drift now for every version of the model that devices run (admin); the reports are stored and returned, alarms raise events
+    /// Compute drift now for every version of the model that devices run (operate or admin); the reports are stored and returned, alarms raise events
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.
@@ -343,7 +343,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Assign a model version to the device (admin); sent at once on its cmd topic, and again at its next birth if not delivered
+    /// Assign a model version to the device (operate or admin); sent at once on its cmd topic, and again at its next birth if not delivered
     ///
     /// - Remark: HTTP `POST /api/v1/devices/{id}/assignments`.
     /// - Remark: Generated from `#/paths//api/v1/devices/{id}/assignments/post(createDeviceAssignment)`.
@@ -619,7 +619,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Compute drift now for every version of the model that devices run (admin); the reports are stored and returned, alarms raise events
+    /// Compute drift now for every version of the model that devices run (operate or admin); the reports are stored and returned, alarms raise events
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/drift`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/drift/post(computeDrift)`.

@@ -62,7 +62,7 @@ cat >"$demo_work/collector.json" <<JSON
 {
   "drift": {"intervalSeconds": 5, "windowMinutes": 1},
   "training": {"releaseKey": "$demo_work/release-keys", "gatePolicies": {"$model": {"minAccuracy": 0.85, "maxRegression": 0.01,
-               "maxForgetting": 0.02}}},
+               "maxForgetting": 0.02, "minInt8FloatAgreement": 0.95}}},
   "loop": {"intervalSeconds": 2, "models": {"$model": {
       "mode": "automatic", "captureRandomRate": 0.5, "captureMaxPerHour": 1000000, "captureDurationSeconds": 600,
       "minimumLabelledSamples": $labels_needed, "labelTimeoutSeconds": 300, "trainingTimeoutSeconds": 300,

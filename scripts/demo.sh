@@ -230,7 +230,27 @@ exposed=$(demo_api GET "/api/v1/ledger?digest=$(demo_api GET "/api/v1/models/$mo
 demo_say "devices that ever ran it: $exposed"
 [ "$exposed" = 0 ] || demo_fail "the broken candidate reached $exposed devices"
 
-demo_stage "8. Summary"
+demo_stage "8. The dashboard, as a browser shows it (headless Chromium)"
+chromium_bin=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$chromium_bin" ] || demo_fail "chromium is missing (scripts/setup.sh installs it)"
+page() {
+    "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir="$demo_work/chromium" \
+        --virtual-time-budget=5000 --dump-dom "http://127.0.0.1:$demo_http$1$( [[ $1 == *\?* ]] && echo '&' || echo '?')token=$(token read)" 2>/dev/null
+}
+check_page() {   # check_page NAME PATH MARKER...: every marker must be in the rendered DOM
+    local name="$1" path="$2" dom missing=()
+    shift 2
+    dom=$(page "$path")
+    for marker in "$@"; do [[ $dom == *"$marker"* ]] || missing+=("$marker"); done
+    ((${#missing[@]} == 0)) || demo_fail "the $name page lacks: ${missing[*]}"
+    demo_say "$name page renders with data: $path"
+}
+check_page "drift" "/models/$model/drift" 'class="drift-version"' 'cohort drift' '<svg'
+check_page "learning loop" "/models/$model/loop" 'id="cycle-1"' 'class="step done"' 'id="loop-accuracy"' 'rolled out'
+check_page "rollout" "/rollouts/$rollout" 'id="rollout-status"' 'completed' 'id="waves"' '<svg'
+check_page "model" "/models/$model" '<span class="state online">blessed</span>' 'id="loop-link"'
+
+demo_stage "9. Summary"
 kill -TERM "${demo_pids[-1]}" 2>/dev/null || true   # fleet-sim: stop generating, wait for every acknowledgement
 for _ in $(seq 120); do kill -0 "${demo_pids[-1]}" 2>/dev/null || break; sleep 0.5; done
 sim=$(grep '^{' "$demo_work/fleet-sim.log" | tail -1)

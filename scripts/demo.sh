@@ -37,7 +37,7 @@ demo_started=$SECONDS
 if [ "$quick" = 1 ]; then
     sims=150 rate=1 drift_after=25 labels_needed=300 bake=8
 else
-    sims=400 rate=1 drift_after=60 labels_needed=600 bake=20
+    sims=280 rate=1 drift_after=60 labels_needed=600 bake=20   # one fleet-sim process holds about 300 devices (select(): docs/collector.md)
 fi
 model=vibration-monitor
 

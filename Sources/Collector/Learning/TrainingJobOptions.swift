@@ -11,9 +11,13 @@ public struct TrainingJobOptions: Codable, Sendable, Equatable {
     public var patience: Int?
     public var seed: UInt64?
     public var refit: Bool?
+    /// `head` jobs: the backbone's embedding tensor (a name or an index; `edgectl inspect --tensors` lists them).
+    public var embeddingTensor: String?
+    /// `head` jobs: the release whose model is the backbone (default: the `champion`).
+    public var backboneRelease: UInt64?
 
     public init(hiddenLayers: [Int]? = nil, maxEpochs: Int? = nil, batchSize: Int? = nil, learningRate: Float? = nil, patience: Int? = nil,
-                seed: UInt64? = nil, refit: Bool? = nil) {
+                seed: UInt64? = nil, refit: Bool? = nil, embeddingTensor: String? = nil, backboneRelease: UInt64? = nil) {
         self.hiddenLayers = hiddenLayers
         self.maxEpochs = maxEpochs
         self.batchSize = batchSize
@@ -21,9 +25,11 @@ public struct TrainingJobOptions: Codable, Sendable, Equatable {
         self.patience = patience
         self.seed = seed
         self.refit = refit
+        self.embeddingTensor = embeddingTensor
+        self.backboneRelease = backboneRelease
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit }
+    enum CodingKeys: String, CodingKey, CaseIterable { case hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit, embeddingTensor, backboneRelease }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -35,6 +41,8 @@ public struct TrainingJobOptions: Codable, Sendable, Equatable {
         patience = try c.decodeIfPresent(Int.self, forKey: .patience)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         refit = try c.decodeIfPresent(Bool.self, forKey: .refit)
+        embeddingTensor = try c.decodeIfPresent(String.self, forKey: .embeddingTensor)
+        backboneRelease = try c.decodeIfPresent(UInt64.self, forKey: .backboneRelease)
     }
 
     /// The trainer's configuration for `task`.

@@ -5,6 +5,7 @@ import Gate
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TFLite
 import Training
 
 /// The training queue: jobs persisted in the store, run with bounded concurrency, each ending as a registered,
@@ -195,6 +196,10 @@ public final class TrainingService: Service, Sendable {
         case .external:
             modelBytes = try await runExternal(job, snapshot: snapshot)
             _ = try CandidateBundle.parse(modelBytes)
+        case .head:
+            let outcome = try await retrainHead(job, options: options, train: train)
+            modelBytes = outcome.model.serialized()
+            metrics["epochs"] = Double(outcome.training.history.count)
         }
 
         if try await store.job(id: job.id)?.state == .cancelling {
@@ -241,6 +246,54 @@ public final class TrainingService: Service, Sendable {
         _ = try await store.transition(jobID: job.id, from: [.running, .cancelling], to: .succeeded, progress: 1, message: message,
                                        result: "\(version.release)", at: finished)
         try await store.record(CollectorEvent(name: "training.job.succeeded", model: job.model, details: details), at: finished)
+    }
+
+    /// A `head` job: the backbone's model from its bundle, the snapshot's rows as the backbone input's real values
+    /// (int8 captures dequantised with the input's scale and zero point), a new head trained and spliced on.
+    func retrainHead(_ job: TrainingJobRecord, options: TrainingJobOptions, train: Dataset) async throws(CollectorError) -> TrainingOutcome {
+        guard let selector = options.embeddingTensor, !selector.isEmpty else {
+            throw CollectorError(.invalidRequest, "a head job needs options.embeddingTensor: the backbone's embedding (a tensor name or index; edgectl inspect --tensors)")
+        }
+        let versions = try await store.versions(model: job.model)
+        let backboneVersion = options.backboneRelease.flatMap { release in versions.first { $0.release == release } }
+            ?? (options.backboneRelease == nil ? versions.first { $0.aliases.contains("champion") } : nil)
+        guard let backboneVersion else {
+            throw CollectorError(.invalidRequest, options.backboneRelease.map { "\(job.model) has no release \($0) to use as the backbone" }
+                                 ?? "\(job.model) has no champion to use as the backbone; give options.backboneRelease")
+        }
+        let backbone: Model
+        do {
+            let file = try BundleFile(parsing: try registry.repository.read(backboneVersion.digest))
+            let manifest = try file.unverifiedManifest()
+            backbone = try Model(bytes: try Zlib.inflate(Array(file.compressedPayload), expectedLength: manifest.payload.length))
+        } catch {
+            throw CollectorError(.invalidRequest, "the backbone (release \(backboneVersion.release)) cannot be read: \(error)")
+        }
+        let retrainer: HeadRetrainer
+        do { retrainer = try HeadRetrainer(backbone: backbone, embedding: TensorSelector(selector)) } catch {
+            throw CollectorError(.invalidRequest, "options.embeddingTensor \(selector): \(error.message)")
+        }
+        var rows = train
+        if let input = backbone.mainGraph.inputs.first.map({ backbone.mainGraph.tensors[$0] }), input.type == .int8, let q = input.quantization,
+           let scale = q.scales.first, let zeroPoint = q.zeroPoints.first, rows.features.allSatisfy({ $0 == $0.rounded() && abs($0) <= 128 }) {
+            // Captured int8 inputs arrive as their integer values: the retrainer wants the real values the backbone quantises.
+            rows = Dataset(featureNames: train.featureNames, features: train.features.map { scale * ($0 - Float(zeroPoint)) },
+                           labels: train.labels, classNames: train.classNames, source: train.source)
+        }
+        var configuration = options.configuration(task: .classifier)
+        configuration.hiddenLayers = []
+        let data = rows
+        let result: Result<TrainingOutcome, TrainingError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(TrainingError) { continuation.resume(returning: .success(try retrainer.retrain(data, configuration: configuration, testEvery: 0))) } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        switch result {
+        case .success(let outcome): return outcome
+        case .failure(let error): throw CollectorError(.invalidRequest, "head retraining failed: \(error.message)")
+        }
     }
 
     /// Runs the trainer on a dispatch thread while this task reports progress (event `training.job.progress`).

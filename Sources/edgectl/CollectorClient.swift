@@ -31,7 +31,10 @@ struct CollectorClient {
                 done(.success((data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0)))
             }.resume()
         }
-        let (data, status) = try result.get()
+        let data: Data, status: Int
+        do { (data, status) = try result.get() } catch {
+            throw CommandLineError("cannot reach the collector at \(url) (--url): \(error.localizedDescription)")
+        }
         let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
         guard (200..<300).contains(status) else {
             let error = (json as? [String: Any])?["error"] as? [String: Any]

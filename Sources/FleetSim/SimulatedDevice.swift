@@ -323,17 +323,6 @@ public final class SimulatedDevice: Sendable {
             predictions[index] = share
             left -= share
         }
-        if behaviour == .disagrees, predictions.count > 1, let rarest = predictions.indices.min(by: { predictions[$0] < predictions[$1] }) {
-            // Another model's answers: every class reported as the next one, and half of them as the class the
-            // champion finds rarest.
-            var other = Array(predictions[(predictions.count - 1)...] + predictions[..<(predictions.count - 1)])
-            for index in other.indices where index != rarest {
-                let moved = other[index] / 2
-                other[index] -= moved
-                other[rarest] += moved
-            }
-            predictions = other
-        }
         var confidence = [UInt64](repeating: 0, count: 10)
         // A model that is often wrong is rarely sure: its top scores sit lower.
         let top = behaviour == .wrongLabels ? 4 : 7
@@ -361,6 +350,17 @@ public final class SimulatedDevice: Sendable {
                 for _ in 0..<min(inferences, 16) { counts[Int(state.random.next() % 8)] += 1 }
                 return FeatureCounts(name: "f\(index)", counts: counts)
             }
+        }
+        if behaviour == .disagrees, predictions.count > 1, let rarest = predictions.indices.min(by: { predictions[$0] < predictions[$1] }) {
+            // Another model's answers: every class reported as the next one, and half of them as the class the
+            // champion finds rarest.
+            var other = Array(predictions[(predictions.count - 1)...] + predictions[..<(predictions.count - 1)])
+            for index in other.indices where index != rarest {
+                let moved = other[index] / 2
+                other[index] -= moved
+                other[rarest] += moved
+            }
+            predictions = other
         }
         return TelemetryReport(
             intervalStart: start, intervalEnd: state.lastIntervalEnd, bundle: state.bundle, inferences: inferences, errors: 0, droppedInputs: 0,

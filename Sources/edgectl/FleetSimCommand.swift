@@ -95,6 +95,9 @@ struct FleetSimCommand: ParsableCommand {
         discussion: "Unlisted releases are good. fails-health-check ends the update failed after its health check; slow triples latency; disagrees rotates the predicted classes; wrong-labels keeps latency and class mix but lowers confidence."))
     var behaviours: [String] = []
 
+    @Option(name: .customLong("profile"), help: "Firmware profiles assigned to the devices round-robin (repeatable; default rpi-4b-2gb, rpi-zero-2w, rpi-5-4gb).")
+    var profiles: [String] = []
+
     @Flag(help: "Print the final statistics as JSON on stdout.")
     var json = false
 
@@ -138,6 +141,7 @@ struct FleetSimCommand: ParsableCommand {
                                           reportsPerSecond: rate, window: window, resendAfter: .milliseconds(Int64(resendAfter * 1000)),
                                           features: features, seed: seed)
         do { settings.behaviours = try ModelBehaviour.parse(behaviours) } catch { throw ValidationError(error.message) }
+        if !profiles.isEmpty { settings.profiles = profiles }
         do {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference

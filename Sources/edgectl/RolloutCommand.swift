@@ -115,7 +115,8 @@ struct RolloutCommand: ParsableCommand {
     }
 
     static func act(_ action: String, _ id: String, _ reason: String?, _ connection: Connection) throws {
-        let body: [String: Any]? = reason.map { ["reason": $0] }
+        // Always a JSON object: the API parses a POST body it is told is JSON.
+        let body: [String: Any] = reason.map { ["reason": $0] } ?? [:]
         try show(try connection.client.sendJSON("POST", "/api/v1/rollouts/\(id)/\(action)", body: body), json: connection.json)
     }
 

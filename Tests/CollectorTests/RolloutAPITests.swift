@@ -41,8 +41,8 @@ final class RolloutAPITests: XCTestCase {
             (["model": "keyword-spotter", "version": "9", "target": target], 404, "release counter 9"),
             (["model": "keyword-spotter", "version": "2", "target": [String: Any]()], 400, "target is empty"),
             (["model": "keyword-spotter", "version": "2", "target": ["tags": ["nobody"]]], 400, "matches no known device"),
-            (["model": "keyword-spotter", "version": "2", "target": target, "strategy": ["controlPercent": 100]], 400, ""),
-            (["model": "keyword-spotter", "version": "2", "target": target, "strategy": ["bakeSecond": 5]], 400, ""),
+            (["model": "keyword-spotter", "version": "2", "target": target, "strategy": ["controlPercent": 100]], 400, "controlPercent"),
+            (["model": "keyword-spotter", "version": "2", "target": target, "strategy": ["bakeSecond": 5]], 400, "bakeSecond"),
             (["model": "keyword-spotter", "version": "1", "target": target], 409, "already the champion"),
         ] as [([String: Any], Int, String)] {
             result = try await harness.send("POST", "/api/v1/rollouts", json: body)

@@ -117,6 +117,16 @@ final class CodecTests: XCTestCase {
         XCTAssertEqual(trust.trustFile?.bytes, [1, 2, 255])
     }
 
+    func testARollbackCommandNamesTheVersionToReturnTo() throws {
+        let champion = Assignment(assignmentID: "rbk-1", name: "kws", version: "1.0.0", digest: digest, size: 100_000, chunkSize: 65_536)
+        let bytes = try FleetCodec.encode(Command.rollback(champion))
+        XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains(#""type":"rollback""#))
+        let decoded = try FleetCodec.decode(Command.self, from: bytes)
+        XCTAssertEqual(decoded.type, .rollback)
+        XCTAssertEqual(decoded.assignment, champion)
+        XCTAssertEqual(decoded.id, "rbk-1")
+    }
+
     func testUpdatePhasesKnowWhichAreTerminal() {
         XCTAssertEqual(UpdatePhase.allCases.filter(\.isTerminal), [.committed, .rolledBack, .failed])
     }

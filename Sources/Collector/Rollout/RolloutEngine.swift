@@ -146,7 +146,11 @@ public actor RolloutEngine: Service {
             throw CollectorError(.conflict, "release \(version.release) is already the champion of \(version.model)")
         }
         guard version.blessed else {
-            throw CollectorError(.conflict, "release \(version.release) of \(version.model) is not blessed; only versions the evaluation gate blessed can be rolled out")
+            // The same reasons `ModelRegistry.requireBlessed` gives an assignment: the gate's, or that it has not judged it.
+            let why = try await store.evaluations(model: version.model, release: version.release).first.map { latest in
+                "the gate refused it: " + (latest.reasons.isEmpty ? "no reason recorded" : latest.reasons.joined(separator: "; "))
+            } ?? "the gate has not evaluated it"
+            throw CollectorError(.conflict, "release \(version.release) of \(version.model) is not blessed (\(why)); only versions the evaluation gate blessed can be rolled out")
         }
         guard let champion = currentChampion else {
             throw CollectorError(.conflict, "\(version.model) has no champion alias; the control group and rollbacks need one (set it with PUT /api/v1/models/\(version.model)/aliases/champion)")

@@ -280,9 +280,9 @@ public final class TrainingService: Service, Sendable {
             rows = Dataset(featureNames: train.featureNames, features: train.features.map { scale * ($0 - Float(zeroPoint)) },
                            labels: train.labels, classNames: train.classNames, source: train.source)
         }
-        var configuration = options.configuration(task: .classifier)
-        configuration.hiddenLayers = []
-        let data = rows
+        var headConfiguration = options.configuration(task: .classifier)
+        headConfiguration.hiddenLayers = []
+        let data = rows, configuration = headConfiguration
         let result: Result<TrainingOutcome, TrainingError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 do throws(TrainingError) { continuation.resume(returning: .success(try retrainer.retrain(data, configuration: configuration, testEvery: 0))) } catch {

@@ -7692,19 +7692,20 @@ public enum Operations {
                 public struct JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/snapshot`.
                     public var snapshot: Swift.String
-                    /// Default mlp
+                    /// Default mlp; head retrains a classifier head on the backbone's embedding (options.embeddingTensor)
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/kind`.
                     @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
                         case mlp = "mlp"
+                        case head = "head"
                         case autoencoder = "autoencoder"
                         case external = "external"
                     }
-                    /// Default mlp
+                    /// Default mlp; head retrains a classifier head on the backbone's embedding (options.embeddingTensor)
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/kind`.
                     public var kind: Operations.CreateTrainingJob.Input.Body.JsonPayload.KindPayload?
-                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit; embeddingTensor and backboneRelease for head jobs (docs/learning.md)
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/options`.
                     public struct OptionsPayload: Codable, Hashable, Sendable {
@@ -7724,7 +7725,7 @@ public enum Operations {
                             try encoder.encodeAdditionalProperties(additionalProperties)
                         }
                     }
-                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    /// hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit; embeddingTensor and backboneRelease for head jobs (docs/learning.md)
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/training/jobs/POST/requestBody/json/options`.
                     public var options: Operations.CreateTrainingJob.Input.Body.JsonPayload.OptionsPayload?
@@ -7734,8 +7735,8 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - snapshot:
-                    ///   - kind: Default mlp
-                    ///   - options: hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit (docs/learning.md)
+                    ///   - kind: Default mlp; head retrains a classifier head on the backbone's embedding (options.embeddingTensor)
+                    ///   - options: hiddenLayers, maxEpochs, batchSize, learningRate, patience, seed, refit; embeddingTensor and backboneRelease for head jobs (docs/learning.md)
                     ///   - cause:
                     public init(
                         snapshot: Swift.String,

@@ -51,7 +51,6 @@ final class RolloutEndToEndTests: XCTestCase {
         struct Token: Decodable { var role: String; var token: String }
         let tokens = try JSONDecoder().decode([Token].self, from: Data(contentsOf: state.appendingPathComponent("tokens.json")))
         let admin = try XCTUnwrap(tokens.first { $0.role == "admin" }).token
-        let gate = try XCTUnwrap(tokens.first { $0.role == "gate" }).token
         let read = try XCTUnwrap(tokens.first { $0.role == "read" }).token
         let port = collector.httpPort
         let database = state.appendingPathComponent("collector.sqlite").path
@@ -69,9 +68,10 @@ final class RolloutEndToEndTests: XCTestCase {
             XCTAssertEqual(status, 201, String(decoding: body, as: UTF8.self))
             digests[release] = try XCTUnwrap((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["digest"] as? String)
             if release > 1 {
-                let (blessed, _) = try await HTTP.json("PUT", port: port, "/api/v1/models/keyword-spotter/versions/\(release)/blessing", token: gate,
-                                                       body: ["blessed": true])
-                XCTAssertEqual(blessed, 200)
+                // The kws fixture has no labelled data for the blessing gate to judge, and this test is about distribution:
+                // the versions are marked blessed in the database directly, the one thing only the gate does in production.
+                _ = try SQLiteQuery.scalar(state.appendingPathComponent("collector.sqlite").path,
+                                           "UPDATE model_versions SET blessed = 1, blessed_by = 'test' WHERE model = 'keyword-spotter' AND release = \(release)")
             }
         }
         let (aliased, _) = try await HTTP.json("PUT", port: port, "/api/v1/models/keyword-spotter/aliases/champion", token: admin, body: ["release": 1])

@@ -34,9 +34,9 @@ final class RolloutAPITests: XCTestCase {
         result = try await harness.send("POST", "/api/v1/rollouts", json: ["model": "keyword-spotter", "version": "2", "target": target])
         XCTAssertEqual(result.status, 409, "release 2 is not blessed yet: \(result.text)")
         XCTAssertTrue(result.text.contains("not blessed"), result.text)
-        result = try await harness.send("PUT", "/api/v1/models/keyword-spotter/versions/2/blessing", json: ["blessed": true],
-                                        token: CollectorHarness.gateToken)
-        XCTAssertEqual(result.status, 200, result.text)
+        // The kws fixture has no labelled data for the gate to judge; blessed in the store, as only the gate does in production.
+        _ = try await harness.store.setBlessed(model: "keyword-spotter", release: 2, blessed: true, by: "test",
+                                               at: Int64(Date().timeIntervalSince1970 * 1000))
         for (body, status, fragment) in [
             (["model": "keyword-spotter", "version": "9", "target": target], 404, "release counter 9"),
             (["model": "keyword-spotter", "version": "2", "target": [String: Any]()], 400, "target is empty"),

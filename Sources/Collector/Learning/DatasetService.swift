@@ -55,7 +55,7 @@ public struct DatasetService: Sendable {
     /// stores the snapshot (an identical selection returns the snapshot already stored).
     ///
     /// Refused with a reason: no samples, fewer than ``minimumSnapshotSamples``, a single class, or samples of
-    /// different layouts (columns, element type, shape).
+    /// different layouts (element type, shape, number of columns).
     public func createSnapshot(_ filter: SnapshotFilter, by actor: String, cause: String? = nil) async throws(CollectorError) -> DatasetSnapshot {
         guard (0...90).contains(filter.validationPercent) else {
             throw CollectorError(.invalidRequest, "validationPercent must be within 0…90, not \(filter.validationPercent)")
@@ -74,7 +74,9 @@ public struct DatasetService: Sendable {
         guard let first = unique.first else {
             throw CollectorError(.invalidRequest, "no labelled samples of \(filter.model) match the filter: import a CSV or wait for labels on the feedback topic")
         }
-        if let other = unique.first(where: { $0.columns != first.columns || $0.dtype != first.dtype || $0.shape != first.shape }) {
+        // Captures carry no column names (`x0…`); imports do. Samples of one element type and shape are one layout,
+        // named by the imports when there are any.
+        if let other = unique.first(where: { $0.dtype != first.dtype || $0.shape != first.shape || $0.columns.count != first.columns.count }) {
             throw CollectorError(.invalidRequest,
                 "samples of \(filter.model) have different layouts (\(first.dtype) \(first.shape) \(first.columns.count) columns vs \(other.dtype) \(other.shape) \(other.columns.count) columns): narrow the filter (from/to, includeImported/includeCaptured)")
         }
@@ -90,7 +92,8 @@ public struct DatasetService: Sendable {
                            split: SnapshotSplit.assign(hash: sample.hash, validationPercent: filter.validationPercent))
         }
         let now = clock.now()
-        let snapshot = DatasetSnapshot(model: filter.model, dtype: first.dtype, shape: first.shape, columns: first.columns,
+        let columns = unique.first { $0.source == "import" }?.columns ?? first.columns
+        let snapshot = DatasetSnapshot(model: filter.model, dtype: first.dtype, shape: first.shape, columns: columns,
                                        validationPercent: filter.validationPercent, members: members, createdAt: now, createdBy: actor,
                                        filter: filter, cause: cause)
         let stored = try await store.insert(snapshot)

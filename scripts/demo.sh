@@ -66,7 +66,8 @@ cat >"$demo_work/collector.json" <<JSON
   "loop": {"intervalSeconds": 2, "models": {"$model": {
       "mode": "automatic", "captureRandomRate": 0.5, "captureMaxPerHour": 1000000, "captureDurationSeconds": 600,
       "minimumLabelledSamples": $labels_needed, "labelTimeoutSeconds": 300, "trainingTimeoutSeconds": 300,
-      "coolDownSeconds": 3600, "rollout": true}}},
+      "coolDownSeconds": 3600, "rollout": true,
+      "rolloutGates": {"minimumInferences": 100, "maximumPredictionDistance": 1}}}},
   "rollouts": {"intervalSeconds": 1, "strategy": {"canaryPercent": 5, "growthFactor": 3, "maximumWavePercent": 50, "controlPercent": 10,
                "bakeSeconds": $bake, "maximumBakeExtensions": 3, "gates": {"minimumInferences": 100}}}
 }
@@ -185,7 +186,8 @@ demo_api GET "/api/v1/models/$model/versions/$candidate/evaluation" | python3 -c
 import json, sys
 e = json.load(sys.stdin)["evaluations"][0]
 print("   gate on release %s: %s" % (e["release"], "BLESSED" if e["blessed"] else "REFUSED"))
-for check in json.loads(e["report"])["checks"][:12]:
+report = e["report"] if isinstance(e["report"], dict) else json.loads(e["report"])
+for check in report["checks"][:12]:
     print("     %-40s %-14s %s" % (check["name"], check["status"], check.get("detail", "")))' || true
 case "$outcome" in *"rolled out"*) ;; *) demo_fail "cycle 1 did not roll its candidate out: $outcome" ;; esac
 

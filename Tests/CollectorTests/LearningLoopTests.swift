@@ -152,7 +152,7 @@ final class LearningLoopTests: XCTestCase {
             return "job-\(snapshot)"
         }
         func job(_ id: String) async throws(CollectorError) -> LearningLoop.JobProgress { state.withLock { $0.jobs[id] ?? .failed("unknown") } }
-        func startRollout(model: String, release: UInt64, cause: [String: String]) async throws(CollectorError) -> String {
+        func startRollout(model: String, release: UInt64, gates: RolloutGatePolicy?, cause: [String: String]) async throws(CollectorError) -> String {
             state.withLock { $0.rollouts["ro-\(release)"] = .running }
             return "ro-\(release)"
         }

@@ -86,11 +86,13 @@ struct CollectorLearningLoopPorts: LearningLoopPorts {
 
     /// A staged rollout of the candidate to every firmware profile that reports the model now (the engine leaves
     /// out devices the bundle does not fit), under the configured default strategy.
-    func startRollout(model: String, release: UInt64, cause: [String: String]) async throws(CollectorError) -> String {
+    func startRollout(model: String, release: UInt64, gates: RolloutGatePolicy?, cause: [String: String]) async throws(CollectorError) -> String {
         let profiles = Set(try await store.devices(DeviceFilter(model: model)).compactMap(\.profile)).sorted()
         guard !profiles.isEmpty else { throw CollectorError(.invalidRequest, "no device reports \(model): nothing to roll out to") }
+        var strategy = rollouts.settings.strategy
+        if let gates { strategy.gates = gates }
         let record = try await rollouts.create(RolloutRequest(model: model, version: "\(release)", target: RolloutTarget(profiles: profiles),
-                                                              createdBy: "learning-loop cycle \(cause["cycle"] ?? "?")"))
+                                                              strategy: strategy, createdBy: "learning-loop cycle \(cause["cycle"] ?? "?")"))
         return record.id
     }
 

@@ -33,10 +33,14 @@ public struct LearningLoopPolicy: Codable, Sendable, Equatable {
     public var coolDownSeconds: Int
     /// Hand a blessed candidate to the rollout engine (staged rollout) instead of waiting for an operator.
     public var rollout: Bool
+    /// The wave gates of the loop's rollouts, in place of `rollouts.strategy.gates`. A model retrained because a
+    /// cohort drifted is meant to change what that cohort's devices predict, so the predictions gate usually gets a
+    /// wider bound here: the blessing gate has already judged the change on labelled data.
+    public var rolloutGates: RolloutGatePolicy?
 
     public init(mode: Mode = .manual, captureRandomRate: Double = 0.05, captureMaxPerHour: Double = 600, captureDurationSeconds: Int = 3600,
                 minimumLabelledSamples: Int = 200, labelTimeoutSeconds: Int = 6 * 3600, trainingTimeoutSeconds: Int = 3600,
-                coolDownSeconds: Int = 6 * 3600, rollout: Bool = false) {
+                coolDownSeconds: Int = 6 * 3600, rollout: Bool = false, rolloutGates: RolloutGatePolicy? = nil) {
         self.mode = mode
         self.captureRandomRate = captureRandomRate
         self.captureMaxPerHour = captureMaxPerHour
@@ -46,11 +50,12 @@ public struct LearningLoopPolicy: Codable, Sendable, Equatable {
         self.trainingTimeoutSeconds = trainingTimeoutSeconds
         self.coolDownSeconds = coolDownSeconds
         self.rollout = rollout
+        self.rolloutGates = rolloutGates
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case mode, captureRandomRate, captureMaxPerHour, captureDurationSeconds, minimumLabelledSamples, labelTimeoutSeconds,
-             trainingTimeoutSeconds, coolDownSeconds, rollout
+             trainingTimeoutSeconds, coolDownSeconds, rollout, rolloutGates
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +71,7 @@ public struct LearningLoopPolicy: Codable, Sendable, Equatable {
         trainingTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .trainingTimeoutSeconds) ?? d.trainingTimeoutSeconds
         coolDownSeconds = try c.decodeIfPresent(Int.self, forKey: .coolDownSeconds) ?? d.coolDownSeconds
         rollout = try c.decodeIfPresent(Bool.self, forKey: .rollout) ?? d.rollout
+        rolloutGates = try c.decodeIfPresent(RolloutGatePolicy.self, forKey: .rolloutGates)
     }
 
     /// The first range a value breaks, as `(key, reason)`; nil when the policy is usable.

@@ -18,8 +18,8 @@ public protocol LearningLoopPorts: Sendable {
     func enqueueTraining(model: String, snapshot: String, cause: [String: String]) async throws(CollectorError) -> String
     /// Where a job stands (a finished job names the registered version and the gate's verdict).
     func job(_ id: String) async throws(CollectorError) -> LearningLoop.JobProgress
-    /// Starts a staged rollout of a blessed release; returns the rollout's id.
-    func startRollout(model: String, release: UInt64, cause: [String: String]) async throws(CollectorError) -> String
+    /// Starts a staged rollout of a blessed release (with these wave gates, when given); returns the rollout's id.
+    func startRollout(model: String, release: UInt64, gates: RolloutGatePolicy?, cause: [String: String]) async throws(CollectorError) -> String
     func rollout(_ id: String) async throws(CollectorError) -> LearningLoop.RolloutProgress
     /// Every registered model's name.
     func registeredModels() async throws(CollectorError) -> [String]

@@ -119,7 +119,8 @@ public final class LearningLoopService: Service, Sendable {
                 case .enqueueTraining(let snapshot):
                     result = .jobQueued(id: try await ports.enqueueTraining(model: loop.model, snapshot: snapshot, cause: loop.chain))
                 case .startRollout(let release):
-                    result = .rolloutStarted(id: try await ports.startRollout(model: loop.model, release: release, cause: loop.chain))
+                    result = .rolloutStarted(id: try await ports.startRollout(model: loop.model, release: release, gates: policy.rolloutGates,
+                                                                             cause: loop.chain))
                 }
             } catch {
                 if case .record = action { throw error }

@@ -187,8 +187,10 @@ import json, sys
 e = json.load(sys.stdin)["evaluations"][0]
 print("   gate on release %s: %s" % (e["release"], "BLESSED" if e["blessed"] else "REFUSED"))
 report = e["report"] if isinstance(e["report"], dict) else json.loads(e["report"])
-for check in report["checks"][:12]:
-    print("     %-40s %-14s %s" % (check["name"], check["status"], check.get("detail", "")))' || true
+for check in report["checks"]:
+    measured = check.get("measured")
+    shown = ("%.4f" % measured) if isinstance(measured, float) else str(measured if measured is not None else "")
+    print("     %-34s %-15s %s %s %s" % (check["id"], check["status"], shown, check.get("comparison", ""), check.get("threshold", "")))' || true
 case "$outcome" in *"rolled out"*) ;; *) demo_fail "cycle 1 did not roll its candidate out: $outcome" ;; esac
 
 demo_stage "7. A broken candidate: trained on mislabelled data, offered to the gate"

@@ -8,7 +8,7 @@ extension DashboardRoutes {
         guard !versions.isEmpty else { throw CollectorError(.notFound, "no model '\(name)' is registered") }
         let now = clock.now()
         let state = try await store.learningLoop(model: name) ?? LearningLoop(model: name)
-        let events = try await store.events(EventFilter(model: name, limit: 1000)).filter { $0.name.hasPrefix("loop.") }
+        let events = try await LearningLoop.events(of: name, in: store, limit: 1000)
         var byCycle: [Int: [EventRecord]] = [:]
         for event in events {
             guard let cycle = event.details["cycle"].flatMap(Int.init) else { continue }

@@ -23,7 +23,7 @@ extension CollectorAPIHandler {
         let state = try await store.learningLoop(model: name) ?? LearningLoop(model: name)
         let policy = loop?.settings.policy(for: name) ?? LearningLoopPolicy()
         let accuracy = try await store.labelAccuracy(model: name, since: 0)
-        let events = try await store.events(EventFilter(model: name, limit: 500)).filter { $0.name.hasPrefix("loop.") }.prefix(100)
+        let events = try await LearningLoop.events(of: name, in: store, limit: 100)
         return .init(loop: try APIBridge.convert(state), policy: try APIBridge.convert(policy),
                      accuracy: try accuracy.map { row in
                          var converted: Components.Schemas.LabelAccuracy = try APIBridge.convert(row)

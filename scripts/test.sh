@@ -20,13 +20,23 @@ contract=0
 EDGEFLEET_BIN="$bin" scripts/contract-test.sh || contract=$?
 [ "$contract" -eq 0 ] || status=1
 
-# One plain closing line: XCTest's totals plus one result per conformance model, plus the contract test.
+echo "== fuzzing (a short run of each libFuzzer target under AddressSanitizer, docs/fuzzing.md)"
+fuzzlog="$(mktemp)"
+trap 'rm -f "$log" "$fuzzlog"' EXIT
+fuzz=0
+scripts/fuzz.sh --seconds 3 2>&1 | tee "$fuzzlog" || fuzz=$?
+[ "$fuzz" -eq 0 ] || status=1
+fuzz_passed=$(grep -cE "^fuzz-[a-z]+: ok" "$fuzzlog" || true)
+fuzz_failed=$(grep -cE "^fuzz-[a-z]+: FAILED" "$fuzzlog" || true)
+if [ "$fuzz" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then fuzz_failed=1; fi  # the build itself failed
+
+# One plain closing line: XCTest's totals plus one result per conformance model, the contract test and each fuzz target.
 executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | head -1 || true)
 failures=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | tail -1 || true)
 passes=$(grep -c "^PASS " "$log" || true)
 misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
-passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) ))
-failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) ))
+passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) + fuzz_passed ))
+failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) + fuzz_failed ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "summary: $passed passed, $failed failed"
 exit "$status"

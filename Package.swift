@@ -303,7 +303,9 @@ if ProcessInfo.processInfo.environment["EDGEFLEET_FUZZ"] == "1" {
     for (name, dependencies) in fuzzTargets where hasCollector || !["telemetry", "ingest"].contains(name) {
         package.targets.append(.executableTarget(
             name: "fuzz-\(name)", dependencies: dependencies + ["FuzzSupport"], path: "Tests/Fuzz/Targets/\(name)",
-            swiftSettings: [.unsafeFlags(sanitizers)], linkerSettings: [.unsafeFlags(sanitizers)]))
+            swiftSettings: [.unsafeFlags(sanitizers)],
+            // GNU ld: gold stops with an internal error when libFuzzer's own `main` meets ours (SwiftPM's renamed entry point).
+            linkerSettings: [.unsafeFlags(sanitizers + ["-use-ld=bfd"])]))
         package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
     }
 }

@@ -27,10 +27,16 @@ enum SeedWriter {
         let file = try BundleBuilder.assemble(modelBytes: model, metadata: metadata, labels: [], analysis: analysis,
                                               baseline: baseline, golden: golden)
         let signed = try file.signed(with: FuzzTrust.release).encoded()
+        // The seeds must pass every check, so mutations start from the deepest path.
+        _ = try FuzzTrust.verifier.verify(signed)
+        _ = try FuzzTrust.profiledVerifier.verify(signed)
+        _ = try FuzzTrust.clocklessVerifier.verify(signed)
         let seeds: [(String, [UInt8])] = [
             ("bundle-verify", [BundleMode.verify.rawValue] + signed),
             ("bundle-resign", [BundleMode.resignAndVerify.rawValue] + file.encoded()),
             ("bundle-profile", [BundleMode.verifyWithProfile.rawValue] + signed),
+            ("bundle-clockless", [BundleMode.verifyWithoutClock.rawValue] + signed),
+            ("profile", [BundleMode.profile.rawValue] + Array(try FileIO.read("\(folder)/../../../../firmware-profiles/rpi-5-4gb.json"))),
             ("trust-file", [BundleMode.trustFile.rawValue] + (try FuzzTrust.trustFile.encoded())),
             ("manifest", [BundleMode.manifest.rawValue] + Array(file.manifestBytes)),
             ("baseline", [BundleMode.baseline.rawValue] + Array(file.baselineBytes)),

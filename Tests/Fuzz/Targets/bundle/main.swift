@@ -15,9 +15,12 @@ if arguments.count == 4, arguments[1] == "--write-seeds" {
     exit(0)
 }
 
-/// The schema golden cases are checked against: one int8 input of 16 values, one int8 output of 4.
-let goldenInputs = [TensorSchema(name: "input", shape: [1, 16], dtype: "int8", scale: 0.02, zeroPoint: -2)]
-let goldenOutputs = [TensorSchema(name: "output", shape: [1, 4], dtype: "int8", scale: 1.0 / 256, zeroPoint: -128)]
+/// The schema golden cases are checked against: that of the seed model (opzoo_elementwise, two int8 inputs of 16
+/// values and two int8 outputs of 4), so the golden seed decodes and mutations explore from a valid set.
+let goldenInputs = [TensorSchema(name: "serving_default_keras_tensor_15:0", shape: [1, 16], dtype: "int8", scale: 0.020877782, zeroPoint: -2),
+                    TensorSchema(name: "serving_default_keras_tensor_14:0", shape: [1, 16], dtype: "int8", scale: 0.028375655, zeroPoint: -20)]
+let goldenOutputs = [TensorSchema(name: "StatefulPartitionedCall_1:1", shape: [1, 4], dtype: "int8", scale: 0.00390625, zeroPoint: -128),
+                     TensorSchema(name: "StatefulPartitionedCall_1:0", shape: [1, 4], dtype: "int8", scale: 0.00390625, zeroPoint: -128)]
 
 FuzzDriver.run { input in
     guard let first = input.first else { return }

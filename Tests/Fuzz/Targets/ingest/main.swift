@@ -29,7 +29,7 @@ FuzzDriver.run { input in
         let topic = String(decoding: parts[0], as: UTF8.self)
         let payload = parts.count > 1 ? Array(parts[1]) : []
         let item: IngestItem
-        do {
+        do throws(IngestRejection) {
             item = try decoder.decode(topic: topic, payload: payload)
         } catch {
             FuzzDriver.check(!error.message.isEmpty, "a rejection (\(error.reason)) without a message")

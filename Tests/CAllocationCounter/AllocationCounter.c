@@ -18,8 +18,6 @@ static __thread uint64_t count;
 void edgefleet_allocation_counting_begin(void) { count = 0; counting = 1; }
 uint64_t edgefleet_allocation_counting_end(void) { counting = 0; return count; }
 
-static inline void note(void) { if (counting) count++; }
-
 // Under AddressSanitizer (scripts/sanitize.sh) the sanitizer owns malloc and free: forwarding them to glibc would hand
 // ASan's memory to glibc's free. The counter then counts nothing, and sanitize.sh skips the allocation-count tests.
 #if defined(__has_feature)
@@ -28,6 +26,8 @@ static inline void note(void) { if (counting) count++; }
 #endif
 #endif
 #ifndef EDGEFLEET_ALLOCATION_COUNTER_DISABLED
+
+static inline void note(void) { if (counting) count++; }
 
 void *malloc(size_t n) { note(); return __libc_malloc(n); }
 void *calloc(size_t n, size_t size) { note(); return __libc_calloc(n, size); }

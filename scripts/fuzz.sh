@@ -42,8 +42,8 @@ for target in "${targets[@]}"; do
     # New inputs go to the working corpus (first directory); the committed seeds are only read.
     "$bin/fuzz-$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -max_len=65536 -timeout=20 \
         ${dict[@]+"${dict[@]}"} -artifact_prefix="$artifacts/" "$work" "Tests/Fuzz/Corpus/$target" >"$log" 2>&1 || result=$?
-    runs=$(grep -Eo "stat::number_of_executed_units: [0-9]+" "$log" | grep -Eo "[0-9]+$" || echo 0)
-    rate=$(grep -Eo "stat::average_exec_per_sec: [0-9]+" "$log" | grep -Eo "[0-9]+$" || echo 0)
+    runs=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" || echo 0)
+    rate=$(grep -Eo "stat::average_exec_per_sec: *[0-9]+" "$log" | grep -Eo "[0-9]+$" || echo 0)
     last=$(grep -E "^#[0-9]+" "$log" | tail -1 || true)
     cov=$(grep -Eo "cov: [0-9]+" <<<"$last" | grep -Eo "[0-9]+" || echo 0)
     ft=$(grep -Eo "ft: [0-9]+" <<<"$last" | grep -Eo "[0-9]+" || echo 0)

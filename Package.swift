@@ -288,6 +288,44 @@ if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
     }
 }
 
+/// EDGEFLEET_TEST_TARGETS=A,B,… keeps only those test targets (scripts/sanitize.sh builds the suites that make sense under
+/// AddressSanitizer without compiling the rest in its own build directory).
+if let kept = ProcessInfo.processInfo.environment["EDGEFLEET_TEST_TARGETS"], !kept.isEmpty {
+    let names = Set(kept.split(separator: ",").map { String($0) })
+    package.targets.removeAll { $0.type == .test && !names.contains($0.name) }
+}
+
+/// EDGEFLEET_FUZZ=1 (scripts/fuzz.sh and scripts/test.sh, in their own build directory `.build-fuzz`) adds the libFuzzer
+/// targets of Tests/Fuzz (docs/fuzzing.md) and builds every module of this package with `-sanitize=fuzzer,address`:
+/// coverage feedback and AddressSanitizer on our code (dependencies stay uninstrumented). The normal build never sees
+/// these targets or flags.
+if ProcessInfo.processInfo.environment["EDGEFLEET_FUZZ"] == "1" {
+    let sanitizers = ["-sanitize=fuzzer,address"]
+    for target in package.targets where target.type != .system && target.type != .test && !target.name.hasPrefix("C") {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+    }
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("tflite", ["TFLite", "Runtime"]),
+        ("bundle", ["Bundles"]),
+        ("csv", ["Training", "Bundles", "Drift"]),
+        ("telemetry", ["Collector", "FleetProtocol"]),
+        ("ingest", ["Collector", "FleetProtocol", "Bundles"]),
+    ]
+    package.targets.append(.target(name: "CFuzzing", path: "Tests/Fuzz/CFuzzing"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CFuzzing"], path: "Tests/Fuzz/FuzzSupport",
+                                   swiftSettings: [.unsafeFlags(sanitizers)]))
+    // The collector's targets need the full package (without EDGEFLEET_DEVICE_ONLY).
+    let hasCollector = package.targets.contains { $0.name == "Collector" }
+    for (name, dependencies) in fuzzTargets where hasCollector || !["telemetry", "ingest"].contains(name) {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)", dependencies: dependencies + ["FuzzSupport"], path: "Tests/Fuzz/Targets/\(name)",
+            swiftSettings: [.unsafeFlags(sanitizers)],
+            // GNU ld: gold stops with an internal error when libFuzzer's own `main` meets ours (SwiftPM's renamed entry point).
+            linkerSettings: [.unsafeFlags(sanitizers + ["-use-ld=bfd"])]))
+        package.products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
+    }
+}
+
 for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + cpuSettings
 }

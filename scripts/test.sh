@@ -28,13 +28,32 @@ scripts/demo.sh --quick --no-build 2>&1 | tee -a "$log" | tail -40 || demo=$?
 grep -q "^demo: PASS" "$log" || demo=1
 [ "$demo" -eq 0 ] || status=1
 
+# Fuzzing: a short run of each libFuzzer target (docs/fuzzing.md). The targets need the whole package built a second
+# time with -sanitize=fuzzer,address (about 50 minutes from nothing on this 2-core machine), which does not fit CI's
+# budget next to the release build; so the short run happens when that build exists (`scripts/fuzz.sh` made it) or
+# when EDGEFLEET_FUZZ_IN_TESTS=1 asks for it, and the closing line says which.
+fuzz=0 fuzz_passed=0 fuzz_failed=0
+if [ -d .build-fuzz/release ] || [ "${EDGEFLEET_FUZZ_IN_TESTS:-0}" = 1 ]; then
+    echo "== fuzzing (a short run of each libFuzzer target under AddressSanitizer, docs/fuzzing.md)"
+    fuzzlog="$(mktemp)"
+    scripts/fuzz.sh --seconds 3 2>&1 | tee "$fuzzlog" || fuzz=$?
+    [ "$fuzz" -eq 0 ] || status=1
+    fuzz_passed=$(grep -cE "^fuzz-[a-z]+: ok" "$fuzzlog" || true)
+    fuzz_failed=$(grep -cE "^fuzz-[a-z]+: FAILED" "$fuzzlog" || true)
+    if [ "$fuzz" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then fuzz_failed=1; fi  # the build itself failed
+    rm -f "$fuzzlog"
+    fuzz_note=""
+else
+    fuzz_note=" (fuzz targets not run: no .build-fuzz; scripts/fuzz.sh builds and runs them)"
+fi
+
 # One plain closing line: XCTest's totals plus one result per conformance model, plus the contract test and the demo.
 executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | head -1 || true)
 failures=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 | grep -Eo "[0-9]+" | tail -1 || true)
 passes=$(grep -c "^PASS " "$log" || true)
 misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
-passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) + (demo == 0 ? 1 : 0) ))
-failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) + (demo == 0 ? 0 : 1) ))
+passed=$(( ${executed:-0} - ${failures:-0} + passes + (contract == 0 ? 1 : 0) + (demo == 0 ? 1 : 0) + fuzz_passed ))
+failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) + (demo == 0 ? 0 : 1) + fuzz_failed ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "summary: $passed passed, $failed failed"
+echo "summary: $passed passed, $failed failed$fuzz_note"
 exit "$status"

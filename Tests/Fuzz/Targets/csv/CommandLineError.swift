@@ -1,0 +1,1 @@
+../../../../Sources/edgectl/CommandLineError.swift

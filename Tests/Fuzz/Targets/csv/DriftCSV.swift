@@ -1,0 +1,1 @@
+../../../../Sources/edgectl/DriftCSV.swift

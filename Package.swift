@@ -69,6 +69,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
     ],
     targets: [
@@ -156,7 +157,7 @@ let package = Package(
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             exclude: ["openapi-generator-config.yaml", "Generated/openapi.sha256"]
         ),
-        // The central service: ingest, storage (GRDB now, Postgres later), registries, distribution, HTTP API, dashboard.
+        // The central service: ingest, storage (SQLite through GRDB, PostgreSQL through postgres-nio), registries, distribution, HTTP API, dashboard.
         .target(
             name: "Collector",
             dependencies: [
@@ -168,6 +169,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -263,7 +265,7 @@ let package = Package(
 if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
     let serverTargets: Set<String> = ["Collector", "CollectorAPI", "edge-collector", "CollectorTests", "CollectorEndToEndTests", "FleetTestSupport",
                                       "ProtocolModelTests"]
-    let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "swift-prometheus", "swift-openapi-runtime", "swift-openapi-hummingbird"]
+    let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "postgres-nio", "swift-prometheus", "swift-openapi-runtime", "swift-openapi-hummingbird"]
     package.targets.removeAll { serverTargets.contains($0.name) }
     package.products.removeAll { product in product.name == "edge-collector" || product.name == "Collector" }
     package.dependencies.removeAll { dependency in

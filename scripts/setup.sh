@@ -10,6 +10,7 @@ packages=(
     libsqlite3-dev sqlite3 chromium                # collector database (GRDB), its CLI for tests; headless browser for the dashboard test
     systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
     python3-venv curl                              # scripts/contract-test.sh: schemathesis in a throwaway venv, seeding the collector
+    postgresql util-linux                          # the PostgreSQL store's tests (initdb, postgres, psql; setpriv to run them as a non-root user)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -26,7 +27,9 @@ if ((${#missing[@]})); then
     fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports.
+# mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports. Likewise PostgreSQL's
+# package may start a cluster on 5432: the tests ignore it and run initdb + postgres in a temporary directory on a free
+# port (Tests/TestSupport/PostgresServer.swift), as the `postgres` system user when run as root.
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
 

@@ -94,6 +94,12 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
         try check(broker.subscriptionQoS == 0 || broker.subscriptionQoS == 1, "broker.subscriptionQoS must be 0 or 1")
         try check(!broker.sharedGroup.isEmpty && !broker.sharedGroup.contains("/") && !broker.sharedGroup.contains("+")
                   && !broker.sharedGroup.contains("#"), "broker.sharedGroup must be a plain name (no / + #)")
+        if storage.engine == .postgres {
+            try check(storage.url != nil, "storage.url is required with storage.engine \"postgres\" (postgres://user:password@host:5432/database)")
+            try check((1...1000).contains(storage.postgres.maximumConnections), "storage.connections must be within 1…1000")
+            try check(storage.postgres.leaseTimeoutSeconds > 0, "storage.leaseTimeoutSeconds must be positive")
+            try check(storage.postgres.leaderLeaseSeconds >= 1, "storage.leaderLeaseSeconds must be at least 1")
+        }
         for token in http.tokens {
             try check(token.token.utf8.count >= 16, "http.tokens: the token of '\(token.name)' must have at least 16 characters")
         }

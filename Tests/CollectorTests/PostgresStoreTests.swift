@@ -94,14 +94,7 @@ final class PostgresStoreTests: XCTestCase {
                     var stored = 0
                     for batch in plan {
                         // Deadlocks and lock timeouts are busy conditions that ingest retries; so does this loop.
-                        while true {
-                            do {
-                                stored += try await store.ingest(batch, receivedAt: now).stored
-                                break
-                            } catch where error.code == .storageBusy {
-                                continue
-                            }
-                        }
+                        stored += try await PostgresStoreTests.retryingBusy { try await store.ingest(batch, receivedAt: now) }.stored
                     }
                     return stored
                 }
@@ -174,18 +167,29 @@ final class PostgresStoreTests: XCTestCase {
             XCTAssertEqual(error.code, .storageBusy, "a database that went away is a condition ingest retries: \(error.message)")
         }
         try server.start()
-        var outcome: IngestOutcome?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while outcome == nil, ContinuousClock.now < deadline {
-            do {
-                outcome = try await store.ingest((101...110).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
-            } catch where error.code == .storageBusy {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        let receivedAt = self.now
+        let outcome = try await Self.retryingBusy(for: .seconds(30)) {
+            try await store.ingest((101...110).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: receivedAt)
         }
-        XCTAssertEqual(outcome?.acknowledgements.first?.seq, 110, "ingest resumes by itself once the server is back")
+        XCTAssertEqual(outcome.acknowledgements.first?.seq, 110, "ingest resumes by itself once the server is back")
         let count = try await store.telemetryCount(deviceID: "d")
         XCTAssertEqual(count, 110, "every batch acknowledged before the crash survived it")
+    }
+
+    /// Runs `body` until it does not fail as `storageBusy` (as ingest retries), for at most `limit`.
+    static func retryingBusy<T: Sendable>(for limit: Duration = .seconds(60), _ body: @Sendable () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            let result: Result<T, any Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            switch result {
+            case .success(let value):
+                return value
+            case .failure(let error):
+                guard (error as? CollectorError)?.code == .storageBusy, ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     // MARK: Leadership

@@ -13,8 +13,9 @@ import Glibc
 /// `EDGEFLEET_PG_BIN`, else the newest `/usr/lib/postgresql/*/bin`, else `PATH`; a missing binary throws, so the
 /// tests fail rather than skip (scripts/setup.sh installs `postgresql`).
 ///
-/// One server per test class; each test makes its own database (``createDatabase(_:)``). Durability settings are
-/// relaxed (`fsync=off`): these tests are about behaviour, not about surviving power loss.
+/// One server per test class; each test makes its own database (``createDatabase(_:)``). `fsync=off`: a killed server
+/// keeps what it committed (the OS has it), only a power loss would not, and these tests kill processes, not machines.
+/// `synchronous_commit` stays on: off, a commit is acknowledged before its WAL is written, and a SIGKILL loses it.
 public final class PostgresServer: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -63,7 +64,7 @@ public final class PostgresServer: @unchecked Sendable {
         precondition(pid == nil, "postgres already running")
         let child = try SpawnedProcess.start("/usr/bin/env", privileged("\(binaries)/postgres") + [
             "-D", dataDirectory, "-p", String(port), "-k", directory.path, "-c", "listen_addresses=127.0.0.1",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+            "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
             "-c", "shared_buffers=64MB",
         ], logPath: logPath)
         pid = child

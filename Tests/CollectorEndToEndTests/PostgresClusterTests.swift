@@ -19,11 +19,13 @@ final class PostgresClusterTests: XCTestCase {
         let root = try Fixtures.temporaryDirectory("collector-e2e-postgres")
         defer { try? FileManager.default.removeItem(at: root) }
         let leaseSeconds = 2.0
+        // Without a persistent session, the broker drops a dead collector's share of `$share/…` at once; with one it
+        // would keep queueing that share for the dead session (docs/scale.md).
         var collectors: [String: CollectorProcess] = [:]
         for name in ["a", "b"] {
             let configuration = root.appendingPathComponent("\(name).json")
             try #"""
-                {"broker": {"clientID": "collector-\#(name)"},
+                {"broker": {"clientID": "collector-\#(name)", "persistentSession": false},
                  "storage": {"engine": "postgres", "url": "\#(url)", "leaderLeaseSeconds": \#(leaseSeconds)}}
                 """#.write(to: configuration, atomically: true, encoding: .utf8)
             let collector = try CollectorProcess(stateDirectory: root.appendingPathComponent("state-\(name)"), brokerPort: broker.port,

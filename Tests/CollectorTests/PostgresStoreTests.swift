@@ -3,6 +3,7 @@ import FleetProtocol
 import FleetSim
 import Foundation
 import Logging
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -73,8 +74,53 @@ final class PostgresStoreTests: XCTestCase {
     func testALateCopyBelowTheHeadIsStoredOnce() async throws { try await contract.aLateCopyBelowTheHeadIsStoredOnce() }
     func testACorroboratedJumpIsAccepted() async throws { try await contract.aCorroboratedJumpIsAccepted() }
     func testDriftReportsAndTheirWindows() async throws { try await contract.driftReportsAndTheirWindows() }
+    func testLearningLoopsAndLabelCounts() async throws { try await contract.learningLoopsAndLabelCounts() }
+    func testRolloutsClaimTheirDevicesOnce() async throws { try await contract.rolloutsClaimTheirDevicesOnce() }
+    func testRolloutReportsAndTheVersionLedger() async throws { try await contract.rolloutReportsAndTheVersionLedger() }
+    func testSamplesAreStoredOnceByContentAndSnapshotsAreImmutable() async throws { try await contract.samplesAreStoredOnceByContentAndSnapshotsAreImmutable() }
+    func testRetentionKeepsEverySampleASnapshotReferences() async throws { try await contract.retentionKeepsEverySampleASnapshotReferences() }
+    func testLabelledCapturesJoinTheirNewestLabel() async throws { try await contract.labelledCapturesJoinTheirNewestLabel() }
+    func testTrainingJobsMoveByCompareAndSet() async throws { try await contract.trainingJobsMoveByCompareAndSet() }
 
     // MARK: PostgreSQL only: several collectors, faults
+
+    /// The snapshot guarantee is the database's, not only the adapter's: a direct UPDATE, DELETE or TRUNCATE of a
+    /// snapshot or its members fails (the triggers of migration v6-learning), as SQLite's triggers make it fail.
+    func testSnapshotsCannotBeChangedOrDeletedEvenBySQL() async throws {
+        let store = try await open()
+        let sample = DatasetSample(model: "m", dtype: "float32", shape: [1, 2], columns: ["f0", "f1"], bytes: DatasetSample.float32Bytes([1, 2]),
+                                   label: "a", source: "import", capturedAt: now)
+        _ = try await store.putSamples([sample])
+        let snapshot = try await store.insert(DatasetSnapshot(model: "m", dtype: "float32", shape: [1, 2], columns: ["f0", "f1"], validationPercent: 0,
+                                                              members: [SnapshotMember(sampleHash: sample.hash, label: "a", split: .train)],
+                                                              createdAt: now, createdBy: "test", filter: SnapshotFilter(model: "m")))
+        let id = snapshot.id, hash = sample.hash
+        let names = ["UPDATE snapshots", "DELETE FROM snapshots", "UPDATE snapshot_members", "DELETE FROM snapshot_members", "TRUNCATE snapshot_members",
+                     "DELETE FROM dataset_samples (a member)"]
+        for (index, name) in names.enumerated() {
+            do {
+                try await store.writing("tampering") { connection in
+                    let logger = CollectorHarness.logger
+                    switch index {
+                    case 0: _ = try await connection.query("UPDATE snapshots SET created_by = 'mallory' WHERE id = \(id)", logger: logger).collect()
+                    case 1: _ = try await connection.query("DELETE FROM snapshots WHERE id = \(id)", logger: logger).collect()
+                    case 2: _ = try await connection.query("UPDATE snapshot_members SET label = 'b' WHERE snapshot_id = \(id)", logger: logger).collect()
+                    case 3: _ = try await connection.query("DELETE FROM snapshot_members WHERE snapshot_id = \(id)", logger: logger).collect()
+                    case 4: _ = try await connection.query("TRUNCATE snapshot_members", logger: logger).collect()
+                    default: _ = try await connection.query("DELETE FROM dataset_samples WHERE hash = \(hash)", logger: logger).collect()
+                    }
+                }
+                XCTFail("the database allowed \(name)")
+            } catch {
+                // The triggers' messages for the snapshot tables; the member's foreign key for the sample.
+                XCTAssertTrue(error.message.contains(index < 5 ? "snapshots are" : "foreign key"), "\(name): \(error.message)")
+            }
+        }
+        let read = try await store.snapshot(id: snapshot.id)
+        XCTAssertEqual(read, snapshot, "the snapshot is as it was stored")
+        let kept = try await store.samples(hashes: [sample.hash])
+        XCTAssertEqual(kept.count, 1)
+    }
 
     /// Two collectors share a database; QoS 1 redelivery hands copies of the same messages to both at once. Each
     /// message is stored once, the acknowledgement ends at the last one, and every stored copy is counted once.
@@ -224,6 +270,58 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertFalse(aLeadsAgain, "the old leader sees it lost")
         let holder = try await first.leaseHolder(name: "collector")
         XCTAssertEqual(holder?.holder, "b")
+    }
+
+    /// Two collectors on one database each run the learning loop service: only the leader steps the loop (only its
+    /// ports are asked for a capture); when the leader stops, the other takes over and continues the stored cycle
+    /// where it was (the snapshot is taken once, by the new leader, and the capture is not requested again).
+    func testOnlyTheLeaderRunsTheLearningLoopAndAFollowerTakesOverTheCycle() async throws {
+        let first = try await open(), second = try await open()
+        let a = LeaderLease(backend: first, holder: "a", ttl: .milliseconds(600), logger: CollectorHarness.logger)
+        let b = LeaderLease(backend: second, holder: "b", ttl: .milliseconds(600), logger: CollectorHarness.logger)
+        let aLeads = await a.renew()
+        XCTAssertTrue(aLeads)
+        let policy = LearningLoopPolicy(mode: .automatic, minimumLabelledSamples: 100, labelTimeoutSeconds: 600, trainingTimeoutSeconds: 300,
+                                        coolDownSeconds: 60, rollout: true)
+        let settings = LearningLoopSettings(intervalSeconds: 0.05, models: ["m": policy])
+        let clock = ManualWallClock(1_000_000)
+        let portsA = LearningLoopTests.FakePorts(), portsB = LearningLoopTests.FakePorts()
+        for ports in [portsA, portsB] {
+            ports.state.withLock { $0.drift = .drift(reportID: 1, alarmed: true, cohorts: ["profile=p"], devices: ["a", "b"]) }
+        }
+        let serviceA = LearningLoopService(store: first, ports: portsA, settings: settings, clock: clock, leadership: a, logger: CollectorHarness.logger)
+        let serviceB = LearningLoopService(store: second, ports: portsB, settings: settings, clock: clock, leadership: b, logger: CollectorHarness.logger)
+        let leaseA = Task { try await a.run() }, runA = Task { try await serviceA.run() }
+        let leaseB = Task { try await b.run() }, runB = Task { try await serviceB.run() }
+        defer { for task in [leaseA, runA, leaseB, runB] { task.cancel() } }
+
+        try await Self.waitUntil { (try await first.learningLoop(model: "m"))?.phase == .capturing }
+        try await Task.sleep(for: .milliseconds(300))
+        XCTAssertEqual(portsA.state.withLock { $0.captures }, [["a", "b"]], "the leader requested the capture once")
+        XCTAssertTrue(portsB.state.withLock { $0.captures.isEmpty }, "the follower did nothing")
+
+        // The leader stops (its lease and its service); the follower takes over within the lease's TTL.
+        leaseA.cancel()
+        runA.cancel()
+        _ = await runA.result
+        for ports in [portsA, portsB] { ports.state.withLock { $0.labelled = 150 } }
+        try await Self.waitUntil(for: .seconds(10)) { (try await second.learningLoop(model: "m"))?.phase == .training }
+        XCTAssertTrue(b.isLeader)
+        XCTAssertEqual(portsB.state.withLock { $0.snapshots }, 1, "the new leader took the snapshot")
+        XCTAssertEqual(portsA.state.withLock { $0.snapshots }, 0)
+        XCTAssertTrue(portsB.state.withLock { $0.captures.isEmpty }, "the cycle continued: the capture was not requested again")
+        let loop = try await second.learningLoop(model: "m")
+        XCTAssertEqual(loop?.cycle, 1)
+        XCTAssertEqual(loop?.job, "job-snap1")
+    }
+
+    /// Polls `condition` every 50 ms until it holds; fails after `limit`.
+    static func waitUntil(for limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw CollectorError(.storage, "a condition did not hold within \(limit)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// A leader whose lease runs out while it is writing: its write, begun under a valid lease, commits first, and

@@ -336,12 +336,12 @@ struct StoreContract {
 
     /// The learning loop's state survives reopening; label counts and accuracy are per model, device set and time.
     func learningLoopsAndLabelCounts() async throws {
-        var store = try open()
+        var store = try await open()
         var loop = LearningLoop(model: "vibration")
         _ = loop.handle(.drift(reportID: 7, alarmed: true, cohorts: ["profile=p2"], devices: ["d2", "d1"]),
                         policy: LearningLoopPolicy(mode: .automatic), now: now)
         try await store.save(loop)
-        store = try open()
+        store = try await open()
         let loaded = try await store.learningLoop(model: "vibration")
         XCTAssertEqual(loaded, loop)
         XCTAssertEqual(loaded?.phase, .capturing)
@@ -385,7 +385,7 @@ struct StoreContract {
     /// Rollouts persist whole, claim their devices once (a second active rollout on the same devices is refused in
     /// the same transaction), release them when they end, and survive reopening.
     func rolloutsClaimTheirDevicesOnce() async throws {
-        let store = try open()
+        let store = try await open()
         var first = RolloutFixtures.machine(devices: 10, now: now)
         _ = first.start(now: now)
         try await store.insertRollout(first)
@@ -405,7 +405,7 @@ struct StoreContract {
         first.assigned(first.plan.waves[0])
         _ = try first.abort(reason: "test", by: "ops", now: now + 1)
         try await store.updateRollout(first)
-        let reopened = try open()
+        let reopened = try await open()
         let stored = try await reopened.rollout(id: "ro-test")
         XCTAssertEqual(stored, first)
         let active = try await reopened.rollouts(activeOnly: true, limit: 10)
@@ -430,7 +430,7 @@ struct StoreContract {
     /// The gates read a group's reports on one bundle in a time range; the ledger says which bundle each device
     /// served from when to when, and which devices served a bundle at an instant.
     func rolloutReportsAndTheVersionLedger() async throws {
-        let store = try open()
+        let store = try await open()
         let older = BundleReference(name: "keyword-spotter", version: "1.0.0", digest: String(repeating: "a", count: 64), releaseCounter: 3)
         let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
         let base = now - 600_000

@@ -1,5 +1,5 @@
-/// Whether this collector may do the fleet's singleton work now: the drift schedule, retention, fleet metrics, and
-/// (from other branches) the training queue and the rollout engine.
+/// Whether this collector may do the fleet's singleton work now: the drift schedule, retention, fleet metrics, the
+/// training queue, the rollout engine's steps and the learning loop.
 ///
 /// The one hook for singleton work: a service holding a `Leadership` checks ``isLeader`` at the start of each round
 /// and skips the round when it is false; a write that must not happen after leadership is lost (two leaders for a

@@ -23,8 +23,10 @@ extension PostgresStore {
             result.events += try await deleteAll("DELETE FROM quarantine WHERE received_at < \(cutoff) RETURNING 1")
         }
         if let cutoff = cutoff(policy.sampleDays) {
-            result.samples = try await deleteOlder("samples", than: cutoff)
+            // A captured sample or a stored training sample that a snapshot references is kept (docs/learning.md).
+            result.samples = try await deleteOldSamples(than: cutoff)
             result.samples += try await deleteOlder("labels", than: cutoff)
+            result.samples += try await deleteUnreferencedDatasetSamples(than: cutoff)
         }
         return result
     }

@@ -219,7 +219,8 @@ extension PostgresStore {
         ]),
         // The learning loop (docs/learning.md): content-addressed samples, immutable snapshots (a snapshot and its
         // members are never changed or deleted: the trigger below is SQLite's `snapshots_immutable`/`_kept` pair), the
-        // gate's reports per version, the persisted training queue.
+        // gate's reports per version, the persisted training queue. A member references its sample, so retention racing
+        // a snapshot's creation fails instead of taking a member's sample away.
         ("v6-learning", [
             """
             CREATE TABLE dataset_samples (

@@ -76,6 +76,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
         // The fleet's PKI (`edgectl pki`): X.509 certificates and the CRL's ASN.1, in Swift (no openssl).
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
@@ -170,7 +171,7 @@ let package = Package(
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             exclude: ["openapi-generator-config.yaml", "Generated/openapi.sha256"]
         ),
-        // The central service: ingest, storage (GRDB now, Postgres later), registries, distribution, HTTP API, dashboard.
+        // The central service: ingest, storage (SQLite through GRDB, PostgreSQL through postgres-nio), registries, distribution, HTTP API, dashboard.
         .target(
             name: "Collector",
             dependencies: [
@@ -184,6 +185,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -279,7 +281,7 @@ let package = Package(
 if ProcessInfo.processInfo.environment["EDGEFLEET_DEVICE_ONLY"] == "1" {
     let serverTargets: Set<String> = ["Collector", "CollectorAPI", "edge-collector", "CollectorTests", "CollectorEndToEndTests", "FleetTestSupport",
                                       "ProtocolModelTests"]
-    let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "swift-prometheus", "swift-openapi-runtime", "swift-openapi-hummingbird"]
+    let serverPackages = ["hummingbird", "swift-mustache", "GRDB.swift", "postgres-nio", "swift-prometheus", "swift-openapi-runtime", "swift-openapi-hummingbird"]
     package.targets.removeAll { serverTargets.contains($0.name) }
     package.products.removeAll { product in product.name == "edge-collector" || product.name == "Collector" }
     package.dependencies.removeAll { dependency in

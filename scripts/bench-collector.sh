@@ -3,11 +3,15 @@
 # and the fleet API/dashboard for 10,000 devices. Prints the figures docs/collector.md quotes.
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
-# Needs: mosquitto, sqlite3, curl. Uses the release build in $SCRATCH (default .build).
+#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N]
+# --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
+# synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
+# --fleet-devices sizes the fleet page test (default 10,000).
+# Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -16,6 +20,10 @@ while (($#)); do
         --duration) duration=$2; shift ;;
         --window) window=$2; shift ;;
         --subscription-qos) subqos=$2; shift ;;
+        --postgres) postgres=1 ;;
+        --collectors) collectors=$2; shift ;;
+        --devices-per-connection) per_connection=$2; shift ;;
+        --fleet-devices) fleet=$2; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -44,45 +52,82 @@ CONF
 mosquitto -c "$work/mosquitto.conf" 2> "$work/mosquitto.log" &
 pids+=($!)
 
-cat > "$work/collector.json" <<CONF
+storage='"storage": {}'
+if ((postgres)); then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    pg_port=$(free_port)
+    mkdir -p "$work/pg"
+    as_pg=()
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$work" "$work/pg"; as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --reset-env); fi
+    "${as_pg[@]}" "$pgbin/initdb" -D "$work/pg/data" -U edgefleet -A trust -E UTF8 --locale=C --no-instructions >/dev/null
+    "${as_pg[@]}" "$pgbin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 \
+        -c max_connections=200 -c shared_buffers=256MB 2> "$work/postgres.log" &
+    pids+=($!)
+    for _ in $(seq 100); do "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
+    "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -q -c 'CREATE DATABASE edgefleet'
+    storage="\"storage\": {\"engine\": \"postgres\", \"url\": \"postgres://edgefleet@127.0.0.1:$pg_port/edgefleet\"}"
+    q() { "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d edgefleet -X -q -A -t -F ' ' -c "$1"; }
+else
+    q() { sqlite3 -separator ' ' "$work/state-1/collector.sqlite" "$1"; }
+fi
+for c in $(seq "$collectors"); do
+    port_c=$http_port; [ "$c" -eq 1 ] || port_c=$(free_port)
+    cat > "$work/collector-$c.json" <<CONF
 {
-  "stateDirectory": "$work/state",
-  "broker": { "port": $mqtt_port, "clientID": "bench-collector", "subscriptionQoS": $subqos },
-  "http": { "port": $http_port, "tokens": [ { "name": "bench", "role": "admin", "token": "bench-token-0123456789abcdef" } ] }
+  "stateDirectory": "$work/state-$c",
+  "broker": { "port": $mqtt_port, "clientID": "bench-collector-$c", "subscriptionQoS": $subqos },
+  "http": { "port": $port_c, "tokens": [ { "name": "bench", "role": "admin", "token": "bench-token-0123456789abcdef" } ] },
+  $storage
 }
 CONF
-"$bin/edge-collector" --config "$work/collector.json" --log-level warning 2> "$work/collector.log" &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.2; done
+    "$bin/edge-collector" --config "$work/collector-$c.json" --log-level warning 2> "$work/collector-$c.log" &
+    pids+=($!)
+    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port_c/healthz" >/dev/null && break; sleep 0.2; done
+done
 
 echo "== ingest: $devices devices x $rate reports/s for $duration s (devices publish QoS 1, window $window; collector subscribes QoS $subqos)" >&2
 sim_json=$("$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
-    --window "$window" --resend-after 10 --drain 120 --json)
+    --window "$window" --resend-after 10 --drain 120 --devices-per-connection "$per_connection" --json)
 echo "fleet-sim: $sim_json" >&2
-db="$work/state/collector.sqlite"
-read -r rows distinct first last <<<"$(sqlite3 -separator ' ' "$db" \
-    "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
+read -r rows distinct first last <<<"$(q "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
 generated=$(python3 -c "import json,sys; print(int(json.loads(sys.argv[1])['generated']))" "$sim_json")
 expected=$((generated - devices))   # one birth per device, the rest telemetry
 span_ms=$((last - first))
 rate_measured=$(python3 -c "print(round($rows / max($span_ms, 1) * 1000))")
-size=$(python3 -c "import json,sys; print(len(sys.argv[1]))" "$(sqlite3 "$db" 'SELECT body FROM telemetry LIMIT 1')")
+if ((postgres)); then
+    size=$(q "SELECT length(body) FROM telemetry LIMIT 1")
+    db_bytes=$(q "SELECT pg_database_size('edgefleet')")
+else
+    size=$(python3 -c "import json,sys; print(len(sys.argv[1]))" "$(q 'SELECT body FROM telemetry LIMIT 1')")
+    db_bytes=$(q "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+fi
 echo "stored=$rows distinct=$distinct expected=$expected lost=$((expected - distinct)) duplicates=$((rows - distinct))"
-echo "ingest_rate=${rate_measured}/s over ${span_ms} ms (first to last commit); report_bytes=$size"
+echo "ingest_rate=${rate_measured}/s over ${span_ms} ms (first to last commit); report_bytes=$size; collectors=$collectors engine=$([ "$postgres" -eq 1 ] && echo postgres || echo sqlite)"
+# Whole database (telemetry, rollups, indexes, ledger) per stored report, and per device per day at one report every 10 s.
+echo "database_bytes=$db_bytes bytes_per_report=$((db_bytes / (rows > 0 ? rows : 1))) bytes_per_device_day_at_10s=$((db_bytes / (rows > 0 ? rows : 1) * 8640))"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures)' || true
 
-echo "== fleet page with 10,000 devices" >&2
-sqlite3 "$db" <<SQL
+echo "== fleet page with $fleet devices" >&2
+if ((postgres)); then
+    q "INSERT INTO devices (id, profile, agent_version, hw_model, hw_machine, hw_kernel, hw_cpus, hw_memory, cur_name, cur_version, cur_digest,
+        cur_release, online, first_seen, last_seen, groups_list, lt_at, lt_p50, lt_p95, lt_throughput, lt_inferences, lt_errors, lt_cpu, lt_temp,
+        lt_rss, lt_queue)
+    SELECT 'bulk-' || lpad(i::text, 6, '0'), 'rpi-4b-2gb', '0.1.0', 'Raspberry Pi 4', 'aarch64', '6.6', 4, 2147483648, 'keyword-spotter', '1.0.0',
+        lpad('1', 64, '0'), 1, i % 5 <> 0, 1700000000000, 1700000000000 + i, 'fleet', 1700000000000, 12000 + i, 18000 + i, 40.5, 400, 0, 0.4, 55.0,
+        40000000, 0 FROM generate_series(0, $fleet - 1 - $devices) AS i" >/dev/null
+else
+sqlite3 "$work/state-1/collector.sqlite" <<SQL
 PRAGMA busy_timeout = 10000;
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999 - $devices)
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $fleet - 1 - $devices)
 INSERT INTO devices (id, profile, agent_version, hw_model, hw_machine, hw_kernel, hw_cpus, hw_memory, cur_name, cur_version, cur_digest,
     cur_release, online, first_seen, last_seen, groups_list, lt_at, lt_p50, lt_p95, lt_throughput, lt_inferences, lt_errors, lt_cpu, lt_temp,
     lt_rss, lt_queue)
-SELECT printf('bulk-%05d', i), 'rpi-4b-2gb', '0.1.0', 'Raspberry Pi 4', 'aarch64', '6.6', 4, 2147483648, 'keyword-spotter', '1.0.0',
+SELECT printf('bulk-%06d', i), 'rpi-4b-2gb', '0.1.0', 'Raspberry Pi 4', 'aarch64', '6.6', 4, 2147483648, 'keyword-spotter', '1.0.0',
     printf('%064d', 1), 1, i % 5 <> 0, 1700000000000, 1700000000000 + i, 'fleet', 1700000000000, 12000 + i, 18000 + i, 40.5, 400, 0, 0.4, 55.0,
     40000000, 0 FROM n;
 SQL
-count=$(sqlite3 "$db" "SELECT count(*) FROM devices")
+fi
+count=$(q "SELECT count(*) FROM devices")
 time_it() { # url -> median of 11 runs in ms
     for _ in $(seq 11); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer bench-token-0123456789abcdef" "$1"; done |
         sort -n | sed -n 6p | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000, 1))'

@@ -11,6 +11,7 @@ packages=(
     systemd                                        # systemd-analyze verify of scripts/edge-agent.service (agent tests)
     python3 python3-venv curl                      # the demo's narration and API calls; scripts/contract-test.sh (schemathesis in a throwaway venv)
     openssl                                        # the TLS tests' independent check of edgectl pki's certificates and CRL
+    postgresql util-linux                          # the PostgreSQL store's tests (initdb, postgres, psql; setpriv to run them as a non-root user)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,7 +28,9 @@ if ((${#missing[@]})); then
     fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports.
+# mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports. Likewise PostgreSQL's
+# package may start a cluster on 5432: the tests ignore it and run initdb + postgres in a temporary directory on a free
+# port (Tests/TestSupport/PostgresServer.swift), as the `postgres` system user when run as root.
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
 

@@ -10,6 +10,8 @@ bin="$(swift build -c release --show-bin-path)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
+# The store contract runs against both stores: SQLiteStoreTests on files, PostgresStoreTests on a PostgreSQL server the
+# tests start themselves (initdb + postgres from /usr/lib/postgresql/*/bin on a free port; a missing binary fails them).
 echo "== unit, integration and end-to-end tests"
 status=0
 swift test -c release --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?

@@ -8,13 +8,23 @@ import ServiceLifecycle
 
 /// The collector assembled from a configuration: its store, registries and services, not yet running.
 ///
-/// Nothing starts in `init` except opening (and migrating) the database. Run ``services`` in a
-/// `ServiceGroup` in the given order: the broker connection first (it stops last, after everything that
-/// publishes through it), then acknowledgements, distribution, ingest, drift, training, maintenance, and the HTTP server
-/// last (it stops first, so no request reaches a stopped service).
+/// Nothing starts in `init` except opening (and migrating) an SQLite database; a PostgreSQL database is migrated by
+/// ``prepareStorage(_:logger:)`` before `init`. Run ``services`` in a `ServiceGroup` in the given order: the
+/// PostgreSQL pool and the leader lease first (when `storage.engine` is `postgres`), the broker connection (it stops
+/// late, after everything that publishes through it), then acknowledgements, distribution, ingest, drift, training, rollouts, the learning loop, maintenance, and the
+/// HTTP server last (it stops first, so no request reaches a stopped service).
 public struct Collector: Sendable {
     public let configuration: CollectorConfiguration
-    public let store: SQLiteStore
+    /// The store every service uses, whichever the engine.
+    public let store: any CollectorStore
+    /// The same store when it is SQLite (size cap, file path), else nil.
+    public let sqliteStore: SQLiteStore?
+    /// The same store when it is PostgreSQL, else nil.
+    public let postgresStore: PostgresStore?
+    /// Whether this collector does the singleton work (always, with SQLite; the lease holder, with PostgreSQL).
+    public let leadership: any Leadership
+    /// Where the data is, for logs (a file path or host:port/database).
+    public let databaseDescription: String
     public let registry: ModelRegistry
     public let client: MQTTClient
     public let metrics: CollectorMetrics
@@ -48,8 +58,27 @@ public struct Collector: Sendable {
         }
         let metrics = CollectorMetrics(factory: metricsFactory)
         self.metrics = metrics
-        store = try SQLiteStore(path: configuration.storage.path ?? "\(state)/collector.sqlite", options: configuration.storage.sqlite,
-                                logger: logger)
+        var storageServices: [any Service] = []
+        switch configuration.storage.engine {
+        case .sqlite:
+            let sqlite = try SQLiteStore(path: configuration.storage.path ?? "\(state)/collector.sqlite", options: configuration.storage.sqlite,
+                                         logger: logger)
+            store = sqlite
+            sqliteStore = sqlite
+            postgresStore = nil
+            leadership = SoleLeadership()
+            databaseDescription = sqlite.path
+        case .postgres:
+            let postgres = try PostgresStore(url: configuration.storage.url ?? "", options: configuration.storage.postgres, logger: logger)
+            store = postgres
+            sqliteStore = nil
+            postgresStore = postgres
+            let lease = LeaderLease(backend: postgres, holder: "\(configuration.broker.effectiveClientID)-\(UUID().uuidString.prefix(8))",
+                                    ttl: .milliseconds(Int64(configuration.storage.postgres.leaderLeaseSeconds * 1000)), logger: logger)
+            leadership = lease
+            databaseDescription = postgres.location
+            storageServices = [postgres, lease]
+        }
         let repository = try BundleRepository(root: "\(state)/bundles")
         registry = ModelRegistry(store: store, repository: repository, trust: Self.trust(configuration), clock: clock, logger: logger)
         tokens = try Self.tokens(configuration, logger: logger)
@@ -80,18 +109,20 @@ public struct Collector: Sendable {
         ingest = IngestService(client: client, store: store, acknowledgements: acknowledgements, distribution: distribution,
                                settings: configuration.ingest, metrics: metrics, clock: clock, logger: logger)
         let ingest = self.ingest
-        drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock, logger: logger)
+        drift = DriftMonitor(store: store, repository: repository, settings: configuration.drift, metrics: metrics, clock: clock,
+                             leadership: leadership, logger: logger)
         rollouts = RolloutEngine(store: store, actuator: distribution, settings: configuration.rollouts,
-                                 profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock, logger: logger)
+                                 profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock,
+                                 leadership: leadership, logger: logger)
         datasets = DatasetService(store: store, clock: clock, logger: logger)
         gate = GateService(registry: registry, datasets: datasets, store: store, settings: configuration.training, clock: clock, logger: logger)
         training = TrainingService(store: store, datasets: datasets, gate: gate, registry: registry, settings: configuration.training,
-                                   workDirectory: "\(state)/training", clock: clock, logger: logger)
+                                   workDirectory: "\(state)/training", clock: clock, leadership: leadership, logger: logger)
         loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, rollouts: rollouts,
                                                                                    datasets: datasets, training: training, clock: clock),
-                                   settings: configuration.loop, clock: clock, logger: logger)
-        let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, logger: logger)
-        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, logger: logger,
+                                   settings: configuration.loop, clock: clock, leadership: leadership, logger: logger)
+        let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, leadership: leadership, logger: logger)
+        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, leadership: leadership, logger: logger,
                                                storedCount: { ingest.storedMessages })
         let http: any Service
         do {
@@ -106,7 +137,27 @@ public struct Collector: Sendable {
         }
         // Trust-file rotations reach the fleet from here (docs/security.md).
         let trustPush = TrustPushService(client: client, store: store, trust: Self.trust(configuration), clock: clock, logger: logger)
-        services = [connection, acknowledgements, distribution, ingest, drift, training, rollouts, loop, retention, fleetMetrics, http, trustPush]
+        services = storageServices + [connection, acknowledgements, distribution, ingest, drift, training, rollouts, loop, retention, fleetMetrics,
+                                      http, trustPush]
+    }
+
+    /// Brings a PostgreSQL database's schema up to date before ``init`` (SQLite migrates when opened): a pool of its
+    /// own runs for the migration only. Several collectors starting together migrate one after the other.
+    public static func prepareStorage(_ configuration: CollectorConfiguration, logger: Logger) async throws(CollectorError) {
+        guard configuration.storage.engine == .postgres else { return }
+        try configuration.validate()
+        let store = try PostgresStore(url: configuration.storage.url ?? "", options: configuration.storage.postgres, logger: logger)
+        let result: Result<Void, CollectorError> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            defer { group.cancelAll() }
+            do throws(CollectorError) {
+                try await store.migrate()
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
     }
 
     /// The configured trust root, else `<stateDirectory>/trust/{root.pub,trust.json}` when present.

@@ -4,20 +4,38 @@ import Logging
 public final class FleetSimulator: Sendable {
     public let settings: SimulationSettings
     public let devices: [SimulatedDevice]
+    /// The shared connections when `devicesPerConnection` > 1 (empty: every device has its own).
+    public let connections: [SharedConnection]
 
     public init(settings: SimulationSettings, logger: Logger) throws(FleetSimError) {
         try settings.validate()
         self.settings = settings
         var devices: [SimulatedDevice] = []
-        for index in 0..<settings.devices { devices.append(try SimulatedDevice(index: index, settings: settings, logger: logger)) }
+        var connections: [SharedConnection] = []
+        for index in 0..<settings.devices {
+            var shared: SharedConnection?
+            if settings.devicesPerConnection > 1 {
+                if index % settings.devicesPerConnection == 0 {
+                    connections.append(try SharedConnection(settings: settings, index: connections.count, logger: logger))
+                }
+                shared = connections.last
+            }
+            let device = try SimulatedDevice(index: index, settings: settings, connection: shared?.client, logger: logger)
+            shared?.attach(device)
+            devices.append(device)
+        }
         self.devices = devices
+        self.connections = connections
     }
 
-    /// Runs every device until the task is cancelled.
+    /// Runs every device (and shared connection) until the task is cancelled.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
+            for connection in connections { group.addTask { await connection.run() } }
+            for connection in connections { await connection.waitUntilConnected() }
             for device in devices { group.addTask { try? await device.run() } }
         }
+        for connection in connections { await connection.shutdown() }
     }
 
     /// The fleet's statistics, summed.

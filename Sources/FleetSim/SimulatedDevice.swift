@@ -72,7 +72,12 @@ public final class SimulatedDevice: Sendable {
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    public init(index: Int, settings: SimulationSettings, logger: Logger) throws(FleetSimError) {
+    /// Whether the MQTT connection is shared with other devices (``SharedConnection``): then the connection, not the
+    /// device, connects, subscribes first, routes incoming messages (``deliver(_:)``) and shuts down.
+    let sharesConnection: Bool
+
+    /// A device with its own MQTT connection, or on `connection` shared with others (`--devices-per-connection`).
+    public init(index: Int, settings: SimulationSettings, connection: MQTTClient? = nil, logger: Logger) throws(FleetSimError) {
         id = "\(settings.prefix)-\(settings.firstIndex + index)"
         self.settings = settings
         profile = settings.profiles.isEmpty ? "rpi-4b-2gb" : settings.profiles[index % settings.profiles.count]
@@ -89,13 +94,19 @@ public final class SimulatedDevice: Sendable {
                             classWeights: weights, lastIntervalEnd: startedAt, classifier: classifier))
         let will = try? FleetCodec.encode(DeviceStatus(state: .offline, reason: "lost", bundleDigest: settings.bundle?.digest), device: id,
                                           stream: stream, seq: 0, head: 0, time: startedAt)
-        var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: id)
-        let statusTopic = topics.status
-        configuration.will = will.map { .init(topic: statusTopic, payload: $0, qos: .atLeastOnce, retain: true) }
-        configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
-        configuration.messageBufferSize = 4096
-        do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
-            throw FleetSimError(.invalidConfiguration, error.message)
+        sharesConnection = connection != nil
+        if let connection {
+            // One will per connection: a shared connection cannot announce each device's loss (documented).
+            client = connection
+        } else {
+            var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: id)
+            let statusTopic = topics.status
+            configuration.will = will.map { .init(topic: statusTopic, payload: $0, qos: .atLeastOnce, retain: true) }
+            configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
+            configuration.messageBufferSize = 4096
+            do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
+                throw FleetSimError(.invalidConfiguration, error.message)
+            }
         }
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -113,11 +124,9 @@ public final class SimulatedDevice: Sendable {
 
     /// Connects, announces itself and runs until the task is cancelled; then says goodbye (status offline).
     public func run() async throws {
-        try await client.subscribe(topics.ack, qos: .atLeastOnce)
-        try await client.subscribe(topics.commands, qos: .atLeastOnce)
-        try await client.subscribe(topics.bundleChunkFilter, qos: .atLeastOnce)
+        if !sharesConnection { try await subscribe() }
         var attempt = 0
-        while true {
+        while !sharesConnection {
             do {
                 try await client.connect()
                 break
@@ -134,7 +143,7 @@ public final class SimulatedDevice: Sendable {
         try? await publishStatus(.online, reason: nil)
         enqueueBirth()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.receive() }
+            if !sharesConnection { group.addTask { await self.receive() } }
             group.addTask { await self.tick() }
             group.addTask { await self.pump() }
             await group.next()
@@ -147,7 +156,15 @@ public final class SimulatedDevice: Sendable {
             await group.next()
             group.cancelAll()
         }
-        await client.shutdown()
+        if !sharesConnection { await client.shutdown() }
+    }
+
+    /// Subscribes to what the device receives (acknowledgements, commands, bundle chunks); before connecting, the
+    /// client keeps the subscriptions and sends them on every (re)connection.
+    func subscribe() async throws {
+        try await client.subscribe(topics.ack, qos: .atLeastOnce)
+        try await client.subscribe(topics.commands, qos: .atLeastOnce)
+        try await client.subscribe(topics.bundleChunkFilter, qos: .atLeastOnce)
     }
 
     // MARK: Queue
@@ -207,7 +224,10 @@ public final class SimulatedDevice: Sendable {
     private func tick() async {
         // At least 20 ms between ticks (several reports per tick at high rates): a hundred devices ticking every
         // few milliseconds would spend the simulator's CPU on timers instead of messages.
-        let interval = Duration.milliseconds(Int64(max(20, min(100, 1000 / settings.reportsPerSecond))))
+        // At fleet rates (one report every 10 s) on a shared connection, a tick per report interval (at most 1 s) keeps
+        // 100,000 devices' timers from being the simulator's whole load.
+        let ceiling = sharesConnection ? 1000.0 : 100.0
+        let interval = Duration.milliseconds(Int64(max(20, min(ceiling, 1000 / settings.reportsPerSecond))))
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             wakeContinuation.yield()
@@ -240,14 +260,17 @@ public final class SimulatedDevice: Sendable {
     }
 
     private func receive() async {
-        for await message in client.messages {
-            if message.topic == topics.ack {
-                if let ack = try? FleetCodec.decode(Acknowledgement.self, from: message.payload) { acknowledge(ack) }
-            } else if message.topic == topics.commands {
-                if let command = try? FleetCodec.decode(Command.self, from: message.payload) { handle(command) }
-            } else if let parsed = try? FleetTopics.parse(message.topic), let chunk = parsed.chunk {
-                received(chunk: chunk, payload: message.payload)
-            }
+        for await message in client.messages { deliver(message) }
+    }
+
+    /// Handles one message addressed to this device (from its own connection or routed by a shared one).
+    func deliver(_ message: MQTTMessage) {
+        if message.topic == topics.ack {
+            if let ack = try? FleetCodec.decode(Acknowledgement.self, from: message.payload) { acknowledge(ack) }
+        } else if message.topic == topics.commands {
+            if let command = try? FleetCodec.decode(Command.self, from: message.payload) { handle(command) }
+        } else if let parsed = try? FleetTopics.parse(message.topic), let chunk = parsed.chunk {
+            received(chunk: chunk, payload: message.payload)
         }
     }
 

@@ -37,6 +37,8 @@ public struct SimulationSettings: Sendable {
     public var bundleBytes: [UInt8]?
     /// How each release behaves once installed (release counter → behaviour); unlisted releases are `good`.
     public var behaviours: [UInt64: ModelBehaviour]
+    /// Devices multiplexed over one MQTT connection (1: each device connects itself, with its own will).
+    public var devicesPerConnection: Int = 1
 
     public init(host: String = "127.0.0.1", port: Int = 1883, devices: Int = 10, prefix: String = "sim", firstIndex: Int = 0,
                 reportsPerSecond: Double = 1, window: Int = 32, resendAfter: Duration = .seconds(5), chunkTimeout: Duration = .seconds(2),
@@ -69,6 +71,9 @@ public struct SimulationSettings: Sendable {
         guard devices >= 1, devices <= 100_000 else { throw FleetSimError(.invalidConfiguration, "devices must be within 1…100000") }
         guard reportsPerSecond > 0, reportsPerSecond <= 10_000 else {
             throw FleetSimError(.invalidConfiguration, "reports per second must be within (0, 10000]")
+        }
+        guard devicesPerConnection >= 1, devicesPerConnection <= 10_000 else {
+            throw FleetSimError(.invalidConfiguration, "devices per connection must be within 1…10000")
         }
         guard window >= 1 else { throw FleetSimError(.invalidConfiguration, "window must be at least 1") }
         guard classes >= 1, classes <= 1000, features >= 0, features <= 64 else {

@@ -51,13 +51,14 @@ struct EdgeCollector: AsyncParsableCommand {
 
         let collector: Collector
         do {
+            try await Collector.prepareStorage(configuration, logger: logger)
             collector = try Collector(configuration: configuration, logger: logger, metricsFactory: factory, prometheus: registry)
         } catch {
             logger.critical("cannot start", metadata: ["code": "\(error.code.rawValue)", "error": "\(error.message)"])
             throw ExitCode(2)
         }
         logger.info("starting", metadata: [
-            "state": "\(configuration.stateDirectory)", "database": "\(collector.store.path)",
+            "state": "\(configuration.stateDirectory)", "engine": "\(configuration.storage.engine.rawValue)", "database": "\(collector.databaseDescription)",
             "broker": "\(configuration.broker.host):\(configuration.broker.port)", "http": "\(configuration.http.host):\(configuration.http.port)",
         ])
         let group = ServiceGroup(configuration: .init(services: collector.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -41,8 +41,12 @@ struct FleetSimCommand: ParsableCommand {
     @Option(help: "Index of the first device.")
     var firstIndex = 0
 
-    @Option(help: "Telemetry reports per second per device.")
+    @Option(help: "Telemetry reports per second per device (0.1: one every 10 s, a real fleet's interval).")
     var rate = 1.0
+
+    @Option(help: ArgumentHelp("Devices multiplexed over one MQTT connection (1: one connection per device, each with its will).",
+                               discussion: "100,000 devices at --rate 0.1 need e.g. --devices-per-connection 500 (200 connections)."))
+    var devicesPerConnection = 1
 
     @Option(help: "Unacknowledged messages in flight per device.")
     var window = 32
@@ -142,6 +146,7 @@ struct FleetSimCommand: ParsableCommand {
                                           features: features, seed: seed)
         do { settings.behaviours = try ModelBehaviour.parse(behaviours) } catch { throw ValidationError(error.message) }
         if !profiles.isEmpty { settings.profiles = profiles }
+        settings.devicesPerConnection = devicesPerConnection
         do {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference

@@ -24,7 +24,7 @@ final class CollectorHarness: @unchecked Sendable {
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
-    var store: SQLiteStore { collector.store }
+    var store: SQLiteStore { collector.sqliteStore! }
     var httpPort: Int { configuration.http.port }
 
     init(broker: Mosquitto? = nil, configure: (inout CollectorConfiguration) -> Void = { _ in }) throws {
@@ -53,6 +53,7 @@ final class CollectorHarness: @unchecked Sendable {
 
     /// Runs the services and returns once MQTT is connected and HTTP answers.
     func start() async throws {
+        try await Collector.prepareStorage(configuration, logger: Self.logger)
         let group = ServiceGroup(configuration: .init(services: collector.services, logger: Self.logger))
         self.group = group
         task = Task { try await group.run() }

@@ -75,4 +75,38 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(first.tokens, second.tokens)
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("collector.sqlite").path))
     }
+
+    /// `storage.engine` and `storage.url` choose PostgreSQL; the URL is required with it and checked before anything connects.
+    func testStorageEngineAndURLChooseThePostgreSQLStore() throws {
+        let directory = try Fixtures.temporaryDirectory("collector-config-postgres")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("collector.json").path
+        try #"{"storage": {"engine": "postgres", "url": "postgres://edge:s%40cret@db.lan:6432/fleet", "connections": 4, "leaderLeaseSeconds": 6}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        var configuration = try CollectorConfiguration.load(path: path)
+        XCTAssertEqual(configuration.storage.engine, .postgres)
+        XCTAssertEqual(configuration.storage.url, "postgres://edge:s%40cret@db.lan:6432/fleet")
+        XCTAssertEqual(configuration.storage.postgres.maximumConnections, 4)
+        XCTAssertEqual(configuration.storage.postgres.leaderLeaseSeconds, 6)
+        configuration.stateDirectory = directory.path
+        configuration.http.port = try Mosquitto.freePort()
+        let collector = try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,
+                                      prometheus: nil)
+        XCTAssertNotNil(collector.postgresStore)
+        XCTAssertNil(collector.sqliteStore)
+        XCTAssertEqual(collector.databaseDescription, "db.lan:6432/fleet", "the password never appears in logs")
+        XCTAssertFalse(collector.leadership.isLeader, "a PostgreSQL collector leads only once it holds the lease")
+
+        try #"{"storage": {"engine": "postgres"}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path)) { error in
+            XCTAssertTrue((error as? CollectorError)?.message.contains("storage.url") ?? false, "\(error)")
+        }
+        try #"{"storage": {"engine": "oracle"}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CollectorConfiguration.load(path: path))
+        configuration.storage.url = "mysql://db.lan/fleet"
+        XCTAssertThrowsError(try Collector(configuration: configuration, logger: CollectorHarness.logger, metricsFactory: NOOPMetricsHandler.instance,
+                                           prometheus: nil)) { error in
+            XCTAssertEqual((error as? CollectorError)?.code, .invalidConfiguration)
+        }
+    }
 }

@@ -12,7 +12,7 @@ extension StoreContract {
     }
 
     func samplesAreStoredOnceByContentAndSnapshotsAreImmutable() async throws {
-        let store = try open()
+        let store = try await open()
         let samples = (0..<12).map { sample([Float($0), 1], label: $0 % 2 == 0 ? "a" : "b", at: now) }
         var added = try await store.putSamples(samples)
         XCTAssertEqual(added, 12)
@@ -35,7 +35,7 @@ extension StoreContract {
         XCTAssertEqual(again.id, snapshot.id, "the id is the content's, not the order's or the author's")
         let first = try await store.insert(again)
         XCTAssertEqual(first.createdBy, "test", "an identical snapshot is the one first stored")
-        let reopened = try open()
+        let reopened = try await open()
         let read = try await reopened.snapshot(id: snapshot.id)
         XCTAssertEqual(read, snapshot)
         let listed = try await reopened.snapshots(model: "m", limit: 10)
@@ -55,7 +55,7 @@ extension StoreContract {
     }
 
     func retentionKeepsEverySampleASnapshotReferences() async throws {
-        let store = try open()
+        let store = try await open()
         let old = now - 40 * 86_400_000
         let kept = sample([1, 2], label: "a", at: old), dropped = sample([3, 4], label: "b", at: old)
         _ = try await store.putSamples([kept, dropped])
@@ -69,7 +69,7 @@ extension StoreContract {
     }
 
     func labelledCapturesJoinTheirNewestLabel() async throws {
-        let store = try open()
+        let store = try await open()
         let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
         let sample = SampleRecord(sampleID: "s-1", bundle: Messages.bundle, reason: .drift, predictedClass: 1, confidence: 0.5, inputs: [], output: [1])
         let unlabelled = SampleRecord(sampleID: "s-2", bundle: Messages.bundle, reason: .drift, predictedClass: 0, confidence: 0.5, inputs: [], output: [1])
@@ -97,7 +97,7 @@ extension StoreContract {
     }
 
     func trainingJobsMoveByCompareAndSet() async throws {
-        let store = try open()
+        let store = try await open()
         let job = try await store.insert(TrainingJobRecord(model: "m", snapshotID: "s", kind: "mlp", createdAt: now, createdBy: "test", cause: "drift:3"))
         XCTAssertGreaterThan(job.id, 0)
         let running = try await store.transition(jobID: job.id, from: [.queued], to: .running, progress: 0, message: "started", result: nil, at: now + 1)
@@ -107,7 +107,7 @@ extension StoreContract {
         let done = try await store.transition(jobID: job.id, from: [.running], to: .succeeded, progress: 1, message: "ok", result: "2", at: now + 3)
         XCTAssertEqual(done?.result, "2")
         XCTAssertEqual(done?.cause, "drift:3")
-        let reopened = try open()
+        let reopened = try await open()
         let listed = try await reopened.jobs(model: "m", states: [.succeeded], limit: 10)
         XCTAssertEqual(listed.map(\.id), [job.id])
         let queued = try await reopened.jobs(model: nil, states: [.queued], limit: 10)

@@ -9,14 +9,14 @@ import XCTest
 /// ledger's rules, quarantine, rollups, device state, the event log, labels, phase order and retention.
 ///
 /// Each check opens stores through `open` (called again to test persistence across reopening) and asserts with
-/// XCTest, so a test case per engine runs every check: `SQLiteStoreContractTests` now, a PostgreSQL one later.
+/// XCTest, so a test case per engine runs every check: `SQLiteStoreTests` and `PostgresStoreTests`.
 struct StoreContract {
-    /// Opens the store under test on the same database each call.
-    let open: () throws -> any CollectorStore
+    /// Opens the store under test on the same database each call (async: a PostgreSQL store connects and migrates).
+    let open: () async throws -> any CollectorStore
     let now = Int64(Date().timeIntervalSince1970 * 1000)
 
     func acknowledgesOnlyTheContiguousPrefixAndStoresReplaysOnce() async throws {
-        let store = try open()
+        let store = try await open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d1", seq: 1), Messages.telemetry(device: "d1", seq: 2),
                                               Messages.telemetry(device: "d1", seq: 4)], receivedAt: now)
         XCTAssertEqual(outcome.acknowledgements, [StreamAcknowledgement(deviceID: "d1", stream: "s1", seq: 2)])
@@ -34,7 +34,7 @@ struct StoreContract {
 
 
     func samplesLabelsAndEventsTakePartInTheStream() async throws {
-        let store = try open()
+        let store = try await open()
         let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
         let sample = SampleRecord(sampleID: "s-1", bundle: Messages.bundle, reason: .drift, predictedClass: 1, confidence: 0.5, inputs: [], output: [1])
         let label = LabelRecord(sampleID: "s-1", label: 1, matched: true, predictedClass: 1, correct: true, bundleDigest: nil)
@@ -62,7 +62,7 @@ struct StoreContract {
     /// QoS 1 redelivery or a resend after a stall can bring an earlier update phase after a later one (the fleet
     /// simulator publishes concurrently and does this for real): the assignment keeps the device's latest phase.
     func anEarlierUpdatePhaseArrivingLateDoesNotMoveTheAssignmentBack() async throws {
-        let store = try open()
+        let store = try await open()
         try await store.insert(AssignmentRecord(id: "asg-1", deviceID: "d", model: "keyword-spotter", release: 2, version: "1.1.0",
                                                 digest: Messages.bundle.digest, size: 100, chunkSize: 50, createdAt: now, createdBy: "test"))
         let decoder = MessageDecoder(maximumPayloadBytes: 1 << 20)
@@ -91,7 +91,7 @@ struct StoreContract {
 
 
     func headSettlesWhatTheDeviceDropped() async throws {
-        let store = try open()
+        let store = try await open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 7, head: 6)], receivedAt: now)
         XCTAssertEqual(outcome.acknowledgements.first?.seq, 5, "1…5 are below the head (settled on the device); 6 is still held there")
         outcome = try await store.ingest([Messages.telemetry(device: "d2", seq: 9, head: 9)], receivedAt: now)
@@ -100,7 +100,7 @@ struct StoreContract {
 
 
     func streamsAreIndependentPerDeviceAndStream() async throws {
-        let store = try open()
+        let store = try await open()
         let outcome = try await store.ingest([Messages.telemetry(device: "a", stream: "x", seq: 1), Messages.telemetry(device: "a", stream: "y", seq: 1),
                                               Messages.telemetry(device: "b", stream: "x", seq: 1)], receivedAt: now)
         XCTAssertEqual(Set(outcome.acknowledgements), [StreamAcknowledgement(deviceID: "a", stream: "x", seq: 1),
@@ -112,10 +112,10 @@ struct StoreContract {
 
     func gapsAndAcknowledgementsSurviveReopening() async throws {
         do {
-            let store = try open()
+            let store = try await open()
             _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1), Messages.telemetry(device: "d", seq: 3)], receivedAt: now)
         }
-        let store = try open()
+        let store = try await open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3)], receivedAt: now)
         XCTAssertEqual(outcome.duplicates, 1, "a message stored above the gap before the restart is still known")
         outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 2)], receivedAt: now)
@@ -126,7 +126,7 @@ struct StoreContract {
 
 
     func devicesRollupsAndLatestFigures() async throws {
-        let store = try open()
+        let store = try await open()
         let minute = RollupResolution.minute.bucket(containing: now)
         _ = try await store.ingest([
             Messages.birth(device: "d1", seq: 1),
@@ -167,7 +167,7 @@ struct StoreContract {
 
 
     func bundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws {
-        let store = try open()
+        let store = try await open()
         let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
         _ = try await store.ingest([Messages.birth(device: "d", seq: 1)], receivedAt: now)
         _ = try await store.ingest([Messages.telemetry(device: "d", seq: 3, report: Messages.report(bundle: newer))], receivedAt: now)
@@ -179,7 +179,7 @@ struct StoreContract {
 
 
     func labelsAreValidated() async throws {
-        let store = try open()
+        let store = try await open()
         _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1)], receivedAt: now)
         let device = try await store.updateLabels(deviceID: "d", tags: ["site:berlin", "line-3"], groups: ["canary"])
         XCTAssertEqual(device.tags, ["line-3", "site:berlin"])
@@ -201,7 +201,7 @@ struct StoreContract {
 
 
     func retentionDeletesOnlyOldData() async throws {
-        let store = try open()
+        let store = try await open()
         let old = now - 10 * 86_400_000
         _ = try await store.ingest((1...30).map { Messages.telemetry(device: "d", seq: $0, report: Messages.report(at: old)) }, receivedAt: old)
         _ = try await store.ingest((31...40).map { Messages.telemetry(device: "d", seq: $0) }, receivedAt: now)
@@ -219,7 +219,7 @@ struct StoreContract {
     /// The reproduction of issue 22: one forged copy of a real message with `seq` and `head` at 2^62 must not make
     /// the stream's real messages look like replays.
     func aForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored() async throws {
-        let store = try open()
+        let store = try await open()
         var outcome = try await store.ingest((1...5).map { Messages.telemetry(device: "honest", seq: $0, head: 1) }, receivedAt: now)
         XCTAssertEqual(outcome.acknowledgements.first?.seq, 5)
         outcome = try await store.ingest([Messages.telemetry(device: "honest", seq: 1 << 62, head: 1 << 62)], receivedAt: now)
@@ -245,7 +245,7 @@ struct StoreContract {
     }
 
     func aHeadAboveTheSequenceNumberIsQuarantined() async throws {
-        let store = try open()
+        let store = try await open()
         let outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 9)], receivedAt: now)
         XCTAssertEqual(outcome.quarantined, [.headAboveSequence: 1])
         XCTAssertEqual(outcome.stored, 0)
@@ -255,7 +255,7 @@ struct StoreContract {
     /// Numbers below a head are settled, but a late copy of one of them is stored (deduplication by what is
     /// stored, not by `seq ≤ acked`), exactly once.
     func aLateCopyBelowTheHeadIsStoredOnce() async throws {
-        let store = try open()
+        let store = try await open()
         var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 10, head: 8)], receivedAt: now)
         XCTAssertEqual(outcome.acknowledgements.first?.seq, 7)
         outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 3)], receivedAt: now)
@@ -263,7 +263,7 @@ struct StoreContract {
         outcome = try await store.ingest([Messages.telemetry(device: "d", seq: 3, head: 3)], receivedAt: now)
         XCTAssertEqual(outcome.duplicates, 1)
         do {
-            let reopened = try open()
+            let reopened = try await open()
             let again = try await reopened.ingest([Messages.telemetry(device: "d", seq: 4, head: 4), Messages.telemetry(device: "d", seq: 3, head: 3)],
                                                   receivedAt: now)
             XCTAssertEqual(again.stored, 1, "the skipped ranges survive reopening")
@@ -276,7 +276,7 @@ struct StoreContract {
     /// A device that really dropped more than a queue's worth (the collector was away for long) is re-based after a
     /// run of increasing far-ahead messages; one message alone never is.
     func aCorroboratedJumpIsAccepted() async throws {
-        let store = try open()
+        let store = try await open()
         _ = try await store.ingest([Messages.telemetry(device: "d", seq: 1, head: 1)], receivedAt: now)
         let far: UInt64 = 50_000
         var outcome = try await store.ingest([Messages.telemetry(device: "d", seq: far, head: far)], receivedAt: now)
@@ -296,7 +296,7 @@ struct StoreContract {
     /// Reports come back whole, newest first, filtered by version; the alarm state is stored with them; rollup totals
     /// add a window's minute buckets per device, features included.
     func driftReportsAndTheirWindows() async throws {
-        let store = try open()
+        let store = try await open()
         let minute = RollupResolution.minute.bucket(containing: now)
         _ = try await store.ingest([Messages.telemetry(device: "a", seq: 1, report: Messages.report(at: minute + 1000)),
                                     Messages.telemetry(device: "a", seq: 2, report: Messages.report(at: minute + 61_000)),
@@ -336,12 +336,12 @@ struct StoreContract {
 
     /// The learning loop's state survives reopening; label counts and accuracy are per model, device set and time.
     func learningLoopsAndLabelCounts() async throws {
-        var store = try open()
+        var store = try await open()
         var loop = LearningLoop(model: "vibration")
         _ = loop.handle(.drift(reportID: 7, alarmed: true, cohorts: ["profile=p2"], devices: ["d2", "d1"]),
                         policy: LearningLoopPolicy(mode: .automatic), now: now)
         try await store.save(loop)
-        store = try open()
+        store = try await open()
         let loaded = try await store.learningLoop(model: "vibration")
         XCTAssertEqual(loaded, loop)
         XCTAssertEqual(loaded?.phase, .capturing)
@@ -385,7 +385,7 @@ struct StoreContract {
     /// Rollouts persist whole, claim their devices once (a second active rollout on the same devices is refused in
     /// the same transaction), release them when they end, and survive reopening.
     func rolloutsClaimTheirDevicesOnce() async throws {
-        let store = try open()
+        let store = try await open()
         var first = RolloutFixtures.machine(devices: 10, now: now)
         _ = first.start(now: now)
         try await store.insertRollout(first)
@@ -405,7 +405,7 @@ struct StoreContract {
         first.assigned(first.plan.waves[0])
         _ = try first.abort(reason: "test", by: "ops", now: now + 1)
         try await store.updateRollout(first)
-        let reopened = try open()
+        let reopened = try await open()
         let stored = try await reopened.rollout(id: "ro-test")
         XCTAssertEqual(stored, first)
         let active = try await reopened.rollouts(activeOnly: true, limit: 10)
@@ -430,7 +430,7 @@ struct StoreContract {
     /// The gates read a group's reports on one bundle in a time range; the ledger says which bundle each device
     /// served from when to when, and which devices served a bundle at an instant.
     func rolloutReportsAndTheVersionLedger() async throws {
-        let store = try open()
+        let store = try await open()
         let older = BundleReference(name: "keyword-spotter", version: "1.0.0", digest: String(repeating: "a", count: 64), releaseCounter: 3)
         let newer = BundleReference(name: "keyword-spotter", version: "1.1.0", digest: String(repeating: "b", count: 64), releaseCounter: 4)
         let base = now - 600_000

@@ -122,6 +122,12 @@ public struct CollectorConfiguration: Codable, Sendable, Equatable {
                   && !broker.sharedGroup.contains("#"), "broker.sharedGroup must be a plain name (no / + #)")
         try check(http.failedAuthenticationLimit >= 1, "http.failedAuthenticationLimit must be at least 1")
         try check(http.failedAuthenticationWindowSeconds >= 1, "http.failedAuthenticationWindowSeconds must be at least 1")
+        if storage.engine == .postgres {
+            try check(storage.url != nil, "storage.url is required with storage.engine \"postgres\" (postgres://user:password@host:5432/database)")
+            try check((1...1000).contains(storage.postgres.maximumConnections), "storage.connections must be within 1…1000")
+            try check(storage.postgres.leaseTimeoutSeconds > 0, "storage.leaseTimeoutSeconds must be positive")
+            try check(storage.postgres.leaderLeaseSeconds >= 1, "storage.leaderLeaseSeconds must be at least 1")
+        }
         for token in http.tokens {
             if token.sha256 != nil {
                 try check(token.digest != nil, "http.tokens: the sha256 of '\(token.name)' must be 64 hex digits (edge-collector hash-token)")

@@ -17,12 +17,15 @@ public final class DriftMonitor: Service, Sendable {
     let settings: DriftSettings
     let metrics: CollectorMetrics
     let clock: any WallClock
+    /// Only the leader runs the schedule (on-demand evaluations run anywhere).
+    let leadership: any Leadership
     let logger: Logger
     private let baselines = Mutex<[String: DriftBaseline]>([:])
 
     public init(store: any CollectorStore, repository: BundleRepository, settings: DriftSettings, metrics: CollectorMetrics,
-                clock: any WallClock = SystemWallClock(), logger: Logger) {
+                clock: any WallClock = SystemWallClock(), leadership: any Leadership = SoleLeadership(), logger: Logger) {
         self.store = store
+        self.leadership = leadership
         self.repository = repository
         self.settings = settings
         self.metrics = metrics
@@ -36,6 +39,7 @@ public final class DriftMonitor: Service, Sendable {
             let interval = Duration.milliseconds(Int64(settings.intervalSeconds * 1000))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+            guard leadership.isLeader else { continue }
             do {
                 for model in try await store.models() {
                     _ = try await evaluate(model: model.name, trigger: "schedule")

@@ -11,10 +11,11 @@ import Training
 /// The training queue: jobs persisted in the store, run with bounded concurrency, each ending as a registered,
 /// gate-judged candidate or a failure with a reason (docs/learning.md).
 ///
-/// `enqueue`, `cancel` and `job` are the queue's API (the HTTP handlers and the automatic loop call them). `run()`
-/// first recovers jobs a stopped collector left `running` — a job whose version was registered is marked succeeded,
-/// any other is queued again, so no version is ever half-registered (registration is one transaction, the last
-/// step) — then polls the queue. Training runs on a dispatch thread, not the cooperative pool; a running job's
+/// `enqueue`, `cancel` and `job` are the queue's API (the HTTP handlers and the automatic loop call them), on any
+/// collector. Only the leader (``Leadership``: always, with SQLite; the lease holder, with PostgreSQL) runs jobs: when
+/// it becomes leader `run()` first recovers jobs a stopped collector left `running` — a job whose version was
+/// registered is marked succeeded, any other is queued again, so no version is ever half-registered (registration is
+/// one transaction, the last step) — then polls the queue while it leads. Training runs on a dispatch thread, not the cooperative pool; a running job's
 /// cancellation takes effect at its next checkpoint (after the trainer returns, before registration).
 public final class TrainingService: Service, Sendable {
     let store: any LearningStore & RegistryStore & FleetStore
@@ -25,13 +26,16 @@ public final class TrainingService: Service, Sendable {
     /// Where external-trainer jobs get their snapshot directories.
     let workDirectory: String
     let clock: any WallClock
+    /// Only the leader claims and runs jobs; a collector that takes over recovers what the previous leader left.
+    let leadership: any Leadership
     let logger: Logger
     /// How often the queue is read for new jobs and a running job's progress is reported.
     let pollInterval: Duration
 
     public init(store: any LearningStore & RegistryStore & FleetStore, datasets: DatasetService, gate: GateService, registry: ModelRegistry,
                 settings: TrainingSettings, workDirectory: String, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(250),
-                logger: Logger) {
+                leadership: any Leadership = SoleLeadership(), logger: Logger) {
+        self.leadership = leadership
         self.store = store
         self.datasets = datasets
         self.gate = gate
@@ -102,19 +106,30 @@ public final class TrainingService: Service, Sendable {
     // MARK: Running
 
     public func run() async throws {
-        try await recover()
         let active = RunningJobs()
+        // Whether this collector led at the previous poll: becoming leader (at start, or taking over) recovers first.
+        var leading = false
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                if !leadership.isLeader {
+                    leading = false
+                } else if !leading {
+                    do throws(CollectorError) {
+                        try await recover(skipping: active)
+                        leading = true
+                    } catch {
+                        logger.warning("recovering training jobs failed; retrying at the next poll", metadata: ["error": "\(error.message)"])
+                    }
+                }
                 let free = settings.maxConcurrentJobs - active.count
-                if free > 0, let queued = try? await store.jobs(model: nil, states: [.queued], limit: 1000) {
+                if leading, free > 0, let queued = try? await store.jobs(model: nil, states: [.queued], limit: 1000) {
                     for job in queued.reversed().prefix(free) {
                         guard let claimed = try? await store.transition(jobID: job.id, from: [.queued], to: .running, progress: 0,
                                                                          message: "started", result: nil, at: clock.now()) else { continue }
-                        active.add(1)
+                        active.insert(claimed.id)
                         group.addTask {
                             await self.execute(claimed)
-                            active.add(-1)
+                            active.remove(claimed.id)
                         }
                     }
                 }
@@ -123,10 +138,12 @@ public final class TrainingService: Service, Sendable {
         }
     }
 
-    /// Jobs a stopped collector left running: succeeded when their version was registered, else queued again.
-    func recover() async throws(CollectorError) {
+    /// Jobs a stopped collector (or the previous leader) left running: succeeded when their version was registered,
+    /// else queued again. Jobs this collector is running itself (it led before, lost the lease, and leads again) are
+    /// left alone.
+    func recover(skipping active: RunningJobs = RunningJobs()) async throws(CollectorError) {
         let now = clock.now()
-        for job in try await store.jobs(model: nil, states: [.running, .cancelling], limit: 10_000) {
+        for job in try await store.jobs(model: nil, states: [.running, .cancelling], limit: 10_000) where !active.contains(job.id) {
             let registered = try await store.versions(model: job.model).first { $0.source == Self.source(job.id) }
             if let registered {
                 _ = try await store.transition(jobID: job.id, from: [.running, .cancelling], to: .succeeded, progress: 1,

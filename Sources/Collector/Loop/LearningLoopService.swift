@@ -7,15 +7,21 @@ import ServiceLifecycle
 /// Models watched: those with a policy of their own, and every registered model when the default policy is
 /// automatic. A model in the middle of a cycle stays watched whatever its policy says now, so a cycle is never left
 /// half-way. Failures of one step are logged and retried at the next interval; they never stop the service.
+///
+/// With several collectors on one PostgreSQL database only the leader (``Leadership``) steps the loops; the loops are
+/// stored after every step, so a collector that takes over continues each cycle where the stored state says.
 public final class LearningLoopService: Service, Sendable {
     let store: any LoopStore
     let ports: any LearningLoopPorts
     let settings: LearningLoopSettings
     let clock: any WallClock
+    /// Only the leader steps the loops on the schedule (an operator's `start` is served by any collector).
+    let leadership: any Leadership
     let logger: Logger
 
     public init(store: any LoopStore, ports: any LearningLoopPorts, settings: LearningLoopSettings, clock: any WallClock = SystemWallClock(),
-                logger: Logger) {
+                leadership: any Leadership = SoleLeadership(), logger: Logger) {
+        self.leadership = leadership
         self.store = store
         self.ports = ports
         self.settings = settings
@@ -29,6 +35,7 @@ public final class LearningLoopService: Service, Sendable {
             let interval = Duration.milliseconds(Int64(settings.intervalSeconds * 1000))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+            guard leadership.isLeader else { continue }
             await stepAll()
         }
     }

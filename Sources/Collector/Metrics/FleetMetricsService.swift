@@ -13,13 +13,17 @@ public final class FleetMetricsService: Service, Sendable {
     let client: MQTTClient?
     let interval: Duration
     let window: Duration
+    /// Only the leader refreshes the fleet gauges on its schedule (a scrape refreshes them anywhere).
+    let leadership: any Leadership
     let logger: Logger
     let storedCount: @Sendable () -> Int
 
     public init(store: any FleetStore, metrics: CollectorMetrics, client: MQTTClient?, interval: Duration = .seconds(10),
-                window: Duration = .seconds(300), clock: any WallClock = SystemWallClock(), logger: Logger,
+                window: Duration = .seconds(300), clock: any WallClock = SystemWallClock(),
+                leadership: any Leadership = SoleLeadership(), logger: Logger,
                 storedCount: @escaping @Sendable () -> Int) {
         self.store = store
+        self.leadership = leadership
         self.clock = clock
         self.metrics = metrics
         self.client = client
@@ -32,7 +36,7 @@ public final class FleetMetricsService: Service, Sendable {
     public func run() async throws {
         var previous = (count: storedCount(), at: ContinuousClock.now)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await refresh()
+            if leadership.isLeader { await refresh() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             let now = (count: storedCount(), at: ContinuousClock.now)
             let seconds = Double((now.at - previous.at).nanoseconds) / 1e9

@@ -12,19 +12,26 @@ import ServiceLifecycle
 /// rollouts is serialized (one rollout changes at a time, API requests included), so a request never interleaves
 /// with a step. After a restart the next step continues where the stored state says, and a device is never
 /// assigned twice: the engine skips devices that already have this rollout's assignment in the store.
+///
+/// With several collectors on one PostgreSQL database only the leader (``Leadership``) runs the periodic steps; a
+/// collector that takes over continues every rollout from its stored state. Operator requests are served by any
+/// collector (each is one stored transition).
 public actor RolloutEngine: Service {
     let store: any CollectorStore
     let actuator: any RolloutActuator
     let settings: RolloutSettings
     let profiles: [String: FirmwareProfile]
     let clock: any WallClock
+    /// Only the leader advances rollouts on the schedule.
+    let leadership: any Leadership
     let logger: Logger
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(store: any CollectorStore, actuator: any RolloutActuator, settings: RolloutSettings, profiles: [String: FirmwareProfile],
-                clock: any WallClock, logger: Logger) {
+                clock: any WallClock, leadership: any Leadership = SoleLeadership(), logger: Logger) {
         self.store = store
+        self.leadership = leadership
         self.actuator = actuator
         self.settings = settings
         self.profiles = profiles
@@ -49,7 +56,7 @@ public actor RolloutEngine: Service {
         }
         let interval = Duration.milliseconds(Int64((settings.intervalSeconds * 1000).rounded()))
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await step()
+            if leadership.isLeader { await step() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }

@@ -44,8 +44,9 @@ final class EdgeCtlDriftCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("unknown --scenario earthquake"), bad.stderr)
     }
 
-    /// `--label condition` appends the scenario's machine condition: every class appears, and a one-σ shift of every
-    /// band moves rows away from "normal".
+    /// `--label condition` appends the condition of the machine each row was drawn from: every class appears, and an
+    /// injected change (a one-σ shift of every band) changes the features but not the machines, so the labels stay
+    /// row for row those of the same seed without the change.
     func testLabelledScenariosCarryTheMachineCondition() throws {
         try scenario("none", rows: 2000, seed: 3, to: "train.csv", "--label", "condition")
         try scenario("mean-shift", rows: 2000, seed: 3, to: "shifted.csv", "--label", "condition", "--magnitude", "1")
@@ -57,7 +58,11 @@ final class EdgeCtlDriftCommandTests: XCTestCase {
         }
         let base = try conditions("train.csv"), shifted = try conditions("shifted.csv")
         XCTAssertEqual(Set(base.keys), ["normal", "imbalance", "misalignment", "bearing-wear"], "\(base)")
-        XCTAssertLessThan(shifted["normal", default: 0], base["normal", default: 0], "shifted \(shifted), base \(base)")
+        XCTAssertEqual(shifted, base, "a drifting sensor does not change the machines' conditions")
+        let clean = try String(contentsOfFile: path("train.csv"), encoding: .utf8).split(separator: "\n")
+        let moved = try String(contentsOfFile: path("shifted.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(clean.dropFirst().map { $0.split(separator: ",").last! }, moved.dropFirst().map { $0.split(separator: ",").last! })
+        XCTAssertNotEqual(clean[1], moved[1], "the features did change")
         let bad = try edgectl("drift-scenario", "--label", "band_0_50hz", "-o", path("x.csv"))
         XCTAssertNotEqual(bad.status, 0)
     }

@@ -91,4 +91,42 @@ final class HeadTrainingTests: XCTestCase {
         let outputs = candidate.mainGraph.outputs.map { candidate.mainGraph.tensors[$0].shape }
         XCTAssertEqual(outputs.first?.last, 2, "two classes: high and low")
     }
+
+    /// A run whose loss stops being finite (a learning rate of 1e30) ends the job failed with the trainer's reason; the
+    /// collector keeps serving and registers nothing.
+    func testADivergingRunFailsTheJobWithItsReason() async throws {
+        let keysDirectory = try Fixtures.temporaryDirectory("diverge-keys")
+        defer { try? FileManager.default.removeItem(at: keysDirectory) }
+        let keys = try TestBundles.keys(in: keysDirectory)
+        let harness = try CollectorHarness {
+            $0.trust = TrustSettings(rootPublicKey: keys.rootPublicKeyPath, trustFiles: [keys.trustPath])
+            $0.training.releaseKey = keys.path
+        }
+        try await harness.start()
+        defer { Task { await harness.stop() } }
+        let (rows, labels) = VibrationBundles.rows(400, seed: 9)
+        var text = "a,b,c,d,e,f,g,h,condition\n"
+        for (row, label) in zip(rows, labels) { text += row.map { "\(Float($0) * 1e6)" }.joined(separator: ",") + ",\(VibrationBundles.classes[label])\n" }
+        var result = try await harness.request("POST", "/api/v1/models/vib/samples?source=test", token: CollectorHarness.adminToken,
+                                               body: Data(text.utf8), headers: ["Content-Type": "text/csv"])
+        XCTAssertEqual(result.status, 201, String(result.text.prefix(300)))
+        result = try await harness.send("POST", "/api/v1/models/vib/snapshots", json: ["validationPercent": 20])
+        XCTAssertEqual(result.status, 201, result.text)
+        let snapshot = try XCTUnwrap(try result.json()["id"] as? String)
+        result = try await harness.send("POST", "/api/v1/training/jobs", json: [
+            "snapshot": snapshot, "kind": "mlp", "options": ["learningRate": 1e30, "maxEpochs": 20, "seed": 1],
+        ])
+        XCTAssertEqual(result.status, 201, result.text)
+        var job = try result.json()
+        try await eventually("the diverging job ends", timeout: 120) {
+            job = try await harness.get("/api/v1/training/jobs/\(job["id"] ?? "none")").json()
+            return ["succeeded", "failed"].contains(job["state"] as? String ?? "")
+        }
+        XCTAssertEqual(job["state"] as? String, "failed", "\(job)")
+        XCTAssertTrue((job["message"] as? String ?? "").lowercased().contains("diverg"), "\(job)")
+        let versions = try await harness.store.versions(model: "vib")
+        XCTAssertTrue(versions.isEmpty, "nothing registered")
+        let health = try await harness.get("/healthz")
+        XCTAssertEqual(health.status, 200)
+    }
 }

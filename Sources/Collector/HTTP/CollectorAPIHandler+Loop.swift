@@ -15,6 +15,7 @@ extension CollectorAPIHandler {
         guard let loop else { throw CollectorError(.invalidConfiguration, "the learning loop is not available in this collector") }
         var devices: [String] = []
         if case .json(let body) = input.body { devices = body.devices ?? [] }
+        for device in devices { try APIValidation.deviceID(device) }
         _ = try await loop.start(model: name, devices: devices)
         return .accepted(.init(body: .json(try await loopStatus(name))))
     }

@@ -32,7 +32,7 @@ extension CollectorAPIHandler {
         try Self.validateRolloutID(id)
         let engine = try engine()
         var reason: String?
-        if case .json(let body)? = input.body { reason = body.reason }
+        if case .json(let body) = input.body { reason = body.reason }
         let by = try APIIdentity.name()
         let rollout: RolloutRecord
         switch input.path.action {

@@ -5555,7 +5555,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    /// Start a cycle now (operate), capturing from the given devices or from every device reporting the model (an empty object); 409 while a cycle runs
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
@@ -5580,7 +5580,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 ))
                 let headers: Operations.StartLearningLoop.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
-                let body: Operations.StartLearningLoop.Input.Body?
+                let body: Operations.StartLearningLoop.Input.Body
                 let chosenContentType = try converter.bestContentType(
                     received: contentType,
                     options: [
@@ -5589,7 +5589,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 )
                 switch chosenContentType {
                 case "application/json":
-                    body = try await converter.getOptionalRequestBodyAsJSON(
+                    body = try await converter.getRequiredRequestBodyAsJSON(
                         Operations.StartLearningLoop.Input.Body.JsonPayload.self,
                         from: requestBody,
                         transforming: { value in
@@ -6202,7 +6202,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (operate; the body may be an empty object)
     ///
     /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
     /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
@@ -6234,7 +6234,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 )
                 let headers: Operations.ChangeRollout.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
-                let body: Operations.ChangeRollout.Input.Body?
+                let body: Operations.ChangeRollout.Input.Body
                 let chosenContentType = try converter.bestContentType(
                     received: contentType,
                     options: [
@@ -6243,7 +6243,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 )
                 switch chosenContentType {
                 case "application/json":
-                    body = try await converter.getOptionalRequestBodyAsJSON(
+                    body = try await converter.getRequiredRequestBodyAsJSON(
                         Operations.ChangeRollout.Input.Body.JsonPayload.self,
                         from: requestBody,
                         transforming: { value in

@@ -8751,7 +8751,7 @@ public enum Operations {
             }
         }
     }
-    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    /// Start a cycle now (operate), capturing from the given devices or from every device reporting the model (an empty object); 409 while a cycle runs
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
@@ -8813,7 +8813,7 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/v1/models/{name}/loop/POST/requestBody/content/application\/json`.
                 case json(Operations.StartLearningLoop.Input.Body.JsonPayload)
             }
-            public var body: Operations.StartLearningLoop.Input.Body?
+            public var body: Operations.StartLearningLoop.Input.Body
             /// Creates a new `Input`.
             ///
             /// - Parameters:
@@ -8823,7 +8823,7 @@ public enum Operations {
             public init(
                 path: Operations.StartLearningLoop.Input.Path,
                 headers: Operations.StartLearningLoop.Input.Headers = .init(),
-                body: Operations.StartLearningLoop.Input.Body? = nil
+                body: Operations.StartLearningLoop.Input.Body
             ) {
                 self.path = path
                 self.headers = headers
@@ -9808,7 +9808,7 @@ public enum Operations {
             }
         }
     }
-    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (operate; the body may be an empty object)
     ///
     /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
     /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
@@ -9884,7 +9884,7 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/v1/rollouts/{rollout}/{action}/POST/requestBody/content/application\/json`.
                 case json(Operations.ChangeRollout.Input.Body.JsonPayload)
             }
-            public var body: Operations.ChangeRollout.Input.Body?
+            public var body: Operations.ChangeRollout.Input.Body
             /// Creates a new `Input`.
             ///
             /// - Parameters:
@@ -9894,7 +9894,7 @@ public enum Operations {
             public init(
                 path: Operations.ChangeRollout.Input.Path,
                 headers: Operations.ChangeRollout.Input.Headers = .init(),
-                body: Operations.ChangeRollout.Input.Body? = nil
+                body: Operations.ChangeRollout.Input.Body
             ) {
                 self.path = path
                 self.headers = headers

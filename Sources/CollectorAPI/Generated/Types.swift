@@ -192,7 +192,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/models/{name}/loop`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/get(getLearningLoop)`.
     func getLearningLoop(_ input: Operations.GetLearningLoop.Input) async throws -> Operations.GetLearningLoop.Output
-    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    /// Start a cycle now (operate), capturing from the given devices or from every device reporting the model (an empty object); 409 while a cycle runs
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
@@ -212,7 +212,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/rollouts/{rollout}`.
     /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/get(getRollout)`.
     func getRollout(_ input: Operations.GetRollout.Input) async throws -> Operations.GetRollout.Output
-    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (operate; the body may be an empty object)
     ///
     /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
     /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
@@ -697,14 +697,14 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Start a cycle now (admin), capturing from the given devices or from every device reporting the model; 409 while a cycle runs
+    /// Start a cycle now (operate), capturing from the given devices or from every device reporting the model (an empty object); 409 while a cycle runs
     ///
     /// - Remark: HTTP `POST /api/v1/models/{name}/loop`.
     /// - Remark: Generated from `#/paths//api/v1/models/{name}/loop/post(startLearningLoop)`.
     public func startLearningLoop(
         path: Operations.StartLearningLoop.Input.Path,
         headers: Operations.StartLearningLoop.Input.Headers = .init(),
-        body: Operations.StartLearningLoop.Input.Body? = nil
+        body: Operations.StartLearningLoop.Input.Body
     ) async throws -> Operations.StartLearningLoop.Output {
         try await startLearningLoop(Operations.StartLearningLoop.Input(
             path: path,
@@ -751,14 +751,14 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (admin)
+    /// Pause, resume, abort (roll every exposed device back) or promote (move the champion alias) a rollout (operate; the body may be an empty object)
     ///
     /// - Remark: HTTP `POST /api/v1/rollouts/{rollout}/{action}`.
     /// - Remark: Generated from `#/paths//api/v1/rollouts/{rollout}/{action}/post(changeRollout)`.
     public func changeRollout(
         path: Operations.ChangeRollout.Input.Path,
         headers: Operations.ChangeRollout.Input.Headers = .init(),
-        body: Operations.ChangeRollout.Input.Body? = nil
+        body: Operations.ChangeRollout.Input.Body
     ) async throws -> Operations.ChangeRollout.Output {
         try await changeRollout(Operations.ChangeRollout.Input(
             path: path,

@@ -207,10 +207,23 @@ final class RolloutEndToEndTests: XCTestCase {
         XCTAssertEqual(try SQLiteQuery.scalar(database, """
             SELECT count(*) FROM assignments a JOIN devices d ON d.id = a.device_id WHERE d.profile = 'esp32-s3'
             """), "0", "ineligible devices are never assigned")
-        try await waitUntil("every reachable eligible device serves release 2", timeout: 180) {
-            try SQLiteQuery.scalar(database, """
-                SELECT count(*) FROM devices WHERE profile IN ('rpi-4b-2gb', 'rpi-5-4gb') AND id != 'pi-agent-2' AND cur_digest = '\(digests[2]!)'
-                """) == "\(eligible.count - 1)"
+        do {
+            try await waitUntil("every reachable eligible device serves release 2", timeout: 180) {
+                try SQLiteQuery.scalar(database, """
+                    SELECT count(*) FROM devices WHERE profile IN ('rpi-4b-2gb', 'rpi-5-4gb') AND id != 'pi-agent-2' AND cur_digest = '\(digests[2]!)'
+                    """) == "\(eligible.count - 1)"
+            }
+        } catch {
+            // Name the stragglers and their last assignment, so a failure says which device and where it stopped.
+            let stragglers = try SQLiteQuery.scalar(database, """
+                SELECT d.id || ' serves ' || COALESCE(substr(d.cur_digest, 1, 12), '-') || ' online=' || d.online || ' last assignment '
+                    || COALESCE((SELECT a.release || ':' || COALESCE(a.phase, 'pending') || ' by ' || a.created_by FROM assignments a
+                                 WHERE a.device_id = d.id ORDER BY a.created_at DESC LIMIT 1), 'none')
+                FROM devices d WHERE d.profile IN ('rpi-4b-2gb', 'rpi-5-4gb') AND d.id != 'pi-agent-2'
+                    AND (d.cur_digest IS NULL OR d.cur_digest != '\(digests[2]!)') LIMIT 20
+                """)
+            XCTFail("devices not on release 2 after completion: \(stragglers)")
+            throw error
         }
         let promoted = at(decision(final, "promoted")), start = at(decision(final, "wave.started", wave: 0))
         print("rollout-figures: model=good release=2 eligible=\(eligible.count) waves=\(((final["plan"] as? [String: Any])?["waves"] as? [[String]])?.count ?? 0) canary-start-to-promoted-ms=\(promoted - start) (includes a collector SIGKILL and restart)")

@@ -1,4 +1,5 @@
 import Bundles
+import FleetSupport
 
 /// The model of a bundle, run by the EdgeFleet runtime (`edgectl fleet-sim --run-model`): raw feature rows in, the
 /// top class and its score out.
@@ -22,13 +23,7 @@ public final class BundleClassifier: SimulatedClassifier, @unchecked Sendable {
 
     public func predict(_ row: [Double]) -> (predicted: Int, confidence: Double) {
         let count = input.elementCount ?? row.count
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(count * 4)
-        for index in 0..<count {
-            let bits = Float(index < row.count ? row[index] : 0).bitPattern
-            bytes += [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16),
-                      UInt8(truncatingIfNeeded: bits >> 24)]
-        }
+        let bytes = Float32Bytes.littleEndian((0..<count).map { $0 < row.count ? row[$0] : 0 })
         guard let scores = (try? runner.run([bytes]))?.first else { return (-1, 0) }
         var best = -1, bestScore = -Double.infinity
         for index in 0..<(output.elementCount ?? 0) {

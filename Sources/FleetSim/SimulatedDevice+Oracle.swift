@@ -1,5 +1,6 @@
 import Drift
 import FleetProtocol
+import FleetSupport
 
 extension SimulatedDevice {
     /// A captured sample whose true label is reported once `due` (milliseconds since the epoch) has passed.
@@ -39,11 +40,7 @@ extension SimulatedDevice {
                   state.random.nextUnit() < rate else { continue }
             state.sampleCounter += 1
             let sampleID = "\(id)-\(stream)-\(now)-\(state.sampleCounter)"
-            let bytes = row.flatMap { value -> [UInt8] in
-                let bits = Float(value).bitPattern
-                return [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16),
-                        UInt8(truncatingIfNeeded: bits >> 24)]
-            }
+            let bytes = Float32Bytes.littleEndian(row)
             let tensor = CapturedTensor(dtype: "float32", shape: [1, row.count], length: bytes.count, compression: "none", data: bytes)
             observation.samples.append(SampleRecord(sampleID: sampleID, bundle: state.bundle, reason: .random, predictedClass: predicted,
                                                     confidence: score, inputs: [tensor], output: []))

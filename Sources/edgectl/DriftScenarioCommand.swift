@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
 import Drift
+import FleetSupport
+import Foundation
 
 /// `edgectl drift-scenario`: seeded vibration-like CSVs with an injected change, for `edgectl drift` and scripts.
 struct DriftScenarioCommand: ParsableCommand {
@@ -82,13 +83,7 @@ struct DriftScenarioCommand: ParsableCommand {
                 throw CommandLineError("cannot create \(frames): \(error.localizedDescription)")
             }
             for (index, row) in data.rows.enumerated() {
-                var bytes = [UInt8]()
-                bytes.reserveCapacity(row.count * 4)
-                for value in row {
-                    let bits = Float(value).bitPattern
-                    bytes += [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16),
-                              UInt8(truncatingIfNeeded: bits >> 24)]
-                }
+                let bytes = Float32Bytes.littleEndian(row)
                 let name = String(index)
                 try FileAccess.write(bytes, to: "\(frames)/row-\(String(repeating: "0", count: max(0, 5 - name.count)))\(name).bin")
             }

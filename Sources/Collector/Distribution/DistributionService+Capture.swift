@@ -12,20 +12,7 @@ extension DistributionService {
                 let topic = try DeviceTopics(deviceID: device).commands
                 let id = "cap-" + (0..<12).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
                 let payload = try FleetCodec.encode(Command(id: id, type: .capture, capture: request))
-                let client = self.client
-                let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
-                    group.addTask {
-                        try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce)
-                        return true
-                    }
-                    group.addTask {
-                        try await Task.sleep(for: timeout)
-                        return false
-                    }
-                    let first = try await group.next() ?? false
-                    group.cancelAll()
-                    return first
-                }
+                let accepted = try await publish(topic: topic, payload: payload, timeout: timeout)
                 if accepted { delivered += 1 }
             } catch {
                 logger.warning("sending a capture request failed", metadata: ["device": "\(device)", "error": "\(error)"])

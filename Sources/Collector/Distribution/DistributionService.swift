@@ -169,25 +169,30 @@ public final class DistributionService: Service, Sendable {
     private func send(_ record: AssignmentRecord, timeout: Duration) async -> Bool {
         do {
             let topic = try DeviceTopics(deviceID: record.deviceID).commands
-            let payload = try FleetCodec.encode(Command.assign(record.assignment))
-            let client = self.client
-            return try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce)
-                    return true
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return false
-                }
-                let first = try await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
+            return try await publish(topic: topic, payload: try FleetCodec.encode(Command.assign(record.assignment)), timeout: timeout)
         } catch {
             logger.warning("sending an assignment failed", metadata: ["device": "\(record.deviceID)", "assignment": "\(record.id)",
                                                                      "error": "\(error)"])
             return false
+        }
+    }
+
+    /// Publishes a command with QoS 1; true once the broker accepted it, false when `timeout` passed first (an
+    /// unreachable broker must not hold an API request or a service's loop).
+    func publish(topic: String, payload: [UInt8], timeout: Duration) async throws -> Bool {
+        let client = self.client
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
         }
     }
 

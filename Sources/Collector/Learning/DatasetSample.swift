@@ -1,4 +1,5 @@
 import Bundles
+import FleetSupport
 
 /// One training input in the collector's content-addressed store: its tensor bytes, the label it carries and
 /// where it came from.
@@ -72,13 +73,6 @@ public struct DatasetSample: Codable, Sendable, Equatable {
 
     /// Little-endian float32 bytes of `values`.
     public static func float32Bytes(_ values: some Collection<Float>) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 4)
-        for value in values {
-            let bits = value.bitPattern
-            bytes.append(contentsOf: [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
-                                      UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)])
-        }
-        return bytes
+        Float32Bytes.littleEndian(values)
     }
 }

@@ -27,4 +27,13 @@ public struct EventName: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let trustUpdated = EventName(rawValue: "trust.updated")
     /// A `capture` command raised the capture rate (details: `command`, `randomRate`, `maxPerHour`, `durationSeconds`).
     public static let captureRaised = EventName(rawValue: "capture.raised")
+    /// The board passed the profile's `throttleCelsius`: the agent lowers its own load (details: `temperature`, `limit`,
+    /// `frameIntervalMilliseconds`).
+    public static let thermalThrottling = EventName(rawValue: "thermal.throttling")
+    /// The board passed the profile's `criticalCelsius`: the agent pauses inference (details: `temperature`, `limit`).
+    public static let thermalCritical = EventName(rawValue: "thermal.critical")
+    /// The board cooled below the hysteresis band: the agent runs at its configured rate again (details: `temperature`, `from`).
+    public static let thermalNormal = EventName(rawValue: "thermal.normal")
+    /// The temperature sensor cannot be read: the agent runs unthrottled (details: `path`); raised once per outage.
+    public static let thermalSensorMissing = EventName(rawValue: "thermal.sensor_missing")
 }

@@ -9,11 +9,15 @@ public struct ResourceUsage: Codable, Sendable, Equatable {
     /// The firmware's throttling bits (`vcgencmd get_throttled`): bit 0 under-voltage, 1 frequency capped,
     /// 2 throttled, 3 soft temperature limit; bits 16–19 the same since boot.
     public var throttled: UInt32?
+    /// What the agent itself does about the temperature (its own throttling, docs/agent.md); nil when its sensor
+    /// is missing or the sender predates it.
+    public var thermalState: ThermalState?
 
-    public init(rssBytes: UInt64, cpuCores: Double, temperatureCelsius: Double?, throttled: UInt32?) {
+    public init(rssBytes: UInt64, cpuCores: Double, temperatureCelsius: Double?, throttled: UInt32?, thermalState: ThermalState? = nil) {
         self.rssBytes = rssBytes
         self.cpuCores = cpuCores
         self.temperatureCelsius = temperatureCelsius
         self.throttled = throttled
+        self.thermalState = thermalState
     }
 }

@@ -53,6 +53,7 @@ struct TelemetryJSONWriter {
         let r = report.resources
         w.raw(",\"resources\":{\"cpuCores\":"); try w.decimal(r.cpuCores, "resources.cpuCores"); w.raw(",\"rssBytes\":"); w.number(r.rssBytes)
         if let t = r.temperatureCelsius { w.raw(",\"temperatureCelsius\":"); try w.decimal(t, "resources.temperatureCelsius") }
+        if let t = r.thermalState { w.raw(",\"thermalState\":"); w.text(t.rawValue) }
         if let t = r.throttled { w.raw(",\"throttled\":"); w.number(UInt64(t)) }
         w.raw("}")
         if let s = report.shadow {

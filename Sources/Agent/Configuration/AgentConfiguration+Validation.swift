@@ -41,6 +41,14 @@ extension AgentConfiguration {
         try require((0...1).contains(capture.driftFraction), "capture.driftFraction", "must be within 0…1")
         try require((0...1).contains(capture.randomRate), "capture.randomRate", "must be within 0…1")
         try require(capture.remember >= 1, "capture.remember", "must be at least 1")
+        try require(thermal.pollSeconds >= 0.05 && thermal.pollSeconds <= 3600, "thermal.pollSeconds", "must be within 0.05…3600, got \(thermal.pollSeconds)")
+        try require(thermal.hysteresisCelsius >= 0 && thermal.hysteresisCelsius <= 50, "thermal.hysteresisCelsius", "must be within 0…50")
+        try require(thermal.throttledFrameIntervalMilliseconds > 0 && thermal.throttledFrameIntervalMilliseconds <= 60_000,
+                    "thermal.throttledFrameIntervalMilliseconds", "must be within 0…60000 (exclusive of 0)")
+        try require(!thermal.sensorPath.isEmpty, "thermal.sensorPath", "must name the sensor file")
+        if let throttle = thermal.throttleCelsius, let critical = thermal.criticalCelsius {
+            try require(throttle < critical, "thermal.throttleCelsius", "must be below thermal.criticalCelsius")
+        }
         try require(update.probationSeconds >= 0, "update.probationSeconds", "must not be negative")
         try require((0...1).contains(update.maxErrorRate), "update.maxErrorRate", "must be within 0…1")
         try require(update.minimumProbationSamples >= 0, "update.minimumProbationSamples", "must not be negative")

@@ -25,6 +25,7 @@ public struct AgentConfiguration: Codable, Sendable, Equatable {
     public var queue: QueueSettings
     public var capture: CaptureSettings
     public var update: UpdateSettings
+    public var thermal: ThermalSettings
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String
 
@@ -32,7 +33,8 @@ public struct AgentConfiguration: Codable, Sendable, Equatable {
                 stateDirectory: String = "/var/lib/edge-agent", trustedRootKey: String, trustFile: String? = nil,
                 initialBundle: String? = nil, input: InputSettings, output: OutputSettings = OutputSettings(),
                 telemetry: TelemetrySettings = TelemetrySettings(), queue: QueueSettings = QueueSettings(),
-                capture: CaptureSettings = CaptureSettings(), update: UpdateSettings = UpdateSettings(), logLevel: String = "info") {
+                capture: CaptureSettings = CaptureSettings(), update: UpdateSettings = UpdateSettings(), thermal: ThermalSettings = ThermalSettings(),
+                logLevel: String = "info") {
         self.deviceID = deviceID
         self.broker = broker
         self.profile = profile
@@ -47,12 +49,13 @@ public struct AgentConfiguration: Codable, Sendable, Equatable {
         self.queue = queue
         self.capture = capture
         self.update = update
+        self.thermal = thermal
         self.logLevel = logLevel
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case deviceID, broker, profile, profileDirectory, stateDirectory, trustedRootKey, trustFile, initialBundle
-        case input, output, telemetry, queue, capture, update, logLevel
+        case input, output, telemetry, queue, capture, update, thermal, logLevel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +75,7 @@ public struct AgentConfiguration: Codable, Sendable, Equatable {
         queue = try c.decodeIfPresent(QueueSettings.self, forKey: .queue) ?? QueueSettings()
         capture = try c.decodeIfPresent(CaptureSettings.self, forKey: .capture) ?? CaptureSettings()
         update = try c.decodeIfPresent(UpdateSettings.self, forKey: .update) ?? UpdateSettings()
+        thermal = try c.decodeIfPresent(ThermalSettings.self, forKey: .thermal) ?? ThermalSettings()
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? "info"
     }
 }

@@ -31,6 +31,10 @@ final class InferenceLoop: @unchecked Sendable {
     /// The collector's raised capture (a `capture` command), re-read when its generation moves.
     private let captureOverride: CaptureOverride?
     private var overrideGeneration: UInt64 = 0
+    /// The board's thermal state (``ThermalService``): throttling spaces frames apart, paused takes none.
+    private let thermal: ThermalControl?
+    /// When the last frame was taken (`ConditionLock.now()`), for the throttled spacing.
+    private var lastFrameAt: UInt64 = 0
     private var raised: CaptureOverride.Raised?
     private var random = SplitMix64(seed: SplitMix64.increment)
     private var number: UInt64 = 0
@@ -42,7 +46,8 @@ final class InferenceLoop: @unchecked Sendable {
     let running = Atomic<Bool>(false)
 
     init(model: LoadedModel, source: any InputSource, settings: Settings, board: StatisticsBoard,
-         switchboard: ModelSwitchboard, predictions: PredictionBuffer?, capture: CaptureBuffer?, captureOverride: CaptureOverride? = nil) {
+         switchboard: ModelSwitchboard, predictions: PredictionBuffer?, capture: CaptureBuffer?, captureOverride: CaptureOverride? = nil,
+         thermal: ThermalControl? = nil) {
         self.champion = model
         self.source = source
         self.settings = settings
@@ -51,6 +56,7 @@ final class InferenceLoop: @unchecked Sendable {
         self.predictions = predictions
         self.capture = capture
         self.captureOverride = captureOverride
+        self.thermal = thermal
         self.reply = .allocate(byteCount: Self.replyBytes(model), alignment: 16)
         self.kept = .allocate(byteCount: max(model.inputBytes, 16), alignment: 16)
         self.budget = CaptureBudget(perHour: settings.capture.maxPerHour, burst: settings.capture.burst, now: ConditionLock.now())
@@ -75,8 +81,15 @@ final class InferenceLoop: @unchecked Sendable {
     func step(timeout: Duration) {
         heartbeat.wrappingAdd(1, ordering: .relaxed)
         if switchboard.hasPending { applySwitches() }
+        if let thermal, !thermalAllowsFrame(thermal, timeout: timeout) {
+            countDrops()
+            return
+        }
         do {
-            _ = try source.next(timeout: timeout) { frame in process(frame) }
+            _ = try source.next(timeout: timeout) { frame in
+                lastFrameAt = ConditionLock.now()
+                process(frame)
+            }
         } catch {
             board.withState { state in
                 state.current.errors &+= 1
@@ -84,12 +97,37 @@ final class InferenceLoop: @unchecked Sendable {
                 state.totalErrors &+= 1
             }
         }
+        countDrops()
+    }
+
+    /// Frames the source dropped since the last look (a full queue), into the interval's statistics.
+    private func countDrops() {
         let drops = source.droppedFrames
         if drops != reportedDrops {
             let delta = drops &- reportedDrops
             reportedDrops = drops
             board.withState { $0.current.droppedInputs &+= delta }
         }
+    }
+
+    /// Waits out what the thermal state asks (at most `timeout`, so stop requests and the heartbeat stay live) and
+    /// says whether a frame may be taken now. Paused: never; throttling: once the spacing since the last frame passed.
+    private func thermalAllowsFrame(_ thermal: ThermalControl, timeout: Duration) -> Bool {
+        let limit = ConditionLock.nanoseconds(timeout)
+        if thermal.isPaused {
+            ConditionLock.sleep(nanoseconds: limit)
+            return false
+        }
+        guard thermal.isThrottling else { return true }
+        let due = lastFrameAt &+ thermal.throttledFrameIntervalNanoseconds
+        let now = ConditionLock.now()
+        guard due > now else { return true }
+        guard due - now <= limit else {
+            ConditionLock.sleep(nanoseconds: limit)
+            return false
+        }
+        ConditionLock.sleep(nanoseconds: due - now)
+        return true
     }
 
     /// Asks the loop to end after the current input. Any thread.

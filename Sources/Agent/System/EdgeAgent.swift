@@ -69,10 +69,13 @@ public final class EdgeAgent: Sendable {
         let predictions = configuration.output.mqtt ? PredictionBuffer() : nil
         let capture = configuration.capture.enabled ? CaptureBuffer() : nil
         let captureOverride = capture == nil ? nil : CaptureOverride()
+        let thermalLimits = try ThermalGovernor.Limits(profile: profile.thermal, settings: configuration.thermal)
+        let thermal = ThermalControl(throttledFrameIntervalNanoseconds: UInt64(configuration.thermal.throttledFrameIntervalMilliseconds * 1_000_000))
         let loop = InferenceLoop(
             model: model, source: inputSource,
             settings: .init(format: configuration.input.format, replyOnSocket: configuration.output.socket, capture: configuration.capture),
-            board: board, switchboard: switchboard, predictions: predictions, capture: capture, captureOverride: captureOverride)
+            board: board, switchboard: switchboard, predictions: predictions, capture: capture, captureOverride: captureOverride,
+            thermal: thermal)
 
         let client = try MQTTClient(configuration: Self.mqttConfiguration(configuration, password: password, topics: topics, outbox: outbox,
                                                                          serving: model.reference.digest),
@@ -114,7 +117,8 @@ public final class EdgeAgent: Sendable {
                 var values = metrics()
                 values["edge_agent_mqtt_received_dropped_total"] = Double(client.droppedMessageCount)
                 return values
-            }, logger: logger)
+            }, thermal: thermal, logger: logger)
+        let thermalService = ThermalService(settings: configuration.thermal, limits: thermalLimits, control: thermal, outbox: outbox, logger: logger)
         let inference = InferenceService(loop: loop, client: client,
                                          predictionsTopic: configuration.output.mqtt ? configuration.predictionsTopic : nil, logger: logger)
         let watchdog = WatchdogService(notifier: notifier, loop: loop, status: {
@@ -123,7 +127,8 @@ public final class EdgeAgent: Sendable {
             return "serving \(serving.name) \(serving.version); \(client.state.isConnected ? "connected" : "offline"); queue \(queued.depth)"
         }, logger: logger)
 
-        var services: [any Service] = [connection, uplink, telemetry]
+        // The thermal service starts before telemetry so the first report already carries a reading.
+        var services: [any Service] = [connection, uplink, thermalService, telemetry]
         if let captureService { services.append(captureService) }
         services += [inference, update, watchdog] as [any Service]
         self.services = services

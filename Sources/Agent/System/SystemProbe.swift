@@ -25,9 +25,9 @@ enum SystemProbe {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// The first thermal zone's temperature (SoC on a Raspberry Pi), in °C.
-    static func temperatureCelsius() -> Double? {
-        guard let text = readText("/sys/class/thermal/thermal_zone0/temp"), let milli = Double(text.trimmed) else { return nil }
+    /// A sysfs thermal zone's temperature in °C (the file holds millidegrees; the first zone is the SoC on a Pi).
+    static func temperatureCelsius(path: String = "/sys/class/thermal/thermal_zone0/temp") -> Double? {
+        guard let text = readText(path), let milli = Double(text.trimmed), milli.isFinite else { return nil }
         return milli / 1000
     }
 

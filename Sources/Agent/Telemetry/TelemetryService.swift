@@ -14,17 +14,20 @@ final class TelemetryService: Service {
     private let interval: Duration
     private let feedback: @Sendable () -> CaptureStatistics
     private let counters: @Sendable () -> [String: Double]
+    /// The board's temperature and the agent's thermal state, as ``ThermalService`` last read them.
+    private let thermal: ThermalControl
     private let logger: Logger
     /// CPU seconds and time at the previous report, for the CPU share over the interval.
     private let last: Mutex<(cpu: Double, instant: ContinuousClock.Instant)>
 
     init(board: StatisticsBoard, outbox: Outbox, interval: Duration, feedback: @escaping @Sendable () -> CaptureStatistics,
-         counters: @escaping @Sendable () -> [String: Double], logger: Logger) {
+         counters: @escaping @Sendable () -> [String: Double], thermal: ThermalControl, logger: Logger) {
         self.board = board
         self.outbox = outbox
         self.interval = interval
         self.feedback = feedback
         self.counters = counters
+        self.thermal = thermal
         self.logger = logger
         self.last = Mutex((SystemProbe.cpuSeconds(), .now))
     }
@@ -57,7 +60,8 @@ final class TelemetryService: Service {
         let elapsed = Self.seconds(instant - previous.instant)
         let resources = ResourceUsage(rssBytes: SystemProbe.residentBytes(),
                                       cpuCores: elapsed > 0 ? max(0, cpu - previous.cpu) / elapsed : 0,
-                                      temperatureCelsius: SystemProbe.temperatureCelsius(), throttled: SystemProbe.throttled())
+                                      temperatureCelsius: thermal.temperatureCelsius, throttled: SystemProbe.throttled(),
+                                      thermalState: thermal.hasReading ? thermal.state : nil)
         let intervals = board.collect(now: now, instant: instant)
         let queue = outbox.queue.status
         Gauge(label: "edge_agent_queue_depth").record(queue.depth)

@@ -153,6 +153,7 @@ public enum TelemetryFastPath {
 
     private static func resourceUsage(_ s: inout JSONScanner) -> ResourceUsage? {
         var rss: UInt64?, cpu: Double?, temperature: Double?, throttled: UInt32?, temperatureSeen = false, throttledSeen = false
+        var thermal: String?, thermalSeen = false
         let ok = s.object { s, key in
             if s.equals(key, "rssBytes") { return assign(&rss, s.unsigned()) }
             if s.equals(key, "cpuCores") { return assign(&cpu, s.double()) }
@@ -168,10 +169,17 @@ public enum TelemetryFastPath {
                 if s.null() { return true }
                 return assign(&throttled, s.unsigned().flatMap { UInt32(exactly: $0) })
             }
+            if s.equals(key, "thermalState") {
+                guard !thermalSeen else { return false }
+                thermalSeen = true
+                if s.null() { return true }
+                return assign(&thermal, s.string())
+            }
             return s.skipValue()
         }
         guard ok, let rss, let cpu else { return nil }
-        return ResourceUsage(rssBytes: rss, cpuCores: cpu, temperatureCelsius: temperature, throttled: throttled)
+        return ResourceUsage(rssBytes: rss, cpuCores: cpu, temperatureCelsius: temperature, throttled: throttled,
+                             thermalState: thermal.map(ThermalState.init(rawValue:)))
     }
 
     private static func queueStatus(_ s: inout JSONScanner) -> QueueStatus? {

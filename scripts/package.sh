@@ -60,6 +60,21 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # --- the binaries: present, the right machine, Swift runtime static, stripped -------------------------------------
+# GNU strip knows the host's machine only; llvm-objcopy (the Swift toolchain has one) or a cross strip knows aarch64.
+if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+    stripper=(strip --strip-unneeded)
+else
+    objcopy_tool=$(command -v llvm-objcopy || command -v "$triple-strip" || true)
+    if [ -z "$objcopy_tool" ] && command -v swift >/dev/null; then
+        objcopy_tool=$(dirname "$(readlink -f "$(command -v swift)")")/llvm-objcopy
+        [ -x "$objcopy_tool" ] || objcopy_tool=""
+    fi
+    case "$objcopy_tool" in
+        */llvm-objcopy) stripper=("$objcopy_tool" --strip-all) ;;
+        "") stripper=(false) ;;
+        *) stripper=("$objcopy_tool" --strip-unneeded) ;;
+    esac
+fi
 # stage_binary NAME: copies $bin/NAME into $work/bin/NAME ready to ship.
 mkdir -p "$work/bin"
 stage_binary() {
@@ -82,9 +97,11 @@ stage_binary() {
     else
         cp "$source" "$staged"
     fi
-    # The symbols stay in the build (the cross-build keeps <product>.debug); a package ships the stripped binary.
-    strip --strip-unneeded --remove-section=.comment --remove-section=.note "$staged" 2>/dev/null ||
-        strip --strip-unneeded "$staged" || fail "cannot strip $name"
+    # The symbols stay in the build (the cross-build keeps <product>.debug); a package ships the stripped binary (the
+    # cross-build's come stripped already).
+    if readelf -S "$staged" | grep -q '\.symtab'; then
+        "${stripper[@]}" "$staged" || fail "cannot strip $name with ${stripper[*]}"
+    fi
     chmod 0755 "$staged"
 }
 for name in edge-agent edge-collector edgectl; do stage_binary "$name"; done
@@ -279,7 +296,7 @@ control edgefleet-agent "$agent" "EdgeFleet edge agent: on-device int8 inference
  with probation and rollback. The unit starts once /etc/edge-agent/agent.json
  exists (see agent.json.example); CPUQuota= and MemoryMax= come from the
  board's firmware profile." \
-    "adduser, $agent_depends"
+    "adduser${agent_depends:+, $agent_depends}"
 build "$agent" edgefleet-agent
 
 # --- edgefleet-collector ------------------------------------------------------------------------------------------
@@ -321,5 +338,5 @@ control edgefleet-collector "$collector" "EdgeFleet collector and edgectl: fleet
  detection, training and staged rollouts, and serves a JSON API, a dashboard
  and metrics. Also ships edgectl, the operator's tool. State lives in
  /var/lib/edge-collector." \
-    "adduser, $collector_depends"
+    "adduser${collector_depends:+, $collector_depends}"
 build "$collector" edgefleet-collector

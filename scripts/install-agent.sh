@@ -138,6 +138,9 @@ if [ ! -f "$config" ]; then
     } > "$config"
     chmod 0640 "$config"; chgrp edge-agent "$config"
 fi
+# --check wants the socket input's directory; systemd makes it at each start (RuntimeDirectory=), but not before the
+# first one.
+install -d -m 0750 -o edge-agent -g edge-agent /run/edge-agent
 "$agent" --config "$config" --check
 
 if [ -z "$package" ]; then

@@ -4,7 +4,8 @@
 # installs both packages with dpkg into a throwaway minimal Debian tree that holds only what their Depends: pull in, and
 # checks there: every shared library resolves, `--version` of each binary (as root and as the package's system user),
 # the users, conffiles and enabled units the maintainer scripts made, the profile-limits generator's drop-in, the
-# collector really serving /healthz from the tree as its user, `systemd-analyze verify` of the units, and a purge.
+# collector really serving /healthz from the tree as its user, `systemd-analyze verify` of the units, a purge, and
+# scripts/install-agent.sh --package in the purged tree (systemctl recorded, not run: no systemd here).
 #
 # Usage: scripts/test-packages.sh           (EDGEFLEET_BIN=DIR: the release binaries; default swift build --show-bin-path;
 #                                            EDGEFLEET_TEST_DEBS=DIR: test packages package.sh made earlier instead)
@@ -184,5 +185,41 @@ chroot "$tree" dpkg --purge edgefleet-agent edgefleet-collector >"$work/purge.lo
 [ ! -e "$tree/etc/systemd/system/multi-user.target.wants/edge-agent.service" ] || fail "purge left the agent enabled"
 [ -f "$tree/var/lib/edge-collector/collector.sqlite" ] || fail "purge deleted the collector's database (it must keep it)"
 ok "dpkg --purge: binaries and unit links gone, the collector's database kept"
+
+# --- 7. install-agent.sh --package in the purged tree -----------------------------------------------------------------
+# systemd does not run here: systemctl and systemd-analyze are stand-ins in the tree that record their arguments (the
+# units themselves were verified above). The rest is real: dpkg installs the package (the tree has no apt), the keys,
+# a signed initial bundle and agent.json land in place, and the packaged edge-agent's --check accepts them.
+dev="$tree/tmp/device"
+mkdir -p "$dev" "$tree/opt/edgefleet"
+"$bin/edgectl" keys init --dir "$dev/keys" >/dev/null
+fixture=Tests/Fixtures/conformance/kws_ref_model
+printf '%s\n' '{"name": "kws", "version": "1.0.0", "releaseCounter": 1, "preprocessing": "int8 MFCC frames",' \
+    ' "lineage": {"datasetSnapshotSHA256": "abababababababababababababababababababababababababababababababab",' \
+    '             "codeVersion": "test-packages", "evaluation": {"metrics": {}}}}' >"$dev/meta.json"
+printf 'energy,peak,prediction\n0.0,1,0\n0.5,2,3\n1.0,0,5\n' >"$dev/baseline.csv"
+"$bin/edgectl" bundle build --model "$fixture/model.tflite" --metadata "$dev/meta.json" --baseline "$dev/baseline.csv" \
+    --golden "$fixture" -o "$dev/kws.efb" >/dev/null
+"$bin/edgectl" bundle sign "$dev/kws.efb" --keys "$dev/keys" >/dev/null
+cp -R scripts firmware-profiles packaging "$tree/opt/edgefleet/"
+cp "$agent_deb" "$dev/agent.deb"
+for tool in systemctl systemd-analyze; do
+    printf '#!/bin/sh\necho "%s $*" >>/tmp/systemd-calls\n' "$tool" >"$tree/usr/local/bin/$tool"
+    chmod 0755 "$tree/usr/local/bin/$tool"
+done
+in_tree "" /opt/edgefleet/scripts/install-agent.sh --package /tmp/device/agent.deb --device-id pi-7 \
+    --broker broker.example:1883 --profile rpi-4b-2gb --root-key /tmp/device/keys/root.pub \
+    --trust /tmp/device/keys/trust.json --initial-bundle /tmp/device/kws.efb >"$work/install-agent.log" 2>&1 || {
+    cat "$work/install-agent.log" >&2; fail "install-agent.sh --package"; }
+grep -q '"deviceID": "pi-7"' "$tree/etc/edge-agent/agent.json" || fail "install-agent.sh wrote no agent.json for pi-7"
+[ -f "$tree/etc/edge-agent/root.pub" ] && [ -f "$tree/usr/share/edge-agent/initial.efb" ] && [ -x "$tree/usr/bin/edge-agent" ] ||
+    fail "install-agent.sh --package left out the package, the keys or the bundle"
+calls=$(cat "$tree/tmp/systemd-calls")
+grep -qx 'systemd-analyze verify /lib/systemd/system/edge-agent.service' <<<"$calls" &&
+    grep -qx 'systemctl daemon-reload' <<<"$calls" && grep -qx 'systemctl enable --now edge-agent.service' <<<"$calls" ||
+    fail "install-agent.sh --package did not verify, reload and start the packaged unit: $calls"
+in_tree "" /lib/systemd/system-generators/edge-agent-profile-limits --print | grep -qx 'MemoryMax=536870912' ||
+    fail "the installed configuration does not give rpi-4b-2gb's limits"
+ok "install-agent.sh --package: package, keys, signed bundle, agent.json (edge-agent --check passes), unit verified, reloaded, enabled and started"
 
 echo "test-packages: PASS ($checks checks)"

@@ -12,6 +12,7 @@ packages=(
     python3 python3-venv curl                      # the demo's narration and API calls; scripts/contract-test.sh (schemathesis in a throwaway venv)
     openssl                                        # the TLS tests' independent check of edgectl pki's certificates and CRL
     postgresql util-linux                          # the PostgreSQL store's tests (initdb, postgres, psql; setpriv to run them as a non-root user)
+    lintian mmdebstrap binutils                    # scripts/test-packages.sh: lintian on the .debs, a minimal Debian tree, readelf/strip
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,8 @@ struct EdgeCollector: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-collector",
         abstract: "Collect fleet telemetry over MQTT, keep the model registry, distribute bundles, serve the API and dashboard.",
-        discussion: "With no arguments: SQLite in the state directory, broker on 127.0.0.1:1883, HTTP on 127.0.0.1:8080. See docs/collector.md.")
+        discussion: "With no arguments: SQLite in the state directory, broker on 127.0.0.1:1883, HTTP on 127.0.0.1:8080. See docs/collector.md.",
+        version: "edge-collector \(CollectorVersion.current)")
 
     @Option(help: "A JSON configuration file (docs/collector.md lists every key).")
     var config: String?

@@ -2,9 +2,10 @@
 import Glibc
 #endif
 
-/// Standard error as a `TextOutputStream`, for the subcommands' error lines.
+/// Standard error (descriptor 2) as a `TextOutputStream`, for the subcommands' error lines.
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
-        fputs(string, stderr)
+        var bytes = Array(string.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -76,9 +76,9 @@ public final class CollectorMetrics: Sendable {
         gauge(in: operationsGauges, label: "edgefleet_devices_known", dimensions: profile).record(figures.known)
         gauge(in: operationsGauges, label: "edgefleet_devices_offline", dimensions: profile).record(figures.offline)
         gauge(in: operationsGauges, label: "edgefleet_devices_temperature_celsius", dimensions: profile + [("statistic", "max")])
-            .record(figures.maximumTemperature ?? .nan)
+            .record(figures.maximumTemperature ?? Double.nan)
         gauge(in: operationsGauges, label: "edgefleet_devices_temperature_celsius", dimensions: profile + [("statistic", "mean")])
-            .record(figures.meanTemperature ?? .nan)
+            .record(figures.meanTemperature ?? Double.nan)
     }
 
     /// Sets the number of rollouts in every state (0 for states with none, so every state has a series).

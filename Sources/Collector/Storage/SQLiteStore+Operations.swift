@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteStore: OperationsStore {
+extension SQLiteStore {
     public func operationsFigures() async throws(CollectorError) -> OperationsFigures {
         try await reading("reading the operations figures") { db in
             let profiles = try Row.fetchAll(db, sql: """

@@ -1,6 +1,6 @@
 import PostgresNIO
 
-extension PostgresStore: OperationsStore {
+extension PostgresStore {
     public func operationsFigures() async throws(CollectorError) -> OperationsFigures {
         let logger = self.logger
         return try await reading("reading the operations figures") { connection in

@@ -13,6 +13,7 @@ packages=(
     openssl                                        # the TLS tests' independent check of edgectl pki's certificates and CRL
     postgresql util-linux                          # the PostgreSQL store's tests (initdb, postgres, psql; setpriv to run them as a non-root user)
     lintian mmdebstrap binutils                    # scripts/test-packages.sh: lintian on the .debs, a minimal Debian tree, readelf/strip
+    prometheus                                     # promtool test rules of deploy/prometheus; the live Prometheus test (PrometheusEndToEndTests)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -31,7 +32,8 @@ if ((${#missing[@]})); then
 fi
 # mosquitto's Debian package starts a broker on port 1883; tests start their own on free ports. Likewise PostgreSQL's
 # package may start a cluster on 5432: the tests ignore it and run initdb + postgres in a temporary directory on a free
-# port (Tests/TestSupport/PostgresServer.swift), as the `postgres` system user when run as root.
+# port (Tests/TestSupport/PostgresServer.swift), as the `postgres` system user when run as root. prometheus's package
+# may start a server on 9090; PrometheusEndToEndTests starts its own on a free loopback port with its own directory.
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
 

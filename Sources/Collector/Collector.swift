@@ -115,14 +115,15 @@ public struct Collector: Sendable {
                                  profiles: RolloutEngine.loadProfiles(configuration.rollouts.profilesDirectory, logger: logger), clock: clock,
                                  leadership: leadership, logger: logger)
         datasets = DatasetService(store: store, clock: clock, logger: logger)
-        gate = GateService(registry: registry, datasets: datasets, store: store, settings: configuration.training, clock: clock, logger: logger)
+        gate = GateService(registry: registry, datasets: datasets, store: store, settings: configuration.training, clock: clock,
+                           metrics: metrics, logger: logger)
         training = TrainingService(store: store, datasets: datasets, gate: gate, registry: registry, settings: configuration.training,
                                    workDirectory: "\(state)/training", clock: clock, leadership: leadership, logger: logger)
         loop = LearningLoopService(store: store, ports: CollectorLearningLoopPorts(store: store, distribution: distribution, rollouts: rollouts,
                                                                                    datasets: datasets, training: training, clock: clock),
                                    settings: configuration.loop, clock: clock, leadership: leadership, logger: logger)
         let retention = RetentionService(store: store, policy: configuration.storage.retention, clock: clock, leadership: leadership, logger: logger)
-        let fleetMetrics = FleetMetricsService(store: store, metrics: metrics, client: client, clock: clock, leadership: leadership, logger: logger,
+        let fleetMetrics = FleetMetricsService(store: store, stateDirectory: state, metrics: metrics, client: client, clock: clock, leadership: leadership, logger: logger,
                                                storedCount: { ingest.storedMessages })
         let http: any Service
         do {

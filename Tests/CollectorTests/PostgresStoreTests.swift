@@ -66,6 +66,7 @@ final class PostgresStoreTests: XCTestCase {
     func testDevicesRollupsAndLatestFigures() async throws { try await contract.devicesRollupsAndLatestFigures() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
+    func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }
     func testRetentionDeletesOnlyOldData() async throws { try await contract.retentionDeletesOnlyOldData() }
     func testAForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored() async throws {
         try await contract.aForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored()

@@ -38,6 +38,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testDevicesRollupsAndLatestFigures() async throws { try await contract.devicesRollupsAndLatestFigures() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
+    func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }
     func testRetentionDeletesOnlyOldData() async throws { try await contract.retentionDeletesOnlyOldData() }
     func testLearningLoopsAndLabelCounts() async throws { try await contract.learningLoopsAndLabelCounts() }
     func testAForgedFarAheadMessageIsQuarantinedAndRealMessagesAreStillStored() async throws {

@@ -114,6 +114,7 @@ public final class IngestService: Service, Sendable {
             metrics.duplicates.increment(by: outcome.duplicates)
             for (reason, count) in outcome.quarantined { metrics.quarantined(reason, count: count) }
             metrics.batchSize.record(batch.count)
+            recordCommitted(batch, at: clock.now())
             acknowledgements.enqueue(outcome.acknowledgements)
             if let distribution {
                 for message in batch where message.header.kind == .birth { distribution.deviceReborn(message.header.device) }

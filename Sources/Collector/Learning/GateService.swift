@@ -17,9 +17,12 @@ public struct GateService: Sendable {
     let settings: TrainingSettings
     let clock: any WallClock
     let logger: Logger
+    /// Counts decisions per model (`edgefleet_gate_decisions_total`); nil in tests that need no metrics.
+    let metrics: CollectorMetrics?
 
     public init(registry: ModelRegistry, datasets: DatasetService, store: any LearningStore & RegistryStore & FleetStore, settings: TrainingSettings,
-                clock: any WallClock = SystemWallClock(), logger: Logger) {
+                clock: any WallClock = SystemWallClock(), metrics: CollectorMetrics? = nil, logger: Logger) {
+        self.metrics = metrics
         self.registry = registry
         self.datasets = datasets
         self.store = store
@@ -89,6 +92,7 @@ public struct GateService: Sendable {
         if let cause { details["cause"] = cause }
         if !report.blessed { details["reasons"] = String(report.reasons.joined(separator: "; ").prefix(2000)) }
         try await store.record(CollectorEvent(name: report.blessed ? "gate.blessed" : "gate.refused", model: model, details: details), at: now)
+        metrics?.gateDecided(model: model, blessed: report.blessed)
         logger.info("the gate judged a version", metadata: ["model": "\(model)", "release": "\(release)", "blessed": "\(report.blessed)",
                                                             "evaluation": "\(record.id)"])
         return (record, report)

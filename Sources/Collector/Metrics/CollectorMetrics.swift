@@ -20,11 +20,25 @@ public final class CollectorMetrics: Sendable {
     public let chunkBytes: Counter
     public let devicesOnline: Gauge
     public let devices: Gauge
+    /// Seconds from the device's timestamp of the oldest message in the last committed batch to its commit.
+    public let ingestLag: Gauge
+    /// Devices whose latest report carries firmware throttling bits (``ThrottlingTracker``).
+    public let devicesThrottling: Gauge
+    /// Free and total bytes of the file system holding the state directory.
+    public let diskFreeBytes: Gauge
+    public let diskSizeBytes: Gauge
+    /// Device streams with a gap not yet filled, and messages devices declared lost (``OperationsFigures``).
+    public let streamsWithGaps: Gauge
+    public let lostMessages: Gauge
+    /// Which devices are throttling, by their latest report (fed by ingest).
+    public let throttling = ThrottlingTracker()
     private let rejections: Mutex<[String: Counter]> = Mutex([:])
     private let storeFailures: Mutex<[String: Counter]> = Mutex([:])
     private let quarantines: Mutex<[String: Counter]> = Mutex([:])
     private let latencyGauges: Mutex<[String: Gauge]> = Mutex([:])
     private let driftGauges: Mutex<[String: Gauge]> = Mutex([:])
+    private let operationsGauges: Mutex<[String: Gauge]> = Mutex([:])
+    private let gateCounters: Mutex<[String: Counter]> = Mutex([:])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -42,6 +56,49 @@ public final class CollectorMetrics: Sendable {
         chunkBytes = Counter(label: "edgefleet_collector_bundle_chunk_bytes_total", factory: factory)
         devicesOnline = Gauge(label: "edgefleet_fleet_devices_online", factory: factory)
         devices = Gauge(label: "edgefleet_fleet_devices", factory: factory)
+        ingestLag = Gauge(label: "edgefleet_collector_ingest_lag_seconds", factory: factory)
+        devicesThrottling = Gauge(label: "edgefleet_devices_throttling", factory: factory)
+        diskFreeBytes = Gauge(label: "edgefleet_collector_disk_free_bytes", factory: factory)
+        diskSizeBytes = Gauge(label: "edgefleet_collector_disk_size_bytes", factory: factory)
+        streamsWithGaps = Gauge(label: "edgefleet_telemetry_streams_with_gaps", factory: factory)
+        lostMessages = Gauge(label: "edgefleet_telemetry_lost_messages", factory: factory)
+        // Series that exist from the start, so `increase()` and the dashboard see zero rather than nothing.
+        devicesThrottling.record(0)
+        streamsWithGaps.record(0)
+        lostMessages.record(0)
+        ingestLag.record(0)
+    }
+
+    /// Sets the per-profile device gauges: known, offline, and the online devices' maximum and mean temperature
+    /// (NaN when none reported one, so a graph shows a gap rather than a stale value).
+    public func setProfile(_ figures: OperationsFigures.Profile) {
+        let profile = [("profile", figures.profile)]
+        gauge(in: operationsGauges, label: "edgefleet_devices_known", dimensions: profile).record(figures.known)
+        gauge(in: operationsGauges, label: "edgefleet_devices_offline", dimensions: profile).record(figures.offline)
+        gauge(in: operationsGauges, label: "edgefleet_devices_temperature_celsius", dimensions: profile + [("statistic", "max")])
+            .record(figures.maximumTemperature ?? Double.nan)
+        gauge(in: operationsGauges, label: "edgefleet_devices_temperature_celsius", dimensions: profile + [("statistic", "mean")])
+            .record(figures.meanTemperature ?? Double.nan)
+    }
+
+    /// Sets the number of rollouts in every state (0 for states with none, so every state has a series).
+    public func setRollouts(_ counts: [String: Int]) {
+        for state in ["running", "paused", "rollingBack", "rolledBack", "completed"] {
+            gauge(in: operationsGauges, label: "edgefleet_rollouts", dimensions: [("state", state)]).record(counts[state] ?? 0)
+        }
+    }
+
+    /// Counts a blessing-gate decision on a version of `model` (`by: 0` creates the model's series at zero).
+    public func gateDecided(model: String, blessed: Bool, by count: Int = 1) {
+        let decision = blessed ? "blessed" : "refused"
+        let counter = gateCounters.withLock { counters in
+            let key = "\(model)\u{0}\(decision)"
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "edgefleet_gate_decisions_total", dimensions: [("model", model), ("decision", decision)], factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment(by: count)
     }
 
     /// Counts a rejected message by reason (a bounded set of codes).

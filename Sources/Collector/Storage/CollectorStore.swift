@@ -10,7 +10,7 @@ import Drift
 /// Each method is one transaction. Implementations throw ``CollectorError`` with `storageFull` or
 /// `storageBusy` for conditions that pass (ingest retries those), `storage` for the rest.
 public typealias CollectorStore = IngestStore & FleetStore & RegistryStore & DistributionStore & MaintenanceStore & DriftStore & LoopStore
-    & RolloutStore & LearningStore
+    & RolloutStore & LearningStore & OperationsStore
 
 /// The ingest role: batches of device messages in, acknowledgements out.
 public protocol IngestStore: Sendable {
@@ -54,6 +54,11 @@ public protocol FleetStore: Sendable {
 
     func events(_ filter: EventFilter) async throws(CollectorError) -> [EventRecord]
     func record(_ event: CollectorEvent, at time: Int64) async throws(CollectorError)
+}
+
+/// The operations role: what `/metrics` exports for alerts and dashboards (docs/operations.md).
+public protocol OperationsStore: Sendable {
+    func operationsFigures() async throws(CollectorError) -> OperationsFigures
 }
 
 /// The registry role: models, immutable versions, aliases, tags and blessing.

@@ -42,6 +42,7 @@ public final class SQLiteStore: CollectorStore {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.read { db in try Self.refuseNewerSchema(db, path: path) }
             try Self.migrator.migrate(pool)
             pageSize = try pool.read { db in try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096 }
         } catch {

@@ -158,6 +158,9 @@ final class BackupTests: XCTestCase {
         XCTAssertEqual(tracker.update(device: "a", throttled: nil), 1, "a report without bits clears it")
         XCTAssertEqual(tracker.forget(device: "b"), 0)
         XCTAssertEqual(tracker.count, 0)
+        XCTAssertEqual(tracker.update(device: "c", throttled: nil, thermalState: .throttling), 1, "the agent's own throttling")
+        XCTAssertNil(tracker.update(device: "c", throttled: 0, thermalState: .paused), "paused is throttling too")
+        XCTAssertEqual(tracker.update(device: "c", throttled: 0, thermalState: .normal), 0)
     }
 
     func sqlite(_ database: String, _ sql: String) throws {

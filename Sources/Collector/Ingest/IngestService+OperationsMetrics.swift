@@ -12,7 +12,8 @@ extension IngestService {
             if message.isQueued, message.header.time < oldest { oldest = message.header.time }
             switch message.body {
             case .telemetry(let report):
-                if let count = metrics.throttling.update(device: message.header.device, throttled: report.resources.throttled) {
+                if let count = metrics.throttling.update(device: message.header.device, throttled: report.resources.throttled,
+                                                            thermalState: report.resources.thermalState) {
                     metrics.devicesThrottling.record(count)
                 }
             case .status(let status) where status.state == .offline:

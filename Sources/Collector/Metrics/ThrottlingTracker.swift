@@ -1,6 +1,8 @@
+import FleetProtocol
 import Synchronization
 
-/// Which devices are throttling now, by the firmware bits of their latest telemetry (``ResourceUsage/throttled``).
+/// Which devices are throttling now, by their latest telemetry: the firmware's bits (``ResourceUsage/throttled``) or
+/// the agent's own response to its thermal limits (``ResourceUsage/thermalState`` `throttling` or `paused`).
 ///
 /// Fed by ingest, one lookup per telemetry report; kept in memory (the next report of every device, seconds after a
 /// restart, rebuilds it). With replicas each one counts the devices it ingests: sum the gauge across collectors.
@@ -13,9 +15,9 @@ public final class ThrottlingTracker: Sendable {
 
     public init() {}
 
-    /// Records a device's latest bits (nil: the device does not report them); returns the new count when it changed.
-    public func update(device: String, throttled bits: UInt32?) -> Int? {
-        let now = (bits ?? 0) & Self.currentThrottlingBits != 0
+    /// Records a device's latest bits and thermal state (nil: not reported); returns the new count when it changed.
+    public func update(device: String, throttled bits: UInt32?, thermalState: ThermalState? = nil) -> Int? {
+        let now = (bits ?? 0) & Self.currentThrottlingBits != 0 || thermalState == .throttling || thermalState == .paused
         return throttling.withLock { set in
             let changed = now ? set.insert(device).inserted : set.remove(device) != nil
             return changed ? set.count : nil

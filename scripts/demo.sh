@@ -8,9 +8,11 @@
 #   scripts/demo.sh --keep     leave the fleet running afterwards to browse the dashboard (Ctrl-C stops everything)
 #   scripts/demo.sh --no-build skip the build (scripts/test.sh runs the demo after building once)
 #
-# What runs, all on loopback: mosquitto, edge-collector (embedded SQLite), three edge-agent processes with different
-# firmware profiles, and a simulated fleet (fleet-sim) of hundreds of devices that run the real model on data from
-# a seeded vibration scenario (accelerometer band energies → normal, imbalance, misalignment, bearing wear).
+# What runs, all on loopback: mosquitto locked down (scripts/broker.sh: mutual TLS only, a certificate per device from
+# `edgectl pki`, an ACL that lets each device speak only for itself), edge-collector (embedded SQLite), three edge-agent
+# processes with different firmware profiles, and a simulated fleet (fleet-sim) of hundreds of devices, each with its
+# own certificate, that run the real model on data from a seeded vibration scenario (accelerometer band energies →
+# normal, imbalance, misalignment, bearing wear).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0 keep=0 build=1
@@ -19,7 +21,7 @@ for argument in "$@"; do
         --quick) quick=1 ;;
         --keep) keep=1 ;;
         --no-build) build=0 ;;   # scripts/test.sh has just built everything
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "demo: unknown argument $argument (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -30,6 +32,7 @@ bin="$(swift build -c release --show-bin-path)"
 edgectl="$bin/edgectl"
 fixtures=Tests/Fixtures/conformance
 demo_work="$(mktemp -d "${TMPDIR:-/tmp}/edgefleet-demo.XXXXXX")"
+chmod 0711 "$demo_work"   # mosquitto, started as root, drops to its own user and must reach the PKI and its state inside
 trap demo_cleanup EXIT
 trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
 demo_started=$SECONDS
@@ -49,10 +52,39 @@ if [ "$quick" = 0 ]; then
     "$edgectl" bench "$fixtures/tf2_mobilenet_v2_1.0_224_ptq/model.tflite" --iterations 20 | sed 's/^/   /'
 fi
 
-demo_stage "2. The server side on loopback: mosquitto and edge-collector (embedded SQLite)"
+demo_stage "2. The broker, locked down: a fleet PKI made by edgectl pki, mosquitto over mutual TLS only"
+pki="$demo_work/pki"
+"$edgectl" pki init --dir "$pki" >/dev/null
+"$edgectl" pki issue --dir "$pki" --server 127.0.0.1 >/dev/null      # the broker's certificate (subjectAltName 127.0.0.1)
+"$edgectl" pki issue --dir "$pki" --collector main >/dev/null        # CN collector:main, the collector's rights at the broker
+for n in 1 2 3; do "$edgectl" pki issue --dir "$pki" --device "demo-pi-$n" >/dev/null; done   # CN = device ID
+demo_say "CA $pki/ca.crt; certificates for the broker (127.0.0.1), the collector and the 3 agents (fleet-sim issues one per simulated machine)"
 demo_port=$(demo_free_port)
 demo_http=$(demo_free_port)
-demo_spawn mosquitto mosquitto -p "$demo_port"
+demo_spawn mosquitto scripts/broker.sh --pki "$pki" --port "$demo_port" --state "$demo_work/broker" --bind 127.0.0.1
+demo_wait "mosquitto listens (TLS only, a client certificate required, ACL per device)" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$demo_port"
+# The lock, shown with mosquitto's own clients before anything of the fleet connects: a listener with the collector's
+# identity sees what gets through.
+mqtt=(-h 127.0.0.1 -p "$demo_port" --cafile "$pki/ca.crt")
+device_1=(--cert "$pki/devices/demo-pi-1.crt" --key "$pki/devices/demo-pi-1.key")
+mosquitto_sub "${mqtt[@]}" --cert "$pki/collectors/main.crt" --key "$pki/collectors/main.key" -t 'edgefleet/v1/dev/#' -v -W 3 \
+    >"$demo_work/lock.out" 2>&1 &
+lock_listener=$!
+demo_pids+=("$lock_listener")
+sleep 1
+if mosquitto_pub "${mqtt[@]}" -t edgefleet/v1/dev/demo-pi-2/telemetry -m 'no certificate' >"$demo_work/lock-anonymous.log" 2>&1; then
+    demo_fail "a client without a certificate was let in"
+fi
+demo_say "a client without a certificate: refused ($(tr '\n' ' ' <"$demo_work/lock-anonymous.log" | head -c 80))"
+mosquitto_pub "${mqtt[@]}" "${device_1[@]}" -V 5 -q 1 -t edgefleet/v1/dev/demo-pi-1/events -m 'demo-pi-1 as itself' >/dev/null 2>&1 \
+    || demo_fail "demo-pi-1's certificate could not publish as demo-pi-1"
+forged=$(mosquitto_pub "${mqtt[@]}" "${device_1[@]}" -V 5 -q 1 -t edgefleet/v1/dev/demo-pi-2/telemetry -m 'demo-pi-1 as demo-pi-2' 2>&1 || true)
+wait "$lock_listener" || true
+grep -q 'demo-pi-1 as itself' "$demo_work/lock.out" || demo_fail "the listener saw nothing (the lock check itself failed: $demo_work/lock.out)"
+! grep -q 'as demo-pi-2' "$demo_work/lock.out" || demo_fail "demo-pi-1's certificate published as demo-pi-2"
+demo_say "demo-pi-1's certificate publishing as demo-pi-1: delivered; as demo-pi-2: dropped by the broker (${forged:-no error shown})"
+
+demo_stage "3. The server side on loopback: edge-collector (embedded SQLite) connects with its own certificate"
 "$edgectl" keys init --dir "$demo_work/keys" >/dev/null
 # The collector signs what it trains with an online release key; the root key stays offline (docs/trust-chain.md).
 mkdir -p "$demo_work/collector/trust" "$demo_work/release-keys"
@@ -60,6 +92,8 @@ cp "$demo_work/keys/root.pub" "$demo_work/keys/trust.json" "$demo_work/collector
 cp "$demo_work/keys/trust.json" "$demo_work"/keys/release-*.key "$demo_work/release-keys/"
 cat >"$demo_work/collector.json" <<JSON
 {
+  "broker": {"host": "127.0.0.1", "port": $demo_port, "caFile": "$pki/ca.crt",
+             "certFile": "$pki/collectors/main.crt", "keyFile": "$pki/collectors/main.key"},
   "drift": {"intervalSeconds": 5, "windowMinutes": 1},
   "training": {"releaseKey": "$demo_work/release-keys", "gatePolicies": {"$model": {"minAccuracy": 0.85, "maxRegression": 0.01,
                "maxForgetting": 0.02, "minInt8FloatAgreement": 0.95}}},
@@ -81,7 +115,7 @@ export EDGEFLEET_TOKEN="$demo_admin_token"
 collector=(--url "http://127.0.0.1:$demo_http")
 demo_say "dashboard: http://127.0.0.1:$demo_http/?token=$(token read)   (the story: /models/$model/loop)"
 
-demo_stage "3. Version 1: training data in the collector, a model trained in Swift on its snapshot, judged by the gate"
+demo_stage "4. Version 1: training data in the collector, a model trained in Swift on its snapshot, judged by the gate"
 # The seeded scenario: eight band energies of an accelerometer and the condition of the machine.
 "$edgectl" drift-scenario --scenario none --rows 3000 --seed 11 --label condition -o "$demo_work/history.csv"
 "$edgectl" dataset import "${collector[@]}" --model "$model" --data "$demo_work/history.csv" | sed 's/^/   /'
@@ -109,26 +143,28 @@ PY
 demo_api PUT "/api/v1/models/$model/aliases/champion" -H 'Content-Type: application/json' -d '{"release": 1}' >/dev/null
 demo_say "release 1 is the champion"
 
-demo_stage "4. The fleet: 3 edge-agents (Pi 4, Pi 5, Zero 2 W) and $sims simulated machines, all on version 1"
+demo_stage "5. The fleet: 3 edge-agents (Pi 4, Pi 5, Zero 2 W) and $sims simulated machines, all on version 1, all over mutual TLS"
 for spec in "1 rpi-4b-2gb" "2 rpi-5-4gb" "3 rpi-zero-2w"; do
     set -- $spec
     "$edgectl" drift-scenario --scenario none --rows 400 --seed $((40 + $1)) -o "$demo_work/agent-$1.csv" --frames "$demo_work/frames-$1"
     demo_spawn "agent-$1" "$bin/edge-agent" --device-id "demo-pi-$1" --broker "127.0.0.1:$demo_port" --profile "$2" \
         --profile-directory firmware-profiles --state-directory "$demo_work/agent-$1" \
         --trusted-root-key "$demo_work/keys/root.pub" --trust-file "$demo_work/keys/trust.json" --initial-bundle "$demo_work/v1.efb" \
-        --input "replay:$demo_work/frames-$1" --telemetry-interval 2 --set update.probationSeconds=4 --set input.rate=20 --log-level warning
+        --input "replay:$demo_work/frames-$1" --telemetry-interval 2 --set update.probationSeconds=4 --set input.rate=20 --log-level warning \
+        --set "broker.caFile=$pki/ca.crt" --set "broker.certFile=$pki/devices/demo-pi-$1.crt" --set "broker.keyFile=$pki/devices/demo-pi-$1.key"
 done
 # The simulated machines run version 1 on the scenario's rows (--run-model) and report true labels of what they are asked
 # to capture (--capture-rate 0: only on request). From $drift_after s on, the Pi 5 machines get a new accelerometer that
-# reads everything above 200 Hz 2.5 times higher; the machines themselves do not change.
-demo_spawn fleet-sim "$edgectl" fleet-sim --port "$demo_port" --devices "$sims" --prefix machine --rate "$rate" --bundle "$demo_work/v1.efb" \
+# reads everything above 200 Hz 2.5 times higher; the machines themselves do not change. Each machine connects with its
+# own certificate (--pki issues machine-<n>.crt/.key with the demo's CA), so the broker's ACL holds it to its own topics.
+demo_spawn fleet-sim "$edgectl" fleet-sim --pki "$pki" --port "$demo_port" --devices "$sims" --prefix machine --rate "$rate" --bundle "$demo_work/v1.efb" \
     --run-model --capture-rate 0 --label-delay 1 --drift gain --drift-magnitude 2.5 --drift-features 3,4,5,6,7 \
     --drift-target profile:rpi-5-4gb --drift-after "$drift_after" --json
 fleet_online() { demo_api GET /api/v1/fleet | demo_json 'j["online"]'; }
 demo_wait "$((sims + 3)) devices online" 120 bash -c "[ \$(curl -fsS -H 'Authorization: Bearer $demo_admin_token' http://127.0.0.1:$demo_http/api/v1/fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"online\"])') -ge $((sims + 3)) ]"
 drift_started=$SECONDS
 
-demo_stage "5. Drift: the collector notices the new sensors on the Pi 5 cohort and the learning loop starts"
+demo_stage "6. Drift: the collector notices the new sensors on the Pi 5 cohort and the learning loop starts"
 loop_field() { demo_api GET "/api/v1/models/$model/loop" | demo_json "j[\"loop\"].get(\"$1\", \"\")"; }
 demo_wait "a drift alarm on a cohort starts cycle 1 (the change begins ${drift_after} s after the fleet)" $((drift_after + 180)) \
     bash -c "[ \"\$(curl -fsS -H 'Authorization: Bearer $demo_admin_token' http://127.0.0.1:$demo_http/api/v1/models/$model/loop | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"loop\"][\"cycle\"])')\" -ge 1 ]"
@@ -143,7 +179,7 @@ for f in r["attribution"]["features"]:
         print("   %-18s cohort drift in %s (fleet %s %.3f)" % (f["feature"], c, f["fleet"]["method"], f["fleet"]["statistic"]))'
 demo_say "cycle 1: $(loop_field trigger), capture raised on $(demo_api GET "/api/v1/models/$model/loop" | demo_json 'len(j["loop"]["devices"])') devices ($(loop_field cohorts))"
 
-demo_stage "6. The loop: labels → snapshot → training in the collector → the gate → a staged rollout"
+demo_stage "7. The loop: labels → snapshot → training in the collector → the gate → a staged rollout"
 last_phase=""
 loop_deadline=$(( SECONDS + 600 ))
 while :; do
@@ -193,7 +229,7 @@ for check in report["checks"]:
     print("     %-34s %-15s %s %s %s" % (check["id"], check["status"], shown, check.get("comparison", ""), check.get("threshold", "")))' || true
 case "$outcome" in *"rolled out"*) ;; *) demo_fail "cycle 1 did not roll its candidate out: $outcome" ;; esac
 
-demo_stage "7. A broken candidate: trained on mislabelled data, offered to the gate"
+demo_stage "8. A broken candidate: trained on mislabelled data, offered to the gate"
 "$edgectl" dataset export "${collector[@]}" "$snapshot1" --split train -o "$demo_work/broken.csv"
 python3 - "$demo_work/broken.csv" <<'PY'
 import csv, random, sys
@@ -234,7 +270,7 @@ exposed=$(demo_api GET "/api/v1/ledger?digest=$(demo_api GET "/api/v1/models/$mo
 demo_say "devices that ever ran it: $exposed"
 [ "$exposed" = 0 ] || demo_fail "the broken candidate reached $exposed devices"
 
-demo_stage "8. The dashboard, as a browser shows it (headless Chromium)"
+demo_stage "9. The dashboard, as a browser shows it (headless Chromium)"
 chromium_bin=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium_bin" ] || demo_fail "chromium is missing (scripts/setup.sh installs it)"
 page() {
@@ -254,7 +290,7 @@ check_page "learning loop" "/models/$model/loop" 'id="cycle-1"' 'class="step don
 check_page "rollout" "/rollouts/$rollout" 'id="rollout-status"' 'completed' 'id="waves"' '<svg'
 check_page "model" "/models/$model" '<span class="state online">blessed</span>' 'id="loop-link"'
 
-demo_stage "9. Summary"
+demo_stage "10. Summary"
 kill -TERM "${demo_pids[-1]}" 2>/dev/null || true   # fleet-sim: stop generating, wait for every acknowledgement
 for _ in $(seq 120); do kill -0 "${demo_pids[-1]}" 2>/dev/null || break; sleep 0.5; done
 sim=$(grep '^{' "$demo_work/fleet-sim.log" | tail -1)
@@ -281,11 +317,14 @@ print("; ".join("+%.0fs %s%s" % ((d["at"] - t0) / 1000, d["kind"], " wave %d" % 
 demo_say "accuracy on the Pi 5 cohort (labels): release 1 $before ($n_before labels) → release $candidate $after ($n_after labels)"
 demo_say "drift detected ${detected_after} s after the sensors changed; rollout $rollout: $timeline"
 demo_say "telemetry: $stored reports stored; simulated devices generated $generated messages, $acknowledged acknowledged, lost $lost"
+certificates=$(find "$pki/devices" -name '*.crt' | wc -l)
+tls_clients=$(grep -c "New client connected .* u'" "$demo_work/mosquitto.log" || true)
+demo_say "broker: mutual TLS only, $certificates device certificates (3 agents, $sims simulated machines); $tls_clients client sessions authenticated by certificate"
 demo_say "the story on the dashboard: http://127.0.0.1:$demo_http/models/$model/loop?token=$(token read)"
 [ "$lost" = 0 ] || demo_fail "$lost messages were not acknowledged"
 python3 -c "import sys; sys.exit(0 if float('$after') > float('$before') else 1)" || demo_fail "the retrained model is not better on the drifted cohort ($before → $after)"
 echo
-echo "demo: PASS in $(( SECONDS - demo_started )) s — drift on profile=rpi-5-4gb detected in ${detected_after} s; release $candidate retrained in the collector, blessed and rolled out (cohort accuracy $before → $after); broken release $broken_release refused by the gate, 0 devices exposed; $stored telemetry reports stored, $lost lost"
+echo "demo: PASS in $(( SECONDS - demo_started )) s — broker: mutual TLS, $certificates device certificates, a certificate-less client and a forged device refused; drift on profile=rpi-5-4gb detected in ${detected_after} s; release $candidate retrained in the collector, blessed and rolled out (cohort accuracy $before → $after); broken release $broken_release refused by the gate, 0 devices exposed; $stored telemetry reports stored, $lost lost"
 if [ "$keep" = 1 ]; then
     echo "The fleet keeps running (without the simulated machines); Ctrl-C stops everything."
     while true; do sleep 1; done

@@ -18,6 +18,7 @@ public final class SharedConnection: Sendable {
         var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: "\(settings.prefix)-mux-\(settings.firstIndex)-\(index)")
         configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
         configuration.messageBufferSize = 65_536
+        configuration.tls = settings.tls?.sharedConfiguration
         self.logger = logger
         do { client = try MQTTClient(configuration: configuration, logger: logger) } catch {
             throw FleetSimError(.invalidConfiguration, error.message)

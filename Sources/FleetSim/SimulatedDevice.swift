@@ -104,6 +104,7 @@ public final class SimulatedDevice: Sendable {
             configuration.will = will.map { .init(topic: statusTopic, payload: $0, qos: .atLeastOnce, retain: true) }
             configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
             configuration.messageBufferSize = 4096
+            configuration.tls = settings.tls?.configuration(forDevice: id)
             do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
                 throw FleetSimError(.invalidConfiguration, error.message)
             }

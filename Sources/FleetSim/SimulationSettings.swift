@@ -39,6 +39,8 @@ public struct SimulationSettings: Sendable {
     public var behaviours: [UInt64: ModelBehaviour]
     /// Devices multiplexed over one MQTT connection (1: each device connects itself, with its own will).
     public var devicesPerConnection: Int = 1
+    /// TLS to the broker (CA, client certificates); nil connects in plain TCP.
+    public var tls: SimulationTLS?
 
     public init(host: String = "127.0.0.1", port: Int = 1883, devices: Int = 10, prefix: String = "sim", firstIndex: Int = 0,
                 reportsPerSecond: Double = 1, window: Int = 32, resendAfter: Duration = .seconds(5), chunkTimeout: Duration = .seconds(2),
@@ -75,6 +77,7 @@ public struct SimulationSettings: Sendable {
         guard devicesPerConnection >= 1, devicesPerConnection <= 10_000 else {
             throw FleetSimError(.invalidConfiguration, "devices per connection must be within 1…10000")
         }
+        try tls?.validate(devicesPerConnection: devicesPerConnection)
         guard window >= 1 else { throw FleetSimError(.invalidConfiguration, "window must be at least 1") }
         guard classes >= 1, classes <= 1000, features >= 0, features <= 64 else {
             throw FleetSimError(.invalidConfiguration, "classes must be within 1…1000 and features within 0…64")

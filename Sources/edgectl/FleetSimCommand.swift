@@ -105,6 +105,22 @@ struct FleetSimCommand: ParsableCommand {
     @Flag(help: "Print the final statistics as JSON on stdout.")
     var json = false
 
+    @Option(help: ArgumentHelp("The CA that signs the broker's certificate (PEM): connect over TLS.",
+                               discussion: "Default with --pki: PKI/ca.crt. The broker's certificate must name --host (edgectl pki issue --server HOST).",
+                               valueName: "file"))
+    var cafile: String?
+
+    @Option(help: ArgumentHelp("Per-device identities from an edgectl pki directory (mutual TLS, docs/security.md).",
+                               discussion: "Each device connects with PKI/devices/<id>.crt and .key, issued with the CA in PKI (as `edgectl pki issue --device`) when missing, reused when present; a locked-down broker (scripts/broker.sh) then lets it speak only for itself. Needs --devices-per-connection 1.",
+                               valueName: "dir"))
+    var pki: String?
+
+    @Option(help: ArgumentHelp("One client certificate (PEM) for every connection, with --keyfile (a broker without per-device rights).", valueName: "file"))
+    var certfile: String?
+
+    @Option(help: ArgumentHelp("The key of --certfile (PEM).", valueName: "file"))
+    var keyfile: String?
+
     /// The bundle reference and baseline features for --bundle (and the drift scenario, when given).
     func bundleSettings() throws -> (BundleReference, SimulatedDrift)? {
         guard let path = bundle else {
@@ -147,6 +163,7 @@ struct FleetSimCommand: ParsableCommand {
         do { settings.behaviours = try ModelBehaviour.parse(behaviours) } catch { throw ValidationError(error.message) }
         if !profiles.isEmpty { settings.profiles = profiles }
         settings.devicesPerConnection = devicesPerConnection
+        settings.tls = try tlsSettings()
         do {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference

@@ -3,15 +3,16 @@
 # and the fleet API/dashboard for 10,000 devices. Prints the figures docs/collector.md quotes.
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
-#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N]
+#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S]
 # --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
-# --fleet-devices sizes the fleet page test (default 10,000).
+# --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
+# (part of --duration).
 # Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -24,6 +25,8 @@ while (($#)); do
         --collectors) collectors=$2; shift ;;
         --devices-per-connection) per_connection=$2; shift ;;
         --fleet-devices) fleet=$2; shift ;;
+        --ramp) ramp=$2; shift ;;
+        --drain) drain=$2; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -87,7 +90,7 @@ done
 
 echo "== ingest: $devices devices x $rate reports/s for $duration s (devices publish QoS 1, window $window; collector subscribes QoS $subqos)" >&2
 sim_json=$("$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
-    --window "$window" --resend-after 10 --drain 120 --devices-per-connection "$per_connection" --json)
+    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" --ramp "$ramp" --json)
 echo "fleet-sim: $sim_json" >&2
 read -r rows distinct first last <<<"$(q "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
 generated=$(python3 -c "import json,sys; print(int(json.loads(sys.argv[1])['generated']))" "$sim_json")
@@ -132,7 +135,20 @@ time_it() { # url -> median of 11 runs in ms
     for _ in $(seq 11); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer bench-token-0123456789abcdef" "$1"; done |
         sort -n | sed -n 6p | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000, 1))'
 }
-bytes_api=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/api/v1/devices" | wc -c)
+# One page each (the API's default 1,000 devices, the dashboard's 500), first and deep in the fleet (keyset cursor).
+deep=$(q "SELECT id FROM devices ORDER BY id LIMIT 1 OFFSET $((count / 2))")
+api="http://127.0.0.1:$http_port/api/v1/devices"
+bytes_api=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "$api" | wc -c)
 bytes_html=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/" | wc -c)
-echo "devices=$count api_devices_ms=$(time_it "http://127.0.0.1:$http_port/api/v1/devices") (${bytes_api} bytes)" \
-     "dashboard_fleet_ms=$(time_it "http://127.0.0.1:$http_port/") (${bytes_html} bytes)"
+echo "devices=$count api_devices_ms=$(time_it "$api") (${bytes_api} bytes) api_devices_deep_ms=$(time_it "$api?after=$deep")" \
+     "dashboard_fleet_ms=$(time_it "http://127.0.0.1:$http_port/") (${bytes_html} bytes)" \
+     "dashboard_fleet_deep_ms=$(time_it "http://127.0.0.1:$http_port/?after=$deep")"
+# The whole fleet through the API, page after page (what a client that needs every device does).
+start_ns=$(date +%s%N); pages=0; cursor=""; listed=0
+while :; do
+    page=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "$api?limit=10000${cursor:+&after=$cursor}")
+    read -r n cursor <<<"$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(len(j["devices"]), j["next"] or "")' <<<"$page")"
+    listed=$((listed + n)); pages=$((pages + 1))
+    [ -n "$cursor" ] || break
+done
+echo "api_devices_all_pages: $listed devices in $pages pages of 10,000 in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"

@@ -3,16 +3,17 @@
 # and the fleet API/dashboard for 10,000 devices. Prints the figures docs/collector.md quotes.
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
-#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S]
+#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S] [--profile]
 # --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
 # --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
-# (part of --duration).
+# (part of --duration). CPU seconds per process (collectors, PostgreSQL, mosquitto, simulator) are read from /proc and
+# reported per stored message; --profile samples the collector with `perf record` for 10 s into /tmp/bench-collector-profile.txt.
 # Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -27,6 +28,7 @@ while (($#)); do
         --fleet-devices) fleet=$2; shift ;;
         --ramp) ramp=$2; shift ;;
         --drain) drain=$2; shift ;;
+        --profile) profile=1 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -54,6 +56,8 @@ log_type error
 CONF
 mosquitto -c "$work/mosquitto.conf" 2> "$work/mosquitto.log" &
 pids+=($!)
+mosquitto_pid=$!
+pg_pid=""
 
 storage='"storage": {}'
 if ((postgres)); then
@@ -66,6 +70,7 @@ if ((postgres)); then
     "${as_pg[@]}" "$pgbin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 \
         -c max_connections=200 -c shared_buffers=256MB 2> "$work/postgres.log" &
     pids+=($!)
+    pg_pid=$!
     for _ in $(seq 100); do "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
     "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -q -c 'CREATE DATABASE edgefleet'
     storage="\"storage\": {\"engine\": \"postgres\", \"url\": \"postgres://edgefleet@127.0.0.1:$pg_port/edgefleet\"}"
@@ -73,6 +78,7 @@ if ((postgres)); then
 else
     q() { sqlite3 -separator ' ' "$work/state-1/collector.sqlite" "$1"; }
 fi
+collector_pids=()
 for c in $(seq "$collectors"); do
     port_c=$http_port; [ "$c" -eq 1 ] || port_c=$(free_port)
     cat > "$work/collector-$c.json" <<CONF
@@ -85,13 +91,52 @@ for c in $(seq "$collectors"); do
 CONF
     "$bin/edge-collector" --config "$work/collector-$c.json" --log-level warning 2> "$work/collector-$c.log" &
     pids+=($!)
+    collector_pids+=($!)
     for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port_c/healthz" >/dev/null && break; sleep 0.2; done
 done
 
 echo "== ingest: $devices devices x $rate reports/s for $duration s (devices publish QoS 1, window $window; collector subscribes QoS $subqos)" >&2
-sim_json=$("$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
-    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" --ramp "$ramp" --json)
+# CPU time per process (user + system, from /proc/PID/stat) across the run: the machine is shared, so CPU seconds per
+# stored message say more than the wall-clock rate. `ticks PID…` prints "pid ticks" for each live process.
+clk=$(getconf CLK_TCK)
+ticks() { for p in "$@"; do [ -r "/proc/$p/stat" ] && awk -v p="$p" '{ sub(/^.*\) /, ""); print p, $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done; }
+pg_all() { [ -n "$pg_pid" ] && echo "$pg_pid" $(pgrep -P "$pg_pid"); }
+cpu_before=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
+echo "load before: $(uptime)" >&2
+"$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
+    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" --ramp "$ramp" --json > "$work/sim.json" &
+sim_pid=$!
+sim_ticks=0 profiled=""
+while kill -0 "$sim_pid" 2>/dev/null; do
+    t=$(ticks "$sim_pid" | awk '{ print $2 }'); [ -n "$t" ] && sim_ticks=$t
+    # --profile: a call-graph sample of the (first) collector for 10 s once the simulation is under way.
+    if ((profile)) && [ -z "$profiled" ]; then
+        profiled=1
+        (sleep 3; perf record -F 499 -g -p "${collector_pids[0]}" -o "$work/perf.data" -- sleep 10 >/dev/null 2>&1;
+         perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | head -400 > /tmp/bench-collector-profile.txt) &
+    fi
+    sleep 0.2
+done
+wait "$sim_pid" || true
+sim_json=$(cat "$work/sim.json")
 echo "fleet-sim: $sim_json" >&2
+echo "load after: $(uptime)" >&2
+cpu_after=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
+# Seconds of CPU per group of processes over the run (a process absent before counts from zero).
+cpu_seconds() { # pids… -> seconds
+    python3 - "$clk" "$cpu_before" "$cpu_after" "$@" <<'PY'
+import sys
+clk, before, after, pids = int(sys.argv[1]), sys.argv[2], sys.argv[3], set(sys.argv[4:])
+b = dict(line.split() for line in before.splitlines() if line.strip())
+a = dict(line.split() for line in after.splitlines() if line.strip())
+print(round(sum(int(v) - int(b.get(p, 0)) for p, v in a.items() if p in pids) / clk, 2))
+PY
+}
+cpu_collectors=$(cpu_seconds "${collector_pids[@]}")
+cpu_mosquitto=$(cpu_seconds "$mosquitto_pid")
+cpu_postgres=$(if [ -n "$pg_pid" ]; then cpu_seconds $(awk '{ print $1 }' <<<"$cpu_after"); else echo 0; fi)
+[ -n "$pg_pid" ] && cpu_postgres=$(python3 -c "print(round($cpu_postgres - $cpu_collectors - $cpu_mosquitto, 2))")
+cpu_sim=$(python3 -c "print(round($sim_ticks / $clk, 2))")
 read -r rows distinct first last <<<"$(q "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
 generated=$(python3 -c "import json,sys; print(int(json.loads(sys.argv[1])['generated']))" "$sim_json")
 expected=$((generated - devices))   # one birth per device, the rest telemetry
@@ -107,6 +152,9 @@ fi
 echo "stored=$rows distinct=$distinct expected=$expected lost=$((expected - distinct)) duplicates=$((rows - distinct))"
 echo "ingest_rate=${rate_measured}/s over ${span_ms} ms (first to last commit); report_bytes=$size; collectors=$collectors engine=$([ "$postgres" -eq 1 ] && echo postgres || echo sqlite)"
 # Whole database (telemetry, rollups, indexes, ledger) per stored report, and per device per day at one report every 10 s.
+echo "cpu_seconds: collectors=$cpu_collectors postgres=$cpu_postgres mosquitto=$cpu_mosquitto simulator=$cpu_sim;" \
+     "collector_cpu_us_per_stored=$(python3 -c "print(round($cpu_collectors * 1e6 / max($rows, 1), 1))")" \
+     "all_cpu_us_per_stored=$(python3 -c "print(round(($cpu_collectors + $cpu_postgres + $cpu_mosquitto + $cpu_sim) * 1e6 / max($rows, 1), 1))")"
 echo "database_bytes=$db_bytes bytes_per_report=$((db_bytes / (rows > 0 ? rows : 1))) bytes_per_device_day_at_10s=$((db_bytes / (rows > 0 ? rows : 1) * 8640))"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures)' || true
 

@@ -206,7 +206,12 @@ public final class SimulatedDevice: Sendable {
                 batch.append(message)
                 fresh += 1
             }
-            if fresh > 0, let last = batch.last { state.sentThrough = last.seq }
+            if fresh > 0, let last = batch.last {
+                // Nothing was outstanding: the stall clock starts now, not at the last acknowledgement (a device
+                // reporting every 10 s would otherwise resend whatever was not acknowledged within one tick).
+                if state.sentThrough <= state.acked { state.lastProgress = now }
+                state.sentThrough = last.seq
+            }
             state.statistics.published += UInt64(batch.count)
             return batch
         }

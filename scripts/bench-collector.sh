@@ -8,7 +8,8 @@
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
 # --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
 # (part of --duration). CPU seconds per process (collectors, PostgreSQL, mosquitto, simulator) are read from /proc and
-# reported per stored message; --profile samples the collector with `perf record` for 10 s into /tmp/bench-collector-profile.txt.
+# reported per stored message; --profile samples the collector with `perf record -g` for 30 s (from 3 s in) into
+# /tmp/bench-collector-perf.data and its inclusive per-symbol summary into /tmp/bench-collector-profile.txt.
 # Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ while (($#)); do
 done
 scratch=${SCRATCH:-.build}
 if ((build)); then swift build -c release --scratch-path "$scratch" --product edge-collector >&2; swift build -c release --scratch-path "$scratch" --product edgectl >&2; fi
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+bin=${BIN_DIR:-$(swift build -c release --scratch-path "$scratch" --show-bin-path)}   # BIN_DIR: binaries built elsewhere (a before/after comparison)
 
 work=$(mktemp -d /tmp/bench-collector.XXXXXX)
 pids=()
@@ -103,17 +104,19 @@ ticks() { for p in "$@"; do [ -r "/proc/$p/stat" ] && awk -v p="$p" '{ sub(/^.*\
 pg_all() { [ -n "$pg_pid" ] && echo "$pg_pid" $(pgrep -P "$pg_pid"); }
 cpu_before=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
 echo "load before: $(uptime)" >&2
+ramp_args=(); [ "$ramp" = 0 ] || ramp_args=(--ramp "$ramp")
 "$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
-    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" --ramp "$ramp" --json > "$work/sim.json" &
+    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" "${ramp_args[@]}" --json > "$work/sim.json" &
 sim_pid=$!
 sim_ticks=0 profiled=""
 while kill -0 "$sim_pid" 2>/dev/null; do
     t=$(ticks "$sim_pid" | awk '{ print $2 }'); [ -n "$t" ] && sim_ticks=$t
-    # --profile: a call-graph sample of the (first) collector for 10 s once the simulation is under way.
+    # --profile: a call-graph sample of the (first) collector for 30 s once the simulation is under way.
     if ((profile)) && [ -z "$profiled" ]; then
         profiled=1
-        (sleep 3; perf record -F 499 -g -p "${collector_pids[0]}" -o "$work/perf.data" -- sleep 10 >/dev/null 2>&1;
-         perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | head -400 > /tmp/bench-collector-profile.txt) &
+        (sleep 3; timeout -s INT 30 perf record -F 999 -g -p "${collector_pids[0]}" -o /tmp/bench-collector-perf.data >/dev/null 2>&1;
+         perf report -i /tmp/bench-collector-perf.data --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^$' | head -300 \
+             > /tmp/bench-collector-profile.txt) &
     fi
     sleep 0.2
 done

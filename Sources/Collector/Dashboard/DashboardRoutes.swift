@@ -74,7 +74,8 @@ struct DashboardRoutes: Sendable {
         let devices = try await store.devices(filter)
         let totals = try await store.deviceTotals(filter, preceding: devices.first?.id)
         let filtered = filter.tag != nil || filter.group != nil || filter.online != nil || filter.model != nil
-        let counts = filtered ? try await store.deviceCounts() : (online: totals.online, total: totals.matching)
+        var counts = (online: totals.online, total: totals.matching)
+        if filtered { counts = try await store.deviceCounts() }
         let parameters = [("group", filter.group), ("tag", filter.tag), ("model", filter.model), ("online", request.query("online"))]
         let described = parameters.dropLast().compactMap { name, value in value.map { "\(name) \($0)" } }
         var query = URLComponents()

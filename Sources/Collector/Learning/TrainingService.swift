@@ -172,7 +172,7 @@ public final class TrainingService: Service, Sendable {
     /// Runs `body` with `fence` bound (``LeaderFence``): on PostgreSQL its writes are refused once the lease moved on.
     static func under<T>(_ fence: LeaderFence?, _ body: () async throws(CollectorError) -> T) async throws(CollectorError) -> T {
         let result: Result<T, CollectorError> = await LeaderFence.$current.withValue(fence) {
-            do { return .success(try await body()) } catch { return .failure(error) }
+            do throws(CollectorError) { return .success(try await body()) } catch { return .failure(error) }
         }
         return try result.get()
     }

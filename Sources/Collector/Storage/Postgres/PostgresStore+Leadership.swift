@@ -55,7 +55,7 @@ extension PostgresStore: LeaseBackend {
     public func fenced<T: Sendable>(_ action: String, lease name: String, holder: String, term: Int64,
                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(CollectorError) -> T {
         let result: Result<T, CollectorError> = await LeaderFence.$current.withValue(LeaderFence(lease: name, holder: holder, term: term)) {
-            do { return .success(try await self.writing(action, body)) } catch { return .failure(error) }
+            do throws(CollectorError) { return .success(try await self.writing(action, body)) } catch { return .failure(error) }
         }
         return try result.get()
     }

@@ -40,7 +40,7 @@ public final class DriftMonitor: Service, Sendable {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
             await leadership.leading {
-                do {
+                do throws(CollectorError) {
                     for model in try await store.models() {
                         _ = try await evaluate(model: model.name, trigger: "schedule")
                     }

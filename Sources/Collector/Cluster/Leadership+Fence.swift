@@ -7,8 +7,9 @@ extension Leadership {
     ///
     /// Child tasks of `body` inherit the fence; a task group's child started elsewhere must bind it itself
     /// (`LeaderFence.$current.withValue(fence)`), as the training queue does for the jobs it runs.
+    /// Runs on the caller's isolation (an actor such as the rollout engine passes its own), so `body` need not be `Sendable`.
     @discardableResult
-    public func leading<T>(_ body: () async throws -> T) async rethrows -> T? {
+    public func leading<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async rethrows -> T? {
         guard isLeader else { return nil }
         guard let fence else { return try await body() }
         return try await LeaderFence.$current.withValue(fence) { try await body() }

@@ -42,6 +42,7 @@ work=$(mktemp -d /tmp/bench-collector.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+trap "exit 143" INT TERM   # a killed bench (timeout) still stops what it started
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mqtt_port=$(free_port); http_port=$(free_port)
@@ -159,7 +160,7 @@ echo "cpu_seconds: collectors=$cpu_collectors postgres=$cpu_postgres mosquitto=$
      "collector_cpu_us_per_stored=$(python3 -c "print(round($cpu_collectors * 1e6 / max($rows, 1), 1))")" \
      "all_cpu_us_per_stored=$(python3 -c "print(round(($cpu_collectors + $cpu_postgres + $cpu_mosquitto + $cpu_sim) * 1e6 / max($rows, 1), 1))")"
 echo "database_bytes=$db_bytes bytes_per_report=$((db_bytes / (rows > 0 ? rows : 1))) bytes_per_device_day_at_10s=$((db_bytes / (rows > 0 ? rows : 1) * 8640))"
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures)' || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures|messages_received_total|messages_stored_total|acks_published_total|messages_duplicate_total|batch_commit_seconds_(sum|count))' || true
 
 echo "== fleet page with $fleet devices" >&2
 if ((postgres)); then

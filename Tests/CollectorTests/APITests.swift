@@ -175,7 +175,8 @@ final class APITests: XCTestCase {
         try await harness.start()
         let ids = (0..<1_205).map { "fleet-\(String(format: "%04d", $0))" }
         _ = try await harness.store.ingest(ids.map { Messages.birth(device: $0, seq: 1) }, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
-        _ = try await harness.store.ingest(ids.prefix(7).map { Messages.status(device: $0, online: true) }, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
+        // A birth brings a device online: all but the first seven go offline.
+        _ = try await harness.store.ingest(ids.dropFirst(7).map { Messages.status(device: $0, online: false) }, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
         var first = try await harness.get("/api/v1/devices").json()
         XCTAssertEqual((first["devices"] as? [Any])?.count, 1_000, "the default page size")
         XCTAssertEqual(first["next"] as? String, "fleet-0999")

@@ -10,7 +10,8 @@ extension StoreContract {
         let store = try await open()
         let ids = (0..<25).map { "pg-\(String(format: "%02d", $0))" }
         _ = try await store.ingest(ids.map { Messages.birth(device: $0, seq: 1) }, receivedAt: now)
-        _ = try await store.ingest(ids.enumerated().filter { $0.offset % 5 == 0 }.map { Messages.status(device: $0.element, online: true) },
+        // A birth brings a device online: every device but each fifth goes offline.
+        _ = try await store.ingest(ids.enumerated().filter { $0.offset % 5 != 0 }.map { Messages.status(device: $0.element, online: false) },
                                    receivedAt: now)
         var seen: [String] = []
         var cursor: String?

@@ -363,6 +363,7 @@ final class PostgresStoreTests: XCTestCase {
             _ = try await first.insert(NewModelVersion(record: version, manifestJSON: manifest))
         }
         _ = try await first.setAlias(model: "keyword-spotter", alias: "champion", release: 3, by: "test", at: start)
+        _ = try await first.setBlessed(model: "keyword-spotter", release: 4, blessed: true, by: "gate", at: start)
         let champion = BundleReference(name: "keyword-spotter", version: "1.3.0", digest: RolloutFixtures.champion.digest, releaseCounter: 3)
         _ = try await first.ingest((0..<10).map { Messages.birth(device: "dev-\($0)", seq: 1, bundle: champion) }, receivedAt: start)
         let profiles = RolloutEngine.loadProfiles(Fixtures.root.appendingPathComponent("firmware-profiles").path, logger: CollectorHarness.logger)

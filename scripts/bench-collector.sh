@@ -3,15 +3,18 @@
 # and the fleet API/dashboard for 10,000 devices. Prints the figures docs/collector.md quotes.
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
-#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N]
+#            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S] [--profile]
 # --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
-# --fleet-devices sizes the fleet page test (default 10,000).
+# --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
+# (part of --duration). CPU seconds per process (collectors, PostgreSQL, mosquitto, simulator) are read from /proc and
+# reported per stored message; --profile samples the collector with `perf record -g` for 30 s (from 3 s in) into
+# /tmp/bench-collector-perf.data and its inclusive per-symbol summary into /tmp/bench-collector-profile.txt.
 # Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -24,18 +27,22 @@ while (($#)); do
         --collectors) collectors=$2; shift ;;
         --devices-per-connection) per_connection=$2; shift ;;
         --fleet-devices) fleet=$2; shift ;;
+        --ramp) ramp=$2; shift ;;
+        --drain) drain=$2; shift ;;
+        --profile) profile=1 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
 scratch=${SCRATCH:-.build}
 if ((build)); then swift build -c release --scratch-path "$scratch" --product edge-collector >&2; swift build -c release --scratch-path "$scratch" --product edgectl >&2; fi
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+bin=${BIN_DIR:-$(swift build -c release --scratch-path "$scratch" --show-bin-path)}   # BIN_DIR: binaries built elsewhere (a before/after comparison)
 
 work=$(mktemp -d /tmp/bench-collector.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+trap "exit 143" INT TERM   # a killed bench (timeout) still stops what it started
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mqtt_port=$(free_port); http_port=$(free_port)
@@ -51,6 +58,8 @@ log_type error
 CONF
 mosquitto -c "$work/mosquitto.conf" 2> "$work/mosquitto.log" &
 pids+=($!)
+mosquitto_pid=$!
+pg_pid=""
 
 storage='"storage": {}'
 if ((postgres)); then
@@ -63,6 +72,7 @@ if ((postgres)); then
     "${as_pg[@]}" "$pgbin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 \
         -c max_connections=200 -c shared_buffers=256MB 2> "$work/postgres.log" &
     pids+=($!)
+    pg_pid=$!
     for _ in $(seq 100); do "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
     "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -q -c 'CREATE DATABASE edgefleet'
     storage="\"storage\": {\"engine\": \"postgres\", \"url\": \"postgres://edgefleet@127.0.0.1:$pg_port/edgefleet\"}"
@@ -70,6 +80,7 @@ if ((postgres)); then
 else
     q() { sqlite3 -separator ' ' "$work/state-1/collector.sqlite" "$1"; }
 fi
+collector_pids=()
 for c in $(seq "$collectors"); do
     port_c=$http_port; [ "$c" -eq 1 ] || port_c=$(free_port)
     cat > "$work/collector-$c.json" <<CONF
@@ -82,13 +93,54 @@ for c in $(seq "$collectors"); do
 CONF
     "$bin/edge-collector" --config "$work/collector-$c.json" --log-level warning 2> "$work/collector-$c.log" &
     pids+=($!)
+    collector_pids+=($!)
     for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port_c/healthz" >/dev/null && break; sleep 0.2; done
 done
 
 echo "== ingest: $devices devices x $rate reports/s for $duration s (devices publish QoS 1, window $window; collector subscribes QoS $subqos)" >&2
-sim_json=$("$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
-    --window "$window" --resend-after 10 --drain 120 --devices-per-connection "$per_connection" --json)
+# CPU time per process (user + system, from /proc/PID/stat) across the run: the machine is shared, so CPU seconds per
+# stored message say more than the wall-clock rate. `ticks PID…` prints "pid ticks" for each live process.
+clk=$(getconf CLK_TCK)
+ticks() { for p in "$@"; do [ -r "/proc/$p/stat" ] && awk -v p="$p" '{ sub(/^.*\) /, ""); print p, $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done; }
+pg_all() { [ -n "$pg_pid" ] && echo "$pg_pid" $(pgrep -P "$pg_pid"); }
+cpu_before=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
+echo "load before: $(uptime)" >&2
+ramp_args=(); [ "$ramp" = 0 ] || ramp_args=(--ramp "$ramp")
+"$bin/edgectl" fleet-sim --port "$mqtt_port" --devices "$devices" --rate "$rate" --duration "$duration" \
+    --window "$window" --resend-after 10 --drain "$drain" --devices-per-connection "$per_connection" "${ramp_args[@]}" --json > "$work/sim.json" &
+sim_pid=$!
+sim_ticks=0 profiled=""
+while kill -0 "$sim_pid" 2>/dev/null; do
+    t=$(ticks "$sim_pid" | awk '{ print $2 }'); [ -n "$t" ] && sim_ticks=$t
+    # --profile: a call-graph sample of the (first) collector for 30 s once the simulation is under way.
+    if ((profile)) && [ -z "$profiled" ]; then
+        profiled=1
+        (sleep 3; timeout -s INT 30 perf record -F 999 -g -p "${collector_pids[0]}" -o /tmp/bench-collector-perf.data >/dev/null 2>&1;
+         perf report -i /tmp/bench-collector-perf.data --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^$' | head -300 \
+             > /tmp/bench-collector-profile.txt) &
+    fi
+    sleep 0.2
+done
+wait "$sim_pid" || true
+sim_json=$(cat "$work/sim.json")
 echo "fleet-sim: $sim_json" >&2
+echo "load after: $(uptime)" >&2
+cpu_after=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
+# Seconds of CPU per group of processes over the run (a process absent before counts from zero).
+cpu_seconds() { # pids… -> seconds
+    python3 - "$clk" "$cpu_before" "$cpu_after" "$@" <<'PY'
+import sys
+clk, before, after, pids = int(sys.argv[1]), sys.argv[2], sys.argv[3], set(sys.argv[4:])
+b = dict(line.split() for line in before.splitlines() if line.strip())
+a = dict(line.split() for line in after.splitlines() if line.strip())
+print(round(sum(int(v) - int(b.get(p, 0)) for p, v in a.items() if p in pids) / clk, 2))
+PY
+}
+cpu_collectors=$(cpu_seconds "${collector_pids[@]}")
+cpu_mosquitto=$(cpu_seconds "$mosquitto_pid")
+cpu_postgres=$(if [ -n "$pg_pid" ]; then cpu_seconds $(awk '{ print $1 }' <<<"$cpu_after"); else echo 0; fi)
+[ -n "$pg_pid" ] && cpu_postgres=$(python3 -c "print(round($cpu_postgres - $cpu_collectors - $cpu_mosquitto, 2))")
+cpu_sim=$(python3 -c "print(round($sim_ticks / $clk, 2))")
 read -r rows distinct first last <<<"$(q "SELECT count(*), count(DISTINCT device_id || '/' || stream || '/' || seq), min(received_at), max(received_at) FROM telemetry")"
 generated=$(python3 -c "import json,sys; print(int(json.loads(sys.argv[1])['generated']))" "$sim_json")
 expected=$((generated - devices))   # one birth per device, the rest telemetry
@@ -104,8 +156,11 @@ fi
 echo "stored=$rows distinct=$distinct expected=$expected lost=$((expected - distinct)) duplicates=$((rows - distinct))"
 echo "ingest_rate=${rate_measured}/s over ${span_ms} ms (first to last commit); report_bytes=$size; collectors=$collectors engine=$([ "$postgres" -eq 1 ] && echo postgres || echo sqlite)"
 # Whole database (telemetry, rollups, indexes, ledger) per stored report, and per device per day at one report every 10 s.
+echo "cpu_seconds: collectors=$cpu_collectors postgres=$cpu_postgres mosquitto=$cpu_mosquitto simulator=$cpu_sim;" \
+     "collector_cpu_us_per_stored=$(python3 -c "print(round($cpu_collectors * 1e6 / max($rows, 1), 1))")" \
+     "all_cpu_us_per_stored=$(python3 -c "print(round(($cpu_collectors + $cpu_postgres + $cpu_mosquitto + $cpu_sim) * 1e6 / max($rows, 1), 1))")"
 echo "database_bytes=$db_bytes bytes_per_report=$((db_bytes / (rows > 0 ? rows : 1))) bytes_per_device_day_at_10s=$((db_bytes / (rows > 0 ? rows : 1) * 8640))"
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures)' || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures|messages_received_total|messages_stored_total|acks_published_total|messages_duplicate_total|batch_commit_seconds_(sum|count))' || true
 
 echo "== fleet page with $fleet devices" >&2
 if ((postgres)); then
@@ -132,7 +187,20 @@ time_it() { # url -> median of 11 runs in ms
     for _ in $(seq 11); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer bench-token-0123456789abcdef" "$1"; done |
         sort -n | sed -n 6p | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000, 1))'
 }
-bytes_api=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/api/v1/devices" | wc -c)
+# One page each (the API's default 1,000 devices, the dashboard's 500), first and deep in the fleet (keyset cursor).
+deep=$(q "SELECT id FROM devices ORDER BY id LIMIT 1 OFFSET $((count / 2))")
+api="http://127.0.0.1:$http_port/api/v1/devices"
+bytes_api=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "$api" | wc -c)
 bytes_html=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "http://127.0.0.1:$http_port/" | wc -c)
-echo "devices=$count api_devices_ms=$(time_it "http://127.0.0.1:$http_port/api/v1/devices") (${bytes_api} bytes)" \
-     "dashboard_fleet_ms=$(time_it "http://127.0.0.1:$http_port/") (${bytes_html} bytes)"
+echo "devices=$count api_devices_ms=$(time_it "$api") (${bytes_api} bytes) api_devices_deep_ms=$(time_it "$api?after=$deep")" \
+     "dashboard_fleet_ms=$(time_it "http://127.0.0.1:$http_port/") (${bytes_html} bytes)" \
+     "dashboard_fleet_deep_ms=$(time_it "http://127.0.0.1:$http_port/?after=$deep")"
+# The whole fleet through the API, page after page (what a client that needs every device does).
+start_ns=$(date +%s%N); pages=0; cursor=""; listed=0
+while :; do
+    page=$(curl -s -H "Authorization: Bearer bench-token-0123456789abcdef" "$api?limit=10000${cursor:+&after=$cursor}")
+    read -r n cursor <<<"$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(len(j["devices"]), j["next"] or "")' <<<"$page")"
+    listed=$((listed + n)); pages=$((pages + 1))
+    [ -n "$cursor" ] || break
+done
+echo "api_devices_all_pages: $listed devices in $pages pages of 10,000 in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"

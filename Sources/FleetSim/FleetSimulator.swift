@@ -28,12 +28,21 @@ public final class FleetSimulator: Sendable {
         self.connections = connections
     }
 
-    /// Runs every device (and shared connection) until the task is cancelled.
+    /// Runs every device (and shared connection) until the task is cancelled; devices start spread over `settings.ramp`.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for connection in connections { group.addTask { await connection.run() } }
             for connection in connections { await connection.waitUntilConnected() }
-            for device in devices { group.addTask { try? await device.run() } }
+            let count = devices.count, ramp = settings.ramp
+            for (index, device) in devices.enumerated() {
+                group.addTask {
+                    if ramp > .zero {
+                        try? await Task.sleep(for: ramp * (Double(index) / Double(count)))
+                        if Task.isCancelled { return }
+                    }
+                    try? await device.run()
+                }
+            }
         }
         for connection in connections { await connection.shutdown() }
     }

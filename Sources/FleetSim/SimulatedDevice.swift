@@ -13,8 +13,9 @@ import Synchronization
 /// One simulated device: a real MQTT client speaking the agent's protocol with plausible telemetry.
 ///
 /// Like the agent it numbers queued messages (birth, telemetry, events) in one stream, keeps each until the
-/// collector acknowledges it, publishes at most `window` beyond the acknowledged prefix, and publishes
-/// everything unacknowledged again when acknowledgements stop progressing. It answers assignments by
+/// collector acknowledges it and publishes at most `window` beyond the acknowledged prefix. When acknowledgements stop
+/// progressing it publishes only the oldest unacknowledged message again (a probe), backing off exponentially with
+/// jitter while the stall lasts (``ResendBackoff``); once a stall ends, the rest of the window goes out again. It answers assignments by
 /// downloading the bundle chunk by chunk, checking its SHA-256, reporting the update phases and switching.
 public final class SimulatedDevice: Sendable {
     struct Outgoing: Sendable {
@@ -36,7 +37,9 @@ public final class SimulatedDevice: Sendable {
         var queue: [Outgoing] = []
         /// The highest sequence number published since the last resend.
         var sentThrough: UInt64 = 0
+        /// When acknowledgements last progressed, or the last probe went out.
         var lastProgress = ContinuousClock.now
+        var backoff: ResendBackoff
         var generating = true
         var statistics = DeviceStatistics()
         var bundle: BundleReference?
@@ -90,7 +93,7 @@ public final class SimulatedDevice: Sendable {
         startedAt = Self.now()
         let weights = (0..<settings.classes).map { _ in Double.random(in: 0.2...1, using: &random) }
         let classifier = settings.bundleBytes.flatMap { bytes in settings.classifier?(bytes) }
-        state = Mutex(State(bundle: settings.bundle, random: random, baseLatencyMicros: Double.random(in: 4_000...40_000, using: &random),
+        state = Mutex(State(backoff: ResendBackoff(base: settings.resendAfter, maximumFactor: settings.resendMaximumFactor), bundle: settings.bundle, random: random, baseLatencyMicros: Double.random(in: 4_000...40_000, using: &random),
                             classWeights: weights, lastIntervalEnd: startedAt, classifier: classifier))
         let will = try? FleetCodec.encode(DeviceStatus(state: .offline, reason: "lost", bundleDigest: settings.bundle?.digest), device: id,
                                           stream: stream, seq: 0, head: 0, time: startedAt)
@@ -183,25 +186,34 @@ public final class SimulatedDevice: Sendable {
         wakeContinuation.yield()
     }
 
-    /// The messages to publish now: new ones within the window, or everything again after a stall.
+    /// The messages to publish now: after a stall the oldest unacknowledged one (a probe, backing off), then new ones
+    /// within the window.
     private func takeSendable() -> [Outgoing] {
         state.withLock { state in
             let now = ContinuousClock.now
-            if state.sentThrough > state.acked, now - state.lastProgress > settings.resendAfter {
-                state.statistics.resent += state.sentThrough - state.acked
-                state.sentThrough = state.acked
+            var batch: [Outgoing] = []
+            if state.sentThrough > state.acked, state.backoff.isDue(now: now, since: state.lastProgress), let head = state.queue.first {
+                // Only what stalled: the collector acknowledges its whole stored prefix in reply, so one message tells
+                // how far it got; republishing the window to a collector that is shedding load is what kept it full.
+                batch.append(head)
+                state.statistics.resent += 1
                 state.lastProgress = now
+                state.backoff.resent(jitter: Double.random(in: 0...1))
             }
             let limit = state.acked + UInt64(settings.window)
-            var batch: [Outgoing] = []
+            var fresh = 0
             for message in state.queue where message.seq > state.sentThrough {
                 guard message.seq <= limit else { break }
                 batch.append(message)
+                fresh += 1
             }
-            if let last = batch.last {
+            if fresh > 0, let last = batch.last {
+                // Nothing was outstanding: the stall clock starts now, not at the last acknowledgement (a device
+                // reporting every 10 s would otherwise resend whatever was not acknowledged within one tick).
+                if state.sentThrough <= state.acked { state.lastProgress = now }
                 state.sentThrough = last.seq
-                state.statistics.published += UInt64(batch.count)
             }
+            state.statistics.published += UInt64(batch.count)
             return batch
         }
     }
@@ -213,6 +225,12 @@ public final class SimulatedDevice: Sendable {
             state.acked = min(ack.seq, state.nextSeq - 1)
             let drop = state.queue.prefix { $0.seq <= state.acked }.count
             state.queue.removeFirst(drop)
+            if state.backoff.attempts > 0 {
+                // A stall ended (the probe was answered): what was published after the probe's message may have been
+                // shed too, so the rest of the window goes out again — once per stall, not once per period.
+                state.sentThrough = state.acked
+            }
+            state.backoff.progressed()
             state.sentThrough = max(state.sentThrough, state.acked)
             state.lastProgress = ContinuousClock.now
             state.statistics.acknowledged = state.acked

@@ -12,8 +12,14 @@ public struct SimulationSettings: Sendable {
     public var reportsPerSecond: Double
     /// Queued messages published but not yet acknowledged, per device, at most (the agent's `queue.window`).
     public var window: Int
-    /// Without acknowledgement progress for this long, everything unacknowledged is published again.
+    /// Without acknowledgement progress for this long, the oldest unacknowledged message is published again; each
+    /// further resend of the same stall waits twice as long, up to `resendMaximumFactor × resendAfter`, jittered ±25 %.
     public var resendAfter: Duration
+    /// The longest resend wait as a multiple of `resendAfter` (``ResendBackoff``).
+    public var resendMaximumFactor: Int = 4
+    /// Devices start evenly spread over this long (device i of n after `ramp × i / n`): no opening burst of births,
+    /// statuses and first reports, and report times spread over the interval instead of arriving in step.
+    public var ramp: Duration = .zero
     /// A chunk not received within this long is requested again.
     public var chunkTimeout: Duration
     /// Firmware profiles assigned round-robin.
@@ -78,6 +84,8 @@ public struct SimulationSettings: Sendable {
             throw FleetSimError(.invalidConfiguration, "devices per connection must be within 1…10000")
         }
         try tls?.validate(devicesPerConnection: devicesPerConnection)
+        guard ramp >= .zero, ramp <= .seconds(3600) else { throw FleetSimError(.invalidConfiguration, "ramp must be within 0…3600 seconds") }
+        guard resendMaximumFactor >= 1 else { throw FleetSimError(.invalidConfiguration, "the resend backoff factor must be at least 1") }
         guard window >= 1 else { throw FleetSimError(.invalidConfiguration, "window must be at least 1") }
         guard classes >= 1, classes <= 1000, features >= 0, features <= 64 else {
             throw FleetSimError(.invalidConfiguration, "classes must be within 1…1000 and features within 0…64")

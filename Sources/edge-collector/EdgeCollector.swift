@@ -11,7 +11,7 @@ struct EdgeCollector: AsyncParsableCommand {
         commandName: "edge-collector",
         abstract: "Collect fleet telemetry over MQTT, keep the model registry, distribute bundles, serve the API and dashboard.",
         discussion: "With no arguments: SQLite in the state directory, broker on 127.0.0.1:1883, HTTP on 127.0.0.1:8080. See docs/collector.md and docs/operations.md.",
+        version: "edge-collector \(CollectorVersion.current)",
         subcommands: [CollectorServe.self, CollectorBackup.self, CollectorRestore.self],
-        defaultSubcommand: CollectorServe.self,
-        version: "edge-collector \(CollectorVersion.current)")
+        defaultSubcommand: CollectorServe.self)
 }

@@ -21,7 +21,8 @@ struct FleetSimCommand: ParsableCommand {
         abstract: "Simulate devices that publish telemetry over MQTT like edge-agent, wait for the collector's acknowledgements, and report.",
         discussion: """
             Each device is a real MQTT client with its own queue: it publishes at most --window unacknowledged messages, resends \
-            after --resend-after seconds without acknowledgement progress, and answers assignments by downloading bundle chunks. \
+            the oldest of them after --resend-after seconds without acknowledgement progress (backing off while the stall lasts), \
+            starts spread over --ramp seconds, and answers assignments by downloading bundle chunks. \
             Runs for --duration seconds of telemetry (until SIGINT/SIGTERM without it), then waits up to --drain seconds for every \
             message to be acknowledged. Exit status 0 only if everything generated was acknowledged.
             """)
@@ -51,8 +52,11 @@ struct FleetSimCommand: ParsableCommand {
     @Option(help: "Unacknowledged messages in flight per device.")
     var window = 32
 
-    @Option(help: "Seconds without acknowledgement progress before resending.")
+    @Option(help: "Seconds without acknowledgement progress before resending the oldest unacknowledged message (then backing off, jittered, up to 4x).")
     var resendAfter = 5.0
+
+    @Option(help: "Seconds over which the devices start, evenly spread (no opening burst; report times spread over the interval).")
+    var ramp = 0.0
 
     @Option(help: "Seconds of telemetry to generate; 0 runs until SIGINT or SIGTERM.")
     var duration = 0.0
@@ -164,6 +168,7 @@ struct FleetSimCommand: ParsableCommand {
         if !profiles.isEmpty { settings.profiles = profiles }
         settings.devicesPerConnection = devicesPerConnection
         settings.tls = try tlsSettings()
+        settings.ramp = .milliseconds(Int64(ramp * 1000))
         do {
             if let (reference, drift) = try bundleSettings() {
                 settings.bundle = reference

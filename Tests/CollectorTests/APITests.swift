@@ -143,7 +143,8 @@ final class APITests: XCTestCase {
         let list = try await harness.get("/api/v1/devices").json()["devices"] as? [[String: Any]]
         XCTAssertEqual(list?.compactMap { $0["id"] as? String }, ["pi-1", "pi-2"])
         let listing = try await harness.get("/api/v1/devices")
-        let decoded = try JSONDecoder().decode([String: [DeviceRecord]].self, from: listing.body)["devices"]
+        struct Listing: Decodable { var devices: [DeviceRecord] }
+        let decoded = try JSONDecoder().decode(Listing.self, from: listing.body).devices
         let stored = try await harness.store.devices(DeviceFilter())
         XCTAssertEqual(decoded, stored, "the hand-written listing JSON decodes to exactly the stored records")
         let online = try await harness.get("/api/v1/devices?online=true").json()["devices"] as? [[String: Any]]
@@ -164,6 +165,62 @@ final class APITests: XCTestCase {
         XCTAssertEqual(refused.status, 400)
         let events = try await harness.get("/api/v1/events?device=pi-1").json()["events"] as? [[String: Any]]
         XCTAssertTrue(events?.contains { $0["name"] as? String == "agent.birth" } ?? false)
+        await harness.stop()
+    }
+
+    /// The device listing is a page (default 1,000, at most 10,000), paged by the `after` cursor it returns in `next`,
+    /// with the filter's totals; a client that wants every device follows `next` until it is null.
+    func testTheDeviceListingPagesByCursorWithTotals() async throws {
+        let harness = try CollectorHarness()
+        try await harness.start()
+        let ids = (0..<1_205).map { "fleet-\(String(format: "%04d", $0))" }
+        _ = try await harness.store.ingest(ids.map { Messages.birth(device: $0, seq: 1) }, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
+        // A birth brings a device online: all but the first seven go offline.
+        _ = try await harness.store.ingest(ids.dropFirst(7).map { Messages.status(device: $0, online: false) }, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
+        var first = try await harness.get("/api/v1/devices").json()
+        XCTAssertEqual((first["devices"] as? [Any])?.count, 1_000, "the default page size")
+        XCTAssertEqual(first["next"] as? String, "fleet-0999")
+        XCTAssertEqual(first["total"] as? Int, 1_205)
+        XCTAssertEqual(first["online"] as? Int, 7)
+        var listed: [String] = []
+        var cursor: String?
+        repeat {
+            first = try await harness.get("/api/v1/devices?limit=500" + (cursor.map { "&after=\($0)" } ?? "")).json()
+            listed += (first["devices"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            cursor = first["next"] as? String
+        } while cursor != nil
+        XCTAssertEqual(listed, ids, "every device on exactly one page")
+        XCTAssertTrue(first["next"] is NSNull, "the last page says so with null")
+        let online = try await harness.get("/api/v1/devices?online=true&limit=3&after=fleet-0002").json()
+        XCTAssertEqual((online["devices"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["fleet-0003", "fleet-0004", "fleet-0005"])
+        XCTAssertEqual(online["total"] as? Int, 7, "totals count the filter, not the cursor")
+        XCTAssertEqual(online["next"] as? String, "fleet-0005")
+        for refused in ["/api/v1/devices?limit=10001", "/api/v1/devices?after=bad%20id", "/api/v1/devices?limit=0"] {
+            let result = try await harness.get(refused)
+            XCTAssertEqual(result.status, 400, refused)
+        }
+        let most = try await harness.get("/api/v1/devices?limit=10000").json()
+        XCTAssertEqual((most["devices"] as? [Any])?.count, 1_205)
+        XCTAssertTrue(most["next"] is NSNull)
+
+        // The fleet page reads one page and the totals the same way.
+        func rows(_ html: String) -> [Substring] { html.components(separatedBy: "data-device=\"").dropFirst().map { $0.prefix { $0 != "\"" } } }
+        var page = try await harness.get("/")
+        XCTAssertEqual(rows(page.text).count, 500)
+        XCTAssertTrue(page.text.contains("Devices 1–500 of 1205 · <a rel=\"next\" href=\"/?after=fleet-0499\">next</a>"), page.text)
+        XCTAssertTrue(page.text.contains("id=\"online-count\">7<"))
+        page = try await harness.get("/?after=fleet-0999")
+        XCTAssertEqual(rows(page.text).first, "fleet-1000")
+        XCTAssertEqual(rows(page.text).count, 205)
+        XCTAssertTrue(page.text.contains("Devices 1001–1205 of 1205 · <a rel=\"prev\" href=\"/?before=fleet-1000\">previous</a></p>"))
+        page = try await harness.get("/?before=fleet-1000")
+        XCTAssertEqual(rows(page.text).first, "fleet-0500")
+        XCTAssertTrue(page.text.contains("Devices 501–1000 of 1205"))
+        page = try await harness.get("/?online=true")
+        XCTAssertEqual(rows(page.text).count, 7)
+        XCTAssertTrue(page.text.contains("id=\"device-count\">1205<"), "the cards count the whole fleet under a filter")
+        page = try await harness.get("/?after=bad%20id")
+        XCTAssertEqual(page.status, 400)
         await harness.stop()
     }
 

@@ -80,56 +80,59 @@ final class DashboardTests: XCTestCase {
         XCTAssertTrue(try DashboardTemplates.directory().path.contains("EdgeFleet_Collector.resources"))
     }
 
-    /// 10,000 devices through the Mustache section (no splice): pages of 500 rows in natural order, one escaper, the layout around.
-    func testFleetPagesOfTenThousandDevices() throws {
+    /// One page of 500 rows of a 10,000-device fleet through the Mustache section (no splice), one escaper, the layout
+    /// around; the links page by keyset cursors and the position comes from the totals.
+    func testFleetPageOfATenThousandDeviceFleet() throws {
         let library = try DashboardTemplates.library()
         let bundle = BundleReference(name: "kws", version: "1.0.0", digest: String(repeating: "a", count: 64), releaseCounter: 1)
         var devices = (0..<10_000).map { index in
-            DeviceRecord(id: "demo-sim-\(index)", profile: "rpi-4b-2gb", agentVersion: "0.1.0", currentBundle: index % 3 == 0 ? nil : bundle,
+            DeviceRecord(id: "demo-sim-\(String(format: "%05d", index))", profile: "rpi-4b-2gb", agentVersion: "0.1.0",
+                         currentBundle: index % 3 == 0 ? nil : bundle,
                          online: index % 2 == 0, firstSeenAt: 0, lastSeenAt: 1_000, groups: ["lab", "eu"],
                          latest: LatestTelemetry(at: 1_000, latencyP50Micros: 9_000, latencyP95Micros: 12_345, throughput: 99.5, inferences: 100,
                                                  errors: 0, cpuCores: 0.5, temperatureCelsius: nil, rssBytes: 1, queueDepth: 0))
         }
         devices[7].profile = "<script>alert(\"x\")</script> & 'co'"
-        var generator = SeededGenerator(seed: 10)
-        devices.shuffle(using: &generator)
-        func render(page: Int) throws -> String {
+        func render(from: Int) throws -> String {
             let start = ContinuousClock.now
-            let model = DashboardRoutes.fleetPage(devices: devices, now: 61_000, deviceCount: 10_000, onlineCount: 5_000, modelCount: 1,
-                                                  reportCount: 123, filter: "group <lab>", page: page, filterQuery: "group=%3Clab%3E")
+            let shown = Array(devices[min(from, devices.count)..<min(from + FleetPage.pageSize, devices.count)])
+            let model = DashboardRoutes.fleetPage(devices: shown, now: 61_000, deviceCount: 10_000, onlineCount: 5_000, modelCount: 1,
+                                                  reportCount: 123, filter: "group <lab>", matching: 10_000, preceding: from,
+                                                  filterQuery: "group=%3Clab%3E")
             let html = try XCTUnwrap(library.render(model, withTemplate: "fleet"))
-            print("fleet page \(page) of 10,000 devices: \(html.utf8.count) bytes of HTML in \(ContinuousClock.now - start) (this build's configuration)")
+            print("fleet page at \(from) of 10,000 devices: \(html.utf8.count) bytes of HTML in \(ContinuousClock.now - start) (this build's configuration)")
             return html
         }
         func ids(_ html: String) -> [Substring] { html.components(separatedBy: "data-device=\"").dropFirst().map { $0.prefix { $0 != "\"" } } }
 
-        let first = try render(page: 1)
+        let first = try render(from: 0)
         XCTAssertEqual(ids(first).count, FleetPage.pageSize)
-        XCTAssertEqual(ids(first).prefix(12), ["demo-sim-0", "demo-sim-1", "demo-sim-2", "demo-sim-3", "demo-sim-4", "demo-sim-5", "demo-sim-6",
-                                               "demo-sim-7", "demo-sim-8", "demo-sim-9", "demo-sim-10", "demo-sim-11"])
+        XCTAssertEqual(ids(first).prefix(3), ["demo-sim-00000", "demo-sim-00001", "demo-sim-00002"])
         XCTAssertTrue(first.hasPrefix("<!doctype html>"))
         XCTAssertTrue(first.contains("<title>Fleet · EdgeFleet</title>"))
         XCTAssertTrue(first.contains("<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</td>"))
         XCTAssertFalse(first.contains("<script>"))
         XCTAssertTrue(first.contains("Showing group &lt;lab&gt;"))
-        XCTAssertTrue(first.contains("<a href=\"/devices/demo-sim-1\">demo-sim-1</a></td><td><span class=\"state offline\">offline</span></td>"))
+        XCTAssertTrue(first.contains("<a href=\"/devices/demo-sim-00001\">demo-sim-00001</a></td><td><span class=\"state offline\">offline</span></td>"))
         XCTAssertTrue(first.contains("<a href=\"/models/kws\">kws</a></td><td>1.0.0</td><td class=\"num\">12.3 ms</td><td class=\"num\">99.5/s</td>"))
         XCTAssertTrue(first.contains("id=\"device-count\">10000<"))
-        XCTAssertTrue(first.contains("Devices 1–500 of 10000 · <a rel=\"next\" href=\"/?group=%3Clab%3E&amp;page=2\">next</a>"))
+        XCTAssertTrue(first.contains("Devices 1–500 of 10000 · <a rel=\"next\" href=\"/?group=%3Clab%3E&amp;after=demo-sim-00499\">next</a>"))
         XCTAssertFalse(first.contains("rel=\"prev\""))
         XCTAssertFalse(first.contains("No device has reported yet"))
         XCTAssertFalse(first.contains("\u{1}"), "no splice marker")
 
-        let last = try render(page: 20)
+        let middle = try render(from: 5_000)
+        XCTAssertEqual(ids(middle).first, "demo-sim-05000")
+        XCTAssertTrue(middle.contains("Devices 5001–5500 of 10000 · <a rel=\"prev\" href=\"/?group=%3Clab%3E&amp;before=demo-sim-05000\">previous</a>"
+                                      + " · <a rel=\"next\" href=\"/?group=%3Clab%3E&amp;after=demo-sim-05499\">next</a>"))
+        let last = try render(from: 9_500)
         XCTAssertEqual(ids(last).count, 500)
-        XCTAssertEqual(ids(last).last, "demo-sim-9999")
-        XCTAssertTrue(last.contains("Devices 9501–10000 of 10000 · <a rel=\"prev\" href=\"/?group=%3Clab%3E&amp;page=19\">previous</a></p>"))
-        let beyond = try render(page: 99)
-        XCTAssertEqual(ids(beyond).count, 0)
-        XCTAssertTrue(beyond.contains("href=\"/?group=%3Clab%3E&amp;page=20\">previous</a>"))
-        // Every device on exactly one page, in natural order.
-        let all = try (1...20).flatMap { ids(try render(page: $0)) }
-        XCTAssertEqual(all, (0..<10_000).map { "demo-sim-\($0)"[...] })
+        XCTAssertEqual(ids(last).last, "demo-sim-09999")
+        XCTAssertTrue(last.contains("Devices 9501–10000 of 10000 · <a rel=\"prev\" href=\"/?group=%3Clab%3E&amp;before=demo-sim-09500\">previous</a></p>"))
+        let beyond = DashboardRoutes.fleetPage(devices: [], now: 61_000, deviceCount: 10_000, onlineCount: 5_000, modelCount: 1, reportCount: 123,
+                                               filter: nil, matching: 10_000, preceding: 10_000)
+        XCTAssertEqual(beyond.previousPage, "/", "past the end: back to the first page")
+        XCTAssertNil(beyond.nextPage)
     }
 
     func testEveryPageRendersItsViewModel() throws {

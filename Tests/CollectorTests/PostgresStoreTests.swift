@@ -64,6 +64,7 @@ final class PostgresStoreTests: XCTestCase {
     func testStreamsAreIndependentPerDeviceAndStream() async throws { try await contract.streamsAreIndependentPerDeviceAndStream() }
     func testGapsAndAcknowledgementsSurviveReopening() async throws { try await contract.gapsAndAcknowledgementsSurviveReopening() }
     func testDevicesRollupsAndLatestFigures() async throws { try await contract.devicesRollupsAndLatestFigures() }
+    func testDevicesPageByCursorAndCountInSQL() async throws { try await contract.devicesPageByCursorAndCountInSQL() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
     func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }
@@ -350,6 +351,58 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertLessThanOrEqual(committedAt, takenAt, "the takeover waited for the old leader's write")
         let slow = try await second.events(EventFilter(name: "slow", range: .all))
         XCTAssertEqual(slow.count, 1, "the write begun under a valid lease is kept")
+    }
+
+    /// A leader that loses its lease in the middle of a rollout step (the step waits on its first assignment, the
+    /// lease runs out, another collector takes it) writes nothing more of that step: the rollout engine runs under
+    /// `Leadership.leading`, whose fence every PostgreSQL write checks. The new leader's step writes the assignments.
+    func testALeaderThatLosesItsLeaseMidRolloutStepCannotWriteTheStep() async throws {
+        let first = try await open(), second = try await open()
+        let start: Int64 = 1_800_000_000_000
+        let clock = ManualWallClock(start)
+        for (version, manifest) in [(RolloutFixtures.champion, "{}"), (RolloutFixtures.candidate, "{ }")] {
+            _ = try await first.insert(NewModelVersion(record: version, manifestJSON: manifest))
+        }
+        _ = try await first.setAlias(model: "keyword-spotter", alias: "champion", release: 3, by: "test", at: start)
+        _ = try await first.setBlessed(model: "keyword-spotter", release: 4, blessed: true, by: "gate", at: start)
+        let champion = BundleReference(name: "keyword-spotter", version: "1.3.0", digest: RolloutFixtures.champion.digest, releaseCounter: 3)
+        _ = try await first.ingest((0..<10).map { Messages.birth(device: "dev-\($0)", seq: 1, bundle: champion) }, receivedAt: start)
+        let profiles = RolloutEngine.loadProfiles(Fixtures.root.appendingPathComponent("firmware-profiles").path, logger: CollectorHarness.logger)
+        let stalling = StallingRolloutFleet(RolloutTestFleet(store: first, clock: clock))
+        let engineA = RolloutEngine(store: first, actuator: stalling, settings: RolloutSettings(strategy: RolloutFixtures.strategy()),
+                                    profiles: profiles, clock: clock, logger: CollectorHarness.logger)
+        let created = try await engineA.create(RolloutRequest(model: "keyword-spotter", version: "4", target: RolloutTarget(profiles: ["rpi-4b-2gb"]),
+                                                              strategy: nil, createdBy: "ops"))
+        let a = LeaderLease(backend: first, holder: "a", ttl: .milliseconds(600), logger: CollectorHarness.logger)
+        let b = LeaderLease(backend: second, holder: "b", ttl: .milliseconds(600), logger: CollectorHarness.logger)
+        let aLeads = await a.renew()
+        XCTAssertTrue(aLeads)
+        let stepA = Task { await a.leading { await engineA.step() } }
+        try await Self.waitUntil { stalling.stalled }
+        try await Task.sleep(for: .milliseconds(800))
+        let bLeads = await b.renew()
+        XCTAssertTrue(bLeads, "the lease ran out while a's step waited; b takes it")
+        stalling.release()
+        let ranA = await stepA.value
+        XCTAssertNotNil(ranA, "a began the step as the leader")
+        XCTAssertTrue(stalling.inner.assigned.isEmpty, "a's late assignment was refused by the fence")
+        var stored = try await second.rollout(id: created.id)
+        XCTAssertEqual(stored?.assigned ?? [], [], "nothing of a's step after the lease moved is stored")
+        for device in (0..<10).map({ "dev-\($0)" }) {
+            let assignments = try await second.assignments(deviceID: device, digest: RolloutFixtures.candidate.digest, limit: 10)
+            XCTAssertTrue(assignments.isEmpty, device)
+        }
+
+        let fleetB = RolloutTestFleet(store: second, clock: clock)
+        let engineB = RolloutEngine(store: second, actuator: fleetB, settings: RolloutSettings(strategy: RolloutFixtures.strategy()),
+                                    profiles: profiles, clock: clock, logger: CollectorHarness.logger)
+        let ranB = await b.leading { await engineB.step() }
+        XCTAssertNotNil(ranB)
+        XCTAssertFalse(fleetB.assigned.isEmpty, "the new leader's step writes its assignments")
+        stored = try await second.rollout(id: created.id)
+        XCTAssertEqual(Set(stored?.assigned ?? []), Set(fleetB.assigned))
+        let late = await a.leading { "a still acts" }
+        XCTAssertNil(late, "the deposed leader runs no leader-only work")
     }
 
     // MARK: Broker failover

@@ -36,6 +36,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testStreamsAreIndependentPerDeviceAndStream() async throws { try await contract.streamsAreIndependentPerDeviceAndStream() }
     func testGapsAndAcknowledgementsSurviveReopening() async throws { try await contract.gapsAndAcknowledgementsSurviveReopening() }
     func testDevicesRollupsAndLatestFigures() async throws { try await contract.devicesRollupsAndLatestFigures() }
+    func testDevicesPageByCursorAndCountInSQL() async throws { try await contract.devicesPageByCursorAndCountInSQL() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
     func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }

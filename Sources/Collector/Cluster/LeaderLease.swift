@@ -38,6 +38,10 @@ public final class LeaderLease: Leadership, Service {
         state.withLock { $0.term != nil && ContinuousClock.now < $0.validUntil ? $0.term : nil }
     }
 
+    public var fence: LeaderFence? {
+        term.map { LeaderFence(lease: name, holder: holder, term: $0) }
+    }
+
     /// One attempt to take or renew the lease; returns whether this collector leads afterwards.
     @discardableResult
     public func renew() async -> Bool {

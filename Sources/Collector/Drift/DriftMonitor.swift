@@ -39,13 +39,14 @@ public final class DriftMonitor: Service, Sendable {
             let interval = Duration.milliseconds(Int64(settings.intervalSeconds * 1000))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
-            guard leadership.isLeader else { continue }
-            do {
-                for model in try await store.models() {
-                    _ = try await evaluate(model: model.name, trigger: "schedule")
+            await leadership.leading {
+                do throws(CollectorError) {
+                    for model in try await store.models() {
+                        _ = try await evaluate(model: model.name, trigger: "schedule")
+                    }
+                } catch {
+                    logger.warning("scheduled drift computation failed; retrying at the next interval", metadata: ["error": "\(error.message)"])
                 }
-            } catch {
-                logger.warning("scheduled drift computation failed; retrying at the next interval", metadata: ["error": "\(error.message)"])
             }
         }
     }

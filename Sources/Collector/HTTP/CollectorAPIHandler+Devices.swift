@@ -2,18 +2,30 @@ import CollectorAPI
 import OpenAPIRuntime
 
 extension CollectorAPIHandler {
+    /// Devices a listing returns without `limit` (docs/openapi.yaml, `listDevices`).
+    static let devicePageSize = 1000
+    /// The most a listing returns: about 6.5 MB of JSON, tens of milliseconds to write.
+    static let maximumDevicePageSize = 10_000
+
     func listDevices(_ input: Operations.ListDevices.Input) async throws -> Operations.ListDevices.Output {
         let query = input.query
-        let limit = try APIValidation.limit(query.limit, default: 100_000, maximum: 100_000)
+        // A page, never the whole fleet: 100,000 devices were 64.6 MB and 1.5 s (docs/scale.md).
+        let limit = try APIValidation.limit(query.limit, default: Self.devicePageSize, maximum: Self.maximumDevicePageSize)
         let offset = try APIValidation.nonNegative(query.offset, "offset") ?? 0
-        let devices = try await store.devices(DeviceFilter(tag: query.tag, group: query.group, online: query.online, model: query.model,
-                                                           limit: limit, offset: Int(offset)))
+        if let after = query.after { try APIValidation.deviceID(after) }
+        let filter = DeviceFilter(tag: query.tag, group: query.group, online: query.online, model: query.model, limit: limit + 1,
+                                  offset: Int(offset), after: query.after)
+        var devices = try await store.devices(filter)
+        // One row more than the page tells whether another page follows without counting.
+        let next = devices.count > limit ? devices[limit - 1].id : nil
+        if devices.count > limit { devices.removeLast(devices.count - limit) }
+        let totals = try await store.deviceTotals(filter, preceding: nil)
         // The hand-written listing is the JSON form already: served as it is where `APIPrebuiltBody` runs
-        // (10,000 devices), else decoded into the typed output.
-        let bytes = DeviceRecord.listJSON(devices)
+        // (thousands of devices), else decoded into the typed output.
+        let bytes = DeviceRecord.listJSON(devices, next: next, totals: totals)
         if let box = APIPrebuiltBody.box {
             box.bytes = bytes
-            return .ok(.init(body: .json(.init(devices: []))))
+            return .ok(.init(body: .json(.init(devices: [], next: nil, total: 0, online: 0))))
         }
         return .ok(.init(body: .json(try APIBridge.decode(bytes))))
     }

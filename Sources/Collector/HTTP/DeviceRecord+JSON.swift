@@ -2,13 +2,17 @@ import FleetProtocol
 
 extension DeviceRecord {
     /// `{"devices": [...]}` for a listing, written by hand: `JSONEncoder` needs hundreds of milliseconds for 10,000 devices.
-    static func listJSON(_ devices: [DeviceRecord]) -> [UInt8] {
-        var w = JSONWriter(capacity: devices.count * 700 + 16)
+    static func listJSON(_ devices: [DeviceRecord], next: String?, totals: DeviceTotals) -> [UInt8] {
+        var w = JSONWriter(capacity: devices.count * 700 + 128)
         w.beginObject()
         w.key("devices")
         w.beginArray()
         for device in devices { device.write(to: &w) }
         w.endArray()
+        w.key("next")
+        if let next { w.string(next) } else { w.null() }
+        w.key("online"); w.number(totals.online)
+        w.key("total"); w.number(totals.matching)
         w.endObject()
         return w.bytes
     }

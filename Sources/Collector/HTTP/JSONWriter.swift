@@ -71,6 +71,11 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
+    mutating func null() {
+        separate()
+        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+    }
+
     mutating func number(_ value: UInt64) {
         separate()
         appendDigits(value)

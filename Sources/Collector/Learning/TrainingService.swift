@@ -111,11 +111,13 @@ public final class TrainingService: Service, Sendable {
         var leading = false
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                // The term this poll works in: recovery, claims and the jobs claimed now write only while it holds.
+                let fence = leadership.fence
                 if !leadership.isLeader {
                     leading = false
                 } else if !leading {
                     do throws(CollectorError) {
-                        try await recover(skipping: active)
+                        try await Self.under(fence) { () async throws(CollectorError) in try await recover(skipping: active) }
                         leading = true
                     } catch {
                         logger.warning("recovering training jobs failed; retrying at the next poll", metadata: ["error": "\(error.message)"])
@@ -124,11 +126,15 @@ public final class TrainingService: Service, Sendable {
                 let free = settings.maxConcurrentJobs - active.count
                 if leading, free > 0, let queued = try? await store.jobs(model: nil, states: [.queued], limit: 1000) {
                     for job in queued.reversed().prefix(free) {
-                        guard let claimed = try? await store.transition(jobID: job.id, from: [.queued], to: .running, progress: 0,
-                                                                         message: "started", result: nil, at: clock.now()) else { continue }
+                        guard let claimed = try? await Self.under(fence, { () async throws(CollectorError) in
+                            try await store.transition(jobID: job.id, from: [.queued], to: .running, progress: 0, message: "started", result: nil,
+                                                       at: clock.now())
+                        }) else { continue }
                         active.insert(claimed.id)
                         group.addTask {
-                            await self.execute(claimed)
+                            // Bound inside the child: a task-local bound around `addTask` would outlive its scope.
+                            // The job's writes (progress, registration, outcome) are refused once the lease moved on.
+                            await LeaderFence.$current.withValue(fence) { await self.execute(claimed) }
                             active.remove(claimed.id)
                         }
                     }
@@ -161,6 +167,14 @@ public final class TrainingService: Service, Sendable {
             }
             logger.notice("recovered a training job left running", metadata: ["job": "\(job.id)", "model": "\(job.model)"])
         }
+    }
+
+    /// Runs `body` with `fence` bound (``LeaderFence``): on PostgreSQL its writes are refused once the lease moved on.
+    static func under<T>(_ fence: LeaderFence?, _ body: () async throws(CollectorError) -> T) async throws(CollectorError) -> T {
+        let result: Result<T, CollectorError> = await LeaderFence.$current.withValue(fence) {
+            do throws(CollectorError) { return .success(try await body()) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// The `source` a job's registered version carries (how recovery finds it).

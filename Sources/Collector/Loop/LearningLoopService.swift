@@ -35,8 +35,7 @@ public final class LearningLoopService: Service, Sendable {
             let interval = Duration.milliseconds(Int64(settings.intervalSeconds * 1000))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
-            guard leadership.isLeader else { continue }
-            await stepAll()
+            await leadership.leading { await stepAll() }
         }
     }
 

@@ -41,7 +41,7 @@ public final class FleetMetricsService: Service, Sendable {
     public func run() async throws {
         var previous = (count: storedCount(), at: ContinuousClock.now)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if leadership.isLeader { await refresh() }
+            await leadership.leading { await refresh() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             let now = (count: storedCount(), at: ContinuousClock.now)
             let seconds = Double((now.at - previous.at).nanoseconds) / 1e9

@@ -24,7 +24,7 @@ public final class RetentionService: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             // Not the leader: the leader's pass covers the shared database.
-            if leadership.isLeader { await pass() }
+            await leadership.leading { await pass() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }

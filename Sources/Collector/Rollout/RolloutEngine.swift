@@ -56,7 +56,8 @@ public actor RolloutEngine: Service {
         }
         let interval = Duration.milliseconds(Int64((settings.intervalSeconds * 1000).rounded()))
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if leadership.isLeader { await step() }
+            // Fenced: a step this collector began as leader writes nothing once another collector took the lease.
+            await leadership.leading { await step() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }

@@ -34,7 +34,11 @@ extension IngestStore {
 
 /// The fleet role: devices, their telemetry and rollups, and the event log.
 public protocol FleetStore: Sendable {
+    /// Devices matching `filter` in byte order of their IDs: `limit` of them after `offset`, from the keyset cursors.
     func devices(_ filter: DeviceFilter) async throws(CollectorError) -> [DeviceRecord]
+    /// Counts of the devices matching `filter` (limit, offset and cursors ignored) and of those whose ID sorts before
+    /// `preceding`: one aggregate query, for a page's totals and position.
+    func deviceTotals(_ filter: DeviceFilter, preceding: String?) async throws(CollectorError) -> DeviceTotals
     func device(_ id: String) async throws(CollectorError) -> DeviceRecord?
     /// Replaces the tags and/or groups of an existing device.
     func updateLabels(deviceID: String, tags: [String]?, groups: [String]?) async throws(CollectorError) -> DeviceRecord

@@ -754,7 +754,9 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// List devices (the fleet table), sorted by ID
+    /// One page of devices (the fleet table), sorted by ID, with the matching totals
+    ///
+    /// Keyset pagination: at most `limit` devices (default 1000, at most 10000) with IDs after `after`, in byte order of their IDs. `next` is the `after` of the following page, null on the last page; `total` and `online` count every device matching the filters (not only this page). To read the whole fleet, repeat with `after=next` until `next` is null.
     ///
     /// - Remark: HTTP `GET /api/v1/devices`.
     /// - Remark: Generated from `#/paths//api/v1/devices/get(listDevices)`.
@@ -807,6 +809,13 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         explode: true,
                         name: "limit",
                         as: Swift.Int.self
+                    ),
+                    after: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "after",
+                        as: Swift.String.self
                     ),
                     offset: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,

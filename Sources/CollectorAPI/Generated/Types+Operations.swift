@@ -520,7 +520,9 @@ public enum Operations {
             }
         }
     }
-    /// List devices (the fleet table), sorted by ID
+    /// One page of devices (the fleet table), sorted by ID, with the matching totals
+    ///
+    /// Keyset pagination: at most `limit` devices (default 1000, at most 10000) with IDs after `after`, in byte order of their IDs. `next` is the `after` of the following page, null on the last page; `total` and `online` count every device matching the filters (not only this page). To read the whole fleet, repeat with `after=next` until `next` is null.
     ///
     /// - Remark: HTTP `GET /api/v1/devices`.
     /// - Remark: Generated from `#/paths//api/v1/devices/get(listDevices)`.
@@ -541,6 +543,10 @@ public enum Operations {
                 public var model: Swift.String?
                 /// - Remark: Generated from `#/paths/api/v1/devices/GET/query/limit`.
                 public var limit: Swift.Int?
+                /// Cursor: only devices whose ID sorts after this one (the previous page's `next`)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/devices/GET/query/after`.
+                public var after: Swift.String?
                 /// - Remark: Generated from `#/paths/api/v1/devices/GET/query/offset`.
                 public var offset: Components.Parameters.Offset?
                 /// Creates a new `Query`.
@@ -551,6 +557,7 @@ public enum Operations {
                 ///   - online:
                 ///   - model: Devices whose current bundle belongs to this model
                 ///   - limit:
+                ///   - after: Cursor: only devices whose ID sorts after this one (the previous page's `next`)
                 ///   - offset:
                 public init(
                     tag: Swift.String? = nil,
@@ -558,6 +565,7 @@ public enum Operations {
                     online: Swift.Bool? = nil,
                     model: Swift.String? = nil,
                     limit: Swift.Int? = nil,
+                    after: Swift.String? = nil,
                     offset: Components.Parameters.Offset? = nil
                 ) {
                     self.tag = tag
@@ -565,6 +573,7 @@ public enum Operations {
                     self.online = online
                     self.model = model
                     self.limit = limit
+                    self.after = after
                     self.offset = offset
                 }
             }
@@ -625,15 +634,41 @@ public enum Operations {
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/devices/GET/responses/200/content/json/devices`.
                         public var devices: [Components.Schemas.Device]
+                        /// The `after` of the next page; null when this page is the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/devices/GET/responses/200/content/json/next`.
+                        public var next: Swift.String?
+                        /// Devices matching the filters
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/devices/GET/responses/200/content/json/total`.
+                        public var total: Swift.Int
+                        /// Devices matching the filters that are online
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/devices/GET/responses/200/content/json/online`.
+                        public var online: Swift.Int
                         /// Creates a new `JsonPayload`.
                         ///
                         /// - Parameters:
                         ///   - devices:
-                        public init(devices: [Components.Schemas.Device]) {
+                        ///   - next: The `after` of the next page; null when this page is the last
+                        ///   - total: Devices matching the filters
+                        ///   - online: Devices matching the filters that are online
+                        public init(
+                            devices: [Components.Schemas.Device],
+                            next: Swift.String? = nil,
+                            total: Swift.Int,
+                            online: Swift.Int
+                        ) {
                             self.devices = devices
+                            self.next = next
+                            self.total = total
+                            self.online = online
                         }
                         public enum CodingKeys: String, CodingKey {
                             case devices
+                            case next
+                            case total
+                            case online
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/devices/GET/responses/200/content/application\/json`.

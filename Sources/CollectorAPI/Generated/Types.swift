@@ -32,7 +32,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/fleet`.
     /// - Remark: Generated from `#/paths//api/v1/fleet/get(getFleet)`.
     func getFleet(_ input: Operations.GetFleet.Input) async throws -> Operations.GetFleet.Output
-    /// List devices (the fleet table), sorted by ID
+    /// One page of devices (the fleet table), sorted by ID, with the matching totals
+    ///
+    /// Keyset pagination: at most `limit` devices (default 1000, at most 10000) with IDs after `after`, in byte order of their IDs. `next` is the `after` of the following page, null on the last page; `total` and `online` count every device matching the filters (not only this page). To read the whole fleet, repeat with `after=next` until `next` is null.
     ///
     /// - Remark: HTTP `GET /api/v1/devices`.
     /// - Remark: Generated from `#/paths//api/v1/devices/get(listDevices)`.
@@ -257,7 +259,9 @@ extension APIProtocol {
     public func getFleet(headers: Operations.GetFleet.Input.Headers = .init()) async throws -> Operations.GetFleet.Output {
         try await getFleet(Operations.GetFleet.Input(headers: headers))
     }
-    /// List devices (the fleet table), sorted by ID
+    /// One page of devices (the fleet table), sorted by ID, with the matching totals
+    ///
+    /// Keyset pagination: at most `limit` devices (default 1000, at most 10000) with IDs after `after`, in byte order of their IDs. `next` is the `after` of the following page, null on the last page; `total` and `online` count every device matching the filters (not only this page). To read the whole fleet, repeat with `after=next` until `next` is null.
     ///
     /// - Remark: HTTP `GET /api/v1/devices`.
     /// - Remark: Generated from `#/paths//api/v1/devices/get(listDevices)`.

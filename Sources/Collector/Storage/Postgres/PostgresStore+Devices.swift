@@ -29,32 +29,64 @@ extension PostgresStore {
             startedAt: try row.value(5), tags: LabelList.decode(try row.value(24)), groups: LabelList.decode(try row.value(25)), latest: latest)
     }
 
+    /// The `WHERE` conditions of `filter`'s tag, group, online and model (not its cursors), bound into `bindings`.
+    static func conditions(_ filter: DeviceFilter, _ bindings: inout PostgresBindings) -> [String] {
+        var conditions: [String] = []
+        if let tag = filter.tag {
+            bindings.append("%,\(tag),%")
+            conditions.append("(',' || tags || ',') LIKE $\(bindings.count)")
+        }
+        if let group = filter.group {
+            bindings.append("%,\(group),%")
+            conditions.append("(',' || groups_list || ',') LIKE $\(bindings.count)")
+        }
+        if let online = filter.online {
+            bindings.append(online)
+            conditions.append("online = $\(bindings.count)")
+        }
+        if let model = filter.model {
+            bindings.append(model)
+            conditions.append("cur_name = $\(bindings.count)")
+        }
+        return conditions
+    }
+
     public func devices(_ filter: DeviceFilter) async throws(CollectorError) -> [DeviceRecord] {
         let logger = self.logger
         return try await reading("listing devices") { connection in
-            var conditions: [String] = []
             var bindings = PostgresBindings()
-            if let tag = filter.tag {
-                bindings.append("%,\(tag),%")
-                conditions.append("(',' || tags || ',') LIKE $\(bindings.count)")
+            var conditions = Self.conditions(filter, &bindings)
+            // Keyset cursors on the primary key, in the database's collation (C in the tests and the bench: byte order, as SQLite).
+            if let after = filter.after {
+                bindings.append(after)
+                conditions.append("id > $\(bindings.count)")
             }
-            if let group = filter.group {
-                bindings.append("%,\(group),%")
-                conditions.append("(',' || groups_list || ',') LIKE $\(bindings.count)")
-            }
-            if let online = filter.online {
-                bindings.append(online)
-                conditions.append("online = $\(bindings.count)")
-            }
-            if let model = filter.model {
-                bindings.append(model)
-                conditions.append("cur_name = $\(bindings.count)")
+            if let before = filter.before {
+                bindings.append(before)
+                conditions.append("id < $\(bindings.count)")
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             bindings.append(Int64(filter.limit))
             bindings.append(Int64(filter.offset))
-            let sql = "SELECT \(SQLiteStore.deviceColumns) FROM devices \(whereClause) ORDER BY id LIMIT $\(bindings.count - 1) OFFSET $\(bindings.count)"
-            return try await Self.rows(connection, PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).map(Self.device(from:))
+            let backwards = filter.before != nil && filter.after == nil
+            let sql = "SELECT \(SQLiteStore.deviceColumns) FROM devices \(whereClause) ORDER BY id\(backwards ? " DESC" : "") LIMIT $\(bindings.count - 1) OFFSET $\(bindings.count)"
+            let devices = try await Self.rows(connection, PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).map(Self.device(from:))
+            return backwards ? devices.reversed() : devices
+        }
+    }
+
+    public func deviceTotals(_ filter: DeviceFilter, preceding: String?) async throws(CollectorError) -> DeviceTotals {
+        let logger = self.logger
+        return try await reading("counting devices") { connection in
+            var bindings = PostgresBindings()
+            // NULL without a position: `id < NULL` counts nothing.
+            if let preceding { bindings.append(preceding) } else { bindings.appendNull() }
+            let conditions = Self.conditions(filter, &bindings)
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let sql = "SELECT count(*), count(*) FILTER (WHERE online), count(*) FILTER (WHERE id < $1) FROM devices \(whereClause)"
+            let row = try await Self.rows(connection, PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).first
+            return DeviceTotals(matching: Int(try row?.value(0, as: Int64.self) ?? 0), online: Int(try row?.value(1, as: Int64.self) ?? 0),
+                                preceding: Int(try row?.value(2, as: Int64.self) ?? 0))
         }
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 
 extension PostgresStore: LeaseBackend {
@@ -49,19 +50,25 @@ extension PostgresStore: LeaseBackend {
     ///
     /// The lease row is read `FOR SHARE`, so a collector taking over (an `UPDATE` of that row) waits until this
     /// transaction ends: a write that started under a valid lease commits before the next term begins, and one that
-    /// starts after the lease was lost fails with `conflict` and changes nothing.
+    /// starts after the lease was lost fails with `conflict` and changes nothing. Leader-only services need not call
+    /// it: ``Leadership/leading(_:)`` binds a ``LeaderFence`` that every write transaction checks the same way.
     public func fenced<T: Sendable>(_ action: String, lease name: String, holder: String, term: Int64,
                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(CollectorError) -> T {
-        let logger = self.logger
-        return try await writing(action) { connection in
-            let valid = try await Self.rows(connection, """
-                SELECT 1 FROM leader_leases
-                WHERE name = \(name) AND holder = \(holder) AND term = \(term) AND expires_at > clock_timestamp() FOR SHARE
-                """, logger: logger)
-            guard !valid.isEmpty else {
-                throw CollectorError(.conflict, "\(action) refused: this collector no longer leads (lease \(name), term \(term)); the new leader does it")
-            }
-            return try await body(connection)
+        let result: Result<T, CollectorError> = await LeaderFence.$current.withValue(LeaderFence(lease: name, holder: holder, term: term)) {
+            do throws(CollectorError) { return .success(try await self.writing(action, body)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Locks the lease row `FOR SHARE` if `fence` still holds it (unexpired, same holder and term); else `conflict`.
+    static func check(_ fence: LeaderFence, _ connection: PostgresConnection, _ action: String, logger: Logger) async throws {
+        let valid = try await rows(connection, """
+            SELECT 1 FROM leader_leases
+            WHERE name = \(fence.lease) AND holder = \(fence.holder) AND term = \(fence.term) AND expires_at > clock_timestamp() FOR SHARE
+            """, logger: logger)
+        guard !valid.isEmpty else {
+            throw CollectorError(.conflict,
+                "\(action) refused: this collector no longer leads (lease \(fence.lease), term \(fence.term)); the new leader does it")
         }
     }
 }

@@ -44,12 +44,17 @@ public final class PostgresStore: CollectorStore, Service {
     }
 
     /// Runs `body` on a pooled connection inside one transaction, translating errors; rolls back if `body` throws.
+    ///
+    /// Inside leader-only work (``LeaderFence/current`` is bound) the transaction first checks the fence and fails with
+    /// `conflict`, writing nothing, when this collector no longer holds the lease in that term.
     @discardableResult
     func writing<T: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(CollectorError) -> T {
+        let fence = LeaderFence.current
         do {
             return try await leased(action) { connection in
                 try await connection.query("BEGIN", logger: self.logger)
                 do {
+                    if let fence { try await Self.check(fence, connection, action, logger: self.logger) }
                     let value = try await body(connection)
                     try await connection.query("COMMIT", logger: self.logger)
                     return value

@@ -229,13 +229,37 @@ public actor RolloutEngine: Service {
         let span = max(range.to - range.from, 60_000)
         let before = TimeRange(from: range.from - span, to: range.from)
         let installs = try await installSample(rollout, wave: wave)
+        let births = try await store.events(EventFilter(name: "agent.birth", range: TimeRange(from: before.from, to: range.to), limit: 10_000))
+        let hours = Double(range.to - range.from) / 3_600_000, hoursBefore = Double(before.to - before.from) / 3_600_000
         let waveSample = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: rollout.digest, range: range),
-                                                installsSucceeded: installs.installsSucceeded, installsFailed: installs.installsFailed)
-        let controlSample = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: range))
-        let waveBefore = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: champion, range: before))
-        let controlBefore = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: before))
+                                                installsSucceeded: installs.installsSucceeded, installsFailed: installs.installsFailed,
+                                                restarts: Self.restarts(births, devices: devices, range: range), hours: hours)
+        let controlSample = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: range),
+                                                   restarts: Self.restarts(births, devices: control, range: range), hours: hours)
+        let waveBefore = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: champion, range: before),
+                                                restarts: Self.restarts(births, devices: devices, range: before), hours: hoursBefore)
+        let controlBefore = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: before),
+                                                   restarts: Self.restarts(births, devices: control, range: before), hours: hoursBefore)
         return RolloutGates.evaluate(wave: waveSample, control: controlSample, waveBefore: waveBefore, controlBefore: controlBefore,
                                      policy: rollout.strategy.gates)
+    }
+
+    /// Agent restarts of `devices` in `range`: births whose agent process started in the range (a birth of a process
+    /// started earlier is a reconnection, not a restart), each process once. Births carry `startedAt` (device clock)
+    /// since the health gate judges restarts; older births without it count as one restart each.
+    static func restarts(_ births: [EventRecord], devices: [String], range: TimeRange) -> Int {
+        let members = Set(devices)
+        var processes = Set<String>()
+        var unknown = 0
+        for birth in births where birth.time >= range.from && birth.time < range.to {
+            guard let device = birth.deviceID, members.contains(device) else { continue }
+            guard let startedAt = birth.details["startedAt"].flatMap({ Int64($0) }) else {
+                unknown += 1
+                continue
+            }
+            if startedAt >= range.from { processes.insert("\(device) \(startedAt)") }
+        }
+        return processes.count + unknown
     }
 
     /// Install outcomes of a wave from the newest assignment of the version per device.

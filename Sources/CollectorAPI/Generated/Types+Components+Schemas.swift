@@ -1109,6 +1109,18 @@ extension Components {
                 public var minimumShadowAgreement: Swift.Double?
                 /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumTemperatureIncrease`.
                 public var maximumTemperatureIncrease: Swift.Double?
+                /// agent restarts per device-hour the wave may add beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumRestartRateIncrease`.
+                public var maximumRestartRateIncrease: Swift.Double?
+                /// share of devices throttling (firmware bits 0-3) the wave may add beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumThrottledShareIncrease`.
+                public var maximumThrottledShareIncrease: Swift.Double?
+                /// fraction the wave's memory p95 (agent RSS) may grow beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumMemoryIncrease`.
+                public var maximumMemoryIncrease: Swift.Double?
                 /// Creates a new `GatesPayload`.
                 ///
                 /// - Parameters:
@@ -1121,6 +1133,9 @@ extension Components {
                 ///   - maximumConfidenceDrop:
                 ///   - minimumShadowAgreement:
                 ///   - maximumTemperatureIncrease:
+                ///   - maximumRestartRateIncrease: agent restarts per device-hour the wave may add beyond the control's
+                ///   - maximumThrottledShareIncrease: share of devices throttling (firmware bits 0-3) the wave may add beyond the control's
+                ///   - maximumMemoryIncrease: fraction the wave's memory p95 (agent RSS) may grow beyond the control's
                 public init(
                     minimumInferences: Swift.Int? = nil,
                     minimumReportingFraction: Swift.Double? = nil,
@@ -1130,7 +1145,10 @@ extension Components {
                     maximumPredictionDistance: Swift.Double? = nil,
                     maximumConfidenceDrop: Swift.Double? = nil,
                     minimumShadowAgreement: Swift.Double? = nil,
-                    maximumTemperatureIncrease: Swift.Double? = nil
+                    maximumTemperatureIncrease: Swift.Double? = nil,
+                    maximumRestartRateIncrease: Swift.Double? = nil,
+                    maximumThrottledShareIncrease: Swift.Double? = nil,
+                    maximumMemoryIncrease: Swift.Double? = nil
                 ) {
                     self.minimumInferences = minimumInferences
                     self.minimumReportingFraction = minimumReportingFraction
@@ -1141,6 +1159,9 @@ extension Components {
                     self.maximumConfidenceDrop = maximumConfidenceDrop
                     self.minimumShadowAgreement = minimumShadowAgreement
                     self.maximumTemperatureIncrease = maximumTemperatureIncrease
+                    self.maximumRestartRateIncrease = maximumRestartRateIncrease
+                    self.maximumThrottledShareIncrease = maximumThrottledShareIncrease
+                    self.maximumMemoryIncrease = maximumMemoryIncrease
                 }
                 public enum CodingKeys: String, CodingKey {
                     case minimumInferences
@@ -1152,6 +1173,9 @@ extension Components {
                     case maximumConfidenceDrop
                     case minimumShadowAgreement
                     case maximumTemperatureIncrease
+                    case maximumRestartRateIncrease
+                    case maximumThrottledShareIncrease
+                    case maximumMemoryIncrease
                 }
                 public init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1191,6 +1215,18 @@ extension Components {
                         Swift.Double.self,
                         forKey: .maximumTemperatureIncrease
                     )
+                    self.maximumRestartRateIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumRestartRateIncrease
+                    )
+                    self.maximumThrottledShareIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumThrottledShareIncrease
+                    )
+                    self.maximumMemoryIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumMemoryIncrease
+                    )
                     try decoder.ensureNoAdditionalProperties(knownKeys: [
                         "minimumInferences",
                         "minimumReportingFraction",
@@ -1200,7 +1236,10 @@ extension Components {
                         "maximumPredictionDistance",
                         "maximumConfidenceDrop",
                         "minimumShadowAgreement",
-                        "maximumTemperatureIncrease"
+                        "maximumTemperatureIncrease",
+                        "maximumRestartRateIncrease",
+                        "maximumThrottledShareIncrease",
+                        "maximumMemoryIncrease"
                     ])
                 }
             }

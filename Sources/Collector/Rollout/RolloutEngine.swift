@@ -25,6 +25,9 @@ public actor RolloutEngine: Service {
     /// Only the leader advances rollouts on the schedule.
     let leadership: any Leadership
     let logger: Logger
+    /// When this engine was made (new devices are those first seen from shortly before), and what admission remembers.
+    let startedAt: Int64
+    var admission = RolloutAdmission()
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -37,6 +40,7 @@ public actor RolloutEngine: Service {
         self.profiles = profiles
         self.clock = clock
         self.logger = logger
+        startedAt = clock.now()
     }
 
     /// Reads the firmware profiles eligibility is judged against; a missing directory gives none (every device is
@@ -64,10 +68,18 @@ public actor RolloutEngine: Service {
     /// One pass over every active rollout; the service calls it every `intervalSeconds`, tests call it directly.
     public func step() async {
         let active: [RolloutRecord]
-        // Active rollouts, and recently promoted ones still sending the version to the rest of their devices.
-        do { active = try await store.rollouts(activeOnly: false, limit: 100).filter { $0.status.isActive || !$0.pendingAssignments.isEmpty } } catch {
+        // Active rollouts, and promoted ones still sending the version to the rest of their devices or waiting for installs.
+        do {
+            active = try await store.rollouts(activeOnly: false, limit: 100)
+                .filter { $0.status.isActive || !$0.pendingAssignments.isEmpty || !$0.installsOutstanding.isEmpty }
+        } catch {
             logger.warning("reading active rollouts failed", metadata: ["error": "\(error.message)"])
             return
+        }
+        await serializedStep {
+            do { try await self.admitNewDevices() } catch {
+                self.logger.warning("admitting new devices failed", metadata: ["error": "\(error.message)"])
+            }
         }
         for rollout in active.reversed() {
             await serializedStep {
@@ -202,6 +214,7 @@ public actor RolloutEngine: Service {
         let now = clock.now()
         var actions: [RolloutAction] = []
         if rollout.status == .running, rollout.wave < 0 { actions += rollout.start(now: now) }
+        try await sweepInstalls(&rollout)
         if rollout.status == .running, rollout.wave >= 0 {
             // A failed install fails the wave at once: a canary need not bake to show it cannot load.
             let install = RolloutGates.install(try await installSample(rollout, wave: rollout.wave), rollout.strategy.gates)
@@ -267,6 +280,11 @@ public actor RolloutEngine: Service {
         var succeeded = 0, failed = 0
         let assigned = Set(rollout.assigned)
         for device in rollout.plan.waves[wave] where assigned.contains(device) {
+            // Out of retries without an answer: a failed install (the reason is in the rollout's tracking).
+            if rollout.installs?.timedOut[device] != nil {
+                failed += 1
+                continue
+            }
             guard let latest = try await store.assignments(deviceID: device, digest: rollout.digest, limit: 1).first else { continue }
             switch latest.phase {
             // Serving it counts: rollout assignments keep devices in probation for the whole rollout (see `probation`).
@@ -297,7 +315,7 @@ public actor RolloutEngine: Service {
             }
             sent.append(device)
         }
-        rollout.assigned(sent)
+        rollout.assigned(sent, now: clock.now())
         try await store.updateRollout(rollout)
     }
 
@@ -326,8 +344,67 @@ public actor RolloutEngine: Service {
                 }
                 rollout.rollbackSent(device, now: now)
             }
+            for device in rollout.rollbackTimeoutsDue(now: now, retrySeconds: settings.rollbackRetrySeconds, maximumAttempts: settings.maximumRollbackAttempts) {
+                let reason = "no report of the champion after \(settings.maximumRollbackAttempts) rollback attempts; still tracked, it counts back when it reports"
+                rollout.rollbackTimedOut(device, reason: reason, now: now)
+                try await deviceEvent("rollout.device.timed_out", rollout, device: device, details: ["kind": "rollback", "reason": reason], at: now)
+            }
         }
         try await persist(rollout, since: before)
+    }
+
+    /// Install timeouts and bounded retries: marks installs that finished, sends the assignment again to devices
+    /// past their deadline (backoff doubling per send) and records those out of retries as failed installs, each
+    /// with an event (`rollout.device.retried`, `rollout.device.timed_out`). The tracking is persisted with the
+    /// rollout, so a restarted collector continues the retries where they were.
+    func sweepInstalls(_ rollout: inout RolloutRecord) async throws(CollectorError) {
+        let outstanding = rollout.installsOutstanding
+        guard !outstanding.isEmpty else { return }
+        let before = rollout
+        let now = clock.now()
+        var latest: [String: AssignmentRecord] = [:]
+        for device in outstanding {
+            let assignment = try await store.assignments(deviceID: device, digest: rollout.digest, limit: 1).first
+            latest[device] = assignment
+            if let phase = assignment?.phase, Self.installFinishedPhases.contains(phase) {
+                rollout.installFinished(device)
+            } else if try await store.device(device)?.currentBundle?.digest == rollout.digest {
+                // Serving it (a phase report lost or superseded): as good as reported.
+                rollout.installFinished(device)
+            }
+        }
+        let due = rollout.installsDue(now: now, timeoutSeconds: settings.installTimeoutSeconds, retries: settings.installRetries)
+        for device in due.resend.prefix(settings.assignBatch) {
+            guard let assignment = latest[device], assignment.createdBy == "rollout:\(rollout.id)" else { continue }
+            do { try await actuator.resend(assignment) } catch {
+                logger.warning("resending a rollout's assignment failed", metadata: ["rollout": "\(rollout.id)", "device": "\(device)",
+                                                                                  "error": "\(error.message)"])
+                continue
+            }
+            rollout.installResent(device, now: now)
+            let sends = rollout.installs?.attempts[device] ?? 2
+            try await deviceEvent("rollout.device.retried", rollout, device: device,
+                                  details: ["assignment": assignment.id, "attempt": "\(sends)", "phase": assignment.phase ?? "none"], at: now)
+        }
+        for device in due.timedOut {
+            let phase = latest[device]?.phase ?? "none"
+            let reason = "no install report within \(RolloutGates.fixed(settings.installTimeoutSeconds)) s (doubling) after \(settings.installRetries + 1) sends; last phase \(phase)"
+            rollout.installTimedOut(device, reason: reason, now: now)
+            try await deviceEvent("rollout.device.timed_out", rollout, device: device, details: ["kind": "install", "reason": reason], at: now)
+        }
+        if rollout != before { try await store.updateRollout(rollout) }
+    }
+
+    /// Update phases after which an install is over: serving the version (rollout assignments stay in probation for
+    /// the whole rollout), committed, failed or rolled back.
+    static let installFinishedPhases: Set<String> = ["probation", "committing", "committed", "failed", "rolledBack"]
+
+    /// Appends a per-device event of a rollout (audit log).
+    func deviceEvent(_ name: String, _ rollout: RolloutRecord, device: String, details: [String: String], at time: Int64) async throws(CollectorError) {
+        var all = details
+        all["rollout"] = rollout.id
+        all["release"] = "\(rollout.release)"
+        try await store.record(CollectorEvent(name: name, deviceID: device, model: rollout.model, details: all), at: time)
     }
 
     /// Probation sent with the rollout's assignments: as long as the rollout can still fail (every bake with its

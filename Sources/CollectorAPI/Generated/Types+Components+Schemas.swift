@@ -1430,6 +1430,34 @@ extension Components {
             public var ineligible: Components.Schemas.Rollout.IneligiblePayload
             /// - Remark: Generated from `#/components/schemas/Rollout/assigned`.
             public var assigned: [Swift.String]
+            /// Devices that registered after the rollout was created and joined its plan
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/joined`.
+            public var joined: [Swift.String]?
+            /// Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/installs`.
+            public struct InstallsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `InstallsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/installs`.
+            public var installs: Components.Schemas.Rollout.InstallsPayload?
             /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload`.
             public struct DecisionsPayloadPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/at`.
@@ -1553,6 +1581,8 @@ extension Components {
             ///   - plan:
             ///   - ineligible:
             ///   - assigned:
+            ///   - joined: Devices that registered after the rollout was created and joined its plan
+            ///   - installs: Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
             ///   - decisions:
             ///   - additionalProperties: A container of undocumented properties.
             public init(
@@ -1570,6 +1600,8 @@ extension Components {
                 plan: Components.Schemas.Rollout.PlanPayload,
                 ineligible: Components.Schemas.Rollout.IneligiblePayload,
                 assigned: [Swift.String],
+                joined: [Swift.String]? = nil,
+                installs: Components.Schemas.Rollout.InstallsPayload? = nil,
                 decisions: Components.Schemas.Rollout.DecisionsPayload,
                 additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
@@ -1587,6 +1619,8 @@ extension Components {
                 self.plan = plan
                 self.ineligible = ineligible
                 self.assigned = assigned
+                self.joined = joined
+                self.installs = installs
                 self.decisions = decisions
                 self.additionalProperties = additionalProperties
             }
@@ -1605,6 +1639,8 @@ extension Components {
                 case plan
                 case ineligible
                 case assigned
+                case joined
+                case installs
                 case decisions
             }
             public init(from decoder: any Swift.Decoder) throws {
@@ -1665,6 +1701,14 @@ extension Components {
                     [Swift.String].self,
                     forKey: .assigned
                 )
+                self.joined = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .joined
+                )
+                self.installs = try container.decodeIfPresent(
+                    Components.Schemas.Rollout.InstallsPayload.self,
+                    forKey: .installs
+                )
                 self.decisions = try container.decode(
                     Components.Schemas.Rollout.DecisionsPayload.self,
                     forKey: .decisions
@@ -1684,6 +1728,8 @@ extension Components {
                     "plan",
                     "ineligible",
                     "assigned",
+                    "joined",
+                    "installs",
                     "decisions"
                 ])
             }
@@ -1744,6 +1790,14 @@ extension Components {
                 try container.encode(
                     self.assigned,
                     forKey: .assigned
+                )
+                try container.encodeIfPresent(
+                    self.joined,
+                    forKey: .joined
+                )
+                try container.encodeIfPresent(
+                    self.installs,
+                    forKey: .installs
                 )
                 try container.encode(
                     self.decisions,

@@ -8,13 +8,14 @@ struct RolloutAdmission: Sendable {
     static let rescanMilliseconds: Int64 = 60_000
 
     private var lastTotal: Int?
-    private var lastScan: Int64 = .min
+    private var lastScan: Int64?
     /// Devices already judged for the champion: each new device once, so a later champion is never pushed to a
     /// device that was running before it (moving `champion` is not a rollout).
     private var judged = Set<String>()
 
     func shouldScan(total: Int, now: Int64) -> Bool {
-        total != lastTotal || now - lastScan >= Self.rescanMilliseconds
+        guard let lastScan else { return true }
+        return total != lastTotal || now - lastScan >= Self.rescanMilliseconds
     }
 
     func isNew(_ device: DeviceRecord, engineStartedAt: Int64) -> Bool {

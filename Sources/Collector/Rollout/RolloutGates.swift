@@ -156,22 +156,12 @@ public enum RolloutGates {
         return RolloutGateResult(gate: "health", verdict: verdict, wave: lead.wave, control: lead.control, threshold: lead.threshold, reason: reason)
     }
 
-    /// One health signal's judgement (folded into the `health` gate).
-    struct HealthSignal {
-        var name: String
-        var verdict: RolloutGateVerdict
-        var wave: Double?
-        var control: Double?
-        var threshold: Double
-        var reason: String
-    }
-
     static func restarts(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
-                         _ policy: RolloutGatePolicy) -> HealthSignal {
+                         _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
         let limit = policy.maximumRestartRateIncrease
         guard let w = wave.restartRate, let c = control.restartRate else {
             // The engine always counts births; a sample without device-hours comes from a caller that did not.
-            return HealthSignal(name: "restarts", verdict: .pass, wave: nil, control: nil, threshold: limit, reason: "not counted")
+            return RolloutHealthSignal(name: "restarts", verdict: .pass, wave: nil, control: nil, threshold: limit, reason: "not counted")
         }
         var increase = w - c
         var how = "\(fixed(w)) per device-hour (\(wave.restarts) restarts) against the control's \(fixed(c))"
@@ -181,19 +171,19 @@ public enum RolloutGates {
         }
         // One restart is not a pattern (a power cut, an operator): failing needs at least two in the wave.
         let fails = increase > limit && wave.restarts >= 2
-        return HealthSignal(name: "restarts", verdict: fails ? .fail : .pass, wave: w, control: c, threshold: limit,
+        return RolloutHealthSignal(name: "restarts", verdict: fails ? .fail : .pass, wave: w, control: c, threshold: limit,
                             reason: "\(how); +\(fixed(increase)), at most +\(fixed(limit))")
     }
 
     static func throttling(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
-                           _ policy: RolloutGatePolicy) -> HealthSignal {
+                           _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
         let limit = policy.maximumThrottledShareIncrease
         guard let w = wave.throttledShare else {
-            return HealthSignal(name: "throttling", verdict: .pass, wave: nil, control: control.throttledShare, threshold: limit,
+            return RolloutHealthSignal(name: "throttling", verdict: .pass, wave: nil, control: control.throttledShare, threshold: limit,
                                 reason: "no throttling bits reported by the wave (boards without the firmware call)")
         }
         guard let c = control.throttledShare else {
-            return HealthSignal(name: "throttling", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
+            return RolloutHealthSignal(name: "throttling", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
                                 reason: "the wave reported throttling bits, the control none to compare with")
         }
         var increase = w - c
@@ -202,41 +192,41 @@ public enum RolloutGates {
             increase = (w - wb) - (c - cb)
             how += ", before the wave \(percent(wb)) and \(percent(cb))"
         }
-        return HealthSignal(name: "throttling", verdict: increase > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+        return RolloutHealthSignal(name: "throttling", verdict: increase > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
                             reason: "\(how); +\(percent(increase)), at most +\(percent(limit))")
     }
 
     static func memory(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
-                       _ policy: RolloutGatePolicy) -> HealthSignal {
+                       _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
         let limit = policy.maximumMemoryIncrease
         guard let w = wave.memoryP95Bytes else {
-            return HealthSignal(name: "memory", verdict: .pass, wave: nil, control: control.memoryP95Bytes, threshold: limit,
+            return RolloutHealthSignal(name: "memory", verdict: .pass, wave: nil, control: control.memoryP95Bytes, threshold: limit,
                                 reason: "no memory measurement from the wave")
         }
         guard let c = control.memoryP95Bytes, c > 0 else {
-            return HealthSignal(name: "memory", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
+            return RolloutHealthSignal(name: "memory", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
                                 reason: "the wave reported memory, the control none to compare with")
         }
         let mib = { (bytes: Double) in "\(fixed(bytes / 1_048_576)) MiB" }
         if case let (waveBefore, controlBefore)? = before, let wb = waveBefore.memoryP95Bytes, let cb = controlBefore.memoryP95Bytes, wb > 0, cb > 0 {
             // Each group against itself before the wave: boards differ in what the same agent takes.
             let growth = (w / wb) / (c / cb) - 1
-            return HealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+            return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
                                 reason: "RSS p95 \(mib(w)) (before the wave \(mib(wb))), the control's \(mib(c)) (before \(mib(cb))); grew \(percent(growth)) more than the control's, at most \(percent(limit))")
         }
         let growth = w / c - 1
-        return HealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+        return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
                             reason: "RSS p95 \(mib(w)) against the control's \(mib(c)) (+\(percent(growth))), at most +\(percent(limit))")
     }
 
-    static func temperature(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> HealthSignal {
+    static func temperature(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
         let limit = policy.maximumTemperatureIncrease
         guard let w = wave.maximumTemperatureCelsius, let c = control.maximumTemperatureCelsius else {
             // Many boards have no sensor: the reporting gate already covers silent devices.
-            return HealthSignal(name: "temperature", verdict: .pass, wave: wave.maximumTemperatureCelsius, control: control.maximumTemperatureCelsius,
+            return RolloutHealthSignal(name: "temperature", verdict: .pass, wave: wave.maximumTemperatureCelsius, control: control.maximumTemperatureCelsius,
                                 threshold: limit, reason: "no temperature to compare")
         }
-        return HealthSignal(name: "temperature", verdict: w - c > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+        return RolloutHealthSignal(name: "temperature", verdict: w - c > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
                             reason: "hottest device \(fixed(w)) °C against the control's \(fixed(c)) °C, at most +\(fixed(limit))")
     }
 

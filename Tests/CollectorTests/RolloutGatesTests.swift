@@ -166,6 +166,12 @@ final class RolloutGatesTests: XCTestCase {
         let failed = health(wave: wave, control: control)
         XCTAssertEqual(failed.verdict, .fail, failed.reason)
         XCTAssertTrue(failed.reason.hasPrefix("memory failed: RSS p95 133.514 MiB against the control's 49.591 MiB"), failed.reason)
+        // A version that declares that much more arena and weights (held beside the champion's in probation) is not a leak.
+        var declared = wave
+        declared.expectedMemoryIncreaseBytes = 90_000_000
+        let expected = health(wave: declared, control: control)
+        XCTAssertEqual(expected.verdict, .pass, expected.reason)
+        XCTAssertTrue(expected.reason.contains("less the version's own 85.831 MiB"), expected.reason)
         // Boards that always took more memory (the same devices before the wave) are not a leak.
         var waveBefore = RolloutFixtures.sample(devices: 4), controlBefore = RolloutFixtures.sample(devices: 10, prefix: "ctl")
         waveBefore.memoryP95Bytes = 130_000_000

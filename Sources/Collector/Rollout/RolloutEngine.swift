@@ -244,9 +244,12 @@ public actor RolloutEngine: Service {
         let installs = try await installSample(rollout, wave: wave)
         let births = try await store.events(EventFilter(name: "agent.birth", range: TimeRange(from: before.from, to: range.to), limit: 10_000))
         let hours = Double(range.to - range.from) / 3_600_000, hoursBefore = Double(before.to - before.from) / 3_600_000
-        let waveSample = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: rollout.digest, range: range),
+        var waveSample = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: rollout.digest, range: range),
                                                 installsSucceeded: installs.installsSucceeded, installsFailed: installs.installsFailed,
                                                 restarts: Self.restarts(births, devices: devices, range: range), hours: hours)
+        if let requirements = try await store.version(model: rollout.model, release: rollout.release)?.requirements {
+            waveSample.expectedMemoryIncreaseBytes = Double(requirements.arenaBytes + requirements.weightsBytes)
+        }
         let controlSample = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: range),
                                                    restarts: Self.restarts(births, devices: control, range: range), hours: hours)
         let waveBefore = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: champion, range: before),

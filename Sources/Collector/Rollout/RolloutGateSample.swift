@@ -30,12 +30,15 @@ public struct RolloutGateSample: Codable, Sendable, Equatable {
     public var throttledDevices: Int
     /// The p95 of the agents' resident set size over the period's reports (bytes), nil without a measurement.
     public var memoryP95Bytes: Double?
+    /// Memory the new version is expected to add (the wave only): its arena and weights, which an agent in probation
+    /// holds beside the champion's. The memory signal judges the growth beyond it.
+    public var expectedMemoryIncreaseBytes: Double
 
     public init(devices: Int, reportingDevices: Int, inferences: UInt64, errors: UInt64, latencyP95Micros: Double?, predictions: [UInt64],
                 confidence: [UInt64], installsSucceeded: Int = 0, installsFailed: Int = 0, shadowAgreement: Double? = nil,
                 maximumTemperatureCelsius: Double? = nil, deviceLatencyP95Micros: [String: Double] = [:],
                 devicePredictions: [String: [UInt64]] = [:], restarts: Int = 0, deviceHours: Double = 0, throttleReportingDevices: Int = 0,
-                throttledDevices: Int = 0, memoryP95Bytes: Double? = nil) {
+                throttledDevices: Int = 0, memoryP95Bytes: Double? = nil, expectedMemoryIncreaseBytes: Double = 0) {
         self.devices = devices
         self.reportingDevices = reportingDevices
         self.inferences = inferences
@@ -54,6 +57,7 @@ public struct RolloutGateSample: Codable, Sendable, Equatable {
         self.throttleReportingDevices = throttleReportingDevices
         self.throttledDevices = throttledDevices
         self.memoryP95Bytes = memoryP95Bytes
+        self.expectedMemoryIncreaseBytes = expectedMemoryIncreaseBytes
     }
 
     /// Restarts per device-hour, nil when the period covers no device-hours.

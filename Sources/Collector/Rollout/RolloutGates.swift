@@ -199,24 +199,27 @@ public enum RolloutGates {
     static func memory(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
                        _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
         let limit = policy.maximumMemoryIncrease
-        guard let w = wave.memoryP95Bytes else {
+        guard let measured = wave.memoryP95Bytes else {
             return RolloutHealthSignal(name: "memory", verdict: .pass, wave: nil, control: control.memoryP95Bytes, threshold: limit,
                                 reason: "no memory measurement from the wave")
         }
         guard let c = control.memoryP95Bytes, c > 0 else {
-            return RolloutHealthSignal(name: "memory", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
+            return RolloutHealthSignal(name: "memory", verdict: .inconclusive, wave: measured, control: nil, threshold: limit,
                                 reason: "the wave reported memory, the control none to compare with")
         }
         let mib = { (bytes: Double) in "\(fixed(bytes / 1_048_576)) MiB" }
+        // What the new version's arena and weights add (held beside the champion's in probation) is expected.
+        let w = max(1, measured - wave.expectedMemoryIncreaseBytes)
+        let expected = wave.expectedMemoryIncreaseBytes > 0 ? " less the version's own \(mib(wave.expectedMemoryIncreaseBytes))" : ""
         if case let (waveBefore, controlBefore)? = before, let wb = waveBefore.memoryP95Bytes, let cb = controlBefore.memoryP95Bytes, wb > 0, cb > 0 {
             // Each group against itself before the wave: boards differ in what the same agent takes.
             let growth = (w / wb) / (c / cb) - 1
-            return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
-                                reason: "RSS p95 \(mib(w)) (before the wave \(mib(wb))), the control's \(mib(c)) (before \(mib(cb))); grew \(percent(growth)) more than the control's, at most \(percent(limit))")
+            return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: measured, control: c, threshold: limit,
+                                reason: "RSS p95 \(mib(measured))\(expected) (before the wave \(mib(wb))), the control's \(mib(c)) (before \(mib(cb))); grew \(percent(growth)) more than the control's, at most \(percent(limit))")
         }
         let growth = w / c - 1
-        return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
-                            reason: "RSS p95 \(mib(w)) against the control's \(mib(c)) (+\(percent(growth))), at most +\(percent(limit))")
+        return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: measured, control: c, threshold: limit,
+                            reason: "RSS p95 \(mib(measured))\(expected) against the control's \(mib(c)) (+\(percent(growth))), at most +\(percent(limit))")
     }
 
     static func temperature(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutHealthSignal {

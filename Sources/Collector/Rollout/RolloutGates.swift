@@ -140,12 +140,15 @@ public enum RolloutGates {
     /// worst signal's and its reason names every signal, failing ones first, so a decision says which one failed.
     static func health(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy,
                        before: (RolloutGateSample, RolloutGateSample)? = nil) -> RolloutGateResult {
-        let signals = [restarts(wave, control, before, policy), throttling(wave, control, before, policy), memory(wave, control, before, policy),
+        let signals: [RolloutHealthSignal] = [restarts(wave, control, before, policy), throttling(wave, control, before, policy), memory(wave, control, before, policy),
                        temperature(wave, control, policy)]
         let verdict: RolloutGateVerdict = signals.contains { $0.verdict == .fail } ? .fail
             : signals.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
-        let lead = signals.first { $0.verdict == verdict && verdict != .pass } ?? signals[signals.count - 1]
-        let ordered = signals.filter { $0.verdict == .fail } + signals.filter { $0.verdict == .inconclusive } + signals.filter { $0.verdict == .pass }
+        let lead: RolloutHealthSignal = signals.first { $0.verdict == verdict && verdict != .pass } ?? signals[signals.count - 1]
+        let failing: [RolloutHealthSignal] = signals.filter { $0.verdict == .fail }
+        let unsure: [RolloutHealthSignal] = signals.filter { $0.verdict == .inconclusive }
+        let passing: [RolloutHealthSignal] = signals.filter { $0.verdict == .pass }
+        let ordered = failing + unsure + passing
         let reason = ordered.map { signal in
             switch signal.verdict {
             case .fail: "\(signal.name) failed: \(signal.reason)"

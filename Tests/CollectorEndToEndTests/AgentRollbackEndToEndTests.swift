@@ -123,7 +123,8 @@ final class AgentRollbackEndToEndTests: XCTestCase {
             return rollout["status"] as? String == "rolledBack"
         }
         XCTAssertEqual(rollout["returned"] as? [String], [canary])
-        XCTAssertEqual(serving(try await device(canary)), digests[1], "the agent switched back to its previous slot")
+        let afterRollback = try await device(canary)
+        XCTAssertEqual(serving(afterRollback), digests[1], "the agent switched back to its previous slot")
         let rollbackPhases = try await phases(canary, assignment: assignment).compactMap { $0["phase"] as? String }
         XCTAssertTrue(rollbackPhases.contains("rolledBack"), "\(rollbackPhases)")
         XCTAssertFalse(rollbackPhases.contains("committed"), "\(rollbackPhases)")
@@ -152,7 +153,8 @@ final class AgentRollbackEndToEndTests: XCTestCase {
         }
         let message = (refusal["error"] as? [String: Any])?["message"] as? String ?? ""
         XCTAssertTrue(message.contains("floor"), message)
-        XCTAssertEqual(serving(try await device(canary)), digests[2], "the committed version keeps serving")
+        let afterRefusal = try await device(canary)
+        XCTAssertEqual(serving(afterRefusal), digests[2], "the committed version keeps serving")
         await client.disconnect()
     }
 }

@@ -78,7 +78,7 @@ public actor RolloutEngine: Service {
         }
         await serializedStep {
             do { try await self.admitNewDevices() } catch {
-                self.logger.warning("admitting new devices failed", metadata: ["error": "\(error.message)"])
+                self.logger.warning("admitting new devices failed", metadata: ["error": "\(error)"])
             }
         }
         for rollout in active.reversed() {

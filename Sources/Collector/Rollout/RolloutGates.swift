@@ -149,7 +149,7 @@ public enum RolloutGates {
         let unsure: [RolloutHealthSignal] = signals.filter { $0.verdict == .inconclusive }
         let passing: [RolloutHealthSignal] = signals.filter { $0.verdict == .pass }
         let ordered = failing + unsure + passing
-        let reason = ordered.map { signal in
+        let reason = ordered.map { (signal: RolloutHealthSignal) -> String in
             switch signal.verdict {
             case .fail: "\(signal.name) failed: \(signal.reason)"
             case .inconclusive: "\(signal.name) inconclusive: \(signal.reason)"

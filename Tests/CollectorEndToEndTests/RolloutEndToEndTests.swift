@@ -236,7 +236,9 @@ final class RolloutEndToEndTests: XCTestCase {
             throw error
         }
         let promoted = at(decision(final, "promoted")), start = at(decision(final, "wave.started", wave: 0))
-        print("rollout-figures: model=good release=2 eligible=\(eligible.count) waves=\(((final["plan"] as? [String: Any])?["waves"] as? [[String]])?.count ?? 0) canary-start-to-promoted-ms=\(promoted - start) (includes a collector SIGKILL and restart)")
+        let retried = try SQLiteQuery.scalar(database, "SELECT count(*) FROM events WHERE name = 'rollout.device.retried' AND body LIKE '%\(id)%'")
+        let timedOut = try SQLiteQuery.scalar(database, "SELECT count(*) FROM events WHERE name = 'rollout.device.timed_out' AND body LIKE '%\(id)%'")
+        print("rollout-figures: model=good release=2 eligible=\(eligible.count) waves=\(((final["plan"] as? [String: Any])?["waves"] as? [[String]])?.count ?? 0) canary-start-to-promoted-ms=\(promoted - start) (includes a collector SIGKILL and restart) joined=\(joined.count) resends=\(retried) timed-out=\(timedOut)")
 
         // The agent that was offline gets the version its group should run when it returns.
         agents[1] = try AgentProcess(arguments: agentArguments[1], logPath: root.appendingPathComponent("agent-2b.log").path)

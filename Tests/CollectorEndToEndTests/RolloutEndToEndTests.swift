@@ -37,7 +37,7 @@ final class RolloutEndToEndTests: XCTestCase {
         // Seconds, not minutes: short bakes and a fast engine (docs/rollouts.md, "Configuration").
         let configuration: [String: Any] = [
             "rollouts": [
-                "intervalSeconds": 0.25, "rollbackRetrySeconds": 5,
+                "intervalSeconds": 0.25, "rollbackRetrySeconds": 5, "installTimeoutSeconds": 3, "installRetries": 4,
                 "profilesDirectory": Fixtures.root.appendingPathComponent("firmware-profiles").path,
                 "strategy": ["canaryPercent": 1, "growthFactor": 2, "maximumWavePercent": 25, "controlPercent": 10, "bakeSeconds": 4,
                              "maximumBakeExtensions": 10, "gates": ["minimumInferences": 50]],
@@ -188,6 +188,12 @@ final class RolloutEndToEndTests: XCTestCase {
         let id = try XCTUnwrap(body["id"] as? String)
         let eligible = ((body["plan"] as? [String: Any])?["control"] as? [String] ?? []) + (((body["plan"] as? [String: Any])?["waves"] as? [[String]]) ?? []).flatMap { $0 }
         XCTAssertEqual(eligible.count, eligibleCount, "the simulated devices on known profiles and both agents")
+        // Three devices come online after the rollout was created: two join it, the esp32-s3 one is listed ineligible.
+        let late = try FleetSimulator(settings: SimulationSettings(
+            port: broker.port, devices: 3, prefix: "late", reportsPerSecond: 1, window: 8, profiles: ["rpi-4b-2gb", "rpi-5-4gb", "esp32-s3"],
+            bundle: champion), logger: logger)
+        let lateRunning = Task { await late.run() }
+        defer { lateRunning.cancel() }
         try await waitUntil("the good rollout reaches its third wave", timeout: 240) {
             (try await rollout(id))["wave"] as? Int ?? 0 >= 2
         }
@@ -196,8 +202,12 @@ final class RolloutEndToEndTests: XCTestCase {
         var final: [String: Any] = [:]
         try await waitUntil("the good rollout completes after the restart", timeout: 300) {
             final = try await rollout(id)
-            return final["status"] as? String == "completed" && (final["assigned"] as? [String])?.count == eligible.count
+            return final["status"] as? String == "completed" && (final["assigned"] as? [String])?.count ?? 0 >= eligible.count
         }
+        let joined = final["joined"] as? [String] ?? []
+        XCTAssertEqual(Set(joined), ["late-0", "late-1"], "the late devices on known boards joined the running rollout")
+        XCTAssertTrue((final["ineligible"] as? [[String: Any]] ?? []).contains { $0["deviceID"] as? String == "late-2" },
+                      "the late esp32-s3 device is listed ineligible")
         XCTAssertNil(decision(final, "gate.failed"), "\(final["decisions"] ?? [])")
         let (_, versions) = try await HTTP.json(port: port, "/api/v1/models/keyword-spotter/versions/champion", token: read)
         XCTAssertEqual(versions["release"] as? Int, 2, "the good model is the champion")
@@ -211,7 +221,7 @@ final class RolloutEndToEndTests: XCTestCase {
             try await waitUntil("every reachable eligible device serves release 2", timeout: 180) {
                 try SQLiteQuery.scalar(database, """
                     SELECT count(*) FROM devices WHERE profile IN ('rpi-4b-2gb', 'rpi-5-4gb') AND id != 'pi-agent-2' AND cur_digest = '\(digests[2]!)'
-                    """) == "\(eligible.count - 1)"
+                    """) == "\(eligible.count - 1 + joined.count)"
             }
         } catch {
             // Name the stragglers and their last assignment, so a failure says which device and where it stopped.
@@ -226,7 +236,9 @@ final class RolloutEndToEndTests: XCTestCase {
             throw error
         }
         let promoted = at(decision(final, "promoted")), start = at(decision(final, "wave.started", wave: 0))
-        print("rollout-figures: model=good release=2 eligible=\(eligible.count) waves=\(((final["plan"] as? [String: Any])?["waves"] as? [[String]])?.count ?? 0) canary-start-to-promoted-ms=\(promoted - start) (includes a collector SIGKILL and restart)")
+        let retried = try SQLiteQuery.scalar(database, "SELECT count(*) FROM events WHERE name = 'rollout.device.retried' AND body LIKE '%\(id)%'")
+        let timedOut = try SQLiteQuery.scalar(database, "SELECT count(*) FROM events WHERE name = 'rollout.device.timed_out' AND body LIKE '%\(id)%'")
+        print("rollout-figures: model=good release=2 eligible=\(eligible.count) waves=\(((final["plan"] as? [String: Any])?["waves"] as? [[String]])?.count ?? 0) canary-start-to-promoted-ms=\(promoted - start) (includes a collector SIGKILL and restart) joined=\(joined.count) resends=\(retried) timed-out=\(timedOut)")
 
         // The agent that was offline gets the version its group should run when it returns.
         agents[1] = try AgentProcess(arguments: agentArguments[1], logPath: root.appendingPathComponent("agent-2b.log").path)
@@ -246,6 +258,8 @@ final class RolloutEndToEndTests: XCTestCase {
         XCTAssertTrue(page.dom.contains("gate.passed") && page.dom.contains("promoted"), "decisions with reasons")
         XCTAssertTrue(page.dom.contains("Control"), "gate figures beside the control's")
         running.cancel()
+        lateRunning.cancel()
         await running.value
+        await lateRunning.value
     }
 }

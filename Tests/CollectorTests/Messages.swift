@@ -29,14 +29,15 @@ enum Messages {
         return IngestMessage(header: header, body: .telemetry(report), payload: payload)
     }
 
-    static func birthBody(bundle: BundleReference? = Messages.bundle) -> Birth {
-        Birth(agentVersion: "0.1.0", profile: "rpi-4b-2gb", bundle: bundle,
+    static func birthBody(bundle: BundleReference? = Messages.bundle, profile: String = "rpi-4b-2gb", startedAt: Int64 = 1_700_000_000_000) -> Birth {
+        Birth(agentVersion: "0.1.0", profile: profile, bundle: bundle,
               hardware: HardwareInfo(model: "Raspberry Pi 4 Model B", machine: "aarch64", kernel: "6.6", cpuCount: 4, memoryBytes: 2 << 30),
-              startedAt: 1_700_000_000_000, telemetryIntervalSeconds: 10, input: "replay")
+              startedAt: startedAt, telemetryIntervalSeconds: 10, input: "replay")
     }
 
-    static func birth(device: String, stream: String = "s1", seq: UInt64, bundle: BundleReference? = Messages.bundle) -> IngestMessage {
-        let body = birthBody(bundle: bundle)
+    static func birth(device: String, stream: String = "s1", seq: UInt64, bundle: BundleReference? = Messages.bundle,
+                      profile: String = "rpi-4b-2gb") -> IngestMessage {
+        let body = birthBody(bundle: bundle, profile: profile)
         return IngestMessage(header: header(.birth, device: device, stream: stream, seq: seq), body: .birth(body),
                              payload: (try? FleetCodec.encode(body, device: device, stream: stream, seq: seq, head: 1, time: 0)) ?? [])
     }

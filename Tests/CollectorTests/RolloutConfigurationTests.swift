@@ -28,6 +28,18 @@ final class RolloutConfigurationTests: XCTestCase {
         invalid = configured
         invalid.rollouts.strategy.controlPercent = 0
         XCTAssertThrowsError(try invalid.validate()) { XCTAssertTrue("\($0)".contains("controlPercent"), "\($0)") }
+        XCTAssertEqual(defaults.installTimeoutSeconds, 300)
+        XCTAssertEqual(defaults.installRetries, 3)
+        let retries = try decode(#"{"rollouts": {"installTimeoutSeconds": 3, "installRetries": 4, "strategy": {"gates": {"maximumMemoryIncrease": 0.5}}}}"#)
+        XCTAssertEqual(retries.rollouts.installTimeoutSeconds, 3)
+        XCTAssertEqual(retries.rollouts.installRetries, 4)
+        XCTAssertEqual(retries.rollouts.strategy.gates.maximumMemoryIncrease, 0.5)
+        var noRetries = retries
+        noRetries.rollouts.installRetries = 21
+        XCTAssertThrowsError(try noRetries.validate()) { XCTAssertTrue("\($0)".contains("rollouts.installRetries"), "\($0)") }
+        noRetries = retries
+        noRetries.rollouts.installTimeoutSeconds = 0
+        XCTAssertThrowsError(try noRetries.validate()) { XCTAssertTrue("\($0)".contains("rollouts.installTimeoutSeconds"), "\($0)") }
         let encoded = try JSONEncoder().encode(configured)
         XCTAssertEqual(try JSONDecoder().decode(CollectorConfiguration.self, from: encoded).rollouts, configured.rollouts)
     }

@@ -8,7 +8,7 @@ import Synchronization
 final class RolloutTestFleet: RolloutActuator {
     let store: any CollectorStore
     let clock: any WallClock
-    private let sent = Mutex<(assigned: [String], rollbacks: [String], ids: [String: String])>(([], [], [:]))
+    private let sent = Mutex<(assigned: [String], rollbacks: [String], ids: [String: String], resent: [String], champions: [String])>(([], [], [:], [], []))
 
     init(store: any CollectorStore, clock: any WallClock) {
         self.store = store
@@ -17,6 +17,10 @@ final class RolloutTestFleet: RolloutActuator {
 
     var assigned: [String] { sent.withLock { $0.assigned } }
     var rollbacks: [String] { sent.withLock { $0.rollbacks } }
+    /// Devices sent their assignment again (install retries), in order.
+    var resent: [String] { sent.withLock { $0.resent } }
+    /// Devices assigned their model's champion as new devices.
+    var champions: [String] { sent.withLock { $0.champions } }
     /// The newest assignment ID sent to a device.
     func assignmentID(_ device: String) -> String? { sent.withLock { $0.ids[device] } }
 
@@ -26,7 +30,11 @@ final class RolloutTestFleet: RolloutActuator {
                                                 digest: version.digest, size: version.size, chunkSize: 1024, probationSeconds: probationSeconds,
                                                 createdAt: clock.now(), createdBy: createdBy))
         sent.withLock {
-            $0.assigned.append(deviceID)
+            if createdBy == "champion:new-device" {
+                $0.champions.append(deviceID)
+            } else {
+                $0.assigned.append(deviceID)
+            }
             $0.ids[deviceID] = id
         }
     }
@@ -36,5 +44,9 @@ final class RolloutTestFleet: RolloutActuator {
         try await store.insert(AssignmentRecord(id: id, deviceID: deviceID, model: version.model, release: version.release, version: version.version,
                                                 digest: version.digest, size: version.size, chunkSize: 1024, createdAt: clock.now(), createdBy: createdBy))
         sent.withLock { $0.rollbacks.append(deviceID) }
+    }
+
+    func resend(_ assignment: AssignmentRecord) async throws(CollectorError) {
+        sent.withLock { $0.resent.append(assignment.deviceID) }
     }
 }

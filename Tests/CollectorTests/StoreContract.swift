@@ -402,6 +402,11 @@ struct StoreContract {
         }
         let none = try await store.rollout(id: "ro-second")
         XCTAssertNil(none, "nothing of the refused rollout is stored")
+        // A device that registers later joins: claimed once, idempotently, never from another rollout.
+        let joined = try await store.claimRolloutDevices(rolloutID: "ro-test", deviceIDs: ["late-1", "dev-0"])
+        XCTAssertEqual(joined, ["late-1": "ro-test", "dev-0": "ro-test"])
+        let again = try await store.claimRolloutDevices(rolloutID: "ro-test", deviceIDs: ["late-1"])
+        XCTAssertEqual(again, ["late-1": "ro-test"])
         first.assigned(first.plan.waves[0])
         _ = try first.abort(reason: "test", by: "ops", now: now + 1)
         try await store.updateRollout(first)
@@ -412,8 +417,8 @@ struct StoreContract {
         XCTAssertEqual(active.map(\.id), ["ro-test"], "rolling back is still active")
         for device in first.plan.waves[0] { first.deviceReturned(device, now: now + 2) }
         try await reopened.updateRollout(first)
-        let released = try await reopened.rolloutClaims(deviceIDs: ["dev-0"])
-        XCTAssertEqual(released, [:], "a rolled-back rollout releases its devices")
+        let released = try await reopened.rolloutClaims(deviceIDs: ["dev-0", "late-1"])
+        XCTAssertEqual(released, [:], "a rolled-back rollout releases its devices, late joiners too")
         try await reopened.insertRollout(second)
         let all = try await reopened.rollouts(activeOnly: false, limit: 10)
         XCTAssertEqual(Set(all.map(\.id)), ["ro-test", "ro-second"])

@@ -5,6 +5,12 @@ extension DistributionService: RolloutActuator {
         _ = try await assign(version, to: deviceID, createdBy: createdBy, probationSeconds: probationSeconds, timeout: .seconds(5))
     }
 
+    public func resend(_ assignment: AssignmentRecord) async throws(CollectorError) {
+        guard await send(assignment, timeout: .seconds(5)) else {
+            throw CollectorError(.io, "the broker did not accept assignment \(assignment.id) for \(assignment.deviceID) within 5 s")
+        }
+    }
+
     /// Records the champion as the device's newest assignment (so a device that was offline gets the champion, not
     /// the rolled-back version, when its next birth arrives) and sends it as a `rollback` command.
     public func rollback(to version: ModelVersionRecord, deviceID: String, createdBy: String, asAssignment: Bool) async throws(CollectorError) {

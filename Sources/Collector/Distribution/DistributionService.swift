@@ -166,7 +166,7 @@ public final class DistributionService: Service, Sendable {
         return (record, delivered)
     }
 
-    private func send(_ record: AssignmentRecord, timeout: Duration) async -> Bool {
+    func send(_ record: AssignmentRecord, timeout: Duration) async -> Bool {
         do {
             let topic = try DeviceTopics(deviceID: record.deviceID).commands
             return try await publish(topic: topic, payload: try FleetCodec.encode(Command.assign(record.assignment)), timeout: timeout)

@@ -25,6 +25,9 @@ public actor RolloutEngine: Service {
     /// Only the leader advances rollouts on the schedule.
     let leadership: any Leadership
     let logger: Logger
+    /// When this engine was made (new devices are those first seen from shortly before), and what admission remembers.
+    let startedAt: Int64
+    var admission = RolloutAdmission()
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -37,6 +40,7 @@ public actor RolloutEngine: Service {
         self.profiles = profiles
         self.clock = clock
         self.logger = logger
+        startedAt = clock.now()
     }
 
     /// Reads the firmware profiles eligibility is judged against; a missing directory gives none (every device is
@@ -65,10 +69,18 @@ public actor RolloutEngine: Service {
     /// One pass over every active rollout; the service calls it every `intervalSeconds`, tests call it directly.
     public func step() async {
         let active: [RolloutRecord]
-        // Active rollouts, and recently promoted ones still sending the version to the rest of their devices.
-        do { active = try await store.rollouts(activeOnly: false, limit: 100).filter { $0.status.isActive || !$0.pendingAssignments.isEmpty } } catch {
+        // Active rollouts, and promoted ones still sending the version to the rest of their devices or waiting for installs.
+        do {
+            active = try await store.rollouts(activeOnly: false, limit: 100)
+                .filter { $0.status.isActive || !$0.pendingAssignments.isEmpty || !$0.installsOutstanding.isEmpty }
+        } catch {
             logger.warning("reading active rollouts failed", metadata: ["error": "\(error.message)"])
             return
+        }
+        await serializedStep {
+            do { try await self.admitNewDevices() } catch {
+                self.logger.warning("admitting new devices failed", metadata: ["error": "\(error)"])
+            }
         }
         for rollout in active.reversed() {
             await serializedStep {
@@ -203,6 +215,7 @@ public actor RolloutEngine: Service {
         let now = clock.now()
         var actions: [RolloutAction] = []
         if rollout.status == .running, rollout.wave < 0 { actions += rollout.start(now: now) }
+        try await sweepInstalls(&rollout)
         if rollout.status == .running, rollout.wave >= 0 {
             // A failed install fails the wave at once: a canary need not bake to show it cannot load.
             let install = RolloutGates.install(try await installSample(rollout, wave: rollout.wave), rollout.strategy.gates)
@@ -230,13 +243,40 @@ public actor RolloutEngine: Service {
         let span = max(range.to - range.from, 60_000)
         let before = TimeRange(from: range.from - span, to: range.from)
         let installs = try await installSample(rollout, wave: wave)
-        let waveSample = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: rollout.digest, range: range),
-                                                installsSucceeded: installs.installsSucceeded, installsFailed: installs.installsFailed)
-        let controlSample = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: range))
-        let waveBefore = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: champion, range: before))
-        let controlBefore = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: before))
+        let births = try await store.events(EventFilter(name: "agent.birth", range: TimeRange(from: before.from, to: range.to), limit: 10_000))
+        let hours = Double(range.to - range.from) / 3_600_000, hoursBefore = Double(before.to - before.from) / 3_600_000
+        var waveSample = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: rollout.digest, range: range),
+                                                installsSucceeded: installs.installsSucceeded, installsFailed: installs.installsFailed,
+                                                restarts: Self.restarts(births, devices: devices, range: range), hours: hours)
+        if let requirements = try await store.version(model: rollout.model, release: rollout.release)?.requirements {
+            waveSample.expectedMemoryIncreaseBytes = Double(requirements.arenaBytes + requirements.weightsBytes)
+        }
+        let controlSample = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: range),
+                                                   restarts: Self.restarts(births, devices: control, range: range), hours: hours)
+        let waveBefore = RolloutGateSample.fold(devices: devices, reports: try await store.rolloutReports(deviceIDs: devices, digest: champion, range: before),
+                                                restarts: Self.restarts(births, devices: devices, range: before), hours: hoursBefore)
+        let controlBefore = RolloutGateSample.fold(devices: control, reports: try await store.rolloutReports(deviceIDs: control, digest: champion, range: before),
+                                                   restarts: Self.restarts(births, devices: control, range: before), hours: hoursBefore)
         return RolloutGates.evaluate(wave: waveSample, control: controlSample, waveBefore: waveBefore, controlBefore: controlBefore,
                                      policy: rollout.strategy.gates)
+    }
+
+    /// Agent restarts of `devices` in `range`: births whose agent process started in the range (a birth of a process
+    /// started earlier is a reconnection, not a restart), each process once. Births carry `startedAt` (device clock)
+    /// since the health gate judges restarts; older births without it count as one restart each.
+    static func restarts(_ births: [EventRecord], devices: [String], range: TimeRange) -> Int {
+        let members = Set(devices)
+        var processes = Set<String>()
+        var unknown = 0
+        for birth in births where birth.time >= range.from && birth.time < range.to {
+            guard let device = birth.deviceID, members.contains(device) else { continue }
+            guard let startedAt = birth.details["startedAt"].flatMap({ Int64($0) }) else {
+                unknown += 1
+                continue
+            }
+            if startedAt >= range.from { processes.insert("\(device) \(startedAt)") }
+        }
+        return processes.count + unknown
     }
 
     /// Install outcomes of a wave from the newest assignment of the version per device.
@@ -244,6 +284,11 @@ public actor RolloutEngine: Service {
         var succeeded = 0, failed = 0
         let assigned = Set(rollout.assigned)
         for device in rollout.plan.waves[wave] where assigned.contains(device) {
+            // Out of retries without an answer: a failed install (the reason is in the rollout's tracking).
+            if rollout.installs?.timedOut[device] != nil {
+                failed += 1
+                continue
+            }
             guard let latest = try await store.assignments(deviceID: device, digest: rollout.digest, limit: 1).first else { continue }
             switch latest.phase {
             // Serving it counts: rollout assignments keep devices in probation for the whole rollout (see `probation`).
@@ -274,7 +319,7 @@ public actor RolloutEngine: Service {
             }
             sent.append(device)
         }
-        rollout.assigned(sent)
+        rollout.assigned(sent, now: clock.now())
         try await store.updateRollout(rollout)
     }
 
@@ -303,8 +348,67 @@ public actor RolloutEngine: Service {
                 }
                 rollout.rollbackSent(device, now: now)
             }
+            for device in rollout.rollbackTimeoutsDue(now: now, retrySeconds: settings.rollbackRetrySeconds, maximumAttempts: settings.maximumRollbackAttempts) {
+                let reason = "no report of the champion after \(settings.maximumRollbackAttempts) rollback attempts; still tracked, it counts back when it reports"
+                rollout.rollbackTimedOut(device, reason: reason, now: now)
+                try await deviceEvent("rollout.device.timed_out", rollout, device: device, details: ["kind": "rollback", "reason": reason], at: now)
+            }
         }
         try await persist(rollout, since: before)
+    }
+
+    /// Install timeouts and bounded retries: marks installs that finished, sends the assignment again to devices
+    /// past their deadline (backoff doubling per send) and records those out of retries as failed installs, each
+    /// with an event (`rollout.device.retried`, `rollout.device.timed_out`). The tracking is persisted with the
+    /// rollout, so a restarted collector continues the retries where they were.
+    func sweepInstalls(_ rollout: inout RolloutRecord) async throws(CollectorError) {
+        let outstanding = rollout.installsOutstanding
+        guard !outstanding.isEmpty else { return }
+        let before = rollout
+        let now = clock.now()
+        var latest: [String: AssignmentRecord] = [:]
+        for device in outstanding {
+            let assignment = try await store.assignments(deviceID: device, digest: rollout.digest, limit: 1).first
+            latest[device] = assignment
+            if let phase = assignment?.phase, Self.installFinishedPhases.contains(phase) {
+                rollout.installFinished(device)
+            } else if try await store.device(device)?.currentBundle?.digest == rollout.digest {
+                // Serving it (a phase report lost or superseded): as good as reported.
+                rollout.installFinished(device)
+            }
+        }
+        let due = rollout.installsDue(now: now, timeoutSeconds: settings.installTimeoutSeconds, retries: settings.installRetries)
+        for device in due.resend.prefix(settings.assignBatch) {
+            guard let assignment = latest[device], assignment.createdBy == "rollout:\(rollout.id)" else { continue }
+            do { try await actuator.resend(assignment) } catch {
+                logger.warning("resending a rollout's assignment failed", metadata: ["rollout": "\(rollout.id)", "device": "\(device)",
+                                                                                  "error": "\(error.message)"])
+                continue
+            }
+            rollout.installResent(device, now: now)
+            let sends = rollout.installs?.attempts[device] ?? 2
+            try await deviceEvent("rollout.device.retried", rollout, device: device,
+                                  details: ["assignment": assignment.id, "attempt": "\(sends)", "phase": assignment.phase ?? "none"], at: now)
+        }
+        for device in due.timedOut {
+            let phase = latest[device]?.phase ?? "none"
+            let reason = "no install report within \(RolloutGates.fixed(settings.installTimeoutSeconds)) s (doubling) after \(settings.installRetries + 1) sends; last phase \(phase)"
+            rollout.installTimedOut(device, reason: reason, now: now)
+            try await deviceEvent("rollout.device.timed_out", rollout, device: device, details: ["kind": "install", "reason": reason], at: now)
+        }
+        if rollout != before { try await store.updateRollout(rollout) }
+    }
+
+    /// Update phases after which an install is over: serving the version (rollout assignments stay in probation for
+    /// the whole rollout), committed, failed or rolled back.
+    static let installFinishedPhases: Set<String> = ["probation", "committing", "committed", "failed", "rolledBack"]
+
+    /// Appends a per-device event of a rollout (audit log).
+    func deviceEvent(_ name: String, _ rollout: RolloutRecord, device: String, details: [String: String], at time: Int64) async throws(CollectorError) {
+        var all = details
+        all["rollout"] = rollout.id
+        all["release"] = "\(rollout.release)"
+        try await store.record(CollectorEvent(name: name, deviceID: device, model: rollout.model, details: all), at: time)
     }
 
     /// Probation sent with the rollout's assignments: as long as the rollout can still fail (every bake with its

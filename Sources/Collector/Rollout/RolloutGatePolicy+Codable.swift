@@ -3,7 +3,8 @@ import FleetSupport
 extension RolloutGatePolicy: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case minimumInferences, minimumReportingFraction, minimumInstallSuccess, maximumErrorRateIncrease, maximumLatencyRatio,
-             maximumPredictionDistance, maximumConfidenceDrop, minimumShadowAgreement, maximumTemperatureIncrease
+             maximumPredictionDistance, maximumConfidenceDrop, minimumShadowAgreement, maximumTemperatureIncrease, maximumRestartRateIncrease,
+             maximumThrottledShareIncrease, maximumMemoryIncrease
     }
 
     /// Missing keys take the defaults; unknown keys are refused.
@@ -19,7 +20,11 @@ extension RolloutGatePolicy: Codable {
                   maximumPredictionDistance: try c.decodeIfPresent(Double.self, forKey: .maximumPredictionDistance) ?? d.maximumPredictionDistance,
                   maximumConfidenceDrop: try c.decodeIfPresent(Double.self, forKey: .maximumConfidenceDrop) ?? d.maximumConfidenceDrop,
                   minimumShadowAgreement: try c.decodeIfPresent(Double.self, forKey: .minimumShadowAgreement),
-                  maximumTemperatureIncrease: try c.decodeIfPresent(Double.self, forKey: .maximumTemperatureIncrease) ?? d.maximumTemperatureIncrease)
+                  maximumTemperatureIncrease: try c.decodeIfPresent(Double.self, forKey: .maximumTemperatureIncrease) ?? d.maximumTemperatureIncrease,
+                  maximumRestartRateIncrease: try c.decodeIfPresent(Double.self, forKey: .maximumRestartRateIncrease) ?? d.maximumRestartRateIncrease,
+                  maximumThrottledShareIncrease: try c.decodeIfPresent(Double.self, forKey: .maximumThrottledShareIncrease)
+                      ?? d.maximumThrottledShareIncrease,
+                  maximumMemoryIncrease: try c.decodeIfPresent(Double.self, forKey: .maximumMemoryIncrease) ?? d.maximumMemoryIncrease)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -33,5 +38,8 @@ extension RolloutGatePolicy: Codable {
         try c.encode(maximumConfidenceDrop, forKey: .maximumConfidenceDrop)
         try c.encodeIfPresent(minimumShadowAgreement, forKey: .minimumShadowAgreement)
         try c.encode(maximumTemperatureIncrease, forKey: .maximumTemperatureIncrease)
+        try c.encode(maximumRestartRateIncrease, forKey: .maximumRestartRateIncrease)
+        try c.encode(maximumThrottledShareIncrease, forKey: .maximumThrottledShareIncrease)
+        try c.encode(maximumMemoryIncrease, forKey: .maximumMemoryIncrease)
     }
 }

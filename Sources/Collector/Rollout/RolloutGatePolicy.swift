@@ -19,10 +19,20 @@ public struct RolloutGatePolicy: Sendable, Equatable {
     public var minimumShadowAgreement: Double?
     /// The wave's hottest device may exceed the control's hottest by at most this many °C.
     public var maximumTemperatureIncrease: Double
+    /// Agent restarts per device-hour the wave may add beyond the control's (differences in differences when both
+    /// reported before the wave). A wave needs at least two restarts to fail: one is not a pattern.
+    public var maximumRestartRateIncrease: Double
+    /// The share of the wave's devices throttling (firmware bits 0–3 now) may exceed the control's by at most this
+    /// much (absolute, 0…1; differences in differences when both reported before).
+    public var maximumThrottledShareIncrease: Double
+    /// The wave's memory p95 (agent RSS) may grow by at most this fraction more than the control's (relative to each
+    /// group's own p95 before the wave when known, else the wave's p95 against the control's).
+    public var maximumMemoryIncrease: Double
 
     public init(minimumInferences: UInt64 = 200, minimumReportingFraction: Double = 0.8, minimumInstallSuccess: Double = 0.95,
                 maximumErrorRateIncrease: Double = 0.01, maximumLatencyRatio: Double = 1.25, maximumPredictionDistance: Double = 0.1,
-                maximumConfidenceDrop: Double = 0.1, minimumShadowAgreement: Double? = nil, maximumTemperatureIncrease: Double = 10) {
+                maximumConfidenceDrop: Double = 0.1, minimumShadowAgreement: Double? = nil, maximumTemperatureIncrease: Double = 10,
+                maximumRestartRateIncrease: Double = 1, maximumThrottledShareIncrease: Double = 0.1, maximumMemoryIncrease: Double = 0.25) {
         self.minimumInferences = minimumInferences
         self.minimumReportingFraction = minimumReportingFraction
         self.minimumInstallSuccess = minimumInstallSuccess
@@ -32,6 +42,9 @@ public struct RolloutGatePolicy: Sendable, Equatable {
         self.maximumConfidenceDrop = maximumConfidenceDrop
         self.minimumShadowAgreement = minimumShadowAgreement
         self.maximumTemperatureIncrease = maximumTemperatureIncrease
+        self.maximumRestartRateIncrease = maximumRestartRateIncrease
+        self.maximumThrottledShareIncrease = maximumThrottledShareIncrease
+        self.maximumMemoryIncrease = maximumMemoryIncrease
     }
 
     public func validate() throws(CollectorError) {
@@ -45,6 +58,13 @@ public struct RolloutGatePolicy: Sendable, Equatable {
         try fraction(maximumErrorRateIncrease, "maximumErrorRateIncrease")
         try fraction(maximumPredictionDistance, "maximumPredictionDistance")
         try fraction(maximumConfidenceDrop, "maximumConfidenceDrop")
+        try fraction(maximumThrottledShareIncrease, "maximumThrottledShareIncrease")
+        guard maximumRestartRateIncrease.isFinite, maximumRestartRateIncrease >= 0 else {
+            throw CollectorError(.invalidRequest, "gates.maximumRestartRateIncrease must be a non-negative number of restarts per device-hour")
+        }
+        guard maximumMemoryIncrease.isFinite, maximumMemoryIncrease >= 0, maximumMemoryIncrease <= 100 else {
+            throw CollectorError(.invalidRequest, "gates.maximumMemoryIncrease must be within 0…100 (a fraction: 0.25 is 25 % more)")
+        }
         if let minimumShadowAgreement { try fraction(minimumShadowAgreement, "minimumShadowAgreement") }
         guard maximumLatencyRatio.isFinite, maximumLatencyRatio >= 1, maximumLatencyRatio <= 100 else {
             throw CollectorError(.invalidRequest, "gates.maximumLatencyRatio must be within 1…100 (got \(maximumLatencyRatio))")

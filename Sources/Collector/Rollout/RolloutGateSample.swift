@@ -20,11 +20,25 @@ public struct RolloutGateSample: Codable, Sendable, Equatable {
     public var deviceLatencyP95Micros: [String: Double]
     /// Predicted-class counts per reporting device: the distribution gate compares each device with itself before.
     public var devicePredictions: [String: [UInt64]]
+    /// Agent restarts of the group's devices in the period (births of a process started in the period) and the
+    /// device-hours the period covers (devices × its length): the health gate compares restarts per device-hour.
+    public var restarts: Int
+    public var deviceHours: Double
+    /// Reporting devices that sent their firmware throttling bits, and those of them with a current bit (0–3) set in
+    /// any report of the period: the health gate compares the share throttling.
+    public var throttleReportingDevices: Int
+    public var throttledDevices: Int
+    /// The p95 of the agents' resident set size over the period's reports (bytes), nil without a measurement.
+    public var memoryP95Bytes: Double?
+    /// Memory the new version is expected to add (the wave only): its arena and weights, which an agent in probation
+    /// holds beside the champion's. The memory signal judges the growth beyond it.
+    public var expectedMemoryIncreaseBytes: Double
 
     public init(devices: Int, reportingDevices: Int, inferences: UInt64, errors: UInt64, latencyP95Micros: Double?, predictions: [UInt64],
                 confidence: [UInt64], installsSucceeded: Int = 0, installsFailed: Int = 0, shadowAgreement: Double? = nil,
                 maximumTemperatureCelsius: Double? = nil, deviceLatencyP95Micros: [String: Double] = [:],
-                devicePredictions: [String: [UInt64]] = [:]) {
+                devicePredictions: [String: [UInt64]] = [:], restarts: Int = 0, deviceHours: Double = 0, throttleReportingDevices: Int = 0,
+                throttledDevices: Int = 0, memoryP95Bytes: Double? = nil, expectedMemoryIncreaseBytes: Double = 0) {
         self.devices = devices
         self.reportingDevices = reportingDevices
         self.inferences = inferences
@@ -38,7 +52,19 @@ public struct RolloutGateSample: Codable, Sendable, Equatable {
         self.maximumTemperatureCelsius = maximumTemperatureCelsius
         self.deviceLatencyP95Micros = deviceLatencyP95Micros
         self.devicePredictions = devicePredictions
+        self.restarts = restarts
+        self.deviceHours = deviceHours
+        self.throttleReportingDevices = throttleReportingDevices
+        self.throttledDevices = throttledDevices
+        self.memoryP95Bytes = memoryP95Bytes
+        self.expectedMemoryIncreaseBytes = expectedMemoryIncreaseBytes
     }
+
+    /// Restarts per device-hour, nil when the period covers no device-hours.
+    public var restartRate: Double? { deviceHours > 0 ? Double(restarts) / deviceHours : nil }
+
+    /// The share of devices reporting throttling bits that were throttled, nil when none reported them.
+    public var throttledShare: Double? { throttleReportingDevices > 0 ? Double(throttledDevices) / Double(throttleReportingDevices) : nil }
 
     /// The median over devices of the Jensen–Shannon distance between this sample's predicted classes and the same
     /// device's in `before`; nil without pairs. Per device, because pooling devices with different input mixes would

@@ -32,7 +32,7 @@ public enum RolloutGates {
                                                  reason: "no shadow statistics reported by the wave"))
             }
         }
-        results.append(health(wave, control, policy))
+        results.append(health(wave, control, policy, before: waveBefore.flatMap { w in controlBefore.map { (w, $0) } }))
         return results
     }
 
@@ -135,15 +135,105 @@ public enum RolloutGates {
                                  reason: "mean confidence \(fixed(w)) against the control's \(fixed(c)), at most \(fixed(limit)) lower")
     }
 
-    static func health(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutGateResult {
+    /// Device health: restarts, throttling, memory and temperature, each the wave against the control over the same
+    /// period (differences in differences where both groups reported before the wave). One gate; its verdict is the
+    /// worst signal's and its reason names every signal, failing ones first, so a decision says which one failed.
+    static func health(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy,
+                       before: (RolloutGateSample, RolloutGateSample)? = nil) -> RolloutGateResult {
+        let signals: [RolloutHealthSignal] = [restarts(wave, control, before, policy), throttling(wave, control, before, policy), memory(wave, control, before, policy),
+                       temperature(wave, control, policy)]
+        let verdict: RolloutGateVerdict = signals.contains { $0.verdict == .fail } ? .fail
+            : signals.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
+        let lead: RolloutHealthSignal = signals.first { $0.verdict == verdict && verdict != .pass } ?? signals[signals.count - 1]
+        let failing: [RolloutHealthSignal] = signals.filter { $0.verdict == .fail }
+        let unsure: [RolloutHealthSignal] = signals.filter { $0.verdict == .inconclusive }
+        let passing: [RolloutHealthSignal] = signals.filter { $0.verdict == .pass }
+        let ordered = failing + unsure + passing
+        let reason = ordered.map { (signal: RolloutHealthSignal) -> String in
+            switch signal.verdict {
+            case .fail: "\(signal.name) failed: \(signal.reason)"
+            case .inconclusive: "\(signal.name) inconclusive: \(signal.reason)"
+            case .pass: "\(signal.name): \(signal.reason)"
+            }
+        }.joined(separator: "; ")
+        return RolloutGateResult(gate: "health", verdict: verdict, wave: lead.wave, control: lead.control, threshold: lead.threshold, reason: reason)
+    }
+
+    static func restarts(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
+                         _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
+        let limit = policy.maximumRestartRateIncrease
+        guard let w = wave.restartRate, let c = control.restartRate else {
+            // The engine always counts births; a sample without device-hours comes from a caller that did not.
+            return RolloutHealthSignal(name: "restarts", verdict: .pass, wave: nil, control: nil, threshold: limit, reason: "not counted")
+        }
+        var increase = w - c
+        var how = "\(fixed(w)) per device-hour (\(wave.restarts) restarts) against the control's \(fixed(c))"
+        if case let (waveBefore, controlBefore)? = before, let wb = waveBefore.restartRate, let cb = controlBefore.restartRate {
+            increase = (w - wb) - (c - cb)
+            how += ", before the wave \(fixed(wb)) and \(fixed(cb))"
+        }
+        // One restart is not a pattern (a power cut, an operator): failing needs at least two in the wave.
+        let fails = increase > limit && wave.restarts >= 2
+        return RolloutHealthSignal(name: "restarts", verdict: fails ? .fail : .pass, wave: w, control: c, threshold: limit,
+                            reason: "\(how); +\(fixed(increase)), at most +\(fixed(limit))")
+    }
+
+    static func throttling(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
+                           _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
+        let limit = policy.maximumThrottledShareIncrease
+        guard let w = wave.throttledShare else {
+            return RolloutHealthSignal(name: "throttling", verdict: .pass, wave: nil, control: control.throttledShare, threshold: limit,
+                                reason: "no throttling bits reported by the wave (boards without the firmware call)")
+        }
+        guard let c = control.throttledShare else {
+            return RolloutHealthSignal(name: "throttling", verdict: .inconclusive, wave: w, control: nil, threshold: limit,
+                                reason: "the wave reported throttling bits, the control none to compare with")
+        }
+        var increase = w - c
+        var how = "\(wave.throttledDevices) of \(wave.throttleReportingDevices) wave devices throttled (\(percent(w))), the control \(percent(c))"
+        if case let (waveBefore, controlBefore)? = before, let wb = waveBefore.throttledShare, let cb = controlBefore.throttledShare {
+            increase = (w - wb) - (c - cb)
+            how += ", before the wave \(percent(wb)) and \(percent(cb))"
+        }
+        return RolloutHealthSignal(name: "throttling", verdict: increase > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+                            reason: "\(how); +\(percent(increase)), at most +\(percent(limit))")
+    }
+
+    static func memory(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ before: (RolloutGateSample, RolloutGateSample)?,
+                       _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
+        let limit = policy.maximumMemoryIncrease
+        guard let measured = wave.memoryP95Bytes else {
+            return RolloutHealthSignal(name: "memory", verdict: .pass, wave: nil, control: control.memoryP95Bytes, threshold: limit,
+                                reason: "no memory measurement from the wave")
+        }
+        guard let c = control.memoryP95Bytes, c > 0 else {
+            return RolloutHealthSignal(name: "memory", verdict: .inconclusive, wave: measured, control: nil, threshold: limit,
+                                reason: "the wave reported memory, the control none to compare with")
+        }
+        let mib = { (bytes: Double) in "\(fixed(bytes / 1_048_576)) MiB" }
+        // What the new version's arena and weights add (held beside the champion's in probation) is expected.
+        let w = max(1, measured - wave.expectedMemoryIncreaseBytes)
+        let expected = wave.expectedMemoryIncreaseBytes > 0 ? " less the version's own \(mib(wave.expectedMemoryIncreaseBytes))" : ""
+        if case let (waveBefore, controlBefore)? = before, let wb = waveBefore.memoryP95Bytes, let cb = controlBefore.memoryP95Bytes, wb > 0, cb > 0 {
+            // Each group against itself before the wave: boards differ in what the same agent takes.
+            let growth = (w / wb) / (c / cb) - 1
+            return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: measured, control: c, threshold: limit,
+                                reason: "RSS p95 \(mib(measured))\(expected) (before the wave \(mib(wb))), the control's \(mib(c)) (before \(mib(cb))); grew \(percent(growth)) more than the control's, at most \(percent(limit))")
+        }
+        let growth = w / c - 1
+        return RolloutHealthSignal(name: "memory", verdict: growth > limit ? .fail : .pass, wave: measured, control: c, threshold: limit,
+                            reason: "RSS p95 \(mib(measured))\(expected) against the control's \(mib(c)) (+\(percent(growth))), at most +\(percent(limit))")
+    }
+
+    static func temperature(_ wave: RolloutGateSample, _ control: RolloutGateSample, _ policy: RolloutGatePolicy) -> RolloutHealthSignal {
+        let limit = policy.maximumTemperatureIncrease
         guard let w = wave.maximumTemperatureCelsius, let c = control.maximumTemperatureCelsius else {
             // Many boards have no sensor: the reporting gate already covers silent devices.
-            return RolloutGateResult(gate: "health", verdict: .pass, wave: wave.maximumTemperatureCelsius, control: control.maximumTemperatureCelsius,
-                                     threshold: policy.maximumTemperatureIncrease, reason: "no temperature to compare")
+            return RolloutHealthSignal(name: "temperature", verdict: .pass, wave: wave.maximumTemperatureCelsius, control: control.maximumTemperatureCelsius,
+                                threshold: limit, reason: "no temperature to compare")
         }
-        let ok = w - c <= policy.maximumTemperatureIncrease
-        return RolloutGateResult(gate: "health", verdict: ok ? .pass : .fail, wave: w, control: c, threshold: policy.maximumTemperatureIncrease,
-                                 reason: "hottest device \(fixed(w)) °C against the control's \(fixed(c)) °C, at most +\(fixed(policy.maximumTemperatureIncrease))")
+        return RolloutHealthSignal(name: "temperature", verdict: w - c > limit ? .fail : .pass, wave: w, control: c, threshold: limit,
+                            reason: "hottest device \(fixed(w)) °C against the control's \(fixed(c)) °C, at most +\(fixed(limit))")
     }
 
     /// Jensen–Shannon distance (square root of the divergence, base 2, so 0…1) of two count vectors; nil if either is empty.

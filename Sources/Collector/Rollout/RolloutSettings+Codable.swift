@@ -2,7 +2,8 @@ import FleetSupport
 
 extension RolloutSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case enabled, intervalSeconds, profilesDirectory, rollbackRetrySeconds, maximumRollbackAttempts, assignBatch, strategy
+        case enabled, intervalSeconds, profilesDirectory, rollbackRetrySeconds, maximumRollbackAttempts, installTimeoutSeconds, installRetries,
+             assignBatch, strategy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -14,6 +15,8 @@ extension RolloutSettings: Codable {
                   profilesDirectory: try c.decodeIfPresent(String.self, forKey: .profilesDirectory) ?? d.profilesDirectory,
                   rollbackRetrySeconds: try c.decodeIfPresent(Double.self, forKey: .rollbackRetrySeconds) ?? d.rollbackRetrySeconds,
                   maximumRollbackAttempts: try c.decodeIfPresent(Int.self, forKey: .maximumRollbackAttempts) ?? d.maximumRollbackAttempts,
+                  installTimeoutSeconds: try c.decodeIfPresent(Double.self, forKey: .installTimeoutSeconds) ?? d.installTimeoutSeconds,
+                  installRetries: try c.decodeIfPresent(Int.self, forKey: .installRetries) ?? d.installRetries,
                   assignBatch: try c.decodeIfPresent(Int.self, forKey: .assignBatch) ?? d.assignBatch,
                   strategy: try c.decodeIfPresent(RolloutStrategy.self, forKey: .strategy) ?? d.strategy)
     }
@@ -25,6 +28,8 @@ extension RolloutSettings: Codable {
         try c.encode(profilesDirectory, forKey: .profilesDirectory)
         try c.encode(rollbackRetrySeconds, forKey: .rollbackRetrySeconds)
         try c.encode(maximumRollbackAttempts, forKey: .maximumRollbackAttempts)
+        try c.encode(installTimeoutSeconds, forKey: .installTimeoutSeconds)
+        try c.encode(installRetries, forKey: .installRetries)
         try c.encode(assignBatch, forKey: .assignBatch)
         try c.encode(strategy, forKey: .strategy)
     }

@@ -40,6 +40,10 @@ public struct RolloutStateMachine: Codable, Sendable, Equatable {
     public var finishedAt: Int64?
     public var promoted: Bool
     public var decisions: [RolloutDecision]
+    /// Install retries and timeouts per device (nil in rollouts stored before retries existed: nothing tracked yet).
+    public var installs: RolloutInstallTracking?
+    /// Devices that registered after the rollout was created and joined it, in order (see `join`).
+    public var joined: [String]?
 
     public init(id: String, version: ModelVersionRecord, champion: ModelVersionRecord?, target: RolloutTarget, strategy: RolloutStrategy,
                 plan: RolloutPlan, ineligible: [RolloutIneligibleDevice], createdBy: String, now: Int64) {
@@ -117,10 +121,87 @@ public struct RolloutStateMachine: Codable, Sendable, Equatable {
         return [.evaluateGates(wave: wave, from: waveStartedAt[wave], to: now)]
     }
 
-    /// The engine sent the version to these devices.
-    public mutating func assigned(_ devices: [String]) {
+    /// The engine sent the version to these devices (at `now`: their install timeout starts then).
+    public mutating func assigned(_ devices: [String], now: Int64? = nil) {
         let known = Set(assigned)
-        assigned += devices.filter { !known.contains($0) }
+        let new = devices.filter { !known.contains($0) }
+        assigned += new
+        guard let now else { return }
+        var tracking = installs ?? RolloutInstallTracking()
+        for device in new {
+            tracking.attempts[device] = 1
+            tracking.sentAt[device] = now
+        }
+        installs = tracking
+    }
+
+    /// Devices sent the version whose install has neither finished nor timed out: the engine checks their reports.
+    /// Only while the version is still wanted on them (running, paused, or promoted); a rollback tracks them instead.
+    public var installsOutstanding: [String] {
+        guard status == .running || status == .paused || (status == .completed && promoted) else { return [] }
+        let tracking = installs ?? RolloutInstallTracking()
+        let done = Set(tracking.finished).union(tracking.timedOut.keys)
+        return assigned.filter { !done.contains($0) }
+    }
+
+    /// Outstanding installs past their deadline: those to send again (the deadline doubles per send:
+    /// `timeoutSeconds × 2^(sends − 1)` after the last one), and those out of retries, which now count as failed.
+    public func installsDue(now: Int64, timeoutSeconds: Double, retries: Int) -> (resend: [String], timedOut: [String]) {
+        let tracking = installs ?? RolloutInstallTracking()
+        var resend: [String] = [], timedOut: [String] = []
+        for device in installsOutstanding {
+            let sends = tracking.attempts[device] ?? 1
+            // Rollouts stored before tracking: the wave's start stands in for the first send.
+            let sent = tracking.sentAt[device] ?? waveStartedAt.last ?? createdAt
+            guard now - sent >= Self.milliseconds(timeoutSeconds * Double(1 << min(sends - 1, 20))) else { continue }
+            if sends - 1 < retries { resend.append(device) } else { timedOut.append(device) }
+        }
+        return (resend, timedOut)
+    }
+
+    /// The device's install finished (serving the version, committed, failed or rolled back).
+    public mutating func installFinished(_ device: String) {
+        var tracking = installs ?? RolloutInstallTracking()
+        guard !tracking.finished.contains(device) else { return }
+        tracking.finished.append(device)
+        installs = tracking
+    }
+
+    /// The engine sent the device its assignment again.
+    public mutating func installResent(_ device: String, now: Int64) {
+        var tracking = installs ?? RolloutInstallTracking()
+        tracking.attempts[device, default: 1] += 1
+        tracking.sentAt[device] = now
+        installs = tracking
+    }
+
+    /// The device is out of retries: its install counts as failed, for this reason.
+    public mutating func installTimedOut(_ device: String, reason: String, now: Int64) {
+        var tracking = installs ?? RolloutInstallTracking()
+        tracking.timedOut[device] = reason
+        installs = tracking
+        updatedAt = now
+    }
+
+    /// Exposed devices whose last rollback attempt went unanswered past its delay, with no attempt left, not yet
+    /// recorded as timed out.
+    public func rollbackTimeoutsDue(now: Int64, retrySeconds: Double, maximumAttempts: Int) -> [String] {
+        guard status == .rollingBack else { return [] }
+        let recorded = installs?.rollbackTimedOut ?? [:]
+        return rollbackPending.filter { device in
+            let attempts = rollbackAttempts[device] ?? 0
+            guard attempts >= maximumAttempts, recorded[device] == nil, let sent = rollbackSentAt[device] else { return false }
+            return now - sent >= Self.milliseconds(retrySeconds * Double(1 << min(attempts - 1, 20)))
+        }
+    }
+
+    /// The device never acknowledged its rollback: recorded with the reason (it stays pending, so it still counts
+    /// back if it returns).
+    public mutating func rollbackTimedOut(_ device: String, reason: String, now: Int64) {
+        var tracking = installs ?? RolloutInstallTracking()
+        tracking.rollbackTimedOut[device] = reason
+        installs = tracking
+        updatedAt = now
     }
 
     /// The gates of the current wave were judged.
@@ -190,6 +271,35 @@ public struct RolloutStateMachine: Codable, Sendable, Equatable {
             throw CollectorError(.conflict, "rollout \(id) is \(status.rawValue)\(promoted ? " and promoted" : ""); it cannot be promoted")
         }
         return complete(now: now, promote: true, by: by, reason: "promoted by an operator")
+    }
+
+    /// A device that registered after the rollout was created, matches its target and is eligible joins the plan:
+    /// the control while it is below its share (`controlPercent` of every planned device, at least one), else the
+    /// last wave not yet started, else (the last wave running) the current wave, which sends it the version at once.
+    /// Returns where it went (`control` or `wave N`); nil when the rollout no longer takes devices (completed, rolling
+    /// back, rolled back: a later device then gets the champion) or already holds it.
+    public mutating func join(_ device: String, now: Int64) -> String? {
+        guard status == .running || status == .paused, !plan.waves.isEmpty, !devices.contains(device) else { return nil }
+        ineligible.removeAll { $0.deviceID == device }
+        joined = (joined ?? []) + [device]
+        updatedAt = now
+        let planned = devices.count + 1
+        let controlShare = max(1, Int((Double(planned) * strategy.controlPercent / 100).rounded(.up)))
+        if plan.control.count < controlShare {
+            plan.control.append(device)
+            return "control"
+        }
+        let index = wave + 1 < plan.waves.count ? plan.waves.count - 1 : max(wave, 0)
+        plan.waves[index].append(device)
+        return "wave \(index)"
+    }
+
+    /// A device that registered after the rollout was created and matches its target, but is not eligible.
+    public mutating func joinIneligible(_ device: String, reason: String, now: Int64) {
+        guard !devices.contains(device), !ineligible.contains(where: { $0.deviceID == device && $0.reason == reason }) else { return }
+        ineligible.removeAll { $0.deviceID == device }
+        ineligible.append(RolloutIneligibleDevice(deviceID: device, reason: reason))
+        updatedAt = now
     }
 
     /// An exposed device reported the champion again (or a version other than the rollout's).

@@ -135,6 +135,10 @@ public protocol RolloutStore: Sendable {
     func rollouts(activeOnly: Bool, limit: Int) async throws(CollectorError) -> [RolloutRecord]
     /// The active rollout holding each of these devices, for those held.
     func rolloutClaims(deviceIDs: [String]) async throws(CollectorError) -> [String: String]
+    /// Claims these devices for an active rollout (devices that registered after it was created and join it), each
+    /// unless another rollout holds it; returns the rollout holding each device afterwards. Idempotent: claiming a
+    /// device the rollout already holds changes nothing.
+    func claimRolloutDevices(rolloutID: String, deviceIDs: [String]) async throws(CollectorError) -> [String: String]
     /// Telemetry reports of these devices on the bundle `digest` in `range` (by placement time), oldest first.
     func rolloutReports(deviceIDs: [String], digest: String, range: TimeRange) async throws(CollectorError) -> [RolloutReport]
     /// Which version each device served from when to when, from its stored telemetry (see ``VersionSpan``).

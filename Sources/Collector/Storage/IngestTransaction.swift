@@ -203,7 +203,8 @@ struct IngestTransaction {
             """).execute(arguments: [birth.profile, birth.agentVersion, birth.input, birth.telemetryIntervalSeconds, birth.startedAt,
                                      hardware.model, hardware.machine, hardware.kernel, hardware.cpuCount,
                                      Int64(storing: hardware.memoryBytes), header.device])
-        var details = ["agentVersion": birth.agentVersion, "profile": birth.profile, "input": birth.input]
+        // `startedAt` tells a restart (a new agent process) from a reconnection: the rollout health gate counts restarts.
+        var details = ["agentVersion": birth.agentVersion, "profile": birth.profile, "input": birth.input, "startedAt": "\(birth.startedAt)"]
         if let bundle = birth.bundle {
             details["bundle"] = "\(bundle.name) \(bundle.version)"
             details["digest"] = bundle.digest

@@ -56,6 +56,14 @@ extension SQLiteStore {
         return records
     }
 
+    public func claimRolloutDevices(rolloutID: String, deviceIDs: [String]) async throws(CollectorError) -> [String: String] {
+        try await writing("claiming devices for rollout \(rolloutID)") { db in
+            let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO rollout_claims (device_id, rollout_id) VALUES (?, ?)")
+            for device in deviceIDs { try statement.execute(arguments: [device, rolloutID]) }
+            return try Self.claims(db, deviceIDs)
+        }
+    }
+
     public func rolloutClaims(deviceIDs: [String]) async throws(CollectorError) -> [String: String] {
         try await reading("reading rollout claims") { db in try Self.claims(db, deviceIDs) }
     }

@@ -1109,6 +1109,18 @@ extension Components {
                 public var minimumShadowAgreement: Swift.Double?
                 /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumTemperatureIncrease`.
                 public var maximumTemperatureIncrease: Swift.Double?
+                /// agent restarts per device-hour the wave may add beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumRestartRateIncrease`.
+                public var maximumRestartRateIncrease: Swift.Double?
+                /// share of devices throttling (firmware bits 0-3) the wave may add beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumThrottledShareIncrease`.
+                public var maximumThrottledShareIncrease: Swift.Double?
+                /// fraction the wave's memory p95 (agent RSS) may grow beyond the control's
+                ///
+                /// - Remark: Generated from `#/components/schemas/RolloutStrategy/gates/maximumMemoryIncrease`.
+                public var maximumMemoryIncrease: Swift.Double?
                 /// Creates a new `GatesPayload`.
                 ///
                 /// - Parameters:
@@ -1121,6 +1133,9 @@ extension Components {
                 ///   - maximumConfidenceDrop:
                 ///   - minimumShadowAgreement:
                 ///   - maximumTemperatureIncrease:
+                ///   - maximumRestartRateIncrease: agent restarts per device-hour the wave may add beyond the control's
+                ///   - maximumThrottledShareIncrease: share of devices throttling (firmware bits 0-3) the wave may add beyond the control's
+                ///   - maximumMemoryIncrease: fraction the wave's memory p95 (agent RSS) may grow beyond the control's
                 public init(
                     minimumInferences: Swift.Int? = nil,
                     minimumReportingFraction: Swift.Double? = nil,
@@ -1130,7 +1145,10 @@ extension Components {
                     maximumPredictionDistance: Swift.Double? = nil,
                     maximumConfidenceDrop: Swift.Double? = nil,
                     minimumShadowAgreement: Swift.Double? = nil,
-                    maximumTemperatureIncrease: Swift.Double? = nil
+                    maximumTemperatureIncrease: Swift.Double? = nil,
+                    maximumRestartRateIncrease: Swift.Double? = nil,
+                    maximumThrottledShareIncrease: Swift.Double? = nil,
+                    maximumMemoryIncrease: Swift.Double? = nil
                 ) {
                     self.minimumInferences = minimumInferences
                     self.minimumReportingFraction = minimumReportingFraction
@@ -1141,6 +1159,9 @@ extension Components {
                     self.maximumConfidenceDrop = maximumConfidenceDrop
                     self.minimumShadowAgreement = minimumShadowAgreement
                     self.maximumTemperatureIncrease = maximumTemperatureIncrease
+                    self.maximumRestartRateIncrease = maximumRestartRateIncrease
+                    self.maximumThrottledShareIncrease = maximumThrottledShareIncrease
+                    self.maximumMemoryIncrease = maximumMemoryIncrease
                 }
                 public enum CodingKeys: String, CodingKey {
                     case minimumInferences
@@ -1152,6 +1173,9 @@ extension Components {
                     case maximumConfidenceDrop
                     case minimumShadowAgreement
                     case maximumTemperatureIncrease
+                    case maximumRestartRateIncrease
+                    case maximumThrottledShareIncrease
+                    case maximumMemoryIncrease
                 }
                 public init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1191,6 +1215,18 @@ extension Components {
                         Swift.Double.self,
                         forKey: .maximumTemperatureIncrease
                     )
+                    self.maximumRestartRateIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumRestartRateIncrease
+                    )
+                    self.maximumThrottledShareIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumThrottledShareIncrease
+                    )
+                    self.maximumMemoryIncrease = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .maximumMemoryIncrease
+                    )
                     try decoder.ensureNoAdditionalProperties(knownKeys: [
                         "minimumInferences",
                         "minimumReportingFraction",
@@ -1200,7 +1236,10 @@ extension Components {
                         "maximumPredictionDistance",
                         "maximumConfidenceDrop",
                         "minimumShadowAgreement",
-                        "maximumTemperatureIncrease"
+                        "maximumTemperatureIncrease",
+                        "maximumRestartRateIncrease",
+                        "maximumThrottledShareIncrease",
+                        "maximumMemoryIncrease"
                     ])
                 }
             }
@@ -1391,6 +1430,34 @@ extension Components {
             public var ineligible: Components.Schemas.Rollout.IneligiblePayload
             /// - Remark: Generated from `#/components/schemas/Rollout/assigned`.
             public var assigned: [Swift.String]
+            /// Devices that registered after the rollout was created and joined its plan
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/joined`.
+            public var joined: [Swift.String]?
+            /// Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/installs`.
+            public struct InstallsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `InstallsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rollout/installs`.
+            public var installs: Components.Schemas.Rollout.InstallsPayload?
             /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload`.
             public struct DecisionsPayloadPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/Rollout/DecisionsPayload/at`.
@@ -1514,6 +1581,8 @@ extension Components {
             ///   - plan:
             ///   - ineligible:
             ///   - assigned:
+            ///   - joined: Devices that registered after the rollout was created and joined its plan
+            ///   - installs: Per-device install retries (attempts, sentAt), finished installs, and devices out of retries (timedOut, rollbackTimedOut: device → reason)
             ///   - decisions:
             ///   - additionalProperties: A container of undocumented properties.
             public init(
@@ -1531,6 +1600,8 @@ extension Components {
                 plan: Components.Schemas.Rollout.PlanPayload,
                 ineligible: Components.Schemas.Rollout.IneligiblePayload,
                 assigned: [Swift.String],
+                joined: [Swift.String]? = nil,
+                installs: Components.Schemas.Rollout.InstallsPayload? = nil,
                 decisions: Components.Schemas.Rollout.DecisionsPayload,
                 additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
             ) {
@@ -1548,6 +1619,8 @@ extension Components {
                 self.plan = plan
                 self.ineligible = ineligible
                 self.assigned = assigned
+                self.joined = joined
+                self.installs = installs
                 self.decisions = decisions
                 self.additionalProperties = additionalProperties
             }
@@ -1566,6 +1639,8 @@ extension Components {
                 case plan
                 case ineligible
                 case assigned
+                case joined
+                case installs
                 case decisions
             }
             public init(from decoder: any Swift.Decoder) throws {
@@ -1626,6 +1701,14 @@ extension Components {
                     [Swift.String].self,
                     forKey: .assigned
                 )
+                self.joined = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .joined
+                )
+                self.installs = try container.decodeIfPresent(
+                    Components.Schemas.Rollout.InstallsPayload.self,
+                    forKey: .installs
+                )
                 self.decisions = try container.decode(
                     Components.Schemas.Rollout.DecisionsPayload.self,
                     forKey: .decisions
@@ -1645,6 +1728,8 @@ extension Components {
                     "plan",
                     "ineligible",
                     "assigned",
+                    "joined",
+                    "installs",
                     "decisions"
                 ])
             }
@@ -1705,6 +1790,14 @@ extension Components {
                 try container.encode(
                     self.assigned,
                     forKey: .assigned
+                )
+                try container.encodeIfPresent(
+                    self.joined,
+                    forKey: .joined
+                )
+                try container.encodeIfPresent(
+                    self.installs,
+                    forKey: .installs
                 )
                 try container.encode(
                     self.decisions,

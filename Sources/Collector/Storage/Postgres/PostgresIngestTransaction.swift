@@ -204,7 +204,8 @@ struct PostgresIngestTransaction {
                 online = CASE WHEN status_at IS NULL THEN true ELSE online END
             WHERE id = \(header.device)
             """)
-        var details = ["agentVersion": birth.agentVersion, "profile": birth.profile, "input": birth.input]
+        // `startedAt` tells a restart (a new agent process) from a reconnection: the rollout health gate counts restarts.
+        var details = ["agentVersion": birth.agentVersion, "profile": birth.profile, "input": birth.input, "startedAt": "\(birth.startedAt)"]
         if let bundle = birth.bundle {
             details["bundle"] = "\(bundle.name) \(bundle.version)"
             details["digest"] = bundle.digest

@@ -67,6 +67,18 @@ extension PostgresStore {
         return records
     }
 
+    public func claimRolloutDevices(rolloutID: String, deviceIDs: [String]) async throws(CollectorError) -> [String: String] {
+        let devices = Array(Set(deviceIDs)).sorted()
+        let logger = self.logger
+        return try await writing("claiming devices for rollout \(rolloutID)") { connection in
+            _ = try await Self.execute(connection, """
+                INSERT INTO rollout_claims (device_id, rollout_id) SELECT d, \(rolloutID) FROM unnest(\(devices)::text[]) AS d
+                ON CONFLICT (device_id) DO NOTHING
+                """, logger: logger)
+            return try await Self.claims(connection, devices, logger: logger)
+        }
+    }
+
     public func rolloutClaims(deviceIDs: [String]) async throws(CollectorError) -> [String: String] {
         let logger = self.logger
         return try await reading("reading rollout claims") { connection in try await Self.claims(connection, deviceIDs, logger: logger) }

@@ -9,20 +9,19 @@ final class DownloadDirectoryWatch: Sendable {
 
     /// Starts sampling `directory` (it may not exist yet).
     init(_ directory: String) {
-        let task = Task { [largest] in
+        // Holds the watch until stopped (stop() or the test's end cancels it).
+        let task = Task { [self] in
             while !Task.isCancelled {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
                 for name in names {
                     let size = (try? FileManager.default.attributesOfItem(atPath: "\(directory)/\(name)")[.size] as? Int) ?? 0
-                    largest.withLock { $0 = max($0, size) }
+                    self.largest.withLock { $0 = max($0, size) }
                 }
                 try? await Task.sleep(for: .milliseconds(5))
             }
         }
         self.task.withLock { $0 = task }
     }
-
-    deinit { task.withLock { $0?.cancel() } }
 
     /// The largest file seen so far.
     var largestFile: Int { largest.withLock { $0 } }

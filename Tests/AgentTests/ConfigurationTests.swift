@@ -66,6 +66,9 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertFalse(configuration.capture.enabled)
         XCTAssertEqual(configuration.deviceID, "123")
         XCTAssertEqual(configuration.update.latencyBudgetMilliseconds, 40)
+        let download = try AgentConfiguration.load(path: try file(minimal(
+            #", "update": {"downloadMinimumBytesPerSecond": 4096, "downloadGraceSeconds": 30, "downloadStallSeconds": 45}"#)))
+        XCTAssertEqual(download.update.downloadLimits, DownloadGuard.Limits(minimumBytesPerSecond: 4096, graceSeconds: 30, stallSeconds: 45))
         // Without a file everything can come from overrides.
         let bare = try AgentConfiguration.load(path: nil, overrides: [
             .string("deviceID", "d"), .string("broker.host", "b"), .string("profile", "rpi-4b-2gb"),
@@ -103,6 +106,12 @@ final class ConfigurationTests: XCTestCase {
                       overrides: [try ConfigurationOverride(parsing: "capture.confidenceBelow=2")])
         assertRefused(.invalidValue, key: "output.socket", path: try file(minimal()),
                       overrides: [try ConfigurationOverride(parsing: "output.socket=true")])
+        assertRefused(.invalidValue, key: "update.downloadMinimumBytesPerSecond", path: try file(minimal()),
+                      overrides: [try ConfigurationOverride(parsing: "update.downloadMinimumBytesPerSecond=0")])
+        assertRefused(.invalidValue, key: "update.downloadStallSeconds", path: try file(minimal()),
+                      overrides: [try ConfigurationOverride(parsing: "update.downloadStallSeconds=0")])
+        assertRefused(.invalidValue, key: "update.downloadGraceSeconds", path: try file(minimal()),
+                      overrides: [try ConfigurationOverride(parsing: "update.downloadGraceSeconds=-1")])
         assertRefused(.unreadable, key: "", path: "\(directory)/absent.json")
         assertRefused(.unreadable, key: "", path: try file("{not json"))
         XCTAssertThrowsError(try ConfigurationOverride(parsing: "novalue"))

@@ -138,6 +138,26 @@ final class UpdateStateMachineTests: XCTestCase {
         XCTAssertEqual(recovered.record.phase, .verifying)
     }
 
+    func testAnAbandonedDownloadFailsAtOnceAndRemovesTheCandidateFiles() throws {
+        for error in [UpdateError(.downloadTimeout, "the download did not finish within its deadline"),
+                      UpdateError(.excessData, "the source sent 9 chunks the announced size rules out")] {
+            var machine = started(maxAttempts: 3)
+            let step = try machine.handle(.downloadFailed(error), now: 5)
+            XCTAssertEqual(step.record.phase, .failed, "not retried: the deadline covered the whole download")
+            XCTAssertEqual(step.previousPhase, .downloading)
+            XCTAssertEqual(step.error, error)
+            XCTAssertEqual(step.record.error, ErrorInfo(code: error.code.rawValue, message: error.message), "the reason is persisted and reported")
+            XCTAssertEqual(step.record.attempts, 0)
+            XCTAssertTrue(step.removeCandidateFiles, "the partial download is removed")
+            XCTAssertEqual(machine.action, .none)
+        }
+        var verifying = started()
+        _ = try verifying.handle(.downloaded, now: 1)
+        XCTAssertThrowsError(try verifying.handle(.downloadFailed(UpdateError(.downloadTimeout, "late")), now: 2)) { error in
+            XCTAssertEqual((error as? UpdateError)?.code, .invalidTransition)
+        }
+    }
+
     func testVerificationFailures() throws {
         var refused = started()
         _ = try refused.handle(.downloaded, now: 0)

@@ -27,4 +27,8 @@ final class StallingRolloutFleet: RolloutActuator {
     func rollback(to version: ModelVersionRecord, deviceID: String, createdBy: String, asAssignment: Bool) async throws(CollectorError) {
         try await inner.rollback(to: version, deviceID: deviceID, createdBy: createdBy, asAssignment: asAssignment)
     }
+
+    func resend(_ assignment: AssignmentRecord) async throws(CollectorError) {
+        try await inner.resend(assignment)
+    }
 }

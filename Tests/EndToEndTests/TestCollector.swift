@@ -18,6 +18,8 @@ final class TestCollector: Sendable {
     }
 
     struct State: Sendable {
+        typealias Answer = @Sendable (ChunkRequest, [UInt8]) -> [(index: Int, bytes: [UInt8])]
+
         var streams: [String: Stream] = [:]
         var statuses: [DeviceStatus] = []
         var requestedChunks: [Int] = []
@@ -27,6 +29,14 @@ final class TestCollector: Sendable {
         var task: Task<Void, Never>?
         /// When false, messages are stored but not acknowledged (the device's queue only grows).
         var acknowledges = true
+        /// A hostile source: the chunks to publish in answer to a request, given the bytes served for its digest;
+        /// nil answers honestly (the requested slice, nothing past the end).
+        var answer: Answer?
+        /// A slow source: answers go out one at a time, this long apart, and each chunk is answered once only
+        /// (re-requests are ignored), so the download advances at exactly this pace.
+        var answerInterval: Duration = .zero
+        var nextAnswer: ContinuousClock.Instant?
+        var answered: Set<Int> = []
     }
 
     let port: Int
@@ -81,17 +91,37 @@ final class TestCollector: Sendable {
             }
         case .bundleRequest:
             guard let request = try? FleetCodec.decode(ChunkRequest.self, from: message.payload) else { return }
-            let bundle = state.withLock { state -> [UInt8]? in
+            let now = ContinuousClock.now
+            let (bundle, answer, delay) = state.withLock { state -> ([UInt8]?, State.Answer?, Duration?) in
                 state.requestedChunks.append(request.body.index)
-                return state.bundles[request.body.digest]
+                guard state.answerInterval > .zero else { return (state.bundles[request.body.digest], state.answer, .zero) }
+                guard state.answered.insert(request.body.index).inserted else { return (nil, nil, nil) }
+                let at = max(now, state.nextAnswer ?? now) + state.answerInterval
+                state.nextAnswer = at
+                return (state.bundles[request.body.digest], state.answer, at - now)
             }
-            guard let bundle else { return }
-            let start = request.body.index * request.body.chunkSize
-            guard start < bundle.count else { return }
-            let chunk = Array(bundle[start..<min(start + request.body.chunkSize, bundle.count)])
-            let topics = try? DeviceTopics(deviceID: topic.deviceID)
-            try? await client.publish(topic: topics!.bundleChunk(digest: request.body.digest, index: request.body.index),
-                                      payload: chunk, qos: .atLeastOnce)
+            guard let bundle, let delay else { return }
+            let chunks = answer?(request.body, bundle) ?? {
+                let start = request.body.index * request.body.chunkSize
+                guard start < bundle.count else { return [] }
+                return [(request.body.index, Array(bundle[start..<min(start + request.body.chunkSize, bundle.count)]))]
+            }()
+            let topics = try! DeviceTopics(deviceID: topic.deviceID)
+            let digest = request.body.digest
+            let publish = { @Sendable in
+                for (index, bytes) in chunks {
+                    try? await client.publish(topic: topics.bundleChunk(digest: digest, index: index), payload: bytes, qos: .atLeastOnce)
+                }
+            }
+            if delay > .zero {
+                // Later, without holding up the acknowledgements of everything else.
+                Task {
+                    try? await Task.sleep(for: delay)
+                    await publish()
+                }
+            } else {
+                await publish()
+            }
         case .birth, .telemetry, .events, .samples:
             guard let decoded = try? FleetCodec.decodeUpward(message.payload) else { return }
             let header = decoded.header

@@ -56,6 +56,12 @@ extension AgentConfiguration {
         try require(update.chunkTimeoutSeconds >= 0.1, "update.chunkTimeoutSeconds", "must be at least 0.1")
         try require(update.maxBundleBytes >= 1024, "update.maxBundleBytes", "must be at least 1024")
         try require(update.maxAttempts >= 1, "update.maxAttempts", "must be at least 1")
+        try require(update.downloadMinimumBytesPerSecond >= 1, "update.downloadMinimumBytesPerSecond",
+                    "must be at least 1, got \(update.downloadMinimumBytesPerSecond)")
+        try require(update.downloadGraceSeconds >= 0 && update.downloadGraceSeconds <= 86_400, "update.downloadGraceSeconds",
+                    "must be within 0…86400, got \(update.downloadGraceSeconds)")
+        try require(update.downloadStallSeconds >= 0.5 && update.downloadStallSeconds <= 86_400, "update.downloadStallSeconds",
+                    "must be within 0.5…86400, got \(update.downloadStallSeconds)")
         try require(Self.logLevels.contains(logLevel), "logLevel", "must be one of \(Self.logLevels.joined(separator: ", "))")
         try require(stateDirectory.hasPrefix("/"), "stateDirectory", "must be an absolute path")
     }

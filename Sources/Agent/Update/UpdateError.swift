@@ -3,6 +3,12 @@ public struct UpdateError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: String, Sendable {
         /// The assignment command is malformed or out of range.
         case invalidAssignment
+        /// The download missed its deadline (announced size at `update.downloadMinimumBytesPerSecond`, plus
+        /// `update.downloadGraceSeconds`) or stalled (no chunk for `update.downloadStallSeconds`).
+        case downloadTimeout
+        /// The source sent chunks the announced size rules out (past the last chunk, or larger than their place
+        /// in the bundle) beyond the tolerated few; nothing beyond the announced size was written.
+        case excessData
         /// The downloaded file's SHA-256 differs from the assignment's digest (after the allowed retries).
         case digestMismatch
         /// The bundle was refused by verification (the message carries the bundle error's code).

@@ -57,6 +57,7 @@ actor UpdateService: Service {
         downloader = ChunkDownloader(slots: dependencies.slots, chunks: dependencies.chunks, outbox: dependencies.outbox,
                                      client: dependencies.client,
                                      chunkTimeout: .milliseconds(Int64(dependencies.settings.chunkTimeoutSeconds * 1000)),
+                                     limits: dependencies.settings.downloadLimits,
                                      fault: dependencies.fault, logger: dependencies.logger, throttle: LogThrottle(limit: 1, per: .seconds(60)))
         installer = BundleInstaller(slots: dependencies.slots)
         comparator = ShadowComparator(switchboard: dependencies.switchboard, board: dependencies.board)

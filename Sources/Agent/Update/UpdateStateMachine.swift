@@ -12,7 +12,8 @@ import FleetProtocol
 /// downloading ─▶ verifying ─▶ installing ─▶ healthCheck ─▶ [shadow] ─▶ switching ─▶ probation ─▶ committing ─▶ committed
 ///   │  ▲ digest mismatch (retried up to maxAttempts)           │             │               └─▶ rollingBack ─▶ rolledBack
 ///   │  └──────── download vanished ◀─┤                         │             │
-///   └──────────────────────────────── failed ◀─────────────────┴─────────────┘  (refused, unhealthy, disagreeing, cancelled)
+///   └──────────────────────────────── failed ◀─────────────────┴─────────────┘  (refused, unhealthy, disagreeing, cancelled,
+///                                                                                   download timed out or sent excess data)
 /// ```
 ///
 /// Before the switch, a failure ends in `failed` (the serving model never changed; the step says which files
@@ -48,6 +49,9 @@ public struct UpdateStateMachine: Sendable, Equatable {
         case downloaded
         /// The download is complete but its SHA-256 differs (nil: unreadable); it was removed.
         case digestMismatch(actual: String?)
+        /// The download was abandoned: it missed its deadline, stalled, or the source sent more than the
+        /// announced size allows (``UpdateError/Code/downloadTimeout``, ``UpdateError/Code/excessData``).
+        case downloadFailed(UpdateError)
         /// Verification passed; the manifest names this model, version and release counter.
         case verified(name: String, version: String, releaseCounter: UInt64)
         /// Verification refused the bundle (the download is still there).
@@ -147,6 +151,10 @@ public struct UpdateStateMachine: Sendable, Equatable {
             let error = UpdateError(.digestMismatch,
                 "the downloaded file's SHA-256 is \(actual ?? "unreadable"), the assignment says \(record.assignment.digest) (attempt \(record.attempts) of \(maxAttempts))")
             return record.attempts >= maxAttempts ? fail(error, now: now) : move(to: .downloading, now: now, error: error)
+        case (.downloading, .downloadFailed(let error)):
+            // Not retried: the deadline already covered the whole download, and a source that sends endless data
+            // would send it again. The collector (or the operator) may assign the bundle again.
+            return fail(error, now: now)
         case (.verifying, .verified(let name, let version, let releaseCounter)):
             guard name == record.assignment.name, version == record.assignment.version else {
                 return fail(UpdateError(.assignmentMismatch,

@@ -4,7 +4,7 @@
 # unpacks it with umoci, and runs the image's entrypoint from the unpacked root filesystem as the image's user
 # (uid 10001, via chroot with its own /proc) with a fresh state directory standing in for the volume: --version, then
 # the collector itself until /healthz answers, the state written only in the volume.
-# Not in scripts/test.sh: a first image build downloads a Debian base (minutes); run it when the image changes.
+# scripts/test.sh runs it after the package test (a first image build downloads a Debian base: a minute or two).
 #
 # Usage: scripts/test-image.sh [--layout DIR:TAG]     (needs root)
 set -euo pipefail

@@ -24,11 +24,13 @@ contract=0
 EDGEFLEET_BIN="$bin" scripts/contract-test.sh || contract=$?
 [ "$contract" -eq 0 ] || status=1
 
-# Debian packages from this release build (lintian, a minimal Debian tree, systemd-analyze verify) and the deployment
-# files (kubernetes-validate, the Compose schema): docs/deploy.md. The OCI image is tested apart (scripts/test-image.sh).
-echo "== packages and deployment files (scripts/test-packages.sh, scripts/validate-deploy.sh)"
+# Debian packages from this release build (lintian, a minimal Debian tree, systemd-analyze verify), the collector's OCI
+# image (skopeo inspect, umoci unpack, run as its user) and the deployment files (kubernetes-validate, the Compose
+# schema): docs/deploy.md. One result in the closing line.
+echo "== packages, image and deployment files (scripts/test-packages.sh, scripts/test-image.sh, scripts/validate-deploy.sh)"
 packaging=0
 EDGEFLEET_BIN="$bin" scripts/test-packages.sh || packaging=$?
+scripts/test-image.sh || packaging=$((packaging + $?))
 scripts/validate-deploy.sh || packaging=$((packaging + $?))
 [ "$packaging" -eq 0 ] || status=1
 

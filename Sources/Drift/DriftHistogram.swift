@@ -37,8 +37,14 @@ public struct DriftHistogram: Codable, Equatable, Sendable {
     /// midpoints of their bounded ranges.
     public init(name: String, boundedEdges: [Double], counts: [Int]) {
         let interior = boundedEdges.count >= 2 ? Array(boundedEdges.dropFirst().dropLast()) : []
-        let centres: [Double]? = boundedEdges.count == counts.count + 1 && counts.count >= 1
-            ? (0..<counts.count).map { (boundedEdges[$0] + boundedEdges[$0 + 1]) / 2 } : nil
+        // Spelled out: as one ternary with a closure, Swift 6.2's type checker gave up on it ("reasonable time").
+        var centres: [Double]?
+        if boundedEdges.count == counts.count + 1, !counts.isEmpty {
+            var midpoints = [Double]()
+            midpoints.reserveCapacity(counts.count)
+            for index in 0..<counts.count { midpoints.append((boundedEdges[index] + boundedEdges[index + 1]) / 2) }
+            centres = midpoints
+        }
         self.init(name: name, edges: interior, counts: counts.map(Double.init), centres: centres)
     }
 

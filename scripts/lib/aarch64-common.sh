@@ -35,7 +35,7 @@ EF_TOOLCHAIN_SUITE=unstable
 EF_TOOLCHAIN_PACKAGES=swiftlang,libc6-dev,git,ca-certificates,pkg-config
 # trixie = Debian 13, the base of current Raspberry Pi OS: its glibc is the newest the binaries may need.
 EF_SYSROOT_SUITE=trixie
-EF_SYSROOT_PACKAGES=libc6-dev,libgcc-14-dev,libstdc++-14-dev,zlib1g-dev,libmosquitto-dev,libmosquitto1,libsqlite3-dev
+EF_SYSROOT_PACKAGES=libc6-dev,libgcc-14-dev,libstdc++-14-dev,zlib1g-dev,libmosquitto-dev,libmosquitto1,libsqlite3-dev,libcurl4-openssl-dev
 
 EF_CPUS=(cortex-a53 cortex-a72 cortex-a76)     # Pi 3 / Zero 2 W, Pi 4, Pi 5
 
@@ -132,13 +132,16 @@ ef_chroot() {
             mount --bind "$m" "$root$m"
         done
         exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin:/usr/libexec/swift/bin \
-            LANG=C.UTF-8 TERM=dumb EDGEFLEET_TARGET_CPU="$EF_TARGET_CPU" EDGEFLEET_DEVICE_ONLY=1 \
+            LANG=C.UTF-8 TERM=dumb EDGEFLEET_TARGET_CPU="$EF_TARGET_CPU" EDGEFLEET_DEVICE_ONLY="$EF_DEVICE_ONLY" \
             PKG_CONFIG_SYSROOT_DIR="$EF_SYSROOT" \
             PKG_CONFIG_PATH="$EF_SYSROOT/usr/lib/aarch64-linux-gnu/pkgconfig:$EF_SYSROOT/usr/share/pkgconfig" \
             /bin/bash -c "$cmd"
     ' ef-chroot "$EF_TOOLCHAIN" "$1" "${mounts[@]}"
 }
-export EF_TARGET_CPU EF_SYSROOT
+# The device side only (no collector, no server dependencies) unless every product is asked for.
+EF_DEVICE_ONLY=1
+[ "${EDGEFLEET_AARCH64_PRODUCTS:-}" = all ] && EF_DEVICE_ONLY=0
+export EF_TARGET_CPU EF_SYSROOT EF_DEVICE_ONLY
 
 # The `swift build` arguments that select the aarch64 SDK (pkg-config reads the sysroot: see ef_chroot).
 ef_swift_sdk_args() {

@@ -8,7 +8,9 @@
 #                                             /etc/edge-collector/collector.json (conffile), state in /var/lib/edge-collector,
 #                                             the edge-collector system user (postinst)
 #
-# Usage: scripts/package.sh --arch amd64|arm64 --out DIR [--bin DIR] [--version V]
+# Usage: scripts/package.sh --arch amd64|arm64 --out DIR [--bin DIR] [--version V] [--only agent|collector]
+#   --only P    one package: `agent` needs only edge-agent (what a device cross-build makes), `collector` edge-collector
+#               and edgectl. Default: both.
 #   --bin DIR   where the built executables are. Default for amd64: `swift build -c release --show-bin-path` (nothing is
 #               built here); for arm64: .build-aarch64/bin (scripts/cross-build-aarch64.sh; EDGEFLEET_AARCH64_PRODUCTS=all
 #               builds edge-collector too).
@@ -21,14 +23,15 @@
 # binary of another architecture, or a shared library it cannot map to a Debian package.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-arch="" out="" bin="" version=""
+arch="" out="" bin="" version="" only=""
 while (($#)); do
     case "$1" in
         --arch) arch="${2:-}"; shift 2 ;;
         --out) out="${2:-}"; shift 2 ;;
         --bin) bin="${2:-}"; shift 2 ;;
         --version) version="${2:-}"; shift 2 ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        --only) only="${2:-}"; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "package: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -39,6 +42,12 @@ case "$arch" in
     *) fail "--arch must be amd64 or arm64 (got '${arch}')" ;;
 esac
 [ -n "$out" ] || fail "--out DIR is required"
+case "$only" in
+    "") binaries=(edge-agent edge-collector edgectl) ;;
+    agent) binaries=(edge-agent) ;;
+    collector) binaries=(edge-collector edgectl) ;;
+    *) fail "--only must be agent or collector (got '${only}')" ;;
+esac
 for tool in dpkg-deb readelf strip strings python3 gzip; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/setup.sh installs what the packages need)"
 done
@@ -82,7 +91,7 @@ stage_binary() {
     if [ ! -f "$source" ]; then
         local hint="swift build -c release --product $name"
         [ "$arch" = arm64 ] && hint="EDGEFLEET_AARCH64_PRODUCTS=all scripts/cross-build-aarch64.sh"
-        fail "missing binary $source: the $arch packages need edge-agent, edge-collector and edgectl ($hint)"
+        fail "missing binary $source: the $arch packages need ${binaries[*]} ($hint)"
     fi
     [ -x "$source" ] || fail "$source is not executable"
     local header
@@ -104,7 +113,7 @@ stage_binary() {
     fi
     chmod 0755 "$staged"
 }
-for name in edge-agent edge-collector edgectl; do stage_binary "$name"; done
+for name in "${binaries[@]}"; do stage_binary "$name"; done
 
 # SwiftPM resource bundles (the collector's dashboard templates): Bundle.module looks next to the executable's real
 # path, so a binary that names one is installed in /usr/lib/<name>/ with the bundle beside it and linked from /usr/bin.
@@ -251,6 +260,7 @@ build() {
 }
 
 # --- edgefleet-agent ----------------------------------------------------------------------------------------------
+if [ "$only" != collector ]; then
 agent="$work/edgefleet-agent"
 install -d -m 0755 "$agent/DEBIAN" "$agent/usr/bin" "$agent/lib/systemd/system" "$agent/lib/systemd/system-generators" \
     "$agent/usr/share/edge-agent/firmware-profiles" "$agent/etc/edge-agent"
@@ -298,8 +308,10 @@ control edgefleet-agent "$agent" "EdgeFleet edge agent: on-device int8 inference
  board's firmware profile." \
     "adduser${agent_depends:+, $agent_depends}"
 build "$agent" edgefleet-agent
+fi
 
 # --- edgefleet-collector ------------------------------------------------------------------------------------------
+if [ "$only" != agent ]; then
 collector="$work/edgefleet-collector"
 install -d -m 0755 "$collector/DEBIAN" "$collector/usr/bin" "$collector/lib/systemd/system" \
     "$collector/usr/share/edge-collector/firmware-profiles" "$collector/etc/edge-collector"
@@ -340,3 +352,4 @@ control edgefleet-collector "$collector" "EdgeFleet collector and edgectl: fleet
  /var/lib/edge-collector." \
     "adduser${collector_depends:+, $collector_depends}"
 build "$collector" edgefleet-collector
+fi

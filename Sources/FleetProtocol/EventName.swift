@@ -1,15 +1,9 @@
 /// The kinds of ``DeviceEvent``; new names may be added within a protocol version.
 public struct EventName: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Encoded as this bare string: the standard library's `Codable` for `RawRepresentable` string types.
     public var rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public var description: String { rawValue }
 

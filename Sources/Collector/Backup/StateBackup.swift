@@ -112,22 +112,9 @@ public enum StateBackup {
         let size = input.size()
         let nameBytes = Array(name.utf8)
         try output.write([BackupArchive.fileTag] + BackupBytes.le(UInt32(nameBytes.count)) + nameBytes + BackupBytes.le(size))
-        var hasher = SHA256()
-        var remaining = size
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { chunk.deallocate() }
-        while remaining > 0 {
-            let want = Int(min(UInt64(chunk.count), remaining))
-            let got = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<want]))
-            guard got == want else {
-                throw BackupError(.unreadableState, "\(path) shrank while it was being copied; run the backup again")
-            }
-            let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<got])
-            hasher.update(bufferPointer: bytes)
-            try output.write(bytes)
-            remaining -= UInt64(got)
-        }
-        let digest = Array(hasher.finalize())
+        let digest = try input.copy(size, to: output, shortfall: {
+            BackupError(.unreadableState, "\(path) shrank while it was being copied; run the backup again")
+        })
         try output.write(digest)
         return BackupManifest.Entry(path: name, size: size, sha256: BackupBytes.hex(digest))
     }

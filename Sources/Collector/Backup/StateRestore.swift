@@ -112,22 +112,9 @@ public enum StateRestore {
         let output: BackupOutput
         do throws(BackupError) { output = try BackupOutput(creating: target) } catch { throw restoreError(error) }
         defer { output.close() }
-        var hasher = SHA256()
-        var remaining = size
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { chunk.deallocate() }
-        while remaining > 0 {
-            let want = Int(min(UInt64(chunk.count), remaining))
-            let got = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<want]))
-            guard got == want else {
-                throw BackupError(.truncated, "\(input.path) ends inside \(name): the backup was cut short (an interrupted copy or a full disk when it was written). Use a complete copy")
-            }
-            let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<got])
-            hasher.update(bufferPointer: bytes)
-            do throws(BackupError) { try output.write(bytes) } catch { throw restoreError(error) }
-            remaining -= UInt64(got)
-        }
-        let digest = Array(hasher.finalize())
+        let digest = try input.copy(size, to: output, shortfall: {
+            BackupError(.truncated, "\(input.path) ends inside \(name): the backup was cut short (an interrupted copy or a full disk when it was written). Use a complete copy")
+        }, writeFailed: restoreError)
         guard try input.readExactly(32, "the checksum of \(name)") == digest else {
             throw BackupError(.corrupt, "\(name) in \(input.path) does not match its checksum; the file is damaged, use another copy")
         }

@@ -71,7 +71,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Hummingbird's traits are named here because SwiftPM 6.2 (the aarch64 toolchain) fails to resolve a graph in
+        // which one path enables its default `ConfigurationSupport` trait and another (swift-openapi-hummingbird,
+        // `traits: []`) disables it: "product 'Configuration' required by … 'HummingbirdTLS' not found"
+        // (hummingbird-project/hummingbird#769). The collector reads its own JSON configuration, not
+        // swift-configuration, so that trait is off everywhere; `FullFoundation` keeps the default behaviour.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),

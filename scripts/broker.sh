@@ -103,6 +103,9 @@ root="edgefleet/v1/dev"
     echo "log_type notice"
     echo "log_type information"
     echo "connection_messages true"
+    # Every client reads an MQTT message whole into memory; the largest legitimate one is a 16 MiB bundle chunk plus
+    # its topic and header, so anything past 20 MiB is refused at the broker and the client is disconnected.
+    echo "max_packet_size 20971520"
     echo "listener $port${bind:+ $bind}"
     echo "protocol mqtt"
     echo "cafile $pki/ca.crt"

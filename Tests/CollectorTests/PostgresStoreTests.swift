@@ -175,6 +175,28 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(outcome.stored, 1)
     }
 
+    /// A database migrated by a newer collector (a migration this build does not know) is refused with an error that
+    /// says what to do, and nothing is applied or changed.
+    func testADatabaseFromANewerSchemaIsRefused() async throws {
+        let store = try await open(PostgresOptions())
+        let before = try await store.appliedMigrations()
+        try await store.writing("recording a migration from the future") { connection in
+            _ = try await connection.query("INSERT INTO schema_migrations (name) VALUES ('v99-from-the-future')", logger: CollectorHarness.logger)
+        }
+        let newer = try PostgresStore(url: url, logger: CollectorHarness.logger)
+        runs.append(Task { await newer.run() })
+        do {
+            try await newer.migrate()
+            XCTFail("a collector migrated a database written by a newer schema")
+        } catch {
+            XCTAssertEqual(error.code, .storage)
+            XCTAssertTrue(error.message.contains("newer edge-collector"), error.message)
+            XCTAssertTrue(error.message.contains("v99-from-the-future"), error.message)
+        }
+        let after = try await store.appliedMigrations()
+        XCTAssertEqual(after.filter { $0 != "v99-from-the-future" }, before, "nothing applied after the refusal")
+    }
+
     /// Every pooled connection busy: a request waits `leaseTimeoutSeconds`, fails as `storageBusy` (which ingest
     /// retries), and succeeds once a connection is free again.
     func testAnExhaustedPoolFailsAsBusyAndRecovers() async throws {

@@ -64,6 +64,17 @@ extension RolloutEngineTests {
         let timedOut = try await store.events(EventFilter(name: "rollout.device.timed_out"))
         XCTAssertEqual(timedOut.map(\.deviceID), [silent])
         XCTAssertEqual(timedOut.first?.details["kind"], "install")
+        // The rollout page shows the installs: one finished, one sent again and never answered, with its reason.
+        let page = DashboardRoutes.rolloutPage(rollout, now: clock.now())
+        XCTAssertEqual(page.installsFinished, 1)
+        XCTAssertEqual(page.installsRetried, 1)
+        XCTAssertEqual(page.timeoutsCount, 1)
+        XCTAssertEqual(page.timeouts.first?.device, silent)
+        XCTAssertEqual(page.timeouts.first?.kind, "install")
+        let html = try XCTUnwrap(try DashboardTemplates.library().render(page, withTemplate: "rollout"))
+        XCTAssertTrue(html.contains("<table id=\"timeouts\">"), html)
+        XCTAssertTrue(html.contains(">\(silent)</a></td><td>install</td><td>no install report within 30.0 s"), html)
+        XCTAssertTrue(html.contains("1 finished · 0 awaited · 1 sent again · 1 never answered"), html)
 
         // Rolling back: the device serving the version gets `rollback` again when it does not answer, then is
         // recorded as never acknowledging (and still counted back when it does return).

@@ -58,8 +58,13 @@ public struct DatasetSample: Codable, Sendable, Equatable {
     public var values: [Float] {
         switch dtype {
         case "float32":
-            return stride(from: 0, to: bytes.count - bytes.count % 4, by: 4).map { i in
-                Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+            // One statement per byte: Swift 6.2's type checker (the aarch64 toolchain) gives up on the one-expression form.
+            return stride(from: 0, to: bytes.count - bytes.count % 4, by: 4).map { (i: Int) -> Float in
+                var bits = UInt32(bytes[i])
+                bits |= UInt32(bytes[i + 1]) << 8
+                bits |= UInt32(bytes[i + 2]) << 16
+                bits |= UInt32(bytes[i + 3]) << 24
+                return Float(bitPattern: bits)
             }
         case "int8":
             return bytes.map { byte in

@@ -25,6 +25,13 @@ struct RolloutPage {
         var by: String
     }
 
+    /// A device the rollout gave up on (an install or a rollback never answered after every send), with the reason.
+    struct DeviceReason {
+        var device: String
+        var kind: String
+        var reason: String
+    }
+
     struct Wave {
         var name: String
         var devices: Int
@@ -48,8 +55,23 @@ struct RolloutPage {
     var pendingRollback: Int
     var ineligible: Int
     var ineligibleReasons: String?
+    /// Installs finished (serving the version, failed or rolled back), still awaited, and sent more than once.
+    var installsFinished: Int
+    var installsOutstanding: Int
+    var installsRetried: Int
+    /// Installs and rollbacks that never answered after every send (at most `RolloutPage.listedDevices`).
+    var timeouts: [DeviceReason]
+    var hasTimeouts: Bool
+    var timeoutsCount: Int
+    var timeoutsNotListed: Int?
+    /// Devices that registered after the rollout was created and joined it.
+    var joined: Int
+    var joinedDevices: String?
     var timeline: String
     var waves: [Wave]
     var judgements: [Judgement]
     var decisions: [Decision]
+
+    /// How many device IDs a list on the page names before it says "and N more" (the API has them all).
+    static let listedDevices = 20
 }

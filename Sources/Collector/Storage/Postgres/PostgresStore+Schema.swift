@@ -297,7 +297,9 @@ extension PostgresStore {
 
     /// Brings the schema up to date. Safe to run from several collectors at once: a transaction-scoped advisory lock
     /// makes the second wait for the first and then find nothing left to do.
+    /// A database written by a newer collector is refused before anything is applied (`refuseNewerSchema`).
     public func migrate() async throws(CollectorError) {
+        try await refuseNewerSchema()
         let logger = self.logger
         for migration in Self.migrations {
             let applied = try await writing("migrating the database (\(migration.name))") { connection in

@@ -5,7 +5,18 @@ import XCTest
 
 /// Thousands of mutated and truncated fixture models: each must load and run, or fail with a typed error.
 final class FuzzTests: XCTestCase {
-    private func exercise(_ bytes: [UInt8]) -> String {
+    /// The greedy planner, reporting any plan above `ceiling` bytes as over the interpreter's limit (so prepare
+    /// refuses it): a mutated sequence length must not make one input cost gigabytes and minutes.
+    private struct CappedPlanner: MemoryPlanner {
+        var ceiling: Int
+
+        func plan(_ buffers: [PlannedBuffer]) -> (offsets: [Int], arenaSize: Int) {
+            let (offsets, arenaSize) = GreedyMemoryPlanner().plan(buffers)
+            return (offsets, arenaSize > ceiling ? Interpreter.maximumArenaBytes + 1 : arenaSize)
+        }
+    }
+
+    private func exercise(_ bytes: [UInt8], arenaCeiling: Int? = nil) -> String {
         let model: Model
         do {
             model = try Model(bytes: bytes)
@@ -13,7 +24,12 @@ final class FuzzTests: XCTestCase {
             return "format"
         }
         do {
-            let interpreter = try Interpreter(model: model)
+            let interpreter: Interpreter
+            if let ceiling = arenaCeiling {
+                interpreter = try Interpreter(model: model, planner: CappedPlanner(ceiling: ceiling))
+            } else {
+                interpreter = try Interpreter(model: model)
+            }
             for i in interpreter.inputs.indices {
                 let buffer = interpreter.inputBuffer(i)
                 for b in buffer.indices { buffer[b] = UInt8(truncatingIfNeeded: b &* 31) }
@@ -107,10 +123,11 @@ final class FuzzTests: XCTestCase {
                     default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80, 0x01].randomElement(using: &random)!
                     }
                 }
-                outcomes[exercise(bytes), default: 0] += 1
+                // 1 MiB of arena: a mutated sequence length or batch count is refused instead of run for minutes.
+                outcomes[exercise(bytes, arenaCeiling: 1 << 20), default: 0] += 1
             }
             for _ in 0..<50 {
-                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)])), default: 0] += 1
+                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: 1 << 20), default: 0] += 1
             }
         }
         assertEveryOutcome(outcomes)

@@ -1,7 +1,8 @@
 // Float32 UNIDIRECTIONAL_SEQUENCE_LSTM (unidirectional_sequence_lstm.cc → lstm_eval.cc EvalFloat, without CIFG,
-// peephole, projection or layer normalisation): per time step each gate starts from its bias, accumulates the
-// input and recurrent matrix products (PortableMatrixBatchVectorMultiplyAccumulate: a sequential dot product added
-// to the gate), then sigmoid 1/(1+expf(−x)) or tanhf; c = f·c + i·g (clipped when cell_clip > 0); h = o·tanh(c).
+// peephole, projection or layer normalisation), bit-exact with LiteRT's reference: per time step and batch each gate
+// is (W_x·x + bias) then (W_h·h + that), the products in Eigen's GEMV order (EigenFloatMath.dot); sigmoid and tanh
+// are Eigen's approximations (EigenFloatMath), the sigmoid's packet/scalar split following where LiteRT's gate
+// scratch buffers sit relative to 16-byte boundaries; c = f·c + g·i (clipped when cell_clip > 0); h = o·act(c).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -33,8 +34,9 @@ public struct FloatLSTMParameters: Sendable, Equatable {
         self.activation = activation
     }
 
-    /// Floats of scratch `floatLSTM` needs: four gates, the hidden and the cell state, one temporary row.
-    public var scratchCount: Int { batches * cells * 7 }
+    /// Floats of scratch `floatLSTM` needs: four gates, the hidden and the cell state, one temporary row (one batch
+    /// at a time).
+    public var scratchCount: Int { cells * 7 }
 }
 
 /// The weights of a float LSTM, gate order input, forget, cell, output; all [cells, inputSize] / [cells, cells].
@@ -52,65 +54,67 @@ public struct FloatLSTMWeights {
     }
 }
 
+/// tensor_utils::ApplyActivationToVector for the cell activation (tanh through Eigen; relu variants plain).
 @inlinable
 func lstmActivate(_ a: FloatLSTMParameters.Activation, _ x: Float) -> Float {
     switch a {
     case .none: x
     case .relu: Swift.max(0, x)
     case .relu6: Swift.min(6, Swift.max(0, x))
-    case .tanh: tanhf(x)
-    case .sigmoid: 1 / (1 + expf(-x))
+    case .tanh: EigenFloatMath.tanh(x)
+    case .sigmoid: EigenFloatMath.logisticScalar(x)
     }
 }
 
 /// Runs the sequence from zero state. `output` receives the hidden state of every step ([batch, time, cells], or
-/// [time, batch, cells] when time-major); `scratch` holds `scratchCount` floats.
+/// [time, batch, cells] when time-major); `scratch` holds `scratchCount` floats. Batch by batch, as LiteRT runs a
+/// batch-major sequence (a time-major one with several batches goes through a GEMM in LiteRT, whose summation order
+/// this does not reproduce).
 @inlinable
 public func floatLSTM(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                       output: UnsafeMutablePointer<Float>) {
-    let n = p.cells, bN = p.batches * n
-    let gi = scratch, gf = scratch + bN, gc = scratch + 2 * bN, go = scratch + 3 * bN
-    let h = scratch + 4 * bN, c = scratch + 5 * bN, tmp = scratch + 6 * bN
-    h.update(repeating: 0, count: bN)
-    c.update(repeating: 0, count: bN)
-    // The input rows of one step, batch by batch: contiguous when time-major, strided by steps otherwise.
-    func gate(_ g: UnsafeMutablePointer<Float>, _ wx: UnsafePointer<Float>, _ wh: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-              _ t: Int, _ act: FloatLSTMParameters.Activation) {
-        for b in 0..<p.batches {
-            let x = input + (p.timeMajor ? (t * p.batches + b) : (b * p.steps + t)) * p.inputSize
-            let row = g + b * n
-            for r in 0..<n { row[r] = bias[r] }
-            for r in 0..<n {
-                var dot: Float = 0
-                let wr = wx + r * p.inputSize
-                for k in 0..<p.inputSize { dot += wr[k] * x[k] }
-                row[r] += dot
+    let n = p.cells
+    let gi = scratch, gf = scratch + n, gc = scratch + 2 * n, go = scratch + 3 * n
+    let h = scratch + 4 * n, c = scratch + 5 * n, tmp = scratch + 6 * n
+    // Where LiteRT's scratch places each gate of batch b (floats from a 64-byte-aligned base: input, cell, forget,
+    // output gates of n·batches each): decides which sigmoid elements Eigen computes as packets.
+    let stride = n * p.batches
+    for b in 0..<p.batches {
+        h.update(repeating: 0, count: n)
+        c.update(repeating: 0, count: n)
+        for t in 0..<p.steps {
+            let row = p.timeMajor ? t * p.batches + b : b * p.steps + t
+            let x = input + row * p.inputSize
+            func gate(_ g: UnsafeMutablePointer<Float>, _ wx: UnsafePointer<Float>, _ wh: UnsafePointer<Float>,
+                      _ bias: UnsafePointer<Float>) {
+                for r in 0..<n { g[r] = EigenFloatMath.dot(wx + r * p.inputSize, x, count: p.inputSize) + bias[r] }
+                for r in 0..<n { g[r] = EigenFloatMath.dot(wh + r * n, h, count: n) + g[r] }
             }
-            let hb = h + b * n
-            for r in 0..<n {
-                var dot: Float = 0
-                let wr = wh + r * n
-                for k in 0..<n { dot += wr[k] * hb[k] }
-                row[r] += dot
+            gate(gi, w.inputWeights.0, w.recurrentWeights.0, w.biases.0)
+            EigenFloatMath.logistic(gi, gi, count: n, offset: b * n)
+            gate(gf, w.inputWeights.1, w.recurrentWeights.1, w.biases.1)
+            EigenFloatMath.logistic(gf, gf, count: n, offset: 2 * stride + b * n)
+            gate(gc, w.inputWeights.2, w.recurrentWeights.2, w.biases.2)
+            for i in 0..<n { gc[i] = lstmActivate(p.activation, gc[i]) }
+            for i in 0..<n { c[i] = gf[i] * c[i] }
+            for i in 0..<n { c[i] = c[i] + gc[i] * gi[i] }
+            if p.cellClip > 0 {
+                for i in 0..<n { c[i] = Swift.max(Swift.min(p.cellClip, c[i]), -p.cellClip) }
             }
-        }
-        for i in 0..<bN { g[i] = lstmActivate(act, g[i]) }
-    }
-    for t in 0..<p.steps {
-        gate(gi, w.inputWeights.0, w.recurrentWeights.0, w.biases.0, t, .sigmoid)
-        gate(gf, w.inputWeights.1, w.recurrentWeights.1, w.biases.1, t, .sigmoid)
-        gate(gc, w.inputWeights.2, w.recurrentWeights.2, w.biases.2, t, p.activation)
-        gate(go, w.inputWeights.3, w.recurrentWeights.3, w.biases.3, t, .sigmoid)
-        for i in 0..<bN { c[i] = gf[i] * c[i] }
-        for i in 0..<bN { c[i] += gi[i] * gc[i] }
-        if p.cellClip > 0 {
-            for i in 0..<bN { c[i] = Swift.min(p.cellClip, Swift.max(-p.cellClip, c[i])) }
-        }
-        for i in 0..<bN { tmp[i] = lstmActivate(p.activation, c[i]) }
-        for i in 0..<bN { h[i] = go[i] * tmp[i] }
-        for b in 0..<p.batches {
-            let dst = output + (p.timeMajor ? (t * p.batches + b) : (b * p.steps + t)) * n
-            dst.update(from: h + b * n, count: n)
+            gate(go, w.inputWeights.3, w.recurrentWeights.3, w.biases.3)
+            EigenFloatMath.logistic(go, go, count: n, offset: 3 * stride + b * n)
+            // With no cell activation LiteRT's ApplyActivationToVector writes nothing, so the product takes the
+            // cell gate still in that scratch buffer instead of c: reproduced as is.
+            if p.activation == .none {
+                for i in 0..<n { tmp[i] = gc[i] }
+            } else {
+                for i in 0..<n { tmp[i] = lstmActivate(p.activation, c[i]) }
+            }
+            let dst = output + row * n
+            for i in 0..<n {
+                h[i] = go[i] * tmp[i]
+                dst[i] = h[i]
+            }
         }
     }
 }

@@ -84,7 +84,7 @@ enum OperatorRegistry {
         .transposeConv: { (ctx) throws(RuntimeError) in try TransposeConvOperator(ctx) },
         .logSoftmax: { (ctx) throws(RuntimeError) in try LogSoftmaxOperator(ctx) },
         .batchMatmul: { (ctx) throws(RuntimeError) in try BatchMatMulOperator(ctx) },
-        .unidirectionalSequenceLstm: { (ctx) throws(RuntimeError) in try LSTMOperator(ctx) },
+        .unidirectionalSequenceLstm: { (ctx) throws(RuntimeError) in try floatOrIntegerLSTM(ctx) },
         .floorMod: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
         .floor: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
         .ceil: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },

@@ -98,9 +98,13 @@ extension Model {
             let optionsTable = try opTable.table(4, "operator \(i) builtin options")
             let options = try readOptions(optionsTable, for: entry.code)
             let optionsType = try opTable.u8(3)
+            // Field 8: indices like the inputs' (checked against the tensor count), but never −1.
+            let intermediates = try indices(try opTable.int32Vector(8, "operator \(i) intermediates"),
+                                            "operator \(i) (\(entry.code.name)) intermediate", allowAbsent: false)
             operators.append(Operator(
                 opcode: entry.code, version: entry.version, customName: entry.customName,
-                inputs: opInputs, outputs: opOutputs, options: options, builtinOptionsType: optionsType))
+                inputs: opInputs, outputs: opOutputs, options: options, builtinOptionsType: optionsType,
+                intermediates: intermediates))
         }
         return Subgraph(name: name, tensors: tensors, inputs: inputs, outputs: outputs, operators: operators)
     }

@@ -131,6 +131,7 @@ extension Model {
                 vector(1, op.inputs.map { Int32($0) }),
                 vector(2, op.outputs.map { Int32($0) }),
             ]
+            if !op.intermediates.isEmpty { fields.append(vector(8, op.intermediates.map { Int32($0) })) }
             let optionFields = options(op)
             var type = op.builtinOptionsType != 0 ? op.builtinOptionsType : builtinOptionsType(op.options, opcode: op.opcode)
             // A RESHAPE without new_shape carries no options table (the shape comes from its second input).

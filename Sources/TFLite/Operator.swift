@@ -12,9 +12,12 @@ public struct Operator: Sendable {
     public var options: BuiltinOptions
     /// The schema's BuiltinOptions union tag as read from the file (0 when absent or built in code).
     public var builtinOptionsType: UInt8
+    /// Tensor indices of the operator's `intermediates` (schema field 8): tensors that carry quantisation
+    /// parameters for values inside the op, never data. The integer LSTM reads its hidden-state scale here.
+    public var intermediates: [Int]
 
     public init(opcode: BuiltinOperator, version: Int = 1, customName: String? = nil, inputs: [Int], outputs: [Int],
-                options: BuiltinOptions = .none, builtinOptionsType: UInt8 = 0) {
+                options: BuiltinOptions = .none, builtinOptionsType: UInt8 = 0, intermediates: [Int] = []) {
         self.opcode = opcode
         self.version = version
         self.customName = customName
@@ -22,6 +25,7 @@ public struct Operator: Sendable {
         self.outputs = outputs
         self.options = options
         self.builtinOptionsType = builtinOptionsType
+        self.intermediates = intermediates
     }
 
     /// The op's name as users know it (`CONV_2D`, or the custom name).

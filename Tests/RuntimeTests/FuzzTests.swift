@@ -5,7 +5,18 @@ import XCTest
 
 /// Thousands of mutated and truncated fixture models: each must load and run, or fail with a typed error.
 final class FuzzTests: XCTestCase {
-    private func exercise(_ bytes: [UInt8]) -> String {
+    /// The greedy planner, reporting any plan above `ceiling` bytes as over the interpreter's limit (so prepare
+    /// refuses it): a mutated sequence length must not make one input cost gigabytes and minutes.
+    private struct CappedPlanner: MemoryPlanner {
+        var ceiling: Int
+
+        func plan(_ buffers: [PlannedBuffer]) -> (offsets: [Int], arenaSize: Int) {
+            let (offsets, arenaSize) = GreedyMemoryPlanner().plan(buffers)
+            return (offsets, arenaSize > ceiling ? Interpreter.maximumArenaBytes + 1 : arenaSize)
+        }
+    }
+
+    private func exercise(_ bytes: [UInt8], arenaCeiling: Int? = nil) -> String {
         let model: Model
         do {
             model = try Model(bytes: bytes)
@@ -13,7 +24,12 @@ final class FuzzTests: XCTestCase {
             return "format"
         }
         do {
-            let interpreter = try Interpreter(model: model)
+            let interpreter: Interpreter
+            if let ceiling = arenaCeiling {
+                interpreter = try Interpreter(model: model, planner: CappedPlanner(ceiling: ceiling))
+            } else {
+                interpreter = try Interpreter(model: model)
+            }
             for i in interpreter.inputs.indices {
                 let buffer = interpreter.inputBuffer(i)
                 for b in buffer.indices { buffer[b] = UInt8(truncatingIfNeeded: b &* 31) }
@@ -87,6 +103,35 @@ final class FuzzTests: XCTestCase {
         }
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (op coverage): \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    /// The LSTMs (integer and float): mutations reach the 24-input operator list, the intermediates, the state
+    /// tensors' quantisation, the options (time-major, cell clip) and the weights' shapes and scales that prepare
+    /// validates before the unchecked kernels run; every one of them must load and run or fail with a typed error.
+    func testMutatedLSTMModelsNeverCrash() throws {
+        var random = SeededGenerator(seed: 1805)
+        var outcomes: [String: Int] = [:]
+        for name in ["lstm_int8", "lstm_float"] {
+            let original = try Fixtures.bytes("\(name)/model.tflite")
+            for _ in 0..<500 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let position = Int.random(in: 0..<bytes.count, using: &random)
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
+                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80, 0x01].randomElement(using: &random)!
+                    }
+                }
+                // 1 MiB of arena: a mutated sequence length or batch count is refused instead of run for minutes.
+                outcomes[exercise(bytes, arenaCeiling: 1 << 20), default: 0] += 1
+            }
+            for _ in 0..<50 {
+                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: 1 << 20), default: 0] += 1
+            }
+        }
+        assertEveryOutcome(outcomes)
+        print("fuzz outcomes (LSTM): \(outcomes.sorted { $0.key < $1.key })")
     }
 
     private func assertEveryOutcome(_ outcomes: [String: Int], file: StaticString = #filePath, line: UInt = #line) {

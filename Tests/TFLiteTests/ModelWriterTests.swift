@@ -26,6 +26,7 @@ final class ModelWriterTests: XCTestCase {
                 XCTAssertEqual(o.inputs, p.inputs)
                 XCTAssertEqual(o.outputs, p.outputs)
                 XCTAssertEqual(o.builtinOptionsType, p.builtinOptionsType)
+                XCTAssertEqual(o.intermediates, p.intermediates)
                 XCTAssertEqual("\(o.options)", "\(p.options)")
             }
         }

@@ -307,7 +307,7 @@ def op_names(blob):
 
 # Models the runtime does not reproduce byte for byte yet: written beside the conformance folder, into
 # conformance-pending, so that `edgectl conformance` on the main folder stays green (reasons in its README).
-PENDING = {"lstm_int8", "lstm_float", "ops_sum_int8"}
+PENDING = {"ops_sum_int8"}
 
 
 def main():

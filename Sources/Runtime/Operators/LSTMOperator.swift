@@ -1,10 +1,16 @@
 import Kernels
 import TFLite
 
+/// UNIDIRECTIONAL_SEQUENCE_LSTM: the integer kernel for int8 inputs, the float one otherwise.
+func floatOrIntegerLSTM(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+    if try ctx.input(0).type == .int8 { return try IntegerLSTMOperator(ctx) }
+    return try LSTMOperator(ctx)
+}
+
 /// Float32 UNIDIRECTIONAL_SEQUENCE_LSTM without CIFG, peephole, projection or layer normalisation (what a Keras
 /// LSTM converts to). The recurrent state starts from zero at every invoke — Keras' stateful=False — instead of
 /// persisting in the variable tensors between invokes as LiteRT's does; the state tensors are not read.
-/// The integer (int8 activations, int16 cell) form is refused as unsupported.
+/// The integer form (int8 activations, int16 cell) is `IntegerLSTMOperator`; `floatOrIntegerLSTM` picks one.
 final class LSTMOperator: PreparedOperator {
     private let parameters: FloatLSTMParameters
     private let weightSlots: [Int]
@@ -21,7 +27,7 @@ final class LSTMOperator: PreparedOperator {
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         let x = try ctx.input(0), out = try ctx.output(0)
         guard x.type == .float32, out.type == .float32 else {
-            throw ctx.unsupported("\(x.type.name) LSTM is not supported (float32 only; the integer LSTM is not implemented)")
+            throw ctx.unsupported("\(x.type.name) LSTM is not supported (float32, or int8 through IntegerLSTMOperator)")
         }
         guard ctx.inputCount >= 20 else { throw ctx.invalid("expects at least 20 inputs, has \(ctx.inputCount)") }
         // Inputs 1 (input-to-input weights) … 8, 12 … 15 are required here: CIFG, peephole (9–11), projection (16, 17)

@@ -94,6 +94,15 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { tile in
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
+        if fusedRequantization && p.isPointwise {
+            // 1×1, stride 1: output pixel = input pixel, so no taps to gather; the whole range in one C call.
+            edgefleet_vnni512_conv1x1(
+                UnsafeRawPointer(input).assumingMemoryBound(to: Int8.self), range.lowerBound, range.upperBound, ic,
+                UnsafeMutableRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), quads.baseAddress!,
+                blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!, oc, foldedBias, mult.baseAddress!,
+                shift.baseAddress!, zp, lo, hi, UnsafeMutableRawPointer(output).assumingMemoryBound(to: Int8.self))
+            return
+        }
         var pixel = range.lowerBound
         // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
         let pixelsPerImage = p.outputHeight * p.outputWidth
@@ -129,20 +138,18 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let q1 = UnsafePointer(quadBytes + min(1, count - 1) * kQuads * 4)
             let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
             let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
+            if fusedRequantization {
+                // AVX-512 VNNI: every block of these pixels in one C call (multiply-adds two blocks at a time,
+                // requantisation and int8 stores fused).
+                edgefleet_vnni512_conv_pixels(
+                    quads.baseAddress!, blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!,
+                    UnsafeRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), count, oc, foldedBias,
+                    mult.baseAddress!, shift.baseAddress!, zp, lo, hi,
+                    UnsafeMutableRawPointer(output + pixel * oc).assumingMemoryBound(to: Int8.self), oc)
+                pixel += count
+                continue
+            }
             for block in blocks {
-                if fusedRequantization {
-                    // AVX-512 VNNI: multiply-adds, requantisation and int8 stores in one C call (16 lanes at once).
-                    let u = UnsafeRawPointer(quadBytes)
-                    let firstChannel = block * 16
-                    edgefleet_vnni512_conv_tile4x16(
-                        quads.baseAddress! + block * kQuads * 64, u.assumingMemoryBound(to: UInt8.self),
-                        (u + (q1 - q0)).assumingMemoryBound(to: UInt8.self), (u + (q2 - q0)).assumingMemoryBound(to: UInt8.self),
-                        (u + (q3 - q0)).assumingMemoryBound(to: UInt8.self), kQuads, starts.baseAddress! + firstChannel,
-                        count, min(16, oc - firstChannel), foldedBias + firstChannel, mult.baseAddress! + firstChannel,
-                        shift.baseAddress! + firstChannel, zp, lo, hi,
-                        UnsafeMutableRawPointer(output + pixel * oc + firstChannel).assumingMemoryBound(to: Int8.self), oc)
-                    continue
-                }
                 if useQuads {
                     let w = quads.baseAddress! + block * kQuads * 64
                     switch kernel {

@@ -232,6 +232,80 @@ void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_
     }
 }
 
+// Copies `n` int8 values with the sign bit flipped (x + 128 as unsigned), 64 bytes per masked step.
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_copy_flipped(uint8_t *dst, const int8_t *src, intptr_t n) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    for (intptr_t j = 0; j < n; j += 64) {
+        intptr_t left = n - j;
+        __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        _mm512_mask_storeu_epi8(dst + j, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + j), flip));
+    }
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_fill(uint8_t *dst, __m512i value, intptr_t n) {
+    for (intptr_t j = 0; j < n; j += 64) {
+        intptr_t left = n - j;
+        __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        _mm512_mask_storeu_epi8(dst + j, m, value);
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
+                                   intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
+                                   intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
+                                   const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                                   int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output) {
+    const edgefleet_conv_shape s = *shape;
+    const intptr_t row = kQuads * 4, ic = s.inputChannels, oc = s.outputChannels;
+    const intptr_t imageBytes = s.inputHeight * s.inputWidth * ic, runBytes = s.filterWidth * ic;
+    // Padding taps read the input zero point (the folded bias cancels it), flipped like every activation.
+    const __m512i pad = _mm512_set1_epi8((char)((uint8_t)padValue ^ 0x80));
+    const intptr_t perImage = s.outputHeight * s.outputWidth;
+    if (firstPixel >= endPixel || perImage == 0) return;
+    // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
+    intptr_t b = firstPixel / perImage, oy = (firstPixel % perImage) / s.outputWidth, ox = firstPixel % s.outputWidth;
+    for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
+        intptr_t count = endPixel - pixel < 4 ? endPixel - pixel : 4;
+        for (intptr_t i = 0; i < count; i++) {
+            const int8_t *image = input + b * imageBytes;
+            uint8_t *dst = scratch + i * row;
+            intptr_t k = 0;
+            const intptr_t iy0 = oy * s.strideHeight - s.paddingTop, ix0 = ox * s.strideWidth - s.paddingLeft;
+            const int columnsInside = s.dilationWidth == 1 && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth;
+            for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
+                const intptr_t iy = iy0 + ky * s.dilationHeight;
+                const int rowInside = iy >= 0 && iy < s.inputHeight;
+                if (rowInside && columnsInside) {
+                    // The filter row's taps lie back to back: one copy (an RGB stem's 3×3 row is 9 bytes).
+                    edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix0) * ic, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                for (intptr_t kx = 0; kx < s.filterWidth; kx++) {
+                    const intptr_t ix = ix0 + kx * s.dilationWidth;
+                    if (rowInside && ix >= 0 && ix < s.inputWidth) {
+                        edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix) * ic, ic);
+                    } else {
+                        edgefleet_fill(dst + k, pad, ic);
+                    }
+                    k += ic;
+                }
+            }
+            // Zeros up to whole quads (their weights are zero too).
+            for (; k < row; k++) dst[k] = 0;
+            if (++ox == s.outputWidth) {
+                ox = 0;
+                if (++oy == s.outputHeight) { oy = 0; b++; }
+            }
+        }
+        edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, scratch, count, oc, bias, multipliers,
+                              shifts, zeroPoint, lo, hi, output + pixel * oc, oc);
+    }
+}
+
 __attribute__((target("avx512f")))
 void edgefleet_avx512_binary8(const void *input1, const void *input2, void *output, intptr_t count, int operation,
                               int isUnsigned, int32_t offset1, int32_t offset2, int32_t leftShift, int32_t m1,
@@ -300,6 +374,16 @@ void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, c
 
 void edgefleet_avx512_requantize16(const int32_t *x, const int32_t *multipliers, const int32_t *shifts, int32_t *out) {
     (void)x; (void)multipliers; (void)shifts; (void)out;
+}
+
+void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
+                                   intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
+                                   intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
+                                   const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                                   int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output) {
+    (void)shape; (void)input; (void)padValue; (void)firstPixel; (void)endPixel; (void)scratch; (void)quads;
+    (void)firstBlock; (void)endBlock; (void)kQuads; (void)starts; (void)bias; (void)multipliers; (void)shifts;
+    (void)zeroPoint; (void)lo; (void)hi; (void)output;
 }
 
 void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_t endPixel, intptr_t inputChannels,

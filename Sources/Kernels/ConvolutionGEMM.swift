@@ -103,6 +103,17 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 shift.baseAddress!, zp, lo, hi, UnsafeMutableRawPointer(output).assumingMemoryBound(to: Int8.self))
             return
         }
+        if fusedRequantization {
+            // Any other geometry: the taps gathered and packed in C too, four pixels per call into the tile.
+            var shape = p.cShape
+            edgefleet_vnni512_conv_gather(
+                &shape, UnsafeRawPointer(input).assumingMemoryBound(to: Int8.self),
+                Int8(truncatingIfNeeded: zeroRow[0]), range.lowerBound, range.upperBound,
+                UnsafeMutableRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), quads.baseAddress!,
+                blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!, foldedBias, mult.baseAddress!,
+                shift.baseAddress!, zp, lo, hi, UnsafeMutableRawPointer(output).assumingMemoryBound(to: Int8.self))
+            return
+        }
         var pixel = range.lowerBound
         // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
         let pixelsPerImage = p.outputHeight * p.outputWidth
@@ -138,17 +149,6 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let q1 = UnsafePointer(quadBytes + min(1, count - 1) * kQuads * 4)
             let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
             let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
-            if fusedRequantization {
-                // AVX-512 VNNI: every block of these pixels in one C call (multiply-adds two blocks at a time,
-                // requantisation and int8 stores fused).
-                edgefleet_vnni512_conv_pixels(
-                    quads.baseAddress!, blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!,
-                    UnsafeRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), count, oc, foldedBias,
-                    mult.baseAddress!, shift.baseAddress!, zp, lo, hi,
-                    UnsafeMutableRawPointer(output + pixel * oc).assumingMemoryBound(to: Int8.self), oc)
-                pixel += count
-                continue
-            }
             for block in blocks {
                 if useQuads {
                     let w = quads.baseAddress! + block * kQuads * 64

@@ -8,10 +8,11 @@ extension DepthwiseConv2DParameters {
     public static let sixteenLanesByDefault: Bool = Microkernel.selected == .avx512VNNI && CPUFeatures.current.hasAVX512VNNI
 }
 
-/// Int8 depthwise with depth multiplier 1 on AVX-512: border pixels one by one through their gathered tap rows,
-/// the interior pixels of each row (all taps inside the image) as one run per channel block with the weights in
-/// registers. Any filter size, stride, dilation and padding; byte-exact with the Swift `depthwise` loop (its twin).
-/// Call only when the CPU has AVX-512 F and BW.
+/// Int8 depthwise on AVX-512: border pixels one by one through their gathered tap rows, the interior pixels of
+/// each row (all taps inside the image) as one run per channel block with the weights in registers. Any filter
+/// size, stride, dilation and padding; any depth multiplier up to `EDGEFLEET_DEPTHWISE_MAX_TAPS` taps (the loop
+/// runs in C), multiplier 1 beyond. Byte-exact with the Swift `depthwise` loop (its twin). Call only when the CPU
+/// has AVX-512 F and BW.
 @usableFromInline
 func depthwiseSixteenLanes(
     _ dp: DepthwiseConv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
@@ -26,6 +27,13 @@ func depthwiseSixteenLanes(
     let first = channels.lowerBound, end = channels.upperBound
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
+    if taps <= Int(EDGEFLEET_DEPTHWISE_MAX_TAPS) {
+        // The whole loop in C (border pixels' taps resolved there too).
+        var shape = p.cShape
+        edgefleet_avx512_depthwise_rows(&shape, input, zeroRow, filter, foldedBias, mult.baseAddress!, shift.baseAddress!,
+                                        zp, lo, hi, output, outputRows.lowerBound, outputRows.upperBound, first, end)
+        return
+    }
     withUnsafeTemporaryAllocation(of: UnsafePointer<Int8>.self, capacity: max(taps, 1)) { rows in
     withUnsafeTemporaryAllocation(of: Int.self, capacity: max(taps, 1)) { offsets in
         let rowPointers = UnsafeRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>?.self)

@@ -174,14 +174,15 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
-    /// The AVX-512 depthwise kernel (multiplier 1, sixteen channels per register, masked channel tails, weights
-    /// in registers for interior runs) against the TFLite reference and its eight-lane Swift twin: filters up to
-    /// 5×5 (the 9-tap and the generic tap loops), up to 40 channels (full blocks and tails), strides, dilations,
-    /// padding, random zero points and per-channel multipliers. Where the CPU lacks AVX-512 both calls run the twin.
+    /// The AVX-512 depthwise kernel (sixteen output channels per register, masked channel tails, weights in
+    /// registers for interior runs, multipliers 1–3 through `vpermd`) against the TFLite reference and its
+    /// eight-lane Swift twin: filters up to 5×5 (the 9-tap and the generic tap loops), up to 40 input channels,
+    /// strides, dilations, padding, random zero points and per-channel multipliers. Where the CPU lacks AVX-512
+    /// both calls run the twin.
     func testSixteenLaneDepthwiseMatchesTheReferenceAndItsTwin() {
         var random = SeededGenerator(seed: 18)
         for _ in 0..<400 {
-            let c = Self.randomCase(&random, depthwise: true, maxChannels: 40, maxFilter: 5, maxSize: 12, multipliers: 1...1)
+            let c = Self.randomCase(&random, depthwise: true, maxChannels: 40, maxFilter: 5, maxSize: 12, multipliers: 1...3)
             checkDepthwise(c, &random, sixteenLanes: true)
         }
     }
@@ -244,7 +245,8 @@ final class PackedGEMMTests: XCTestCase {
     }
 
     /// Every microkernel this CPU runs, forced in turn (on this build machine: AVX-512 VNNI, AVX-VNNI, the AVX2
-    /// fallback and both portable twins), convolves random shapes byte for byte like TFLite's reference.
+    /// fallback and both portable twins), convolves random shapes byte for byte like TFLite's reference, whole and
+    /// split into pixel and block ranges (AVX-512 VNNI gathers the taps in C, from any starting pixel).
     func testEveryAvailableMicrokernelMatchesTheReference() {
         XCTAssertTrue(Microkernel.available.contains(.portable))
         XCTAssertTrue(Microkernel.available.contains(.portableQuads))
@@ -256,7 +258,8 @@ final class PackedGEMMTests: XCTestCase {
         for kernel in Microkernel.available {
             var random = SeededGenerator(seed: 21)
             for _ in 0..<60 {
-                checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, microkernel: kernel, &random)
+                checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, microkernel: kernel,
+                                 splitting: true, &random)
             }
         }
     }

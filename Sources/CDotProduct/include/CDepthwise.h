@@ -3,6 +3,11 @@
 
 #include <stdint.h>
 
+#include "ConvShape.h"
+
+/// The most taps `edgefleet_avx512_depthwise_rows` takes (its tap pointers live on the stack).
+#define EDGEFLEET_DEPTHWISE_MAX_TAPS 64
+
 /// One output pixel of an int8 DEPTHWISE_CONV_2D with depth multiplier 1 on AVX-512 (sixteen channels per
 /// register, a masked tail): for channels `first`..<`end`, `bias[c] + Σ_t rows[t][c] × filter[t × channels + c]`
 /// requantised with TFLite's double-rounding `MultiplyByQuantizedMultiplier(multipliers[c], shifts[c])`, offset by
@@ -24,5 +29,16 @@ void edgefleet_avx512_depthwise_interior(const int8_t *x0, intptr_t pixels, intp
                                          intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
                                          const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
                                          int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep);
+
+/// Output rows `firstRow`..<`endRow` (batch × outputHeight, batch-major) and channels `first`..<`end` of an int8
+/// DEPTHWISE_CONV_2D with multiplier 1, the whole loop in C: border pixels through their tap pointers (taps outside
+/// the image read `zeroRow`, `inputChannels` input zero points) as `edgefleet_avx512_depthwise_pixel`, each row's
+/// interior as `edgefleet_avx512_depthwise_interior`. `filter`: `[taps][channels]`; `output`: the output tensor.
+/// Does nothing when the filter has more than `EDGEFLEET_DEPTHWISE_MAX_TAPS` taps (the caller keeps another path).
+/// Requires AVX-512 F and BW. No-op off x86-64.
+void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const int8_t *input, const int8_t *zeroRow,
+                                     const int8_t *filter, const int32_t *bias, const int32_t *multipliers,
+                                     const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output,
+                                     intptr_t firstRow, intptr_t endRow, intptr_t first, intptr_t end);
 
 #endif

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "ConvShape.h"
+
 /// The AVX-512 VNNI GEMM microkernel (`vpdpbusd` on ZMM): a 4-pixel × 16-channel tile of int32 dot products over
 /// `kQuads` groups of four values. `weights`: `kQuads × 16 × 4` int8 (`[kQuad][channel][4]`, the `sdot` layout);
 /// `p0`…`p3`: `kQuads × 4` unsigned bytes each, the int8 activations with their sign bit flipped (x + 128);
@@ -53,6 +55,18 @@ void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_
                                intptr_t kQuads, const int32_t *starts, intptr_t outputChannels, const int32_t *bias,
                                const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint, int32_t lo,
                                int32_t hi, int8_t *output);
+
+/// Any int8 convolution (or a slice of it) on AVX-512 VNNI with the taps gathered in C: output pixels
+/// `firstPixel`..<`endPixel` (batch-major) and blocks `firstBlock`..<`endBlock`. For four pixels at a time, each
+/// pixel's receptive field (taps × input channels, tap order) is copied sign-flipped into `scratch` (rows of
+/// `kQuads × 4` bytes; a filter row whose taps lie back to back and inside the image is one copy; taps outside read
+/// `padValue`, the input zero point) and run through `edgefleet_vnni512_conv_pixels`. `scratch`: `4 × kQuads × 4`
+/// bytes owned by the caller's thread; `output`: the output tensor. Requires AVX-512 F, BW and VNNI. No-op off x86-64.
+void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
+                                   intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
+                                   intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
+                                   const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                                   int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output);
 
 /// The 16-lane requantisation of `edgefleet_vnni512_conv_tile4x16` alone, for tests:
 /// `out[i] = MultiplyByQuantizedMultiplier(x[i], multipliers[i], shifts[i])` for i < 16. Requires AVX-512 F.

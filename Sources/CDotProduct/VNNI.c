@@ -9,6 +9,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <string.h>
+#include "Requantize16.h"
 
 static inline int32_t edgefleet_load_quad(const uint8_t *p) {
     int32_t q;
@@ -46,28 +47,6 @@ void edgefleet_vnni512_tile4x16(const int8_t *weights, const uint8_t *p0, const 
     _mm512_storeu_si512(accumulators + 16, _mm512_add_epi32(a1, b1));
     _mm512_storeu_si512(accumulators + 32, _mm512_add_epi32(a2, b2));
     _mm512_storeu_si512(accumulators + 48, _mm512_add_epi32(a3, b3));
-}
-
-// Sixteen lanes of TFLite's double-rounding MultiplyByQuantizedMultiplier, instruction for instruction the AVX2
-// form in Kernels (Requantization+SIMD.swift): left shift, 32×32→64 products of even and odd lanes, the rounding
-// doubling high half as (p + 2^30) >> 31, then the rounding right shift per lane.
-__attribute__((target("avx512f")))
-static inline __m512i edgefleet_requantize16(__m512i x, __m512i multiplier, __m512i shift) {
-    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-    __m512i leftShift = _mm512_max_epi32(shift, zero);
-    __m512i rightShift = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-    __m512i a = _mm512_sllv_epi32(x, leftShift);
-    const __m512i nudge = _mm512_set1_epi64(1LL << 30);
-    __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, multiplier), nudge), 31);
-    __m512i odd = _mm512_srli_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(multiplier, 32)), nudge), 31);
-    __m512i q = _mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32));
-    __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rightShift), one);
-    __m512i remainder = _mm512_and_si512(q, mask);
-    __m512i threshold = _mm512_add_epi32(_mm512_srai_epi32(mask, 1), _mm512_srli_epi32(q, 31));
-    __mmask16 roundUp = _mm512_cmpgt_epi32_mask(remainder, threshold);
-    __m512i shifted = _mm512_srav_epi32(q, rightShift);
-    return _mm512_mask_add_epi32(shifted, roundUp, shifted, one);
 }
 
 __attribute__((target("avx512f")))
@@ -116,6 +95,252 @@ void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, c
         v = _mm512_min_epi32(_mm512_max_epi32(v, low), high);
         // Clamped to int8 already, so the saturating narrow is exact.
         _mm512_mask_cvtsepi32_storeu_epi8(out + i * outStride, lanes, v);
+    }
+}
+
+// Requantises one 16-channel row of int32 sums (bias not yet added) and stores its int8 results: a full block as one
+// plain 16-byte store (the masked narrowing store to memory, `vpmovsdb m128{k}`, was a tenth of the tile's time in
+// perf), a partial one with the mask.
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_store16(int8_t *out, __m512i acc, __m512i bias, __m512i multiplier, __m512i shift,
+                                     __m512i zp, __m512i low, __m512i high, int full, __mmask16 lanes) {
+    __m512i v = _mm512_add_epi32(edgefleet_requantize16(_mm512_add_epi32(acc, bias), multiplier, shift), zp);
+    v = _mm512_min_epi32(_mm512_max_epi32(v, low), high);
+    // Clamped to int8 already, so the saturating narrow is exact.
+    if (full) _mm_storeu_si128((__m128i *)out, _mm512_cvtsepi32_epi8(v));
+    else _mm512_mask_cvtsepi32_storeu_epi8(out, lanes, v);
+}
+
+// Four pixels × 16 full channels requantised and stored at once: the int32 results narrowed with saturating packs
+// (`vpackssdw`, the zero point added in int16 with saturation, `vpacksswb`), clamped on bytes, and put back in pixel
+// order with one `vpermd`. Exact: a value saturated on the way is beyond the int8 range on the same side, so the
+// clamp gives what clamping the int32 sum would (TFLite's optimised kernels narrow the same way).
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_store4x16(int8_t *out, intptr_t outStride, const __m512i acc[4], __m512i bias,
+                                       __m512i multiplier, __m512i shift, __m512i zp16, __m512i low8, __m512i high8) {
+    __m512i v0 = edgefleet_requantize16(_mm512_add_epi32(acc[0], bias), multiplier, shift);
+    __m512i v1 = edgefleet_requantize16(_mm512_add_epi32(acc[1], bias), multiplier, shift);
+    __m512i v2 = edgefleet_requantize16(_mm512_add_epi32(acc[2], bias), multiplier, shift);
+    __m512i v3 = edgefleet_requantize16(_mm512_add_epi32(acc[3], bias), multiplier, shift);
+    __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(v0, v1), zp16);
+    __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(v2, v3), zp16);
+    // Per 128-bit lane k: dwords v0[4k…4k+3], v1[…], v2[…], v3[…] as bytes.
+    __m512i b = _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(p01, p23), low8), high8);
+    b = _mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), b);
+    _mm_storeu_si128((__m128i *)out, _mm512_castsi512_si128(b));
+    _mm_storeu_si128((__m128i *)(out + outStride), _mm512_extracti32x4_epi32(b, 1));
+    _mm_storeu_si128((__m128i *)(out + 2 * outStride), _mm512_extracti32x4_epi32(b, 2));
+    _mm_storeu_si128((__m128i *)(out + 3 * outStride), _mm512_extracti32x4_epi32(b, 3));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads,
+                                   const int32_t *starts, const uint8_t *activations, intptr_t pixels,
+                                   intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
+                                   const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *out,
+                                   intptr_t outStride) {
+    const intptr_t row = kQuads * 4;
+    // A partial group repeats its last pixel; those results are not stored.
+    const uint8_t *p0 = activations;
+    const uint8_t *p1 = activations + (pixels > 1 ? 1 : pixels - 1) * row;
+    const uint8_t *p2 = activations + (pixels > 2 ? 2 : pixels - 1) * row;
+    const uint8_t *p3 = activations + (pixels > 3 ? 3 : pixels - 1) * row;
+    const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
+    const __m512i zp16 = _mm512_set1_epi16((short)zeroPoint);
+    const __m512i low8 = _mm512_set1_epi8((char)lo), high8 = _mm512_set1_epi8((char)hi);
+    intptr_t block = firstBlock;
+    // Two blocks (32 channels) per step: each broadcast activation quad feeds two `vpdpbusd`, so a k step issues
+    // 6 loads for 8 multiply-adds instead of 5 for 4 (the 4×16 tile was bound by its loads).
+    for (; block + 1 < endBlock; block += 2) {
+        const int8_t *wa = quads + block * kQuads * 64, *wb = wa + kQuads * 64;
+        __m512i a0 = _mm512_loadu_si512(starts + block * 16), b0 = _mm512_loadu_si512(starts + block * 16 + 16);
+        __m512i a1 = a0, a2 = a0, a3 = a0, b1 = b0, b2 = b0, b3 = b0;
+        for (intptr_t k = 0; k < kQuads; k++) {
+            __m512i w0 = _mm512_loadu_si512(wa + 64 * k), w1 = _mm512_loadu_si512(wb + 64 * k);
+            __m512i x0 = _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k));
+            __m512i x1 = _mm512_set1_epi32(edgefleet_load_quad(p1 + 4 * k));
+            __m512i x2 = _mm512_set1_epi32(edgefleet_load_quad(p2 + 4 * k));
+            __m512i x3 = _mm512_set1_epi32(edgefleet_load_quad(p3 + 4 * k));
+            a0 = _mm512_dpbusd_epi32(a0, x0, w0); b0 = _mm512_dpbusd_epi32(b0, x0, w1);
+            a1 = _mm512_dpbusd_epi32(a1, x1, w0); b1 = _mm512_dpbusd_epi32(b1, x1, w1);
+            a2 = _mm512_dpbusd_epi32(a2, x2, w0); b2 = _mm512_dpbusd_epi32(b2, x2, w1);
+            a3 = _mm512_dpbusd_epi32(a3, x3, w0); b3 = _mm512_dpbusd_epi32(b3, x3, w1);
+        }
+        intptr_t c = block * 16;
+        intptr_t n = outputChannels - c - 16;   // channels of the second block (1…16)
+        int fullB = n >= 16;
+        __mmask16 lanesB = (__mmask16)(fullB ? 0xFFFF : (1u << n) - 1);
+        __m512i ba = _mm512_loadu_si512(bias + c), ma = _mm512_loadu_si512(multipliers + c);
+        __m512i sa = _mm512_loadu_si512(shifts + c);
+        __m512i bb = _mm512_maskz_loadu_epi32(lanesB, bias + c + 16), mb = _mm512_maskz_loadu_epi32(lanesB, multipliers + c + 16);
+        __m512i sb = _mm512_maskz_loadu_epi32(lanesB, shifts + c + 16);
+        __m512i accA[4] = {a0, a1, a2, a3}, accB[4] = {b0, b1, b2, b3};
+        if (pixels == 4) {
+            edgefleet_store4x16(out + c, outStride, accA, ba, ma, sa, zp16, low8, high8);
+            if (fullB) {
+                edgefleet_store4x16(out + c + 16, outStride, accB, bb, mb, sb, zp16, low8, high8);
+                continue;
+            }
+            for (intptr_t i = 0; i < pixels; i++)
+                edgefleet_store16(out + i * outStride + c + 16, accB[i], bb, mb, sb, zp, low, high, fullB, lanesB);
+            continue;
+        }
+        for (intptr_t i = 0; i < pixels; i++) {
+            edgefleet_store16(out + i * outStride + c, accA[i], ba, ma, sa, zp, low, high, 1, 0xFFFF);
+            edgefleet_store16(out + i * outStride + c + 16, accB[i], bb, mb, sb, zp, low, high, fullB, lanesB);
+        }
+    }
+    if (block < endBlock) {
+        // One block left: the 4×16 tile, with two accumulator sets (even and odd k) to hide `vpdpbusd`'s latency.
+        const int8_t *weights = quads + block * kQuads * 64;
+        __m512i a0 = _mm512_loadu_si512(starts + block * 16), a1 = a0, a2 = a0, a3 = a0;
+        __m512i b0 = _mm512_setzero_si512(), b1 = b0, b2 = b0, b3 = b0;
+        intptr_t k = 0;
+        for (; k + 1 < kQuads; k += 2) {
+            __m512i w0 = _mm512_loadu_si512(weights + 64 * k);
+            __m512i w1 = _mm512_loadu_si512(weights + 64 * k + 64);
+            a0 = _mm512_dpbusd_epi32(a0, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k)), w0);
+            a1 = _mm512_dpbusd_epi32(a1, _mm512_set1_epi32(edgefleet_load_quad(p1 + 4 * k)), w0);
+            a2 = _mm512_dpbusd_epi32(a2, _mm512_set1_epi32(edgefleet_load_quad(p2 + 4 * k)), w0);
+            a3 = _mm512_dpbusd_epi32(a3, _mm512_set1_epi32(edgefleet_load_quad(p3 + 4 * k)), w0);
+            b0 = _mm512_dpbusd_epi32(b0, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k + 4)), w1);
+            b1 = _mm512_dpbusd_epi32(b1, _mm512_set1_epi32(edgefleet_load_quad(p1 + 4 * k + 4)), w1);
+            b2 = _mm512_dpbusd_epi32(b2, _mm512_set1_epi32(edgefleet_load_quad(p2 + 4 * k + 4)), w1);
+            b3 = _mm512_dpbusd_epi32(b3, _mm512_set1_epi32(edgefleet_load_quad(p3 + 4 * k + 4)), w1);
+        }
+        if (k < kQuads) {
+            __m512i w0 = _mm512_loadu_si512(weights + 64 * k);
+            a0 = _mm512_dpbusd_epi32(a0, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k)), w0);
+            a1 = _mm512_dpbusd_epi32(a1, _mm512_set1_epi32(edgefleet_load_quad(p1 + 4 * k)), w0);
+            a2 = _mm512_dpbusd_epi32(a2, _mm512_set1_epi32(edgefleet_load_quad(p2 + 4 * k)), w0);
+            a3 = _mm512_dpbusd_epi32(a3, _mm512_set1_epi32(edgefleet_load_quad(p3 + 4 * k)), w0);
+        }
+        __m512i acc[4] = {_mm512_add_epi32(a0, b0), _mm512_add_epi32(a1, b1), _mm512_add_epi32(a2, b2),
+                          _mm512_add_epi32(a3, b3)};
+        intptr_t c = block * 16;
+        intptr_t n = outputChannels - c;
+        int full = n >= 16;
+        __mmask16 lanes = (__mmask16)(full ? 0xFFFF : (1u << n) - 1);
+        __m512i bv = _mm512_maskz_loadu_epi32(lanes, bias + c), mv = _mm512_maskz_loadu_epi32(lanes, multipliers + c);
+        __m512i sv = _mm512_maskz_loadu_epi32(lanes, shifts + c);
+        if (pixels == 4 && full) {
+            edgefleet_store4x16(out + c, outStride, acc, bv, mv, sv, zp16, low8, high8);
+            return;
+        }
+        for (intptr_t i = 0; i < pixels; i++) {
+            edgefleet_store16(out + i * outStride + c, acc[i], bv, mv, sv, zp, low, high, full, lanes);
+        }
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void edgefleet_vnni512_conv_pixels(const int8_t *quads, intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads,
+                                   const int32_t *starts, const uint8_t *activations, intptr_t pixels,
+                                   intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
+                                   const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *out,
+                                   intptr_t outStride) {
+    edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, activations, pixels, outputChannels, bias,
+                          multipliers, shifts, zeroPoint, lo, hi, out, outStride);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_t endPixel, intptr_t inputChannels,
+                               uint8_t *scratch, const int8_t *quads, intptr_t firstBlock, intptr_t endBlock,
+                               intptr_t kQuads, const int32_t *starts, intptr_t outputChannels, const int32_t *bias,
+                               const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint, int32_t lo,
+                               int32_t hi, int8_t *output) {
+    const intptr_t row = kQuads * 4;
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
+        intptr_t count = endPixel - pixel < 4 ? endPixel - pixel : 4;
+        // Each pixel's channels with the sign bit flipped, padded with zeros to whole quads (their weights are 0).
+        for (intptr_t i = 0; i < count; i++) {
+            const int8_t *src = input + (pixel + i) * inputChannels;
+            uint8_t *dst = scratch + i * row;
+            for (intptr_t j = 0; j < row; j += 64) {
+                intptr_t loaded = inputChannels - j, stored = row - j;
+                __mmask64 load = loaded >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << loaded) - 1);
+                __mmask64 store = stored >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << stored) - 1);
+                __m512i v = _mm512_maskz_mov_epi8(load, _mm512_xor_si512(_mm512_maskz_loadu_epi8(load, src + j), flip));
+                _mm512_mask_storeu_epi8(dst + j, store, v);
+            }
+        }
+        edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, scratch, count, outputChannels, bias,
+                              multipliers, shifts, zeroPoint, lo, hi, output + pixel * outputChannels, outputChannels);
+    }
+}
+
+// Copies `n` int8 values with the sign bit flipped (x + 128 as unsigned), 64 bytes per masked step.
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_copy_flipped(uint8_t *dst, const int8_t *src, intptr_t n) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    for (intptr_t j = 0; j < n; j += 64) {
+        intptr_t left = n - j;
+        __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        _mm512_mask_storeu_epi8(dst + j, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + j), flip));
+    }
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void edgefleet_fill(uint8_t *dst, __m512i value, intptr_t n) {
+    for (intptr_t j = 0; j < n; j += 64) {
+        intptr_t left = n - j;
+        __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        _mm512_mask_storeu_epi8(dst + j, m, value);
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
+                                   intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
+                                   intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
+                                   const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                                   int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output) {
+    const edgefleet_conv_shape s = *shape;
+    const intptr_t row = kQuads * 4, ic = s.inputChannels, oc = s.outputChannels;
+    const intptr_t imageBytes = s.inputHeight * s.inputWidth * ic, runBytes = s.filterWidth * ic;
+    // Padding taps read the input zero point (the folded bias cancels it), flipped like every activation.
+    const __m512i pad = _mm512_set1_epi8((char)((uint8_t)padValue ^ 0x80));
+    const intptr_t perImage = s.outputHeight * s.outputWidth;
+    if (firstPixel >= endPixel || perImage == 0) return;
+    // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
+    intptr_t b = firstPixel / perImage, oy = (firstPixel % perImage) / s.outputWidth, ox = firstPixel % s.outputWidth;
+    for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
+        intptr_t count = endPixel - pixel < 4 ? endPixel - pixel : 4;
+        for (intptr_t i = 0; i < count; i++) {
+            const int8_t *image = input + b * imageBytes;
+            uint8_t *dst = scratch + i * row;
+            intptr_t k = 0;
+            const intptr_t iy0 = oy * s.strideHeight - s.paddingTop, ix0 = ox * s.strideWidth - s.paddingLeft;
+            const int columnsInside = s.dilationWidth == 1 && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth;
+            for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
+                const intptr_t iy = iy0 + ky * s.dilationHeight;
+                const int rowInside = iy >= 0 && iy < s.inputHeight;
+                if (rowInside && columnsInside) {
+                    // The filter row's taps lie back to back: one copy (an RGB stem's 3×3 row is 9 bytes).
+                    edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix0) * ic, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                for (intptr_t kx = 0; kx < s.filterWidth; kx++) {
+                    const intptr_t ix = ix0 + kx * s.dilationWidth;
+                    if (rowInside && ix >= 0 && ix < s.inputWidth) {
+                        edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix) * ic, ic);
+                    } else {
+                        edgefleet_fill(dst + k, pad, ic);
+                    }
+                    k += ic;
+                }
+            }
+            // Zeros up to whole quads (their weights are zero too).
+            for (; k < row; k++) dst[k] = 0;
+            if (++ox == s.outputWidth) {
+                ox = 0;
+                if (++oy == s.outputHeight) { oy = 0; b++; }
+            }
+        }
+        edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, scratch, count, oc, bias, multipliers,
+                              shifts, zeroPoint, lo, hi, output + pixel * oc, oc);
     }
 }
 
@@ -187,6 +412,36 @@ void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, c
 
 void edgefleet_avx512_requantize16(const int32_t *x, const int32_t *multipliers, const int32_t *shifts, int32_t *out) {
     (void)x; (void)multipliers; (void)shifts; (void)out;
+}
+
+void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
+                                   intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
+                                   intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
+                                   const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                                   int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output) {
+    (void)shape; (void)input; (void)padValue; (void)firstPixel; (void)endPixel; (void)scratch; (void)quads;
+    (void)firstBlock; (void)endBlock; (void)kQuads; (void)starts; (void)bias; (void)multipliers; (void)shifts;
+    (void)zeroPoint; (void)lo; (void)hi; (void)output;
+}
+
+void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_t endPixel, intptr_t inputChannels,
+                               uint8_t *scratch, const int8_t *quads, intptr_t firstBlock, intptr_t endBlock,
+                               intptr_t kQuads, const int32_t *starts, intptr_t outputChannels, const int32_t *bias,
+                               const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint, int32_t lo,
+                               int32_t hi, int8_t *output) {
+    (void)input; (void)firstPixel; (void)endPixel; (void)inputChannels; (void)scratch; (void)quads; (void)firstBlock;
+    (void)endBlock; (void)kQuads; (void)starts; (void)outputChannels; (void)bias; (void)multipliers; (void)shifts;
+    (void)zeroPoint; (void)lo; (void)hi; (void)output;
+}
+
+void edgefleet_vnni512_conv_pixels(const int8_t *quads, intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads,
+                                   const int32_t *starts, const uint8_t *activations, intptr_t pixels,
+                                   intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
+                                   const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *out,
+                                   intptr_t outStride) {
+    (void)quads; (void)firstBlock; (void)endBlock; (void)kQuads; (void)starts; (void)activations; (void)pixels;
+    (void)outputChannels; (void)bias; (void)multipliers; (void)shifts; (void)zeroPoint; (void)lo; (void)hi;
+    (void)out; (void)outStride;
 }
 
 void edgefleet_avx512_binary8(const void *input1, const void *input2, void *output, intptr_t count, int operation,

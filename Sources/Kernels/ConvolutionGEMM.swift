@@ -94,6 +94,26 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { tile in
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
+        if fusedRequantization && p.isPointwise {
+            // 1×1, stride 1: output pixel = input pixel, so no taps to gather; the whole range in one C call.
+            edgefleet_vnni512_conv1x1(
+                UnsafeRawPointer(input).assumingMemoryBound(to: Int8.self), range.lowerBound, range.upperBound, ic,
+                UnsafeMutableRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), quads.baseAddress!,
+                blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!, oc, foldedBias, mult.baseAddress!,
+                shift.baseAddress!, zp, lo, hi, UnsafeMutableRawPointer(output).assumingMemoryBound(to: Int8.self))
+            return
+        }
+        if fusedRequantization {
+            // Any other geometry: the taps gathered and packed in C too, four pixels per call into the tile.
+            var shape = p.cShape
+            edgefleet_vnni512_conv_gather(
+                &shape, UnsafeRawPointer(input).assumingMemoryBound(to: Int8.self),
+                Int8(truncatingIfNeeded: zeroRow[0]), range.lowerBound, range.upperBound,
+                UnsafeMutableRawPointer(quadBytes).assumingMemoryBound(to: UInt8.self), quads.baseAddress!,
+                blocks.lowerBound, blocks.upperBound, kQuads, starts.baseAddress!, foldedBias, mult.baseAddress!,
+                shift.baseAddress!, zp, lo, hi, UnsafeMutableRawPointer(output).assumingMemoryBound(to: Int8.self))
+            return
+        }
         var pixel = range.lowerBound
         // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
         let pixelsPerImage = p.outputHeight * p.outputWidth
@@ -130,19 +150,6 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             let q2 = UnsafePointer(quadBytes + min(2, count - 1) * kQuads * 4)
             let q3 = UnsafePointer(quadBytes + min(3, count - 1) * kQuads * 4)
             for block in blocks {
-                if fusedRequantization {
-                    // AVX-512 VNNI: multiply-adds, requantisation and int8 stores in one C call (16 lanes at once).
-                    let u = UnsafeRawPointer(quadBytes)
-                    let firstChannel = block * 16
-                    edgefleet_vnni512_conv_tile4x16(
-                        quads.baseAddress! + block * kQuads * 64, u.assumingMemoryBound(to: UInt8.self),
-                        (u + (q1 - q0)).assumingMemoryBound(to: UInt8.self), (u + (q2 - q0)).assumingMemoryBound(to: UInt8.self),
-                        (u + (q3 - q0)).assumingMemoryBound(to: UInt8.self), kQuads, starts.baseAddress! + firstChannel,
-                        count, min(16, oc - firstChannel), foldedBias + firstChannel, mult.baseAddress! + firstChannel,
-                        shift.baseAddress! + firstChannel, zp, lo, hi,
-                        UnsafeMutableRawPointer(output + pixel * oc + firstChannel).assumingMemoryBound(to: Int8.self), oc)
-                    continue
-                }
                 if useQuads {
                     let w = quads.baseAddress! + block * kQuads * 64
                     switch kernel {

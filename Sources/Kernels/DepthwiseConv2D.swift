@@ -1,3 +1,5 @@
+import CDotProduct
+
 /// Shapes, geometry and requantisation of one DEPTHWISE_CONV_2D, fixed at prepare time.
 public struct DepthwiseConv2DParameters: Sendable {
     public var convolution: Conv2DParameters
@@ -37,11 +39,22 @@ public func foldedDepthwiseBias<W: FixedWidthInteger>(
 /// - `rows`: the output rows (batch × outputHeight, batch-major) to compute, all by default; `channels`: the
 ///   output channels, all by default, starting at a multiple of 8. Disjoint row or channel ranges may run on
 ///   different threads at once (channels when a layer has too few rows to share evenly).
+/// - `sixteenLanes`: take the AVX-512 kernel (``DepthwiseConv2DParameters/sixteenLanesByDefault``; tests pass false
+///   for its eight-lane twin): any multiplier up to 64 taps, multiplier 1 beyond. Ignored where the CPU lacks
+///   AVX-512 F and BW.
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-    rows: Range<Int>? = nil, channels: Range<Int>? = nil
+    rows: Range<Int>? = nil, channels: Range<Int>? = nil,
+    sixteenLanes: Bool = DepthwiseConv2DParameters.sixteenLanesByDefault
 ) {
+    let taps = p.convolution.filterHeight * p.convolution.filterWidth
+    if sixteenLanes && (p.depthMultiplier == 1 || taps <= Int(EDGEFLEET_DEPTHWISE_MAX_TAPS)) && CPUFeatures.current.hasAVX512VNNI {
+        depthwiseSixteenLanes(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
+                              rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
+                              channels: channels ?? 0..<p.convolution.outputChannels)
+        return
+    }
     depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
               rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
               channels: channels ?? 0..<p.convolution.outputChannels)

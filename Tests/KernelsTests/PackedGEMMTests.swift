@@ -10,13 +10,14 @@ final class PackedGEMMTests: XCTestCase {
     }
 
     /// A random convolution: odd and even channel counts, channels not a multiple of 16, strides, dilations, padding.
-    static func randomCase(_ random: inout SeededGenerator, depthwise: Bool) -> Case {
+    static func randomCase(_ random: inout SeededGenerator, depthwise: Bool, maxChannels: Int = 21, maxFilter: Int = 3,
+                           maxSize: Int = 9, multipliers: ClosedRange<Int> = 1...3) -> Case {
         let batches = Int.random(in: 1...2, using: &random)
-        let h = Int.random(in: 1...9, using: &random), w = Int.random(in: 1...9, using: &random)
-        let ic = Int.random(in: 1...21, using: &random)
-        let multiplier = depthwise ? Int.random(in: 1...3, using: &random) : 1
+        let h = Int.random(in: 1...maxSize, using: &random), w = Int.random(in: 1...maxSize, using: &random)
+        let ic = Int.random(in: 1...maxChannels, using: &random)
+        let multiplier = depthwise ? Int.random(in: multipliers, using: &random) : 1
         let oc = depthwise ? ic * multiplier : Int.random(in: 1...37, using: &random)
-        let kh = Int.random(in: 1...3, using: &random), kw = Int.random(in: 1...3, using: &random)
+        let kh = Int.random(in: 1...maxFilter, using: &random), kw = Int.random(in: 1...maxFilter, using: &random)
         let sh = Int.random(in: 1...2, using: &random), sw = Int.random(in: 1...2, using: &random)
         let dh = Int.random(in: 1...2, using: &random), dw = Int.random(in: 1...2, using: &random)
         let same = Bool.random(using: &random)
@@ -106,7 +107,8 @@ final class PackedGEMMTests: XCTestCase {
 
     /// One random convolution through the packed GEMM path with `layout`, and through the dot-product twin, against
     /// TFLite's reference loop.
-    private func checkConvolution(_ c: Case, layout: PackedFilter.Layout, microkernel: Microkernel? = nil, _ random: inout SeededGenerator) {
+    private func checkConvolution(_ c: Case, layout: PackedFilter.Layout, microkernel: Microkernel? = nil, splitting: Bool = false,
+                                  _ random: inout SeededGenerator) {
         let p = c.p
         let taps = p.filterHeight * p.filterWidth
         let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
@@ -132,6 +134,21 @@ final class PackedGEMMTests: XCTestCase {
             conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!, output: &fast)
         }
         conv2DReference(p, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &plain)
+        if splitting {
+            // Two pixel ranges (split at a multiple of 4, as the operator does) and two block ranges.
+            let pixels = p.batches * p.outputHeight * p.outputWidth
+            let cut = min((pixels / 2) & ~3, pixels), blockCut = packed.blocks / 2
+            var split = [Int8](repeating: 0, count: expected.count)
+            scratch.withUnsafeMutableBytes { s in
+                for range in [0..<cut, cut..<pixels] where !range.isEmpty {
+                    for blocks in [0..<blockCut, blockCut..<packed.blocks] where !blocks.isEmpty {
+                        conv2D(p, input: input, filter: packed, foldedBias: folded, zeroRow: zeroRow, scratch: s.baseAddress!,
+                               output: &split, pixels: range, blocks: blocks)
+                    }
+                }
+            }
+            XCTAssertEqual(split, expected, "split ranges (\(packed.microkernel)) vs TFLite reference, \(p)")
+        }
         XCTAssertEqual(fast, expected, "packed GEMM (\(layout) layout, \(packed.microkernel)) vs TFLite reference, \(p)")
         XCTAssertEqual(plain, expected, "dot-product twin vs TFLite reference")
     }
@@ -157,7 +174,20 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
-    private func checkDepthwise(_ c: Case, _ random: inout SeededGenerator) {
+    /// The AVX-512 depthwise kernel (sixteen output channels per register, masked channel tails, weights in
+    /// registers for interior runs, multipliers 1–3 through `vpermd`) against the TFLite reference and its
+    /// eight-lane Swift twin: filters up to 5×5 (the 9-tap and the generic tap loops), up to 40 input channels,
+    /// strides, dilations, padding, random zero points and per-channel multipliers. Where the CPU lacks AVX-512
+    /// both calls run the twin.
+    func testSixteenLaneDepthwiseMatchesTheReferenceAndItsTwin() {
+        var random = SeededGenerator(seed: 18)
+        for _ in 0..<400 {
+            let c = Self.randomCase(&random, depthwise: true, maxChannels: 40, maxFilter: 5, maxSize: 12, multipliers: 1...3)
+            checkDepthwise(c, &random, sixteenLanes: true)
+        }
+    }
+
+    private func checkDepthwise(_ c: Case, _ random: inout SeededGenerator, sixteenLanes: Bool? = nil) {
         let p = c.p
         let taps = p.filterHeight * p.filterWidth
         let input = (0..<p.batches * p.inputHeight * p.inputWidth * p.inputChannels).map { _ in Int8.random(in: -128...127, using: &random) }
@@ -170,8 +200,17 @@ final class PackedGEMMTests: XCTestCase {
         } }
         let zeroRow = [Int8](repeating: Int8(zp), count: p.inputChannels)
         var fast = [Int8](repeating: 0, count: expected.count)
-        depthwiseConv2D(DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier), input: input, filter: filter,
-                        foldedBias: folded, zeroRow: zeroRow, output: &fast)
+        let dp = DepthwiseConv2DParameters(convolution: p, depthMultiplier: c.multiplier)
+        if let sixteenLanes {
+            depthwiseConv2D(dp, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &fast,
+                            sixteenLanes: sixteenLanes)
+            var twin = [Int8](repeating: 0, count: expected.count)
+            depthwiseConv2D(dp, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &twin,
+                            sixteenLanes: false)
+            XCTAssertEqual(twin, expected, "eight-lane depthwise twin vs TFLite reference, \(p)")
+        } else {
+            depthwiseConv2D(dp, input: input, filter: filter, foldedBias: folded, zeroRow: zeroRow, output: &fast)
+        }
         XCTAssertEqual(fast, expected, "depthwise vs TFLite reference, multiplier \(c.multiplier), \(p)")
     }
 
@@ -206,7 +245,8 @@ final class PackedGEMMTests: XCTestCase {
     }
 
     /// Every microkernel this CPU runs, forced in turn (on this build machine: AVX-512 VNNI, AVX-VNNI, the AVX2
-    /// fallback and both portable twins), convolves random shapes byte for byte like TFLite's reference.
+    /// fallback and both portable twins), convolves random shapes byte for byte like TFLite's reference, whole and
+    /// split into pixel and block ranges (AVX-512 VNNI gathers the taps in C, from any starting pixel).
     func testEveryAvailableMicrokernelMatchesTheReference() {
         XCTAssertTrue(Microkernel.available.contains(.portable))
         XCTAssertTrue(Microkernel.available.contains(.portableQuads))
@@ -218,7 +258,33 @@ final class PackedGEMMTests: XCTestCase {
         for kernel in Microkernel.available {
             var random = SeededGenerator(seed: 21)
             for _ in 0..<60 {
-                checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, microkernel: kernel, &random)
+                checkConvolution(Self.randomCase(&random, depthwise: false), layout: .automatic, microkernel: kernel,
+                                 splitting: true, &random)
+            }
+        }
+    }
+
+    /// 1×1 stride-1 convolutions (the AVX-512 VNNI path runs them without a gather, two blocks per tile) under
+    /// every available kernel, against TFLite's reference: input channels not a multiple of 4 or 64, output
+    /// channels with odd block counts and partial blocks, random zero points and per-channel multipliers; also split
+    /// into pixel and block ranges as two threads would run them.
+    func testPointwiseConvolutionMatchesTheReferenceUnderEveryKernel() {
+        for kernel in Microkernel.available {
+            var random = SeededGenerator(seed: 31)
+            for _ in 0..<40 {
+                let ic = Int.random(in: 1...70, using: &random), oc = Int.random(in: 1...80, using: &random)
+                let h = Int.random(in: 1...7, using: &random), w = Int.random(in: 1...7, using: &random)
+                let scales = (0..<oc).map { _ in Float.random(in: 0.001...0.02, using: &random) }
+                let requantization = ChannelRequantization(
+                    inputScale: 0.05, filterScales: scales, outputScale: Float.random(in: 0.02...0.2, using: &random),
+                    channels: oc, outputZeroPoint: Int32.random(in: -20...20, using: &random), outputMin: -128, outputMax: 127)
+                let p = Conv2DParameters(
+                    batches: Int.random(in: 1...2, using: &random), inputHeight: h, inputWidth: w, inputChannels: ic,
+                    outputHeight: h, outputWidth: w, outputChannels: oc, filterHeight: 1, filterWidth: 1, strideHeight: 1,
+                    strideWidth: 1, dilationHeight: 1, dilationWidth: 1, paddingTop: 0, paddingLeft: 0,
+                    requantization: requantization)
+                XCTAssertTrue(p.isPointwise)
+                checkConvolution(Case(p: p, multiplier: 1), layout: .automatic, microkernel: kernel, splitting: true, &random)
             }
         }
     }

@@ -1,0 +1,234 @@
+// The AVX-512 int8 depthwise convolution: sixteen output channels per ZMM register, any depth multiplier, filter
+// size, stride, dilation and padding, the requantisation fused (the same `edgefleet_requantize16` as the GEMM tile).
+// Only these functions carry the AVX-512 target attribute, so the binary still runs on a CPU without it; Kernels
+// calls them after checking CPUID. The portable twin is the Swift `depthwise` loop in Kernels; KernelsTests
+// compares both with TFLite's reference byte for byte on random shapes.
+#include "CDepthwise.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "Requantize16.h"
+
+#define EDGEFLEET_DW_TARGET __attribute__((target("avx512f,avx512bw")))
+
+// Sixteen int8 values sign-extended to int32; a channel tail reads only its `mask` bytes (masked loads do not
+// fault on the bytes they skip, so a tail at the very end of a buffer is safe).
+EDGEFLEET_DW_TARGET static inline __m512i edgefleet_dw_load(const int8_t *p, int full, __mmask64 mask) {
+    if (full) return _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)p));
+    return _mm512_cvtepi8_epi32(_mm512_castsi512_si128(_mm512_maskz_loadu_epi8(mask, p)));
+}
+
+// The activations of sixteen output channels: with depth multiplier m, output channel o reads input channel o / m,
+// so the block reads at most sixteen consecutive input channels (from `xc`), widened and spread over the lanes by
+// `vpermd` with `index` (lane j: (c + j) / m − xc). `permute` is a constant at each call site.
+EDGEFLEET_DW_TARGET static inline __m512i edgefleet_dw_load_x(const int8_t *p, int permute, int full, __mmask64 mask,
+                                                              __m512i index) {
+    __m512i v = edgefleet_dw_load(p, full, mask);
+    return permute ? _mm512_permutexvar_epi32(index, v) : v;
+}
+
+// Per channel block: where its activations start (`xc`), how many bytes to read and the lane index for `vpermd`.
+#define EDGEFLEET_DW_BLOCK_INPUT                                                                                   \
+    const intptr_t xc = multiplier == 1 ? c : c / multiplier;                                                   \
+    const int xfull = multiplier == 1 && full;                                                                  \
+    const intptr_t xcount = multiplier == 1 ? n : (c + n - 1) / multiplier - xc + 1;                            \
+    const __mmask64 xbytes = (__mmask64)((1ull << xcount) - 1);                                                 \
+    __m512i index = _mm512_setzero_si512();                                                                     \
+    if (multiplier != 1) {                                                                                      \
+        int32_t lanesIndex[16];                                                                                 \
+        for (intptr_t j = 0; j < 16; j++) lanesIndex[j] = j < n ? (int32_t)((c + j) / multiplier - xc) : 0;      \
+        index = _mm512_loadu_si512(lanesIndex);                                                                 \
+    }
+
+EDGEFLEET_DW_TARGET static inline void edgefleet_dw_store(int8_t *out, __m512i acc, __m512i mult, __m512i shift,
+                                                          __m512i zp, __m512i lo, __m512i hi, int full,
+                                                          __mmask16 lanes) {
+    __m512i v = _mm512_add_epi32(edgefleet_requantize16(acc, mult, shift), zp);
+    v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
+    // Clamped to int8 already, so the saturating narrow is exact.
+    if (full) _mm_storeu_si128((__m128i *)out, _mm512_cvtsepi32_epi8(v));
+    else _mm512_mask_cvtsepi32_storeu_epi8(out, lanes, v);
+}
+
+EDGEFLEET_DW_TARGET
+static inline void edgefleet_dw_pixel(const int8_t *const *rows, intptr_t taps, const int8_t *filter,
+                                      intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                      const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                      int32_t lo, int32_t hi, int8_t *out, intptr_t multiplier) {
+    const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
+    for (intptr_t c = first; c < end; c += 16) {
+        intptr_t n = end - c < 16 ? end - c : 16;
+        int full = n == 16;
+        __mmask16 lanes = (__mmask16)((1u << n) - 1);
+        __mmask64 bytes = (__mmask64)((1ull << n) - 1);
+        EDGEFLEET_DW_BLOCK_INPUT
+        const int permute = multiplier != 1;
+        __m512i acc = _mm512_maskz_loadu_epi32(lanes, bias + c);
+        for (intptr_t t = 0; t < taps; t++) {
+            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(edgefleet_dw_load_x(rows[t] + xc, permute, xfull, xbytes, index),
+                                                           edgefleet_dw_load(filter + t * channels + c, full, bytes)));
+        }
+        edgefleet_dw_store(out + c, acc, _mm512_maskz_loadu_epi32(lanes, multipliers + c),
+                           _mm512_maskz_loadu_epi32(lanes, shifts + c), zp, low, high, full, lanes);
+    }
+}
+
+// One channel block of a run of interior pixels, the block's weights widened once and held in registers (the
+// compiler unrolls the tap loop when `TAPS` is a constant, as for 3×3).
+#define EDGEFLEET_DW_INTERIOR_BODY(TAPS, PERMUTE)                                                                  \
+    {                                                                                                          \
+    __m512i w[TAPS];                                                                                           \
+    for (intptr_t t = 0; t < (TAPS); t++) w[t] = edgefleet_dw_load(filter + t * channels + c, full, bytes);    \
+    for (intptr_t i = 0; i < pixels; i++) {                                                                    \
+        const int8_t *x = x0 + i * pixelStep + xc;                                                             \
+        __m512i acc = bv;                                                                                      \
+        for (intptr_t t = 0; t < (TAPS); t++)                                                                  \
+            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(                                                    \
+                edgefleet_dw_load_x(x + tapOffsets[t], (PERMUTE), xfull, xbytes, index), w[t]));               \
+        edgefleet_dw_store(out0 + i * outStep + c, acc, mv, sv, zp, low, high, full, lanes);                   \
+    }                                                                                                          \
+    }
+
+EDGEFLEET_DW_TARGET
+static inline void edgefleet_dw_interior(const int8_t *x0, intptr_t pixels, intptr_t pixelStep,
+                                         const intptr_t *tapOffsets, intptr_t taps, const int8_t *filter,
+                                         intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                         const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                         int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep,
+                                         intptr_t multiplier) {
+    const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
+    for (intptr_t c = first; c < end; c += 16) {
+        intptr_t n = end - c < 16 ? end - c : 16;
+        int full = n == 16;
+        __mmask16 lanes = (__mmask16)((1u << n) - 1);
+        __mmask64 bytes = (__mmask64)((1ull << n) - 1);
+        const __m512i bv = _mm512_maskz_loadu_epi32(lanes, bias + c);
+        const __m512i mv = _mm512_maskz_loadu_epi32(lanes, multipliers + c);
+        const __m512i sv = _mm512_maskz_loadu_epi32(lanes, shifts + c);
+        EDGEFLEET_DW_BLOCK_INPUT
+        if (taps == 9 && multiplier == 1) {
+            EDGEFLEET_DW_INTERIOR_BODY(9, 0)
+        } else if (taps == 9) {
+            EDGEFLEET_DW_INTERIOR_BODY(9, 1)
+        } else if (taps <= 25) {
+            // 5×5 and smaller: weights still fit the 32 registers' budget reasonably; the loop stays generic.
+            __m512i w[25];
+            for (intptr_t t = 0; t < taps; t++) w[t] = edgefleet_dw_load(filter + t * channels + c, full, bytes);
+            for (intptr_t i = 0; i < pixels; i++) {
+                const int8_t *x = x0 + i * pixelStep + xc;
+                __m512i acc = bv;
+                for (intptr_t t = 0; t < taps; t++)
+                    acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(edgefleet_dw_load_x(x + tapOffsets[t], multiplier != 1, xfull, xbytes, index), w[t]));
+                edgefleet_dw_store(out0 + i * outStep + c, acc, mv, sv, zp, low, high, full, lanes);
+            }
+        } else {
+            for (intptr_t i = 0; i < pixels; i++) {
+                const int8_t *x = x0 + i * pixelStep + xc;
+                __m512i acc = bv;
+                for (intptr_t t = 0; t < taps; t++)
+                    acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(edgefleet_dw_load_x(x + tapOffsets[t], multiplier != 1, xfull, xbytes, index),
+                                                                   edgefleet_dw_load(filter + t * channels + c, full, bytes)));
+                edgefleet_dw_store(out0 + i * outStep + c, acc, mv, sv, zp, low, high, full, lanes);
+            }
+        }
+    }
+}
+
+EDGEFLEET_DW_TARGET
+void edgefleet_avx512_depthwise_pixel(const int8_t *const *rows, intptr_t taps, const int8_t *filter,
+                                      intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                      const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                      int32_t lo, int32_t hi, int8_t *out) {
+    edgefleet_dw_pixel(rows, taps, filter, channels, first, end, bias, multipliers, shifts, zeroPoint, lo, hi, out, 1);
+}
+
+EDGEFLEET_DW_TARGET
+void edgefleet_avx512_depthwise_interior(const int8_t *x0, intptr_t pixels, intptr_t pixelStep,
+                                         const intptr_t *tapOffsets, intptr_t taps, const int8_t *filter,
+                                         intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                         const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                         int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep) {
+    edgefleet_dw_interior(x0, pixels, pixelStep, tapOffsets, taps, filter, channels, first, end, bias, multipliers,
+                          shifts, zeroPoint, lo, hi, out0, outStep, 1);
+}
+
+EDGEFLEET_DW_TARGET
+void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const int8_t *input, const int8_t *zeroRow,
+                                     const int8_t *filter, const int32_t *bias, const int32_t *multipliers,
+                                     const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output,
+                                     intptr_t firstRow, intptr_t endRow, intptr_t first, intptr_t end) {
+    const edgefleet_conv_shape s = *shape;
+    const intptr_t ic = s.inputChannels, oc = s.outputChannels, fh = s.filterHeight, fw = s.filterWidth;
+    const intptr_t taps = fh * fw;
+    if (taps > EDGEFLEET_DEPTHWISE_MAX_TAPS || s.outputHeight == 0 || ic == 0) return;
+    const intptr_t multiplier = oc / ic;
+    const int8_t *rows[EDGEFLEET_DEPTHWISE_MAX_TAPS];
+    intptr_t offsets[EDGEFLEET_DEPTHWISE_MAX_TAPS];
+    for (intptr_t ky = 0; ky < fh; ky++)
+        for (intptr_t kx = 0; kx < fw; kx++)
+            offsets[ky * fw + kx] = (ky * s.dilationHeight * s.inputWidth + kx * s.dilationWidth) * ic;
+    // Output columns whose taps all lie inside the row: ox × sw − pl ≥ 0 and ox × sw − pl + (fw − 1) × dw < iw.
+    const intptr_t sw = s.strideWidth, pl = s.paddingLeft;
+    const intptr_t firstInterior = (pl + sw - 1) / sw;
+    const intptr_t lastTapStart = s.inputWidth - 1 - (fw - 1) * s.dilationWidth + pl;
+    intptr_t lastInterior = lastTapStart >= 0 ? lastTapStart / sw : -1;   // inclusive
+    if (lastInterior > s.outputWidth - 1) lastInterior = s.outputWidth - 1;
+    for (intptr_t r = firstRow; r < endRow; r++) {
+        const intptr_t b = r / s.outputHeight, oy = r % s.outputHeight;
+        const int8_t *image = input + b * s.inputHeight * s.inputWidth * ic;
+        int8_t *out = output + r * s.outputWidth * oc;
+        const intptr_t iy0 = oy * s.strideHeight - s.paddingTop;
+        const int rowInside = iy0 >= 0 && iy0 + (fh - 1) * s.dilationHeight < s.inputHeight;
+        const int interior = rowInside && firstInterior <= lastInterior;
+        for (intptr_t ox = 0; ox < s.outputWidth; ox++) {
+            if (interior && ox == firstInterior) {
+                edgefleet_dw_interior(image + (iy0 * s.inputWidth + firstInterior * sw - pl) * ic,
+                                      lastInterior - firstInterior + 1, sw * ic, offsets, taps, filter, oc, first,
+                                      end, bias, multipliers, shifts, zeroPoint, lo, hi, out + firstInterior * oc, oc,
+                                      multiplier);
+                ox = lastInterior;
+                continue;
+            }
+            // A border pixel: taps outside the image read the zero-point row.
+            const intptr_t ix0 = ox * sw - pl;
+            for (intptr_t ky = 0; ky < fh; ky++) {
+                const intptr_t iy = iy0 + ky * s.dilationHeight;
+                for (intptr_t kx = 0; kx < fw; kx++) {
+                    const intptr_t ix = ix0 + kx * s.dilationWidth;
+                    rows[ky * fw + kx] = iy >= 0 && iy < s.inputHeight && ix >= 0 && ix < s.inputWidth
+                        ? image + (iy * s.inputWidth + ix) * ic : zeroRow;
+                }
+            }
+            edgefleet_dw_pixel(rows, taps, filter, oc, first, end, bias, multipliers, shifts, zeroPoint, lo, hi,
+                               out + ox * oc, multiplier);
+        }
+    }
+}
+
+#else
+void edgefleet_avx512_depthwise_pixel(const int8_t *const *rows, intptr_t taps, const int8_t *filter,
+                                      intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                      const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                      int32_t lo, int32_t hi, int8_t *out) {
+    (void)rows; (void)taps; (void)filter; (void)channels; (void)first; (void)end; (void)bias; (void)multipliers;
+    (void)shifts; (void)zeroPoint; (void)lo; (void)hi; (void)out;
+}
+
+void edgefleet_avx512_depthwise_interior(const int8_t *x0, intptr_t pixels, intptr_t pixelStep,
+                                         const intptr_t *tapOffsets, intptr_t taps, const int8_t *filter,
+                                         intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
+                                         const int32_t *multipliers, const int32_t *shifts, int32_t zeroPoint,
+                                         int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep) {
+    (void)x0; (void)pixels; (void)pixelStep; (void)tapOffsets; (void)taps; (void)filter; (void)channels;
+    (void)first; (void)end; (void)bias; (void)multipliers; (void)shifts; (void)zeroPoint; (void)lo; (void)hi;
+    (void)out0; (void)outStep;
+}
+
+void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const int8_t *input, const int8_t *zeroRow,
+                                     const int8_t *filter, const int32_t *bias, const int32_t *multipliers,
+                                     const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output,
+                                     intptr_t firstRow, intptr_t endRow, intptr_t first, intptr_t end) {
+    (void)shape; (void)input; (void)zeroRow; (void)filter; (void)bias; (void)multipliers; (void)shifts;
+    (void)zeroPoint; (void)lo; (void)hi; (void)output; (void)firstRow; (void)endRow; (void)first; (void)end;
+}
+#endif

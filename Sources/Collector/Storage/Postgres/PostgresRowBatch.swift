@@ -1,8 +1,9 @@
 import Foundation
 import PostgresNIO
 
-/// Rows for one multi-row `INSERT`, bound as parameters and split into statements under PostgreSQL's 65,535-parameter
-/// limit: a batch of telemetry is a few statements, not one round trip per row.
+/// Rows for one multi-row statement: either a multi-row `INSERT … VALUES` bound value by value (split under PostgreSQL's
+/// 65,535-parameter limit), or one array parameter per column for `unnest(…)` (`PostgresRowBatch+Unnest.swift`): a batch's
+/// rows are a statement or a few, never one round trip per row.
 struct PostgresRowBatch {
     /// A value of a row, kept until the statements are built (bindings cannot be concatenated).
     enum Value {
@@ -15,7 +16,7 @@ struct PostgresRowBatch {
 
     /// One row's values, appended in column order.
     struct Row {
-        fileprivate var values: [Value] = []
+        var values: [Value] = []
 
         mutating func append(_ value: String?) { values.append(.text(value)) }
         mutating func append(_ value: Int64?) { values.append(.integer(value)) }
@@ -26,7 +27,7 @@ struct PostgresRowBatch {
 
     let table: String
     let columns: [String]
-    private var rows: [[Value]] = []
+    private(set) var rows: [[Value]] = []
 
     init(table: String, columns: [String]) {
         self.table = table
@@ -34,6 +35,7 @@ struct PostgresRowBatch {
     }
 
     var isEmpty: Bool { rows.isEmpty }
+    var count: Int { rows.count }
 
     mutating func append(_ fill: (inout Row) -> Void) {
         var row = Row()

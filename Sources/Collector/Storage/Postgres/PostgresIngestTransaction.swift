@@ -240,18 +240,18 @@ struct PostgresIngestTransaction {
             details["digest"] = bundle.digest
             propose(bundle, header: header)
         }
-        try addEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq, model: birth.bundle?.name,
-                     name: "agent.birth", time: header.time, assignmentID: nil, phase: nil,
-                     body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: "agent.birth"), details: details)), as: UTF8.self))
+        addEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq, model: birth.bundle?.name,
+                 name: "agent.birth", time: header.time, assignmentID: nil, phase: nil,
+                 body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: "agent.birth"), details: details)), as: UTF8.self))
     }
 
     mutating func applyEvent(_ event: DeviceEvent, message: IngestMessage) async throws {
         let header = message.header
         let update = event.update
-        try addEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq,
-                     model: update?.target.name ?? event.details["model"], name: event.name.rawValue, time: header.time,
-                     assignmentID: update?.assignmentID, phase: update?.phase.rawValue,
-                     body: String(decoding: try FleetCodec.encode(event), as: UTF8.self))
+        addEvent(source: "device", device: header.device, stream: header.stream, seq: header.seq,
+                 model: update?.target.name ?? event.details["model"], name: event.name.rawValue, time: header.time,
+                 assignmentID: update?.assignmentID, phase: update?.phase.rawValue,
+                 body: String(decoding: try FleetCodec.encode(event), as: UTF8.self))
         guard let update else { return }
         let seq = Int64(storing: header.seq)
         // PhaseOrder's rule (PhaseOrder.sqlCondition) in PostgreSQL's spelling: `IS DISTINCT FROM` for SQLite's `IS NOT`.
@@ -275,9 +275,9 @@ struct PostgresIngestTransaction {
         var details: [String: String] = [:]
         if let reason = status.reason { details["reason"] = reason }
         let name = online ? "device.online" : "device.offline"
-        try addEvent(source: "device", device: device, stream: nil, seq: nil, model: nil, name: name, time: receivedAt, assignmentID: nil,
-                     phase: nil, body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: name), details: details)),
-                                              as: UTF8.self))
+        addEvent(source: "device", device: device, stream: nil, seq: nil, model: nil, name: name, time: receivedAt, assignmentID: nil,
+                 phase: nil, body: String(decoding: try FleetCodec.encode(DeviceEvent(name: EventName(rawValue: name), details: details)),
+                                          as: UTF8.self))
     }
 
     mutating func propose(_ bundle: BundleReference, header: EnvelopeHeader) {

@@ -45,8 +45,16 @@ if ((build)); then swift build -c release --scratch-path "$scratch" --product ed
 bin=${BIN_DIR:-$(swift build -c release --scratch-path "$scratch" --show-bin-path)}   # BIN_DIR: binaries built elsewhere (a before/after comparison)
 
 work=$(mktemp -d /tmp/bench-collector.XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+pids=() collector_pids=()
+# Collectors first (a collector whose broker is already gone can hang in its graceful shutdown, seen after a bench
+# stopped by its timeout), then the rest; whatever is still alive after 10 s is killed outright.
+cleanup() {
+    [ -z "${pg_pid:-}" ] || kill -INT "$pg_pid" 2>/dev/null || true   # PostgreSQL's fast shutdown: no waiting for sessions
+    for pid in "${collector_pids[@]}" "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for _ in $(seq 50); do alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done; ((alive)) || break; sleep 0.2; done
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 trap "exit 143" INT TERM   # a killed bench (timeout) still stops what it started
 

@@ -4,17 +4,21 @@
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
 #            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S] [--profile]
+#            [--pg-stats] [--no-fleet]
 # --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
 # --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
 # (part of --duration). CPU seconds per process (collectors, PostgreSQL, mosquitto, simulator) are read from /proc and
 # reported per stored message; --profile samples the collector with `perf record -g` for 30 s (from 3 s in) into
 # /tmp/bench-collector-perf.data and its inclusive per-symbol summary into /tmp/bench-collector-profile.txt.
+# --pg-stats (with --postgres) loads pg_stat_statements and prints the statements PostgreSQL ran during the simulation:
+# statements per transaction (per COMMIT: an ingest batch is one transaction) and the most frequent ones. --no-fleet
+# skips the fleet page test.
 # Needs: mosquitto, sqlite3, curl (and postgresql for --postgres). Uses the release build in $SCRATCH (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0 pgstats=0 fleet_test=1
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -30,6 +34,8 @@ while (($#)); do
         --ramp) ramp=$2; shift ;;
         --drain) drain=$2; shift ;;
         --profile) profile=1 ;;
+        --pg-stats) pgstats=1 ;;
+        --no-fleet) fleet_test=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -39,8 +45,16 @@ if ((build)); then swift build -c release --scratch-path "$scratch" --product ed
 bin=${BIN_DIR:-$(swift build -c release --scratch-path "$scratch" --show-bin-path)}   # BIN_DIR: binaries built elsewhere (a before/after comparison)
 
 work=$(mktemp -d /tmp/bench-collector.XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+pids=() collector_pids=()
+# Collectors first (a collector whose broker is already gone can hang in its graceful shutdown, seen after a bench
+# stopped by its timeout), then the rest; whatever is still alive after 10 s is killed outright.
+cleanup() {
+    [ -z "${pg_pid:-}" ] || kill -INT "$pg_pid" 2>/dev/null || true   # PostgreSQL's fast shutdown: no waiting for sessions
+    for pid in "${collector_pids[@]}" "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for _ in $(seq 50); do alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done; ((alive)) || break; sleep 0.2; done
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 trap "exit 143" INT TERM   # a killed bench (timeout) still stops what it started
 
@@ -69,14 +83,16 @@ if ((postgres)); then
     as_pg=()
     if [ "$(id -u)" -eq 0 ]; then chown postgres "$work" "$work/pg"; as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --reset-env); fi
     "${as_pg[@]}" "$pgbin/initdb" -D "$work/pg/data" -U edgefleet -A trust -E UTF8 --locale=C --no-instructions >/dev/null
+    pg_extra=(); ((pgstats)) && pg_extra=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all)
     "${as_pg[@]}" "$pgbin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 \
-        -c max_connections=200 -c shared_buffers=256MB 2> "$work/postgres.log" &
+        -c max_connections=200 -c shared_buffers=256MB "${pg_extra[@]}" 2> "$work/postgres.log" &
     pids+=($!)
     pg_pid=$!
     for _ in $(seq 100); do "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
     "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d postgres -q -c 'CREATE DATABASE edgefleet'
     storage="\"storage\": {\"engine\": \"postgres\", \"url\": \"postgres://edgefleet@127.0.0.1:$pg_port/edgefleet\"}"
     q() { "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U edgefleet -d edgefleet -X -q -A -t -F ' ' -c "$1"; }
+    ((pgstats)) && q "CREATE EXTENSION pg_stat_statements" >/dev/null
 else
     q() { sqlite3 -separator ' ' "$work/state-1/collector.sqlite" "$1"; }
 fi
@@ -103,6 +119,7 @@ echo "== ingest: $devices devices x $rate reports/s for $duration s (devices pub
 clk=$(getconf CLK_TCK)
 ticks() { for p in "$@"; do [ -r "/proc/$p/stat" ] && awk -v p="$p" '{ sub(/^.*\) /, ""); print p, $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done; }
 pg_all() { [ -n "$pg_pid" ] && echo "$pg_pid" $(pgrep -P "$pg_pid"); }
+((pgstats)) && q "SELECT pg_stat_statements_reset()" >/dev/null   # after the collectors' migrations: the simulation's statements only
 cpu_before=$(ticks "$mosquitto_pid" "${collector_pids[@]}" $(pg_all))
 echo "load before: $(uptime)" >&2
 ramp_args=(); [ "$ramp" = 0 ] || ramp_args=(--ramp "$ramp")
@@ -162,6 +179,15 @@ echo "cpu_seconds: collectors=$cpu_collectors postgres=$cpu_postgres mosquitto=$
 echo "database_bytes=$db_bytes bytes_per_report=$((db_bytes / (rows > 0 ? rows : 1))) bytes_per_device_day_at_10s=$((db_bytes / (rows > 0 ? rows : 1) * 8640))"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^edgefleet_collector_(messages_rejected|mqtt_dropped|store_failures|messages_received_total|messages_stored_total|acks_published_total|messages_duplicate_total|batch_commit_seconds_(sum|count))' || true
 
+if ((pgstats)); then
+    # Statements per transaction: every ingest batch is BEGIN … COMMIT (leases and API writes are a few more transactions).
+    q "SELECT 'pg_stat_statements: statements=' || sum(calls) || ' commits=' || sum(calls) FILTER (WHERE query = 'COMMIT')
+        || ' statements_per_commit=' || round(sum(calls)::numeric / greatest(sum(calls) FILTER (WHERE query = 'COMMIT'), 1), 1)
+        || ' exec_ms=' || round(sum(total_exec_time)::numeric) FROM pg_stat_statements"
+    q "SELECT lpad(calls::text, 9) || lpad(round(total_exec_time)::text, 9) || ' ms ' || lpad(rows::text, 9) || ' rows  '
+        || regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY calls DESC LIMIT 15"
+fi
+((fleet_test)) || exit 0
 echo "== fleet page with $fleet devices" >&2
 if ((postgres)); then
     q "INSERT INTO devices (id, profile, agent_version, hw_model, hw_machine, hw_kernel, hw_cpus, hw_memory, cur_name, cur_version, cur_digest,

@@ -65,6 +65,8 @@ final class PostgresStoreTests: XCTestCase {
     func testGapsAndAcknowledgementsSurviveReopening() async throws { try await contract.gapsAndAcknowledgementsSurviveReopening() }
     func testDevicesRollupsAndLatestFigures() async throws { try await contract.devicesRollupsAndLatestFigures() }
     func testDevicesPageByCursorAndCountInSQL() async throws { try await contract.devicesPageByCursorAndCountInSQL() }
+    func testABatchOfNewDevicesDecidesAsMessageByMessage() async throws { try await contract.aBatchOfNewDevicesDecidesAsMessageByMessage() }
+    func testNewDevicesAreReadByFirstContact() async throws { try await contract.newDevicesAreReadByFirstContact() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
     func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }

@@ -10,14 +10,13 @@ import Bundles
 /// it is, with a `champion.skipped` event giving the reason. Control devices and devices of a wave not yet started
 /// are new devices like the others here: they run the champion until their wave.
 extension RolloutEngine {
-    /// One admission pass; cheap when no device registered since the last one (the device count is unchanged and
-    /// less than a minute passed).
+    /// One admission pass over the devices first seen since the previous one (``RolloutAdmission``): an index range
+    /// of the store, empty most of the time, never the whole fleet.
     func admitNewDevices() async throws(CollectorError) {
         let now = clock.now()
-        let total = try await store.deviceCounts().total
-        guard admission.shouldScan(total: total, now: now) else { return }
-        let devices = try await store.devices(DeviceFilter(limit: 1_000_000))
         let active = try await store.rollouts(activeOnly: true, limit: 100)
+        let since = admission.since(engineStartedAt: startedAt, oldestActiveRollout: active.map(\.createdAt).min())
+        let devices = try await store.devices(firstSeenAfter: since, limit: RolloutAdmission.devicesPerPass)
         var exposed = Set<String>()
         for stored in active.reversed() {
             let rollout = try await admit(devices, into: stored)
@@ -26,8 +25,8 @@ extension RolloutEngine {
             for wave in rollout.plan.waves.prefix(max(0, started)) { exposed.formUnion(wave) }
         }
         let fresh = devices.filter { admission.isNew($0, engineStartedAt: startedAt) && !exposed.contains($0.id) }
-        if !fresh.isEmpty { try await assignChampions(fresh, fleet: devices, now: now) }
-        admission.scanned(total: total, now: now, devices: fresh.map(\.id))
+        if !fresh.isEmpty { try await assignChampions(fresh, now: now) }
+        admission.scanned(now: now, read: devices, devices: fresh.map(\.id))
     }
 
     /// Plans devices that registered after `stored` was created and match its target into it; returns the rollout.
@@ -67,7 +66,7 @@ extension RolloutEngine {
     }
 
     /// Assigns each new device its model's champion, when blessed and fitting its profile.
-    private func assignChampions(_ fresh: [DeviceRecord], fleet: [DeviceRecord], now: Int64) async throws(CollectorError) {
+    private func assignChampions(_ fresh: [DeviceRecord], now: Int64) async throws(CollectorError) {
         var champions: [String: ModelVersionRecord] = [:]
         for model in try await store.models() {
             if let release = model.aliases["champion"], let version = try await store.version(model: model.name, release: release) {
@@ -75,11 +74,10 @@ extension RolloutEngine {
             }
         }
         guard !champions.isEmpty else { return }
-        // A model's profiles: those of the devices serving one of its versions.
-        var modelsOfProfile: [String: Set<String>] = [:]
-        for device in fleet {
-            if let model = device.currentBundle?.name, let profile = device.profile { modelsOfProfile[profile, default: []].insert(model) }
-        }
+        // A model's profiles: those of the devices serving one of its versions (one aggregate over the profiles of new
+        // devices without a bundle, not a read of the fleet).
+        let unbundled = Set(fresh.filter { $0.currentBundle == nil }.compactMap(\.profile)).sorted()
+        let modelsOfProfile = try await store.servedModels(profiles: unbundled)
         for device in fresh {
             let model = device.currentBundle?.name ?? device.profile.flatMap { modelsOfProfile[$0] }.flatMap { $0.count == 1 ? $0.first : nil }
             guard let model, let champion = champions[model], device.currentBundle?.digest != champion.digest else { continue }

@@ -44,6 +44,13 @@ public protocol FleetStore: Sendable {
     func updateLabels(deviceID: String, tags: [String]?, groups: [String]?) async throws(CollectorError) -> DeviceRecord
     /// Devices online and in total.
     func deviceCounts() async throws(CollectorError) -> (online: Int, total: Int)
+    /// Devices first seen after `since` (exclusive; the collector's clock at their first stored message), oldest first
+    /// (then by ID), at most `limit`: an index range, so a pass looking for devices that registered since the last one
+    /// reads those, not the fleet.
+    func devices(firstSeenAfter since: Int64, limit: Int) async throws(CollectorError) -> [DeviceRecord]
+    /// For each of `profiles`, the models its devices currently serve (profiles no device of which serves a model are
+    /// absent): one aggregate, for deciding which model a new device without a bundle belongs to.
+    func servedModels(profiles: [String]) async throws(CollectorError) -> [String: Set<String>]
 
     /// Raw reports of a device in a time range (by interval end), oldest first.
     func telemetry(deviceID: String, range: TimeRange, limit: Int) async throws(CollectorError) -> [TelemetryRecord]

@@ -163,4 +163,25 @@ extension SQLiteStore {
         }
         return (counts[0], counts[1])
     }
+
+    public func devices(firstSeenAfter since: Int64, limit: Int) async throws(CollectorError) -> [DeviceRecord] {
+        try await reading("reading devices first seen since \(since)") { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.deviceColumns) FROM devices WHERE first_seen > ? ORDER BY first_seen, id LIMIT ?",
+                             arguments: [since, limit]).map(Self.device(from:))
+        }
+    }
+
+    public func servedModels(profiles: [String]) async throws(CollectorError) -> [String: Set<String>] {
+        guard !profiles.isEmpty else { return [:] }
+        return try await reading("reading the models each profile serves") { db in
+            var served: [String: Set<String>] = [:]
+            let marks = Array(repeating: "?", count: profiles.count).joined(separator: ", ")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT profile, cur_name FROM devices WHERE profile IN (\(marks)) AND cur_name IS NOT NULL
+                """, arguments: StatementArguments(profiles)) {
+                served[row[0] as String, default: []].insert(row[1] as String)
+            }
+            return served
+        }
+    }
 }

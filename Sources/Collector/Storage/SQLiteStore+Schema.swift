@@ -259,6 +259,11 @@ extension SQLiteStore {
                 CREATE INDEX labels_time ON labels(time);
                 """)
         }
+        // Devices by first contact: the rollout engine's admission pass reads the devices that registered since its last
+        // pass (`devices(firstSeenAfter:limit:)`), an index range instead of the whole fleet every minute.
+        migrator.registerMigration("v12-pgbatch") { db in
+            try db.execute(sql: "CREATE INDEX devices_first_seen ON devices(first_seen)")
+        }
         return migrator
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Rows for one multi-row `INSERT`, bound as parameters and split into statements under PostgreSQL's 65,535-parameter
-/// limit: a batch of telemetry is a few statements, not one round trip per row.
+/// Rows for one statement over the whole batch, bound as one array parameter per column for `unnest(…)`
+/// (`PostgresRowBatch+Unnest.swift`): a batch's rows are one statement per table, never one round trip per row.
 struct PostgresRowBatch {
     /// A value of a row, kept until the statements are built (bindings cannot be concatenated).
     enum Value {
@@ -15,7 +15,7 @@ struct PostgresRowBatch {
 
     /// One row's values, appended in column order.
     struct Row {
-        fileprivate var values: [Value] = []
+        var values: [Value] = []
 
         mutating func append(_ value: String?) { values.append(.text(value)) }
         mutating func append(_ value: Int64?) { values.append(.integer(value)) }
@@ -26,7 +26,7 @@ struct PostgresRowBatch {
 
     let table: String
     let columns: [String]
-    private var rows: [[Value]] = []
+    private(set) var rows: [[Value]] = []
 
     init(table: String, columns: [String]) {
         self.table = table
@@ -34,6 +34,7 @@ struct PostgresRowBatch {
     }
 
     var isEmpty: Bool { rows.isEmpty }
+    var count: Int { rows.count }
 
     mutating func append(_ fill: (inout Row) -> Void) {
         var row = Row()
@@ -41,33 +42,5 @@ struct PostgresRowBatch {
         fill(&row)
         precondition(row.values.count == columns.count, "a row of \(table) needs \(columns.count) values, got \(row.values.count)")
         rows.append(row.values)
-    }
-
-    /// The statements inserting every row, in order, each followed by `suffix` (an `ON CONFLICT` clause or nothing).
-    func queries(suffix: String) throws -> [PostgresQuery] {
-        guard !rows.isEmpty else { return [] }
-        let perStatement = max(1, min(1000, Int(UInt16.max) / columns.count))
-        var queries: [PostgresQuery] = []
-        for start in stride(from: 0, to: rows.count, by: perStatement) {
-            let chunk = rows[start..<min(start + perStatement, rows.count)]
-            var bindings = PostgresBindings(capacity: columns.count * chunk.count)
-            var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            for (rowIndex, row) in chunk.enumerated() {
-                sql += rowIndex == 0 ? "(" : ", ("
-                for (index, value) in row.enumerated() {
-                    switch value {
-                    case .text(let v): bindings.append(v)
-                    case .integer(let v): bindings.append(v)
-                    case .double(let v): bindings.append(v)
-                    case .bytes(let v): try bindings.append(v)  // Data's encoding is declared throwing
-                    case .boolean(let v): bindings.append(v)
-                    }
-                    sql += index == 0 ? "$\(bindings.count)" : ", $\(bindings.count)"
-                }
-                sql += ")"
-            }
-            queries.append(PostgresQuery(unsafeSQL: sql + " " + suffix, binds: bindings))
-        }
-        return queries
     }
 }

@@ -122,4 +122,27 @@ extension PostgresStore {
         }
         return (counts[0], counts[1])
     }
+
+    public func devices(firstSeenAfter since: Int64, limit: Int) async throws(CollectorError) -> [DeviceRecord] {
+        let logger = self.logger
+        return try await reading("reading devices first seen since \(since)") { connection in
+            try await Self.rows(connection, """
+                SELECT \(unescaped: SQLiteStore.deviceColumns) FROM devices WHERE first_seen > \(since) ORDER BY first_seen, id LIMIT \(Int64(limit))
+                """, logger: logger).map(Self.device(from:))
+        }
+    }
+
+    public func servedModels(profiles: [String]) async throws(CollectorError) -> [String: Set<String>] {
+        guard !profiles.isEmpty else { return [:] }
+        let logger = self.logger
+        return try await reading("reading the models each profile serves") { connection in
+            var served: [String: Set<String>] = [:]
+            for row in try await Self.rows(connection, """
+                SELECT DISTINCT profile, cur_name FROM devices WHERE profile = ANY(\(profiles)) AND cur_name IS NOT NULL
+                """, logger: logger) {
+                served[try row[0].decode(String.self), default: []].insert(try row[1].decode(String.self))
+            }
+            return served
+        }
+    }
 }

@@ -293,6 +293,10 @@ extension PostgresStore {
             "CREATE TABLE learning_loops (model TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at BIGINT NOT NULL)",
             "CREATE INDEX labels_time ON labels(time)",
         ]),
+        // Devices by first contact: the rollout engine's admission pass reads the devices that registered since its last pass.
+        ("v12-pgbatch", [
+            "CREATE INDEX devices_first_seen ON devices(first_seen)",
+        ]),
     ]
 
     /// Brings the schema up to date. Safe to run from several collectors at once: a transaction-scoped advisory lock

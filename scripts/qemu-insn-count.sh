@@ -3,8 +3,9 @@
 # give (it emulates no timing, so its wall times mean nothing). Runs the cross-built `edgectl` under qemu-user
 # with a small TCG plugin (scripts/qemu/insn-count.c, built here with cc) that counts every guest instruction.
 #
-# Per core (-cpu): checks the automatic microkernel choice (sdot where HWCAP has asimddp, smlal elsewhere), then
-# per microkernel the core runs: `edgectl conformance` on every fixture with EDGEFLEET_MICROKERNEL forced (every
+# Per core (-cpu): runs the C microkernels against a scalar reference (scripts/qemu/kernel-check.c: smlal, and
+# sdot where the core has it), checks the automatic microkernel choice (sdot where HWCAP has asimddp, smlal
+# elsewhere), then per microkernel the core runs: `edgectl conformance` on every fixture with EDGEFLEET_MICROKERNEL forced (every
 # model must PASS, byte-exact), then per model `edgectl bench --microkernel K` once with 1 invoke and once with
 # 1+N invokes; (count(1+N) − count(1)) / N is the instruction count of one invoke (model loading, packing and
 # start-up cancel out). Counts are exact and repeat to within ~0.01 % (a few thousand instructions of start-up
@@ -12,11 +13,14 @@
 #
 # Usage: scripts/cross-build-aarch64.sh && scripts/qemu-insn-count.sh [--cpus "cortex-a53 …"] [--kernels "smlal …"]
 #        [--models "kws_ref_model …"] [--invokes N] [--no-conformance]
+#        scripts/qemu-insn-count.sh --profile MODEL [--cpus …] [--kernels …]: instead of the counts, where one
+#        invoke's instructions go, per function (the unstripped edgectl.debug; .build-aarch64/insn-profile-MODEL.md)
 # Defaults: cores cortex-a53 cortex-a72 cortex-a76 max; kernels smlal sdot portable (a kernel the core lacks is
 # reported as such, not run); models kws, vww, MobileNet v1 0.25, MobileNetV2, ResNet-8, ad01; N = 4.
 # Output: .build-aarch64/insn-counts.md (Markdown) and insn-counts.tsv, the table also on stdout; exit 1 if a
-# conformance model fails or a core picks the wrong microkernel by itself.
-# Needs the toolchain's sysroot and .build-aarch64/bin/edgectl (cross-build-aarch64.sh); reads them only.
+# conformance model fails, a C kernel differs from the scalar reference or a core picks the wrong microkernel.
+# Needs root, the toolchain chroot and sysroot and .build-aarch64/bin/edgectl (cross-build-aarch64.sh); reads
+# them only (it takes no lock: a cross-build may run meanwhile).
 set -euo pipefail
 # shellcheck source=scripts/lib/aarch64-common.sh
 source "$(dirname "$0")/lib/aarch64-common.sh"
@@ -26,6 +30,7 @@ KERNELS=(smlal sdot portable)
 MODELS=(kws_ref_model vww_96_int8 mobilenet_v1_0.25_128_quant tf2_mobilenet_v2_1.0_224_ptq pretrainedResnet_quant ad01_int8)
 INVOKES=4
 CONFORMANCE=1
+PROFILE=
 while (($#)); do
     case $1 in
     --cpus) read -r -a CPUS <<<"$2"; shift ;;
@@ -33,18 +38,21 @@ while (($#)); do
     --models) read -r -a MODELS <<<"$2"; shift ;;
     --invokes) INVOKES=$2; shift ;;
     --no-conformance) CONFORMANCE=0 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    --profile) PROFILE=$2; shift ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) ef_die "unknown argument $1 (see --help)" ;;
     esac
     shift
 done
 [[ $INVOKES =~ ^[1-9][0-9]*$ ]] || ef_die "--invokes must be a positive integer"
 
+ef_require_root
 EF_T0=$(ef_now)
 trap 'rc=$?; [ $rc -eq 0 ] || [ -z "${EF_PHASE:-}" ] || ef_log "FAILED in phase $EF_PHASE (exit $rc); logs in $EF_OUT/logs"' EXIT
-ef_sysroot_ready && [ -x "$EF_OUT/bin/edgectl" ] ||
+ef_toolchain_ready && ef_sysroot_ready && [ -x "$EF_OUT/bin/edgectl" ] ||
     ef_die "no aarch64 build found in $EF_OUT: run scripts/cross-build-aarch64.sh first"
 FIXTURES=$EF_ROOT/Tests/Fixtures/conformance
+[ -z "$PROFILE" ] || MODELS=("$PROFILE")
 for m in "${MODELS[@]}"; do [ -f "$FIXTURES/$m/model.tflite" ] || ef_die "no model $FIXTURES/$m/model.tflite"; done
 
 # --- 1. qemu-user and the counting plugin ----------------------------------------------------------------
@@ -65,7 +73,13 @@ fi
 # A private copy: a cross-build running meanwhile replaces .build-aarch64/bin, and every count must come from
 # one binary.
 cp -p "$EF_OUT/bin/edgectl" "$WORK/edgectl"
+[ -z "$PROFILE" ] || cp -p "$EF_OUT/bin/edgectl.debug" "$WORK/edgectl.debug"
 EDGECTL=$WORK/edgectl
+# The C kernels' check, compiled for aarch64 by the toolchain's clang (the same compiler as edgectl's C targets).
+EF_CHROOT_MOUNTS=("$EF_ROOT")
+ef_logged kernel-check-build ef_chroot "clang --target=$EF_TRIPLE --sysroot='$EF_SYSROOT' -fuse-ld=lld -O2 -Wall -Wextra \
+    -Werror -I '$EF_ROOT/Sources/CDotProduct/include' '$EF_ROOT/Sources/CDotProduct/DotProduct.c' \
+    '$EF_ROOT/scripts/qemu/kernel-check.c' -o '$WORK/kernel-check'"
 ef_phase_done "$(qemu-aarch64 --version | head -1), edgectl $(ef_size "$EDGECTL")"
 
 qemu() { # qemu CPU [env assignments…] -- edgectl arguments…
@@ -91,13 +105,87 @@ count() {
     sed -n 's/^insns \([0-9]*\)$/\1/p' "$out"
 }
 
+# --- profile mode: per-function instructions of one invoke ----------------------------------------------
+if [ -n "$PROFILE" ]; then
+    raw=$WORK/profile
+    rm -rf "$raw" && mkdir -p "$raw"
+    configs=()
+    for cpu in "${CPUS[@]}"; do
+        available=" $(qemu "$cpu" -- bench "$FIXTURES/kws_ref_model/model.tflite" --iterations 1 --warmup 0 --json |
+            json_field available_microkernels) "
+        for k in "${KERNELS[@]}"; do
+            [[ $available == *" $k "* ]] || continue
+            for n in 1 $((INVOKES + 1)); do
+                (cd "$EF_ROOT" && nice -n "${EDGEFLEET_AARCH64_NICE:-10}" qemu-aarch64 -cpu "$cpu" -L "$EF_SYSROOT" \
+                    -plugin "$PLUGIN,out=$raw/$cpu-$k-$n.txt,symbols=on" "$WORK/edgectl.debug" bench \
+                    "$FIXTURES/$PROFILE/model.tflite" --microkernel "$k" --iterations "$n" --warmup 0 >/dev/null) ||
+                    ef_die "edgectl.debug bench $PROFILE --microkernel $k failed under -cpu $cpu"
+            done
+            configs+=("$cpu-$k")
+            ef_log "   profiled $PROFILE on $cpu with $k"
+        done
+    done
+    # Swift and C++ names demangled by the toolchain's swift-demangle (inside the chroot).
+    cut -f2 "$raw"/*.txt | grep -v '^insns ' | sort -u >"$raw/symbols.txt"
+    ef_logged demangle ef_chroot "swift-demangle --simplified <'$raw/symbols.txt' >'$raw/demangled.txt'"
+    python3 - "$raw" "$INVOKES" "$EF_OUT/insn-profile-$PROFILE.md" "$PROFILE" "${configs[@]}" <<'PY'
+import sys
+raw, invokes, md, model, configs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+names = dict(zip(open(f"{raw}/symbols.txt").read().splitlines(), open(f"{raw}/demangled.txt").read().splitlines()))
+def load(path):
+    counts = {}
+    for line in open(path):
+        a, b = line.rstrip("\n").split("\t", 1) if "\t" in line else (None, None)
+        if a is not None:
+            counts[b] = int(a)
+    return counts
+per = {}
+for c in configs:
+    one, more = load(f"{raw}/{c}-1.txt"), load(f"{raw}/{c}-{invokes + 1}.txt")
+    per[c] = {s: (more.get(s, 0) - one.get(s, 0)) / invokes for s in set(one) | set(more)}
+    per[c] = {s: v for s, v in per[c].items() if v > 0}
+top = []
+for c in configs:
+    for s, _ in sorted(per[c].items(), key=lambda kv: -kv[1])[:10]:
+        if s not in top:
+            top.append(s)
+top.sort(key=lambda s: -max(per[c].get(s, 0) for c in configs))
+def short(s):
+    n = names.get(s, s)
+    return (n[:110] + "…") if len(n) > 111 else n
+out = [f"Where one invoke of {model} spends its instructions (millions per invoke, share of the invoke), by the function a",
+       "translation block starts in (inlined code counts for its caller; `?` is code without a symbol: the C library).", "",
+       "| function | " + " | ".join(configs) + " |", "|---|" + "---|" * len(configs)]
+for s in top:
+    cells = []
+    for c in configs:
+        total = sum(per[c].values())
+        v = per[c].get(s, 0)
+        cells.append(f"{v / 1e6:.2f} ({100 * v / total:.0f} %)" if v else "—")
+    out.append(f"| `{short(s)}` | " + " | ".join(cells) + " |")
+out.append("| **total** | " + " | ".join(f"{sum(per[c].values()) / 1e6:.2f}" for c in configs) + " |")
+open(md, "w").write("\n".join(out) + "\n")
+print("\n".join(out))
+PY
+    exit 0
+fi
+
 FAILED=0
 TSV=$EF_OUT/insn-counts.tsv
 printf 'cpu\tisa\tmicrokernel\tmodel\tmacs\tkernels_used\tinsns_per_invoke\tinsns_startup_plus_one\n' >"$TSV"
-declare -A AUTO ISA CONF
+declare -A AUTO ISA CONF KCHECK
 for cpu in "${CPUS[@]}"; do
     ef_phase "count-$cpu" "qemu-aarch64 -cpu $cpu"
-    # 2. The automatic choice: from HWCAP alone (getauxval; no /proc/cpuinfo), sdot only with asimddp.
+    # 2a. The C kernels against the scalar reference.
+    if KCHECK[$cpu]=$(nice -n "${EDGEFLEET_AARCH64_NICE:-10}" qemu-aarch64 -cpu "$cpu" -L "$EF_SYSROOT" "$WORK/kernel-check" 2>&1); then
+        ef_log "   $cpu ${KCHECK[$cpu]}"
+        KCHECK[$cpu]=$(sed -e 's/^kernel-check: //' -e 's/the same tiles exact/exact/' <<<"${KCHECK[$cpu]}")
+    else
+        ef_log "   $cpu kernel check FAILED: ${KCHECK[$cpu]}"
+        KCHECK[$cpu]="FAILED: ${KCHECK[$cpu]}"
+        FAILED=1
+    fi
+    # 2b. The automatic choice: from HWCAP alone (getauxval; no /proc/cpuinfo), sdot only with asimddp.
     j=$(qemu "$cpu" -- bench "$FIXTURES/kws_ref_model/model.tflite" --iterations 1 --warmup 0 --json)
     ISA[$cpu]=$(json_field isa_features <<<"$j")
     AUTO[$cpu]=$(json_field microkernel_name <<<"$j")
@@ -197,10 +285,10 @@ print("\n".join(out))
 PY
 {
     echo
-    echo "| core | isa (HWCAP) | picks by itself |$(printf ' %s conformance |' "${KERNELS[@]}")"
-    echo "|---|---|---|$(printf -- '---|%.0s' "${KERNELS[@]}")"
+    echo "| core | isa (HWCAP) | picks by itself | C kernels vs scalar |$(printf ' %s conformance |' "${KERNELS[@]}")"
+    echo "|---|---|---|---|$(printf -- '---|%.0s' "${KERNELS[@]}")"
     for cpu in "${CPUS[@]}"; do
-        row="| $cpu | ${ISA[$cpu]} | ${AUTO[$cpu]} |"
+        row="| $cpu | ${ISA[$cpu]} | ${AUTO[$cpu]} | ${KCHECK[$cpu]} |"
         for k in "${KERNELS[@]}"; do row+=" ${CONF[$cpu/$k]:-not run} |"; done
         echo "$row"
     done

@@ -8,8 +8,8 @@
 # elsewhere), then per microkernel the core runs: `edgectl conformance` on every fixture with EDGEFLEET_MICROKERNEL forced (every
 # model must PASS, byte-exact), then per model `edgectl bench --microkernel K` once with 1 invoke and once with
 # 1+N invokes; (count(1+N) − count(1)) / N is the instruction count of one invoke (model loading, packing and
-# start-up cancel out). Counts are exact and repeat to within ~0.01 % (a few thousand instructions of start-up
-# noise spread over N invokes).
+# start-up cancel out). Counts are exact; two runs differ by < 2,000 instructions per invoke (start-up noise
+# spread over N invokes: 0.0006 % of MobileNetV2, 0.7 % of the tiny ad01).
 #
 # Usage: scripts/cross-build-aarch64.sh && scripts/qemu-insn-count.sh [--cpus "cortex-a53 …"] [--kernels "smlal …"]
 #        [--models "kws_ref_model …"] [--invokes N] [--no-conformance]

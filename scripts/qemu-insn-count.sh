@@ -78,7 +78,7 @@ EDGECTL=$WORK/edgectl
 # The C kernels' check, compiled for aarch64 by the toolchain's clang (the same compiler as edgectl's C targets).
 EF_CHROOT_MOUNTS=("$EF_ROOT")
 ef_logged kernel-check-build ef_chroot "clang --target=$EF_TRIPLE --sysroot='$EF_SYSROOT' -fuse-ld=lld -O2 -Wall -Wextra \
-    -Werror -I '$EF_ROOT/Sources/CDotProduct/include' '$EF_ROOT/Sources/CDotProduct/DotProduct.c' \
+    -Werror -I '$EF_ROOT/Sources/CDotProduct/include' '$EF_ROOT/Sources/CDotProduct/DotProduct.c' '$EF_ROOT/Sources/CDotProduct/CPUFeatures.c' \
     '$EF_ROOT/scripts/qemu/kernel-check.c' -o '$WORK/kernel-check'"
 ef_phase_done "$(qemu-aarch64 --version | head -1), edgectl $(ef_size "$EDGECTL")"
 

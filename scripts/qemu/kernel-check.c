@@ -1,13 +1,15 @@
 // The aarch64 C microkernels (Sources/CDotProduct/DotProduct.c) against a scalar reference, on random tiles
-// with every k length from 0 to 70 and extreme values; run under qemu-aarch64 by scripts/qemu-insn-count.sh.
-// `smlal` runs on every core; `sdot` only where HWCAP has asimddp (elsewhere it would be SIGILL, which is what
-// the run-time dispatch prevents). Exit status 1 on the first mismatch. Kernels' XCTests compare the same kernels
-// with their Swift twins; this check needs no aarch64 test bundle (a second full Swift build).
+// with every k length from 0 to 70 and extreme values; run under qemu-aarch64 by scripts/test-aarch64-kernels.sh
+// (CI) and scripts/qemu-insn-count.sh. `smlal` runs on every core; `sdot` only where HWCAP has asimddp (elsewhere
+// it would be SIGILL, which is what the run-time dispatch prevents). The two feature probes (CPUFeatures.c, which
+// the Swift dispatch reads, and DotProduct.c's own) must agree. Exit status 1 on the first mismatch. Kernels'
+// XCTests compare the same kernels with their Swift twins; this check needs no aarch64 Swift build.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "CDotProduct.h"
+#include "CPUFeatures.h"
 
 static uint64_t state = 0x9E3779B97F4A7C15u;
 static uint32_t next(void) {  // SplitMix64: the same sequence on every machine
@@ -74,6 +76,11 @@ static int check_sdot(intptr_t k) {
 
 int main(void) {
     int tiles = 0, dot = edgefleet_cpu_has_dotprod();
+    uint32_t features = edgefleet_cpu_features();
+    if (!(features & EDGEFLEET_CPU_NEON) || !(features & EDGEFLEET_CPU_DOTPROD) != !dot) {
+        printf("feature probes disagree: edgefleet_cpu_features 0x%x, edgefleet_cpu_has_dotprod %d\n", features, dot);
+        return 1;
+    }
     for (int round = 0; round < 20; round++)
         for (intptr_t k = 0; k <= MAXK; k++) {
             if (check_smlal(k) || (dot && check_sdot(k))) return 1;

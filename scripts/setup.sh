@@ -14,6 +14,7 @@ packages=(
     postgresql util-linux                          # the PostgreSQL store's tests (initdb, postgres, psql; setpriv to run them as a non-root user)
     lintian mmdebstrap binutils                    # scripts/test-packages.sh: lintian on the .debs, a minimal Debian tree, readelf/strip
     prometheus                                     # promtool test rules of deploy/prometheus; the live Prometheus test (PrometheusEndToEndTests)
+    qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross   # scripts/test-aarch64-kernels.sh: the aarch64 C kernels, static, under qemu
 )
 missing=()
 for p in "${packages[@]}"; do

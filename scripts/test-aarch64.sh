@@ -121,8 +121,11 @@ run_suite() {
     (cd "$EF_OUT/src" && timeout "$QEMU_TIMEOUT" $(qemu_cmd "$cpu") "$EF_OUT/run/$cpu/EdgeFleetPackageTests.xctest" \
         "$filter") >"$log" 2>&1 || rc=$?
     TIME[$cpu/$module]=$((($(ef_now) - t0) / 1000000000))
-    executed=$(grep -oE 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -oE '[0-9]+' | head -1)
-    failures=$(grep -oE 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -oE '[0-9]+' | tail -1)
+    # The last summary is the whole run's; XCTest writes "Executed N tests, with M failures" or, when tests skipped,
+    # "Executed N tests, with K tests skipped and M failures" (skipped tests count as executed, not as failures).
+    summary=$(grep -E 'Executed [0-9]+ tests?, with ' "$log" | tail -1)
+    executed=$(sed -nE 's/.*Executed ([0-9]+) tests?, with .*/\1/p' <<<"$summary")
+    failures=$(sed -nE 's/.*[ ]([0-9]+) failures? .*/\1/p' <<<"$summary")
     executed=${executed:-0} failures=${failures:-0}
     if [ "$rc" -ne 0 ] || [ "$failures" -ne 0 ] || [ "$executed" -ne "${#tests[@]}" ]; then
         RESULT[$cpu/$module]="FAIL $((executed - failures))/${#tests[@]}"

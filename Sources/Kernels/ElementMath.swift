@@ -12,6 +12,10 @@ import Darwin
 /// A unary float32 function.
 public enum FloatUnaryFunction: Sendable, Equatable {
     case sqrt, rsqrt, abs, neg, exp, log, square, floor, ceil, sin, cos
+    /// ROUND: half to even (reference round.h `RoundToNearest`, which agrees with it for every float).
+    case round
+    /// ELU: `expm1f(x)` below zero, `x` otherwise (reference elu.h).
+    case elu
 }
 
 /// Applies `f` to `count` floats. The output may alias the input.
@@ -29,6 +33,8 @@ public func floatUnary(_ f: FloatUnaryFunction, input: UnsafePointer<Float>, out
     case .ceil: for i in 0..<count { output[i] = input[i].rounded(.up) }
     case .sin: for i in 0..<count { output[i] = sinf(input[i]) }
     case .cos: for i in 0..<count { output[i] = cosf(input[i]) }
+    case .round: for i in 0..<count { output[i] = input[i].rounded(.toNearestOrEven) }
+    case .elu: for i in 0..<count { output[i] = input[i] < 0 ? expm1f(input[i]) : input[i] }
     }
 }
 

@@ -44,8 +44,10 @@ final class L2PoolOperator: PreparedOperator {
 }
 
 extension L2PoolOperator {
-    /// One multiply-add per window element and output.
+    /// One multiply-add per window element and output. The window is bounded by the input, so a hostile filter
+    /// size cannot overflow the count.
     var macs: Int {
-        parameters.batches * parameters.outputHeight * parameters.outputWidth * parameters.channels * parameters.filterHeight * parameters.filterWidth
+        let p = parameters
+        return p.batches * p.outputHeight * p.outputWidth * p.channels * min(p.filterHeight, p.inputHeight) * min(p.filterWidth, p.inputWidth)
     }
 }

@@ -42,3 +42,55 @@ public func cumsum<T: AdditiveArithmetic>(_ p: CumsumParameters, input: UnsafePo
         }
     }
 }
+
+/// Int8 CUMSUM as TFLite Micro computes it (micro/kernels/cumsum.cc, reference_ops::CumSum for int8; LiteRT's own
+/// CUMSUM has no int8 path): each input is offset, shifted left by 20 and scaled by 1/2, summed in int32, then
+/// requantised with 2·s_in / (2²⁰·s_out). The accumulator starts from the scaled input offset (the scaled value of
+/// a zero byte), as the reference does, not from 0; with input zero point 0 the two agree.
+public struct CumsumInt8Parameters: Sendable, Equatable {
+    public static let leftShift: Int32 = 20
+    public var inputOffset: Int32
+    public var outputOffset: Int32
+    public var inputMultiplier: QuantizedMultiplier
+    public var outputMultiplier: QuantizedMultiplier
+
+    public init(inputScale: Float, inputZeroPoint: Int32, outputScale: Float, outputZeroPoint: Int32) {
+        inputOffset = -inputZeroPoint
+        outputOffset = outputZeroPoint
+        let twiceMaxInputScale = 2 * Double(inputScale)
+        inputMultiplier = QuantizedMultiplier(Double(inputScale) / twiceMaxInputScale)
+        outputMultiplier = QuantizedMultiplier(twiceMaxInputScale / (Double(1 << Self.leftShift) * Double(outputScale)))
+    }
+
+    /// An offset input value shifted and scaled into the accumulator's units.
+    @inlinable
+    public func scaled(_ y: Int32) -> Int32 {
+        multiplyByQuantizedMultiplierSmallerThanOneExp(y &* (1 << Self.leftShift), inputMultiplier.multiplier, inputMultiplier.shift)
+    }
+}
+
+/// Int8 CUMSUM (see `CumsumInt8Parameters`). The buffers must not alias.
+@inlinable
+public func cumsum(_ p: CumsumParameters, _ q: CumsumInt8Parameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+    let start = q.scaled(q.inputOffset)
+    for o in 0..<p.outer {
+        for i in 0..<p.inner {
+            let base = o * p.axisSize * p.inner + i
+            var sum = start
+            for step in 0..<p.axisSize {
+                let k = base + (p.reverse ? p.axisSize - 1 - step : step) * p.inner
+                let y = q.scaled(q.inputOffset &+ Int32(input[k]))
+                let value: Int32
+                if p.exclusive {
+                    value = sum
+                    sum = sum &+ y
+                } else {
+                    sum = sum &+ y
+                    value = sum
+                }
+                let raw = multiplyByQuantizedMultiplierSmallerThanOneExp(value, q.outputMultiplier.multiplier, q.outputMultiplier.shift) &+ q.outputOffset
+                output[k] = Int8(Swift.min(Swift.max(raw, -128), 127))
+            }
+        }
+    }
+}

@@ -121,6 +121,23 @@ final class MicroOperatorTests: XCTestCase {
         XCTAssertEqual(Self.floats(f.outputBytes(0)), [1e8, 1e8, 0])
     }
 
+    /// TFLite Micro's int8 CUMSUM (LiteRT has none, so no fixture): values shifted by 2²⁰, halved, summed, requantised;
+    /// its accumulator starts from the scaled input offset, so a nonzero input zero point shifts every sum once.
+    func testInt8CumsumFollowsTFLiteMicro() throws {
+        let c = try interpreter(.cumsum, [t("x", [3], .int8, scale: 0.5), t("axis", [1], .int32), t("out", [3], .int8, scale: 0.5)],
+                                inputs: [0], constants: [1: Self.le([Int32(0)])])
+        try c.setInput(0, Self.le([Int8](arrayLiteral: 1, 2, 3)))
+        c.invoke()
+        XCTAssertEqual(Self.ints(c.outputBytes(0), as: Int8.self), [1, 3, 6])
+
+        let z = try interpreter(.cumsum, [t("x", [2], .int8, scale: 0.5, zeroPoint: 2), t("axis", [1], .int32), t("out", [2], .int8, scale: 0.5)],
+                                inputs: [0], constants: [1: Self.le([Int32(0)])])
+        try z.setInput(0, Self.le([Int8](arrayLiteral: 2, 4)))
+        z.invoke()
+        // Real inputs 0 and 1: the true sums are 0 and 2 (in output steps); the reference's start offset subtracts 2.
+        XCTAssertEqual(Self.ints(z.outputBytes(0), as: Int8.self), [-2, 0])
+    }
+
     func testReduceAllWithKeepDims() throws {
         var o = ReducerOptions()
         o.keepDims = true

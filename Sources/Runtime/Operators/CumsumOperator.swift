@@ -1,19 +1,26 @@
 import Kernels
 import TFLite
 
-/// CUMSUM along a constant axis of a float32, int32 or int64 tensor (the types LiteRT's kernel takes), with the
-/// `exclusive` and `reverse` options.
+/// CUMSUM along a constant axis of a float32, int32 or int64 tensor (the types LiteRT's kernel takes) or an int8
+/// one (TFLite Micro's quantised path), with the `exclusive` and `reverse` options.
 final class CumsumOperator: PreparedOperator {
     private let parameters: CumsumParameters
     private let type: TensorType
+    private let quantized: CumsumInt8Parameters?
     private let slots: (Int, Int)
     private var input: UnsafeMutableRawPointer?
     private var output: UnsafeMutableRawPointer?
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         let a = try ctx.input(0), out = try ctx.output(0)
-        guard a.type == out.type, [.float32, .int32, .int64].contains(a.type) else {
-            throw ctx.unsupported("\(a.type.name) → \(out.type.name) is not supported (float32, int32 and int64 are)")
+        guard a.type == out.type, [.float32, .int32, .int64, .int8].contains(a.type) else {
+            throw ctx.unsupported("\(a.type.name) → \(out.type.name) is not supported (float32, int32, int64 and int8 are)")
+        }
+        if a.type == .int8 {
+            let qa = try ctx.quantization(a), qo = try ctx.quantization(out)
+            quantized = CumsumInt8Parameters(inputScale: qa.scale, inputZeroPoint: qa.zeroPoint, outputScale: qo.scale, outputZeroPoint: qo.zeroPoint)
+        } else {
+            quantized = nil
         }
         guard !a.shape.isEmpty else { throw ctx.invalid("input must have at least one dimension") }
         let axis = try CopyPlanOperator.integers(ctx, 1)
@@ -34,6 +41,8 @@ final class CumsumOperator: PreparedOperator {
 
     func eval(_ pool: WorkerPool?) {
         switch type {
+        case .int8:
+            cumsum(parameters, quantized!, input: input!.assumingMemoryBound(to: Int8.self), output: output!.assumingMemoryBound(to: Int8.self))
         case .int32:
             cumsum(parameters, input: input!.assumingMemoryBound(to: Int32.self), output: output!.assumingMemoryBound(to: Int32.self), add: &+)
         case .int64:

@@ -12,7 +12,7 @@ final class MicroOperatorTests: XCTestCase {
         values.flatMap { v in (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v.littleEndian >> (8 * $0)) } }
     }
 
-    private static func le(_ values: [Float]) -> [UInt8] { le(values.map(\.bitPattern)) }
+    private static func f32(_ values: [Float]) -> [UInt8] { le(values.map(\.bitPattern)) }
 
     private static func floats(_ bytes: [UInt8]) -> [Float] {
         stride(from: 0, to: bytes.count, by: 4).map { Float(bitPattern: ints(Array(bytes[$0..<$0 + 4]), as: UInt32.self)[0]) }
@@ -49,7 +49,7 @@ final class MicroOperatorTests: XCTestCase {
     func testArgMinTakesTheFirstMinimumAndSkipsNaN() throws {
         let i = try interpreter(.argMin, [t("x", [2, 4]), t("axis", [1], .int32), t("out", [2], .int64)], inputs: [0],
                                 constants: [1: Self.le([Int32(1)])])
-        try i.setInput(0, Self.le([3, 1, 1, 2, .nan, 5, -1, -1]))
+        try i.setInput(0, Self.f32([3, 1, 1, 2, .nan, 5, -1, -1]))
         i.invoke()
         XCTAssertEqual(i.outputs[0].shape, [2])
         XCTAssertEqual(Self.ints(i.outputBytes(0), as: Int64.self), [1, 2])
@@ -64,7 +64,7 @@ final class MicroOperatorTests: XCTestCase {
     func testReverseV2OverTwoAxesAndRefusesARepeatedAxis() throws {
         let i = try interpreter(.reverseV2, [t("x", [2, 3]), t("axes", [2], .int32), t("out", [2, 3])], inputs: [0],
                                 constants: [1: Self.le([Int32](arrayLiteral: 0, -1))])
-        try i.setInput(0, Self.le([0, 1, 2, 3, 4, 5]))
+        try i.setInput(0, Self.f32([0, 1, 2, 3, 4, 5]))
         i.invoke()
         XCTAssertEqual(Self.floats(i.outputBytes(0)), [5, 4, 3, 2, 1, 0])
 
@@ -77,7 +77,7 @@ final class MicroOperatorTests: XCTestCase {
 
     func testRoundIsHalfToEvenAndEluIsExpm1BelowZero() throws {
         let r = try interpreter(.round, [t("x", [8]), t("out", [8])], inputs: [0])
-        try r.setInput(0, Self.le([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999998, 8388609]))
+        try r.setInput(0, Self.f32([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999998, 8388609]))
         r.invoke()
         let rounded = Self.floats(r.outputBytes(0))
         XCTAssertEqual(rounded, [0, 2, 2, 0, -2, -2, 2, 8388609])
@@ -85,7 +85,7 @@ final class MicroOperatorTests: XCTestCase {
         XCTAssertEqual(rounded[3].sign, .plus)
 
         let e = try interpreter(.elu, [t("x", [3]), t("out", [3])], inputs: [0])
-        try e.setInput(0, Self.le([-1e-7, -20, 3]))
+        try e.setInput(0, Self.f32([-1e-7, -20, 3]))
         e.invoke()
         // expm1, not exp − 1: the tiny input keeps its value instead of rounding to 0 or −1.19e−7.
         let out = Self.floats(e.outputBytes(0))
@@ -115,7 +115,7 @@ final class MicroOperatorTests: XCTestCase {
 
         let f = try interpreter(.cumsum, [t("x", [3, 1]), t("axis", [1], .int32), t("out", [3, 1])], inputs: [0],
                                 constants: [1: Self.le([Int32(0)])])
-        try f.setInput(0, Self.le([1e8, 1, -1e8]))
+        try f.setInput(0, Self.f32([1e8, 1, -1e8]))
         f.invoke()
         // In order, single precision: 1e8 + 1 rounds back to 1e8, so the last sum is 0, not 1.
         XCTAssertEqual(Self.floats(f.outputBytes(0)), [1e8, 1e8, 0])
@@ -159,8 +159,8 @@ final class MicroOperatorTests: XCTestCase {
 
     func testDynamicUpdateSliceClampsHostileStartIndices() throws {
         let d = try interpreter(.dynamicUpdateSlice, [t("x", [3, 4]), t("u", [2, 2]), t("i", [2], .int32), t("out", [3, 4])], inputs: [0, 1, 2])
-        try d.setInput(0, Self.le([Float](repeating: 0, count: 12)))
-        try d.setInput(1, Self.le([1, 2, 3, 4]))
+        try d.setInput(0, Self.f32([Float](repeating: 0, count: 12)))
+        try d.setInput(1, Self.f32([1, 2, 3, 4]))
         // Row 99 clamps to 1 (3 − 2), column −5 to 0.
         try d.setInput(2, Self.le([Int32](arrayLiteral: 99, -5)))
         d.invoke()
@@ -177,7 +177,7 @@ final class MicroOperatorTests: XCTestCase {
         o.filterWidth = 2
         o.filterHeight = 2
         let p = try interpreter(.l2Pool2D, [t("x", [1, 2, 3, 1]), t("out", [1, 1, 2, 1])], inputs: [0], options: .pool2D(o))
-        try p.setInput(0, Self.le([3, 4, 12, 0, 0, 5]))
+        try p.setInput(0, Self.f32([3, 4, 12, 0, 0, 5]))
         p.invoke()
         XCTAssertEqual(p.outputs[0].shape, [1, 1, 2, 1])
         // Window 1: √((9+16+0+0)/4) = 2.5; window 2 (clipped to one column): √((144+25)/2).
@@ -186,7 +186,7 @@ final class MicroOperatorTests: XCTestCase {
 
     func testEmbeddingLookupCopiesRowsZeroesBadIdsAndDequantisesHybridTables() throws {
         let e = try interpreter(.embeddingLookup, [t("ids", [3], .int32), t("table", [3, 2]), t("out", [3, 2])], inputs: [0],
-                                constants: [1: Self.le([0, 1, 2, 3, 4, 5])])
+                                constants: [1: Self.f32([0, 1, 2, 3, 4, 5])])
         try e.setInput(0, Self.le([Int32](arrayLiteral: 2, 7, 0)))
         e.invoke()
         XCTAssertEqual(e.outputs[0].shape, [3, 2])

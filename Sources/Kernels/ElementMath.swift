@@ -12,6 +12,10 @@ import Darwin
 /// A unary float32 function.
 public enum FloatUnaryFunction: Sendable, Equatable {
     case sqrt, rsqrt, abs, neg, exp, log, square, floor, ceil, sin, cos
+    /// ROUND: half to even as reference round.h `RoundToNearest` computes it (so −0.3 gives +0, not −0).
+    case round
+    /// ELU: `expm1f(x)` below zero, `x` otherwise (reference elu.h).
+    case elu
 }
 
 /// Applies `f` to `count` floats. The output may alias the input.
@@ -29,7 +33,20 @@ public func floatUnary(_ f: FloatUnaryFunction, input: UnsafePointer<Float>, out
     case .ceil: for i in 0..<count { output[i] = input[i].rounded(.up) }
     case .sin: for i in 0..<count { output[i] = sinf(input[i]) }
     case .cos: for i in 0..<count { output[i] = cosf(input[i]) }
+    case .round: for i in 0..<count { output[i] = roundToNearest(input[i]) }
+    case .elu: for i in 0..<count { output[i] = input[i] < 0 ? expm1f(input[i]) : input[i] }
     }
+}
+
+/// Reference round.h `RoundToNearest`: floor, then up when the remainder is above one half or exactly one half
+/// with an odd floor. Unlike `rounded(.toNearestOrEven)` it gives +0 for inputs in [−0.5, 0) (floor −1, plus 1).
+/// The integer conversion only happens when the remainder is exactly one half, so |floor| < 2²³ there.
+@inlinable
+public func roundToNearest(_ x: Float) -> Float {
+    let floor = x.rounded(.down)
+    let remainder = x - floor
+    if remainder < 0.5 || (remainder == 0.5 && Int32(floor) % 2 == 0) { return floor }
+    return floor + 1
 }
 
 /// A binary function of two broadcast operands.

@@ -100,6 +100,17 @@ enum OperatorRegistry {
         .shape: { (ctx) throws(RuntimeError) in try TensorUtilityOperator(ctx) },
         .mirrorPad: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
         .resizeNearestNeighbor: { (ctx) throws(RuntimeError) in try IndexedCopyOperator(ctx) },
+        // The rest of TFLite Micro's resolver (micro_mutable_op_resolver.h).
+        .argMin: { (ctx) throws(RuntimeError) in try ArgMinOperator(ctx) },
+        .reverseV2: { (ctx) throws(RuntimeError) in try CopyPlanOperator(ctx) },
+        .elu: { (ctx) throws(RuntimeError) in try tableOrMath(ctx) },
+        .round: { (ctx) throws(RuntimeError) in try MathOperator(ctx) },
+        .cumsum: { (ctx) throws(RuntimeError) in try CumsumOperator(ctx) },
+        .reduceAll: { (ctx) throws(RuntimeError) in try ReduceExtremumOperator(ctx) },
+        .broadcastArgs: { (ctx) throws(RuntimeError) in try BroadcastArgsOperator(ctx) },
+        .dynamicUpdateSlice: { (ctx) throws(RuntimeError) in try DynamicUpdateSliceOperator(ctx) },
+        .l2Pool2D: { (ctx) throws(RuntimeError) in try L2PoolOperator(ctx) },
+        .embeddingLookup: { (ctx) throws(RuntimeError) in try EmbeddingLookupOperator(ctx) },
     ]
 
     /// ADD: float32 in MathOperator, the quantised paths in ArithmeticOperator as before.
@@ -108,7 +119,7 @@ enum OperatorRegistry {
         return try ArithmeticOperator(ctx)
     }
 
-    /// SQRT, RSQRT, EXP and LOG: int8 in LookupTableOperator, float32 in MathOperator.
+    /// SQRT, RSQRT, EXP, LOG and ELU: int8 in LookupTableOperator, float32 in MathOperator.
     private static func tableOrMath(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
         if try ctx.input(0).type == .int8 { return try LookupTableOperator(ctx) }
         return try MathOperator(ctx)

@@ -234,7 +234,7 @@ extension Model {
             o.alignCorners = try bool(2)
             o.halfPixelCenters = try bool(3)
             return .resizeBilinear(o)
-        case .mean, .sum, .reduceMax, .reduceMin, .reduceProd, .reduceAny:
+        case .mean, .sum, .reduceMax, .reduceMin, .reduceProd, .reduceAny, .reduceAll:
             var o = ReducerOptions()
             o.keepDims = try bool(0)
             return .reducer(o)

@@ -82,6 +82,10 @@ public struct ScalarOptions: Sendable, Equatable {
         case .gelu: [1]
         // ShapeOptions: out_type.
         case .shape: [1]
+        // ArgMinOptions: output_type.
+        case .argMin: [1]
+        // CumsumOptions: exclusive, reverse.
+        case .cumsum: [1, 1]
         default: nil
         }
     }
@@ -115,6 +119,8 @@ extension ScalarOptions {
         case .l2Normalization: 12
         case .gelu: 116
         case .shape: 55
+        case .argMin: 57
+        case .cumsum: 102
         default: 0
         }
     }

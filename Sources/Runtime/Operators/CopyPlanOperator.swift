@@ -2,7 +2,7 @@ import Kernels
 import TFLite
 
 /// Operators that only move elements (STRIDED_SLICE, SLICE, TRANSPOSE, EXPAND_DIMS, TILE, BROADCAST_TO,
-/// DEPTH_TO_SPACE, SPACE_TO_DEPTH, UNPACK, SPLIT, SPLIT_V, GATHER with constant indices): prepare turns each
+/// DEPTH_TO_SPACE, SPACE_TO_DEPTH, UNPACK, SPLIT, SPLIT_V, REVERSE_V2, GATHER with constant indices): prepare turns each
 /// output into strided views of an input (`StridedCopy`), eval copies them. Any element type of fixed size.
 ///
 /// The per-op planning lives in `CopyPlanOperator+<Op>.swift`; each validates its constant inputs and shapes and
@@ -44,6 +44,7 @@ final class CopyPlanOperator: PreparedOperator {
         case .depthToSpace, .spaceToDepth: steps = try Self.planDepthSpace(ctx)
         case .unpack: steps = try Self.planUnpack(ctx)
         case .split, .splitV: steps = try Self.planSplit(ctx)
+        case .reverseV2: steps = try Self.planReverse(ctx)
         default: throw ctx.unsupported("not a data movement operator")
         }
         opInputs = ctx.op.inputs

@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-/// Int8 EXP, LOG and GELU through a 256-entry table built as TFLite's LUTPopulate does (float32 functions of the
+/// Int8 EXP, LOG, GELU and ELU through a 256-entry table built as TFLite's LUTPopulate does (float32 functions of the
 /// dequantised input), and int8 RSQRT, SQRT and L2_NORMALIZATION with TFLite's integer paths.
 final class LookupTableOperator: PreparedOperator {
     private enum Kernel {
@@ -45,6 +45,11 @@ final class LookupTableOperator: PreparedOperator {
             let minusSqrtHalf = Float(-0.70710678118654752440)
             kernel = .table(ActivationLookupTable(type: .int8, inputScale: si, inputZeroPoint: zi, outputScale: so, outputZeroPoint: zo) { x in
                 approximate ? 0.5 * x * (1 + tanhf(sqrt2OverPi * (x + 0.044715 * x * x * x))) : 0.5 * x * erfcf(x * minusSqrtHalf)
+            })
+        case .elu:
+            // EluPrepare's LUTPopulate transform.
+            kernel = .table(ActivationLookupTable(type: .int8, inputScale: si, inputZeroPoint: zi, outputScale: so, outputZeroPoint: zo) {
+                $0 < 0 ? expm1f($0) : $0
             })
         case .rsqrt:
             let real = 1.0 / Double(si.squareRoot() * so)

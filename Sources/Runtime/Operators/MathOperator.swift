@@ -2,7 +2,7 @@ import Kernels
 import TFLite
 
 /// Elementwise math on float32 and int32 tensors (and raw 8-bit MINIMUM/MAXIMUM): float ADD, DIV, FLOOR_DIV,
-/// MINIMUM, MAXIMUM, SQUARED_DIFFERENCE with broadcasting; SQRT, RSQRT, ABS, NEG, EXP, LOG on float32.
+/// MINIMUM, MAXIMUM, SQUARED_DIFFERENCE with broadcasting; SQRT, RSQRT, ABS, NEG, EXP, LOG, ROUND, ELU on float32.
 /// Quantised variants that need rescaling (int8 ABS, NEG, SQUARED_DIFFERENCE, DIV, …) are refused by name.
 final class MathOperator: PreparedOperator {
     private enum Kernel {
@@ -30,6 +30,8 @@ final class MathOperator: PreparedOperator {
         case .ceil: .ceil
         case .sin: .sin
         case .cos: .cos
+        case .round: .round
+        case .elu: .elu
         default: nil
         }
     }

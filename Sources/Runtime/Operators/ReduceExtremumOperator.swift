@@ -2,7 +2,8 @@ import Kernels
 import TFLite
 
 /// REDUCE_MAX and REDUCE_MIN over constant axes, keep_dims or not: int8 and uint8 (raw values; input and output
-/// must share quantisation, as TFLite requires), int32 and float32.
+/// must share quantisation, as TFLite requires), int32 and float32; and REDUCE_ALL over bool, which is REDUCE_MIN
+/// of the 0/1 bytes starting from true (an empty reduction gives true, as TFLite's does).
 final class ReduceExtremumOperator: PreparedOperator {
     private let parameters: ReduceParameters
     private let type: TensorType
@@ -13,7 +14,7 @@ final class ReduceExtremumOperator: PreparedOperator {
 
     init(_ ctx: OperatorContext) throws(RuntimeError) {
         let a = try ctx.input(0), out = try ctx.output(0)
-        guard a.type == out.type, [.int8, .uint8, .int32, .float32].contains(a.type) else {
+        guard a.type == out.type, ctx.op.opcode == .reduceAll ? a.type == .bool : [.int8, .uint8, .int32, .float32].contains(a.type) else {
             throw ctx.unsupported("\(a.type.name) → \(out.type.name) is not supported")
         }
         if a.type == .int8 || a.type == .uint8 {
@@ -48,6 +49,7 @@ final class ReduceExtremumOperator: PreparedOperator {
         case .int8: run(Int8.self, maximum ? Int8.min : Int8.max)
         case .uint8: run(UInt8.self, maximum ? UInt8.min : UInt8.max)
         case .int32: run(Int32.self, maximum ? Int32.min : Int32.max)
+        case .bool: run(UInt8.self, 1)
         default: run(Float.self, maximum ? -Float.greatestFiniteMagnitude : Float.greatestFiniteMagnitude)
         }
     }

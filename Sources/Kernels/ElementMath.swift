@@ -14,7 +14,7 @@ public enum FloatUnaryFunction: Sendable, Equatable {
     case sqrt, rsqrt, abs, neg, exp, log, square, floor, ceil, sin, cos
     /// ROUND: half to even as reference round.h `RoundToNearest` computes it (so −0.3 gives +0, not −0).
     case round
-    /// ELU: `expm1f(x)` below zero, `x` otherwise (reference elu.h).
+    /// ELU: `expm1f(x)` below zero, `x` otherwise (reference elu.h); fdlibm's `expm1f` (`fdlibmExpm1f`), not the C library's.
     case elu
 }
 
@@ -34,7 +34,7 @@ public func floatUnary(_ f: FloatUnaryFunction, input: UnsafePointer<Float>, out
     case .sin: for i in 0..<count { output[i] = sinf(input[i]) }
     case .cos: for i in 0..<count { output[i] = cosf(input[i]) }
     case .round: for i in 0..<count { output[i] = roundToNearest(input[i]) }
-    case .elu: for i in 0..<count { output[i] = input[i] < 0 ? expm1f(input[i]) : input[i] }
+    case .elu: for i in 0..<count { output[i] = input[i] < 0 ? fdlibmExpm1f(input[i]) : input[i] }
     }
 }
 

@@ -49,7 +49,7 @@ final class LookupTableOperator: PreparedOperator {
         case .elu:
             // EluPrepare's LUTPopulate transform.
             kernel = .table(ActivationLookupTable(type: .int8, inputScale: si, inputZeroPoint: zi, outputScale: so, outputZeroPoint: zo) {
-                $0 < 0 ? expm1f($0) : $0
+                $0 < 0 ? fdlibmExpm1f($0) : $0
             })
         case .rsqrt:
             let real = 1.0 / Double(si.squareRoot() * so)

@@ -158,6 +158,35 @@ final class IngestTests: XCTestCase {
         await harness.stop()
     }
 
+    /// SIGTERM while the store refuses: the collector stops after one more failed attempt instead of trying every
+    /// queued batch in turn (each waiting for the lock), and nothing it could not store was acknowledged.
+    func testAGracefulStopWhileTheStoreRefusesDoesNotDrainTheQueueAgainstIt() async throws {
+        let harness = try CollectorHarness {
+            $0.storage.sqlite.busyTimeoutSeconds = 0.5
+            $0.ingest.maximumBatch = 5
+            $0.ingest.lingerMilliseconds = 1
+        }
+        try await harness.start()
+        let simulator = try simulator(harness, devices: 4, rate: 50, resendAfter: .seconds(30))
+        let running = Task { await simulator.run() }
+        let locker = try SQLiteLocker(path: harness.store.path)
+        try await eventually("ingest pauses while another process holds the lock", timeout: 30) {
+            harness.metric("edgefleet_collector_ingest_paused") == 1
+        }
+        try await eventually("messages queue up behind the lock", timeout: 30) { simulator.statistics.generated >= 150 }
+        try await Task.sleep(for: .milliseconds(200))
+        let acknowledged = simulator.statistics.acknowledged
+        let started = ContinuousClock.now
+        await harness.stop()
+        let stopping = ContinuousClock.now - started
+        // At 0.5 s per refused attempt, trying the 150+ queued messages five at a time would take over 15 s.
+        XCTAssertLessThan(stopping, .seconds(8), "the stop waited for the store batch after batch")
+        XCTAssertEqual(simulator.statistics.acknowledged, acknowledged, "nothing unstored was acknowledged")
+        locker.release()
+        running.cancel()
+        await running.value
+    }
+
     func testLockedDatabasePausesIngestAndRecovers() async throws {
         let harness = try CollectorHarness { $0.storage.sqlite.busyTimeoutSeconds = 0.2 }
         try await harness.start()

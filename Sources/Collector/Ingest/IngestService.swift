@@ -108,7 +108,16 @@ public final class IngestService: Service, Sendable {
             }
             lastCommit = ContinuousClock.now
             metrics.queueDepth.record(queue.count)
-            guard let outcome = await storeWithRetry(batch) else { continue }
+            guard let outcome = await storeWithRetry(batch) else {
+                // Shutting down and the store refuses: draining the rest of the queue would wait for it batch by
+                // batch (a lock or connection timeout each) and hold up the stop. Nothing of it is acknowledged,
+                // so the devices resend it after the restart.
+                if shuttingDown.load(ordering: .relaxed) {
+                    logger.warning("shutting down with unstored messages; devices will resend them", metadata: ["messages": "\(queue.count)"])
+                    break
+                }
+                continue
+            }
             metrics.stored.increment(by: outcome.stored)
             storedTotal.add(outcome.stored, ordering: .relaxed)
             metrics.duplicates.increment(by: outcome.duplicates)

@@ -1,9 +1,9 @@
 import FleetProtocol
 import PostgresNIO
 
-/// A device's row as a batch found it (locked by the batch's `SELECT … FOR UPDATE`, or just inserted), and what the batch's messages change in it, in
-/// message order: the same decisions the per-message `UPDATE`s of the SQLite store make, taken in Swift so a batch writes
-/// all its devices with one statement (``PostgresIngestTransaction``).
+/// A device's row as a batch found it (locked by the batch's `SELECT … FOR UPDATE`, or just inserted), and what the
+/// batch's messages change in it, in message order: the same decisions the per-message `UPDATE`s of the SQLite store
+/// make, taken in Swift so a batch writes all its devices with one statement (``PostgresIngestTransaction``).
 ///
 /// Only the columns the decisions read are loaded (presence, the current bundle and its position in the stream, the
 /// latest report's time); each group of columns a message may write carries a flag, and the batch's `UPDATE` keeps

@@ -7,11 +7,12 @@ import PostgresNIO
 /// plain types (``StreamLedger``, ``RollupFolding``, ``PhaseOrder``), in a few statements per batch whatever its size.
 ///
 /// Every table a batch writes is one statement over `unnest(…)` of the batch's rows (``PostgresRowBatch/unnest(as:bindings:)``):
-/// the devices (one `SELECT … FOR UPDATE` that locks and reads the existing ones, one insert of the new ones), the streams' ledgers (one read, one insert of new streams, one
-/// update), telemetry, events, the devices' new state (one `UPDATE` decided in Swift, ``PostgresDeviceRow``, of the rows
-/// that changed: a known device's row is written once per batch) and each
-/// rollup table (insert new buckets; lock, merge and update existing ones). A batch in which every device is new — a
-/// fleet's first contact: births, retained statuses, first reports — is about ten round trips, not several per device.
+/// the devices (one `SELECT … FOR UPDATE` that locks and reads the existing ones, one insert of the new ones), the
+/// streams' ledgers (one read, one insert of new streams, one update), telemetry, events, the devices' new state (one
+/// `UPDATE` decided in Swift, ``PostgresDeviceRow``, of the rows that changed: a known device's row is written once per
+/// batch) and each rollup table (insert new buckets; lock, merge and update existing ones). A batch in which every
+/// device is new — a fleet's first contact: births, retained statuses, first reports — is about ten round trips, not
+/// several per device.
 /// Rare messages (quarantine, samples, labels, update phases, a stream's gaps) keep their own statements.
 ///
 /// Several collectors write at once, so every row that is read, merged in Swift and written back is locked first,

@@ -81,11 +81,11 @@ struct PostgresIngestTransaction {
         // Existing devices are locked and read without being written (the common case once a fleet runs: each row is
         // then written once, by finish()'s `UPDATE`, and only if the batch changes it); the missing ones are inserted.
         devices = try await lockDevices(ids)
-        let missing = ids.filter { devices[$0] == nil }
-        if !missing.isEmpty {
+        let newIDs = ids.filter { devices[$0] == nil }
+        if !newIDs.isEmpty {
             var created = Set<String>()
             for row in try await rows("""
-                INSERT INTO devices (id, first_seen, last_seen) SELECT id, \(receivedAt), \(receivedAt) FROM unnest(\(missing)::text[]) AS batch(id)
+                INSERT INTO devices (id, first_seen, last_seen) SELECT id, \(receivedAt), \(receivedAt) FROM unnest(\(newIDs)::text[]) AS batch(id)
                 ON CONFLICT (id) DO NOTHING RETURNING \(unescaped: PostgresDeviceRow.loadedColumns)
                 """) {
                 let id = try row[0].decode(String.self)
@@ -93,7 +93,7 @@ struct PostgresIngestTransaction {
                 created.insert(id)
             }
             // Inserted meanwhile by another collector's batch (the insert waited for it to commit): locked and read now.
-            let raced = missing.filter { !created.contains($0) }
+            let raced = newIDs.filter { !created.contains($0) }
             if !raced.isEmpty { devices.merge(try await lockDevices(raced)) { first, _ in first } }
         }
         let keys = Set(batch.filter { if case .status = $0.body { false } else { true } }

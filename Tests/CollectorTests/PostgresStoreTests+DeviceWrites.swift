@@ -45,7 +45,7 @@ extension PostgresStoreTests {
 
         // Known devices, three reports each, received later: one write per row.
         let later = now + 1000
-        let report = Messages.report(at: now + 500, p50: 42_000)
+        let report = Messages.report(at: now + 60_000, p50: 42_000)   // newer than the first reports (made after `now`)
         let steady = try await store.ingest(devices.flatMap { device in (3...5).map { Messages.telemetry(device: device, seq: $0, report: report) } },
                                             receivedAt: later)
         XCTAssertEqual(steady.stored, 9)

@@ -1,16 +1,17 @@
 import FleetProtocol
 import PostgresNIO
 
-/// A device's row as a batch found it (locked by the batch's upsert), and what the batch's messages change in it, in
-/// message order: the same decisions the per-message `UPDATE`s of the SQLite store make, taken in Swift so a batch writes
-/// all its devices with one statement (``PostgresIngestTransaction``).
+/// A device's row as a batch found it (locked by the batch's `SELECT … FOR UPDATE`, or just inserted), and what the
+/// batch's messages change in it, in message order: the same decisions the per-message `UPDATE`s of the SQLite store
+/// make, taken in Swift so a batch writes all its devices with one statement (``PostgresIngestTransaction``).
 ///
 /// Only the columns the decisions read are loaded (presence, the current bundle and its position in the stream, the
 /// latest report's time); each group of columns a message may write carries a flag, and the batch's `UPDATE` keeps
 /// the stored value of every column whose group no message touched.
 struct PostgresDeviceRow {
-    /// The columns ``init(row:)`` reads, in order, for the upsert's `RETURNING`.
-    static let loadedColumns = "id, online, status_reason, status_at, cur_name, cur_version, cur_digest, cur_release, bundle_stream, bundle_seq, lt_at"
+    /// The columns ``init(row:)`` reads, in order, for the lock's `SELECT` and the insert's `RETURNING`.
+    static let loadedColumns =
+        "id, online, status_reason, status_at, cur_name, cur_version, cur_digest, cur_release, bundle_stream, bundle_seq, lt_at, last_seen"
 
     var online: Bool
     var statusReason: String?
@@ -20,6 +21,8 @@ struct PostgresDeviceRow {
     var bundleStream: String?
     var bundleSeq: Int64?
     var latestAt: Int64?
+    /// When a batch last saw the device: a batch received later writes it even if no message changes anything else.
+    var lastSeen: Int64
 
     /// The last birth of the batch, if any (profile, agent, hardware).
     var birth: Birth?
@@ -32,7 +35,11 @@ struct PostgresDeviceRow {
 
     var changed: Bool { birth != nil || presenceChanged || bundleMoved || releaseRefreshed || latest != nil }
 
-    /// The row of the upsert's `RETURNING` (``loadedColumns``; the ID in column 0).
+    /// Whether the batch received at `receivedAt` must write the row: a message changed it or its `last_seen` moves on.
+    /// A row the batch just inserted and nothing changed is not written again.
+    func needsWrite(receivedAt: Int64) -> Bool { changed || lastSeen < receivedAt }
+
+    /// A row of ``loadedColumns`` (the ID in column 0).
     init(row: PostgresRandomAccessRow) throws {
         online = try row[1].decode(Bool.self)
         statusReason = try row[2].decode(String?.self)
@@ -41,6 +48,7 @@ struct PostgresDeviceRow {
         bundleStream = try row[8].decode(String?.self)
         bundleSeq = try row[9].decode(Int64?.self)
         latestAt = try row[10].decode(Int64?.self)
+        lastSeen = try row[11].decode(Int64.self)
     }
 
     /// A status message: online or offline; changes the row (and is an event) only when it says something new.

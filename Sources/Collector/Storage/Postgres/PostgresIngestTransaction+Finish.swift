@@ -39,11 +39,13 @@ extension PostgresIngestTransaction {
         return outcome
     }
 
-    /// One `UPDATE` of every device a message changed, from the values ``PostgresDeviceRow`` decided.
+    /// One `UPDATE` of every device the batch changed — a message's decision (``PostgresDeviceRow``) or a later
+    /// `last_seen` — and only those: an existing device's row is written here once per batch (``begin(_:)`` only locked
+    /// it), a new device with nothing to add after its insert is not written again.
     func updateDevices() async throws {
         var batch = PostgresRowBatch(table: "devices", columns: Self.deviceUpdateColumns)
         for id in devices.keys.sorted() {
-            guard let device = devices[id], device.changed else { continue }
+            guard let device = devices[id], device.needsWrite(receivedAt: receivedAt) else { continue }
             let birth = device.birth, hardware = birth?.hardware, latest = device.latest
             batch.append { row in
                 row.append(id)
@@ -90,8 +92,11 @@ extension PostgresIngestTransaction {
         guard !batch.isEmpty else { return }
         var bindings = PostgresBindings(capacity: Self.deviceUpdateColumns.count)
         let source = batch.unnest(as: "batch", bindings: &bindings)
-        try await run(PostgresQuery(unsafeSQL: "UPDATE devices AS d SET \(Self.deviceAssignments) FROM \(source) WHERE d.id = batch.id",
-                                    binds: bindings))
+        bindings.append(receivedAt)
+        try await run(PostgresQuery(unsafeSQL: """
+            UPDATE devices AS d SET \(Self.deviceAssignments), last_seen = greatest(d.last_seen, $\(bindings.count)::bigint)
+            FROM \(source) WHERE d.id = batch.id
+            """, binds: bindings))
     }
 
     /// Settles every touched stream's ledger and writes back what changed — prefix, gaps, skipped ranges, quarantine

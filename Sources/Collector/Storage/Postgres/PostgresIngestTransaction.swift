@@ -7,18 +7,23 @@ import PostgresNIO
 /// plain types (``StreamLedger``, ``RollupFolding``, ``PhaseOrder``), in a few statements per batch whatever its size.
 ///
 /// Every table a batch writes is one statement over `unnest(…)` of the batch's rows (``PostgresRowBatch/unnest(as:bindings:)``):
-/// the devices (one upsert that locks and returns them), the streams' ledgers (one read, one insert of new streams, one
-/// update), telemetry, events, the devices' new state (one `UPDATE` decided in Swift, ``PostgresDeviceRow``) and each
-/// rollup table (insert new buckets; lock, merge and update existing ones). A batch in which every device is new — a
-/// fleet's first contact: births, retained statuses, first reports — is about ten round trips, not several per device.
+/// the devices (one `SELECT … FOR UPDATE` that locks and reads the existing ones, one insert of the new ones), the
+/// streams' ledgers (one read, one insert of new streams, one update), telemetry, events, the devices' new state (one
+/// `UPDATE` decided in Swift, ``PostgresDeviceRow``, of the rows that changed: a known device's row is written once per
+/// batch) and each rollup table (insert new buckets; lock, merge and update existing ones). A batch in which every
+/// device is new — a fleet's first contact: births, retained statuses, first reports — is about ten round trips, not
+/// several per device.
 /// Rare messages (quarantine, samples, labels, update phases, a stream's gaps) keep their own statements.
 ///
 /// Several collectors write at once, so every row that is read, merged in Swift and written back is locked first,
 /// always in the same order — devices, then streams, then device rollups, then model rollups, each by sorted key — so
 /// two batches wait for each other instead of deadlocking (PostgreSQL would abort one with 40P01; ingest retries it).
-/// A device's row is locked for the whole transaction by the first statement, so its streams, device rollups and
-/// state are only ever written by one batch at a time: a redelivered copy handled by another collector at the same
-/// moment waits, then sees the first one's outcome and is a duplicate, never a second row.
+/// (Devices: the existing ones sorted, then the new ones sorted, as inserted. An insert that meets another batch's
+/// uncommitted row of the same ID waits for that batch, which locked all its existing devices before inserting, so it
+/// waits on no device the first holds.) A device's row is locked for the whole transaction by the batch's device
+/// statements, so its streams, device rollups and state are only ever written by one batch at a time: a redelivered
+/// copy handled by another collector at the same moment waits, then sees the first one's outcome and is a duplicate,
+/// never a second row.
 struct PostgresIngestTransaction {
     typealias StreamKey = IngestTransaction.StreamKey
     typealias StreamState = IngestTransaction.StreamState
@@ -65,20 +70,31 @@ struct PostgresIngestTransaction {
         try await PostgresStore.rows(connection, query, logger: logger)
     }
 
-    /// Creates and locks the batch's devices (one upsert, sorted, returning what the batch's decisions read) and its
-    /// streams, and loads every touched stream's ledger.
+    /// Locks and reads the batch's existing devices (sorted), creates the missing ones (locked by their insert), locks
+    /// and creates its streams, and loads every touched stream's ledger.
     mutating func begin(_ batch: [IngestMessage]) async throws {
         // Every statement of a batch joins its rows to their keys. Knowing the arrays' lengths, the planner prefers
         // hashing the whole table to a few thousand index probes (measured: a 4,000-stream lock read scanned 100,000
         // streams, 290 ms, against 20 ms probing): this transaction only ever wants the probes, whatever the table's size.
         try await run("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
         let ids = Set(batch.map(\.header.device)).sorted()
-        for row in try await rows("""
-            INSERT INTO devices (id, first_seen, last_seen) SELECT id, \(receivedAt), \(receivedAt) FROM unnest(\(ids)::text[]) AS batch(id)
-            ON CONFLICT (id) DO UPDATE SET last_seen = greatest(devices.last_seen, excluded.last_seen)
-            RETURNING \(unescaped: PostgresDeviceRow.loadedColumns)
-            """) {
-            devices[try row[0].decode(String.self)] = try PostgresDeviceRow(row: row)
+        // Existing devices are locked and read without being written (the common case once a fleet runs: each row is
+        // then written once, by finish()'s `UPDATE`, and only if the batch changes it); the missing ones are inserted.
+        devices = try await lockDevices(ids)
+        let newIDs = ids.filter { devices[$0] == nil }
+        if !newIDs.isEmpty {
+            var created = Set<String>()
+            for row in try await rows("""
+                INSERT INTO devices (id, first_seen, last_seen) SELECT id, \(receivedAt), \(receivedAt) FROM unnest(\(newIDs)::text[]) AS batch(id)
+                ON CONFLICT (id) DO NOTHING RETURNING \(unescaped: PostgresDeviceRow.loadedColumns)
+                """) {
+                let id = try row[0].decode(String.self)
+                devices[id] = try PostgresDeviceRow(row: row)
+                created.insert(id)
+            }
+            // Inserted meanwhile by another collector's batch (the insert waited for it to commit): locked and read now.
+            let raced = newIDs.filter { !created.contains($0) }
+            if !raced.isEmpty { devices.merge(try await lockDevices(raced)) { first, _ in first } }
         }
         let keys = Set(batch.filter { if case .status = $0.body { false } else { true } }
             .map { StreamKey(device: $0.header.device, stream: $0.header.stream) })
@@ -104,6 +120,19 @@ struct PostgresIngestTransaction {
             if !raced.isEmpty { loaded.merge(try await loadStreams(raced)) { first, _ in first } }
         }
         streams = loaded
+    }
+
+    /// The existing devices among `ids` (sorted), locked `FOR UPDATE` in ID order, with the columns the batch's
+    /// decisions read. A lock, not a write: no new row version.
+    func lockDevices(_ ids: [String]) async throws -> [String: PostgresDeviceRow] {
+        var loaded: [String: PostgresDeviceRow] = [:]
+        for row in try await rows("""
+            SELECT \(unescaped: PostgresDeviceRow.loadedColumns.split(separator: ", ").map { "d.\($0)" }.joined(separator: ", "))
+            FROM devices d JOIN unnest(\(ids)::text[]) AS batch(id) ON d.id = batch.id ORDER BY d.id FOR UPDATE OF d
+            """) {
+            loaded[try row[0].decode(String.self)] = try PostgresDeviceRow(row: row)
+        }
+        return loaded
     }
 
     /// The ledgers of existing streams among `keys` (sorted), locked `FOR UPDATE` in key order.

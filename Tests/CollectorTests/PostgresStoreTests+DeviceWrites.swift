@@ -1,0 +1,72 @@
+@testable import Collector
+import FleetProtocol
+import Foundation
+import PostgresNIO
+import XCTest
+
+/// How often a batch writes a device's row on PostgreSQL (issue 19: the upsert and the final `UPDATE` wrote every row
+/// twice). A row trigger records each insert and update of `devices`; a `SELECT … FOR UPDATE` is no write and fires
+/// none.
+extension PostgresStoreTests {
+    /// New devices are inserted once and updated once with what their messages decided; a later batch writes a known
+    /// device's row once, however many of its messages it holds; a batch that changes nothing (duplicates received in
+    /// the same millisecond) writes no row. The values written are the decided ones.
+    func testABatchWritesAKnownDeviceRowOnceAndAnUnchangedRowNever() async throws {
+        let store = try await open()
+        try await store.writing("counting device writes") { connection in
+            let logger = CollectorHarness.logger
+            _ = try await connection.query("CREATE TABLE device_writes (op TEXT NOT NULL, id TEXT NOT NULL)", logger: logger).collect()
+            _ = try await connection.query("""
+                CREATE FUNCTION record_device_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO device_writes VALUES (TG_OP, NEW.id); RETURN NEW; END $$
+                """, logger: logger).collect()
+            _ = try await connection.query("""
+                CREATE TRIGGER device_writes BEFORE INSERT OR UPDATE ON devices FOR EACH ROW EXECUTE FUNCTION record_device_write()
+                """, logger: logger).collect()
+        }
+        func writes() async throws -> [String: Int] {
+            try await store.writing("reading and clearing device writes") { connection in
+                var counts: [String: Int] = [:]
+                for try await (op, count) in try await connection.query(
+                    "SELECT op, count(*) FROM device_writes GROUP BY op", logger: CollectorHarness.logger).decode((String, Int64).self) {
+                    counts[op] = Int(count)
+                }
+                _ = try await connection.query("DELETE FROM device_writes", logger: CollectorHarness.logger).collect()
+                return counts
+            }
+        }
+        let devices = ["w0", "w1", "w2"]
+        // First contact: a birth and a first report each.
+        let opened = try await store.ingest(devices.flatMap { [Messages.birth(device: $0, seq: 1), Messages.telemetry(device: $0, seq: 2)] },
+                                            receivedAt: now)
+        XCTAssertEqual(opened.stored, 6)
+        let first = try await writes()
+        XCTAssertEqual(first, ["INSERT": 3, "UPDATE": 3], "a new device: inserted, then written once with its birth and report")
+
+        // Known devices, three reports each, received later: one write per row.
+        let later = now + 1000
+        let report = Messages.report(at: now + 60_000, p50: 42_000)   // newer than the first reports (made after `now`)
+        let steady = try await store.ingest(devices.flatMap { device in (3...5).map { Messages.telemetry(device: device, seq: $0, report: report) } },
+                                            receivedAt: later)
+        XCTAssertEqual(steady.stored, 9)
+        let second = try await writes()
+        XCTAssertEqual(second, ["UPDATE": 3], "a known device's row written once per batch, not locked by a write first")
+
+        // Only copies already stored, received in the same millisecond: nothing to write.
+        let copies = try await store.ingest(devices.map { Messages.telemetry(device: $0, seq: 4) }, receivedAt: later)
+        XCTAssertEqual(copies.duplicates, 3)
+        let third = try await writes()
+        XCTAssertEqual(third, [:], "a row the batch does not change is not written")
+
+        // The one write carried the decided values.
+        for id in devices {
+            let device = try await store.device(id)
+            XCTAssertEqual(device?.lastSeenAt, later, id)
+            XCTAssertEqual(device?.firstSeenAt, now, id)
+            XCTAssertEqual(device?.latest?.latencyP50Micros, 42_000, id)
+            XCTAssertEqual(device?.profile, "rpi-4b-2gb", id)
+            XCTAssertEqual(device?.online, true, id)
+            XCTAssertEqual(device?.currentBundle?.digest, Messages.bundle.digest, id)
+        }
+    }
+}

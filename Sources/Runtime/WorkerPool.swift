@@ -22,11 +22,19 @@ protocol ParallelJob: AnyObject {
 /// futex wake costs tens of microseconds on a VM or a small board, which at two threads ate most of the gain on
 /// MobileNetV2's small late layers. After each part a worker spins on the job counter for up to `spinNanoseconds`
 /// (the gap to the next parallel operator is usually far shorter) and only then sleeps on the condition variable.
+///
+/// The interpreter brackets each invoke with `beginInvoke`/`endInvoke`: the first wakes a sleeping worker before
+/// the first operator (so the invoke's first parallel layer does not wait for a futex wake), and while an invoke
+/// runs an idle worker spins for up to `invokeSpinNanoseconds`, so single-threaded stretches inside the network
+/// (SOFTMAX, MEAN, elementwise tails) do not put it to sleep.
 final class WorkerPool: @unchecked Sendable {
     /// Threads taking part in a job, the caller included.
     let threadCount: Int
     /// How long an idle worker polls for the next job before it sleeps.
     static let spinNanoseconds = 200_000
+    /// How long an idle worker polls while an invoke is in progress (bounded so a model whose operators are
+    /// all single-threaded does not keep a core busy for its whole invoke).
+    static let invokeSpinNanoseconds = 2_000_000
 
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
@@ -36,6 +44,10 @@ final class WorkerPool: @unchecked Sendable {
     /// Parts not yet finished by workers.
     private let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    /// Incremented by `beginInvoke`; a sleeping worker wakes on a change and goes back to spinning.
+    private let nudges = Atomic<Int>(0)
+    /// True between `beginInvoke` and `endInvoke`.
+    private let invoking = Atomic<Bool>(false)
     // Written by `run` before `generation` is released, read by workers after acquiring it.
     private var job: ParallelJob?
 
@@ -71,6 +83,24 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Marks the start of an invoke: wakes sleeping workers so they spin before the first parallel operator.
+    ///
+    /// Called from the interpreter's thread only. Allocates nothing; with no sleeper it costs an uncontended
+    /// mutex and a user-space broadcast.
+    func beginInvoke() {
+        guard threadCount > 1, !threads.isEmpty else { return }
+        invoking.store(true, ordering: .relaxed)
+        nudges.wrappingAdd(1, ordering: .relaxed)
+        pthread_mutex_lock(&mutex)
+        pthread_cond_broadcast(&wake)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Marks the end of an invoke: idle workers fall back to the short spin, then sleep.
+    func endInvoke() {
+        invoking.store(false, ordering: .relaxed)
+    }
+
     /// Runs every part of `job` and returns when all are finished.
     func run(_ job: ParallelJob) {
         guard threadCount > 1, !threads.isEmpty else {
@@ -96,24 +126,34 @@ final class WorkerPool: @unchecked Sendable {
 
     private func workerLoop(index: Int) {
         var seen = 0
+        var seenNudges = nudges.load(ordering: .relaxed)
         while true {
             var current = generation.load(ordering: .acquiring)
             if current == seen {
-                let deadline = Self.now() + Self.spinNanoseconds
+                let start = Self.now()
                 var polls = 0
                 while current == seen && !stopping.load(ordering: .relaxed) {
                     polls += 1
-                    if polls & 255 == 0 && Self.now() > deadline { break }
+                    if polls & 255 == 0 {
+                        let limit = invoking.load(ordering: .relaxed) ? Self.invokeSpinNanoseconds : Self.spinNanoseconds
+                        if Self.now() - start > limit { break }
+                    }
                     current = generation.load(ordering: .acquiring)
                 }
             }
             if current == seen && !stopping.load(ordering: .relaxed) {
+                // `beginInvoke` changes `nudges` before taking the mutex, so a nudge is never lost between the
+                // check and the wait.
                 pthread_mutex_lock(&mutex)
-                while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .relaxed) {
+                while generation.load(ordering: .acquiring) == seen && nudges.load(ordering: .relaxed) == seenNudges
+                        && !stopping.load(ordering: .relaxed) {
                     pthread_cond_wait(&wake, &mutex)
                 }
+                seenNudges = nudges.load(ordering: .relaxed)
                 pthread_mutex_unlock(&mutex)
                 current = generation.load(ordering: .acquiring)
+                // Nudged awake for a coming invoke, no job yet: spin again.
+                if current == seen && !stopping.load(ordering: .relaxed) { continue }
             }
             if stopping.load(ordering: .relaxed) { return }
             seen = current

@@ -71,8 +71,11 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
 
     func eval(_ pool: WorkerPool?) {
         let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
-        // Splitting tiny layers costs more in wake-ups than it saves.
-        if let pool, pixels >= 16 * pool.threadCount, parameters.macs >= 200_000 {
+        // Splitting tiny layers costs more in hand-offs than it saves. A layer with few pixels but many
+        // 16-channel blocks (a classifier as a 1×1 convolution on one pixel: 1280 × 1001 weights, more than one
+        // core's L2) splits by blocks, each thread streaming its share of the weights.
+        if let pool, pixels >= 16 * pool.threadCount || filter.blocks >= 4 * pool.threadCount,
+           parameters.macs >= 200_000 {
             pool.run(self)
         } else {
             runPart(0, of: 1)

@@ -236,7 +236,6 @@ public final class Interpreter {
     public func invoke() {
         pool?.beginInvoke()
         for op in operators { op.eval(pool) }
-        pool?.endInvoke()
     }
 
     /// Runs every operator once, reporting each operator's duration to `record` (step, seconds).
@@ -248,7 +247,6 @@ public final class Interpreter {
             op.eval(pool)
             record(step, clock.now - start)
         }
-        pool?.endInvoke()
     }
 
     /// Calls `body` with the bytes of output `index`; valid until the next `invoke`.

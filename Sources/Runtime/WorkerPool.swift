@@ -23,18 +23,15 @@ protocol ParallelJob: AnyObject {
 /// MobileNetV2's small late layers. After each part a worker spins on the job counter for up to `spinNanoseconds`
 /// (the gap to the next parallel operator is usually far shorter) and only then sleeps on the condition variable.
 ///
-/// The interpreter brackets each invoke with `beginInvoke`/`endInvoke`: the first wakes a sleeping worker before
-/// the first operator (so the invoke's first parallel layer does not wait for a futex wake), and while an invoke
-/// runs an idle worker spins for up to `invokeSpinNanoseconds`, so single-threaded stretches inside the network
-/// (SOFTMAX, MEAN, elementwise tails) do not put it to sleep.
+/// The interpreter calls `beginInvoke` at the start of each invoke: it wakes a sleeping worker before the first
+/// operator, so the invoke's first parallel layer does not wait for the futex wake. Spinning longer during an
+/// invoke was tried and dropped: on a loaded machine a worker that never sleeps loses the scheduler's wake-up
+/// preference and is preempted mid-layer, which made two-thread medians far worse.
 final class WorkerPool: @unchecked Sendable {
     /// Threads taking part in a job, the caller included.
     let threadCount: Int
     /// How long an idle worker polls for the next job before it sleeps.
     static let spinNanoseconds = 200_000
-    /// How long an idle worker polls while an invoke is in progress (bounded so a model whose operators are
-    /// all single-threaded does not keep a core busy for its whole invoke).
-    static let invokeSpinNanoseconds = 2_000_000
 
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
@@ -46,8 +43,6 @@ final class WorkerPool: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Incremented by `beginInvoke`; a sleeping worker wakes on a change and goes back to spinning.
     private let nudges = Atomic<Int>(0)
-    /// True between `beginInvoke` and `endInvoke`.
-    private let invoking = Atomic<Bool>(false)
     // Written by `run` before `generation` is released, read by workers after acquiring it.
     private var job: ParallelJob?
 
@@ -89,16 +84,10 @@ final class WorkerPool: @unchecked Sendable {
     /// mutex and a user-space broadcast.
     func beginInvoke() {
         guard threadCount > 1, !threads.isEmpty else { return }
-        invoking.store(true, ordering: .relaxed)
         nudges.wrappingAdd(1, ordering: .relaxed)
         pthread_mutex_lock(&mutex)
         pthread_cond_broadcast(&wake)
         pthread_mutex_unlock(&mutex)
-    }
-
-    /// Marks the end of an invoke: idle workers fall back to the short spin, then sleep.
-    func endInvoke() {
-        invoking.store(false, ordering: .relaxed)
     }
 
     /// Runs every part of `job` and returns when all are finished.
@@ -134,10 +123,7 @@ final class WorkerPool: @unchecked Sendable {
                 var polls = 0
                 while current == seen && !stopping.load(ordering: .relaxed) {
                     polls += 1
-                    if polls & 255 == 0 {
-                        let limit = invoking.load(ordering: .relaxed) ? Self.invokeSpinNanoseconds : Self.spinNanoseconds
-                        if Self.now() - start > limit { break }
-                    }
+                    if polls & 255 == 0 && Self.now() - start > Self.spinNanoseconds { break }
                     current = generation.load(ordering: .acquiring)
                 }
             }

@@ -234,12 +234,14 @@ public final class Interpreter {
 
     /// Runs every operator once. Performs no heap allocation.
     public func invoke() {
+        pool?.beginInvoke()
         for op in operators { op.eval(pool) }
     }
 
     /// Runs every operator once, reporting each operator's duration to `record` (step, seconds).
     public func invoke(profiling record: (Int, Duration) -> Void) {
         let clock = ContinuousClock()
+        pool?.beginInvoke()
         for (step, op) in operators.enumerated() {
             let start = clock.now
             op.eval(pool)

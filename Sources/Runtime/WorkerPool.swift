@@ -22,6 +22,11 @@ protocol ParallelJob: AnyObject {
 /// futex wake costs tens of microseconds on a VM or a small board, which at two threads ate most of the gain on
 /// MobileNetV2's small late layers. After each part a worker spins on the job counter for up to `spinNanoseconds`
 /// (the gap to the next parallel operator is usually far shorter) and only then sleeps on the condition variable.
+///
+/// The interpreter calls `beginInvoke` at the start of each invoke: it wakes a sleeping worker before the first
+/// operator, so the invoke's first parallel layer does not wait for the futex wake. Spinning longer during an
+/// invoke was tried and dropped: on a loaded machine a worker that never sleeps loses the scheduler's wake-up
+/// preference and is preempted mid-layer, which made two-thread medians far worse.
 final class WorkerPool: @unchecked Sendable {
     /// Threads taking part in a job, the caller included.
     let threadCount: Int
@@ -36,6 +41,8 @@ final class WorkerPool: @unchecked Sendable {
     /// Parts not yet finished by workers.
     private let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    /// Incremented by `beginInvoke`; a sleeping worker wakes on a change and goes back to spinning.
+    private let nudges = Atomic<Int>(0)
     // Written by `run` before `generation` is released, read by workers after acquiring it.
     private var job: ParallelJob?
 
@@ -71,6 +78,18 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Marks the start of an invoke: wakes sleeping workers so they spin before the first parallel operator.
+    ///
+    /// Called from the interpreter's thread only. Allocates nothing; with no sleeper it costs an uncontended
+    /// mutex and a user-space broadcast.
+    func beginInvoke() {
+        guard threadCount > 1, !threads.isEmpty else { return }
+        nudges.wrappingAdd(1, ordering: .relaxed)
+        pthread_mutex_lock(&mutex)
+        pthread_cond_broadcast(&wake)
+        pthread_mutex_unlock(&mutex)
+    }
+
     /// Runs every part of `job` and returns when all are finished.
     func run(_ job: ParallelJob) {
         guard threadCount > 1, !threads.isEmpty else {
@@ -96,24 +115,31 @@ final class WorkerPool: @unchecked Sendable {
 
     private func workerLoop(index: Int) {
         var seen = 0
+        var seenNudges = nudges.load(ordering: .relaxed)
         while true {
             var current = generation.load(ordering: .acquiring)
             if current == seen {
-                let deadline = Self.now() + Self.spinNanoseconds
+                let start = Self.now()
                 var polls = 0
                 while current == seen && !stopping.load(ordering: .relaxed) {
                     polls += 1
-                    if polls & 255 == 0 && Self.now() > deadline { break }
+                    if polls & 255 == 0 && Self.now() - start > Self.spinNanoseconds { break }
                     current = generation.load(ordering: .acquiring)
                 }
             }
             if current == seen && !stopping.load(ordering: .relaxed) {
+                // `beginInvoke` changes `nudges` before taking the mutex, so a nudge is never lost between the
+                // check and the wait.
                 pthread_mutex_lock(&mutex)
-                while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .relaxed) {
+                while generation.load(ordering: .acquiring) == seen && nudges.load(ordering: .relaxed) == seenNudges
+                        && !stopping.load(ordering: .relaxed) {
                     pthread_cond_wait(&wake, &mutex)
                 }
+                seenNudges = nudges.load(ordering: .relaxed)
                 pthread_mutex_unlock(&mutex)
                 current = generation.load(ordering: .acquiring)
+                // Nudged awake for a coming invoke, no job yet: spin again.
+                if current == seen && !stopping.load(ordering: .relaxed) { continue }
             }
             if stopping.load(ordering: .relaxed) { return }
             seen = current

@@ -71,8 +71,11 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
 
     func eval(_ pool: WorkerPool?) {
         let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
-        // Splitting tiny layers costs more in wake-ups than it saves.
-        if let pool, pixels >= 16 * pool.threadCount, parameters.macs >= 200_000 {
+        // Splitting tiny layers costs more in hand-offs than it saves. A layer with few pixels but many
+        // 16-channel blocks (a classifier as a 1×1 convolution on one pixel: 1280 × 1001 weights, more than one
+        // core's L2) splits by blocks, each thread streaming its share of the weights.
+        if let pool, pixels >= 16 * pool.threadCount || filter.blocks >= 4 * pool.threadCount,
+           parameters.macs >= 200_000 {
             pool.run(self)
         } else {
             runPart(0, of: 1)
@@ -80,14 +83,16 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
     }
 
     /// Computes a share of the output: contiguous pixels, split on the microkernel's 4-pixel blocks, when they
-    /// divide evenly or are many; else all pixels for a share of the 16-channel filter blocks (a 7×7 layer has 13
-    /// pixel blocks, which two threads would split 7:6).
+    /// divide evenly or are at least 6 per part (a 7×7 layer's 13 blocks split 7:6); else all pixels for a share
+    /// of the 16-channel filter blocks. Pixel splits are preferred despite a small imbalance because each thread
+    /// then reads mostly the rows it wrote in the previous layer: a channel-block split makes both threads read
+    /// every pixel, half of them from the other core's cache, which cost more than the imbalance on 14×14 layers.
     func runPart(_ part: Int, of parts: Int) {
         let pixels = parameters.batches * parameters.outputHeight * parameters.outputWidth
         let pixelBlocks = (pixels + 3) / 4, filterBlocks = filter.blocks
         var range = 0..<pixels, blocks = 0..<filterBlocks
         if parts > 1 {
-            if pixelBlocks % parts == 0 || pixelBlocks >= 32 * parts || filterBlocks < 2 * parts {
+            if pixelBlocks % parts == 0 || pixelBlocks >= 6 * parts || filterBlocks < 2 * parts {
                 range = min(pixelBlocks * part / parts * 4, pixels)..<min(pixelBlocks * (part + 1) / parts * 4, pixels)
             } else {
                 blocks = filterBlocks * part / parts..<filterBlocks * (part + 1) / parts

@@ -76,15 +76,17 @@ final class DepthwiseConv2DOperator: PreparedOperator, ParallelJob {
         }
     }
 
-    /// Computes a share of the output: whole rows when they divide evenly (or are many), else whole-image slices
-    /// of the channels in blocks of 8 (a 7×7 layer on two threads would otherwise split 4:3).
+    /// Computes a share of the output: whole rows when they divide evenly or are at least 3 per part (a 7×7 layer
+    /// on two threads splits 4:3), else whole-image slices of the channels in blocks of 8. Rows are preferred
+    /// despite the imbalance: each thread then reads mostly what it wrote in the previous layer, while a channel
+    /// split has both threads read every pixel, half of them from the other core's cache.
     func runPart(_ part: Int, of parts: Int) {
         let c = parameters.convolution
         let rows = c.batches * c.outputHeight
         let channelBlocks = (c.outputChannels + 7) / 8
         var rowRange = 0..<rows, channelRange = 0..<c.outputChannels
         if parts > 1 {
-            if rows % parts == 0 || rows >= 8 * parts || channelBlocks < parts {
+            if rows % parts == 0 || rows >= 3 * parts || channelBlocks < parts {
                 rowRange = rows * part / parts..<rows * (part + 1) / parts
             } else {
                 channelRange = min(channelBlocks * part / parts * 8, c.outputChannels)..<min(channelBlocks * (part + 1) / parts * 8, c.outputChannels)

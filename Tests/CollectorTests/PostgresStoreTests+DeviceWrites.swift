@@ -37,7 +37,11 @@ extension PostgresStoreTests {
         }
         let devices = ["w0", "w1", "w2"]
         // First contact: a birth and a first report each.
-        let opened = try await store.ingest(devices.flatMap { [Messages.birth(device: $0, seq: 1), Messages.telemetry(device: $0, seq: 2)] },
+        // Report times are explicit: `now` is fixed when XCTest creates the test objects (minutes before this runs in
+        // a full suite), and Messages.report's default time is the real clock.
+        let firstReport = Messages.report(at: now, p50: 10_000)
+        let opened = try await store.ingest(devices.flatMap { [Messages.birth(device: $0, seq: 1),
+                                                               Messages.telemetry(device: $0, seq: 2, report: firstReport)] },
                                             receivedAt: now)
         XCTAssertEqual(opened.stored, 6)
         let first = try await writes()
@@ -45,7 +49,7 @@ extension PostgresStoreTests {
 
         // Known devices, three reports each, received later: one write per row.
         let later = now + 1000
-        let report = Messages.report(at: now + 60_000, p50: 42_000)   // newer than the first reports (made after `now`)
+        let report = Messages.report(at: now + 60_000, p50: 42_000)   // newer than the first reports
         let steady = try await store.ingest(devices.flatMap { device in (3...5).map { Messages.telemetry(device: device, seq: $0, report: report) } },
                                             receivedAt: later)
         XCTAssertEqual(steady.stored, 9)

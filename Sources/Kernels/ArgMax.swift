@@ -36,6 +36,15 @@ public struct ArgMaxParameters: Sendable, Equatable {
 public func argMax<T: Comparable, Index: FixedWidthInteger>(
     _ p: ArgMaxParameters, input: UnsafePointer<T>, output: UnsafeMutablePointer<Index>
 ) {
+    argExtremum(p, input: input, output: output, beats: >)
+}
+
+/// ARG_MAX and ARG_MIN: the index of the first value along the axis that no later value `beats`; a NaN never wins
+/// and any number beats a NaN.
+@inlinable @inline(__always) @usableFromInline
+func argExtremum<T: Comparable, Index: FixedWidthInteger>(
+    _ p: ArgMaxParameters, input: UnsafePointer<T>, output: UnsafeMutablePointer<Index>, beats: (T, T) -> Bool
+) {
     for outer in 0..<p.outerSize {
         for inner in 0..<p.innerSize {
             let base = outer * p.axisSize * p.innerSize + inner
@@ -43,8 +52,8 @@ public func argMax<T: Comparable, Index: FixedWidthInteger>(
             var bestIndex = 0
             for i in 1..<Swift.max(p.axisSize, 1) {
                 let candidate = input[base + i * p.innerSize]
-                // `x != x` only for NaN, so for integers this is plain `candidate > best`.
-                if candidate == candidate && (best != best || candidate > best) {
+                // `x != x` only for NaN, so for integers this is plain `beats(candidate, best)`.
+                if candidate == candidate && (best != best || beats(candidate, best)) {
                     best = candidate
                     bestIndex = i
                 }

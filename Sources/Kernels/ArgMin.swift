@@ -9,20 +9,5 @@
 public func argMin<T: Comparable, Index: FixedWidthInteger>(
     _ p: ArgMaxParameters, input: UnsafePointer<T>, output: UnsafeMutablePointer<Index>
 ) {
-    for outer in 0..<p.outerSize {
-        for inner in 0..<p.innerSize {
-            let base = outer * p.axisSize * p.innerSize + inner
-            var best = input[base]
-            var bestIndex = 0
-            for i in 1..<Swift.max(p.axisSize, 1) {
-                let candidate = input[base + i * p.innerSize]
-                // `x != x` only for NaN, so for integers this is plain `candidate < best`.
-                if candidate == candidate && (best != best || candidate < best) {
-                    best = candidate
-                    bestIndex = i
-                }
-            }
-            output[outer * p.innerSize + inner] = Index(truncatingIfNeeded: bestIndex)
-        }
-    }
+    argExtremum(p, input: input, output: output, beats: <)
 }

@@ -4,7 +4,7 @@
 #
 # Usage: scripts/bench-collector.sh [--no-build] [--devices N] [--rate R] [--duration S] [--window W] [--subscription-qos 0|1]
 #            [--postgres] [--collectors N] [--devices-per-connection N] [--fleet-devices N] [--ramp S] [--drain S] [--profile]
-#            [--pg-stats] [--no-fleet]
+#            [--pg-stats] [--no-fleet] [--ingest JSON]
 # --postgres stores into a PostgreSQL server started here (initdb in the work directory, default durability: fsync on,
 # synchronous_commit on), --collectors N runs N collectors on it sharing the load ($share subscription), and
 # --fleet-devices sizes the fleet page test (default 10,000), --ramp S starts the simulated devices spread over S seconds
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0 pgstats=0 fleet_test=1
+devices=100 rate=200 duration=30 window=64 build=1 subqos=1 postgres=0 collectors=1 per_connection=1 fleet=10000 ramp=0 drain=120 profile=0 pgstats=0 fleet_test=1 ingest_json='{}'
 while (($#)); do
     case "$1" in
         --no-build) build=0 ;;
@@ -36,6 +36,7 @@ while (($#)); do
         --profile) profile=1 ;;
         --pg-stats) pgstats=1 ;;
         --no-fleet) fleet_test=0 ;;
+        --ingest) ingest_json=$2; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -104,6 +105,7 @@ for c in $(seq "$collectors"); do
   "stateDirectory": "$work/state-$c",
   "broker": { "port": $mqtt_port, "clientID": "bench-collector-$c", "subscriptionQoS": $subqos },
   "http": { "port": $port_c, "tokens": [ { "name": "bench", "role": "admin", "token": "bench-token-0123456789abcdef" } ] },
+  "ingest": $ingest_json,
   $storage
 }
 CONF

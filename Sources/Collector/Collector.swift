@@ -91,6 +91,9 @@ public struct Collector: Sendable {
         mqtt.cleanStart = !broker.persistentSession
         mqtt.sessionExpiry = broker.persistentSession ? .seconds(3600) : nil
         mqtt.messageBufferSize = broker.messageBufferSize
+        // Acknowledgements are many small QoS 1 publishes whose PUBACKs queue behind the telemetry the broker is
+        // delivering to this client: libmosquitto's 20 in flight capped ingest at ~14,000 messages/s (docs/collector.md).
+        mqtt.sendMaximum = AckPublisher.defaultMaximumInFlight * 4
         do { client = try MQTTClient(configuration: mqtt, logger: logger) } catch {
             throw CollectorError(.invalidConfiguration, "the MQTT settings are not usable: \(error.message)")
         }

@@ -24,6 +24,7 @@ extension MQTTConfiguration {
         }
         guard clientID.utf8.count <= 65535 else { throw invalid("clientID is longer than 65535 bytes.") }
         guard messageBufferSize >= 1 else { throw invalid("messageBufferSize must be at least 1, not \(messageBufferSize).") }
+        guard (1...65_535).contains(sendMaximum) else { throw invalid("sendMaximum must be between 1 and 65535, not \(sendMaximum).") }
         guard reconnectBackoff.minimum > .zero, reconnectBackoff.maximum >= reconnectBackoff.minimum else {
             throw invalid("reconnectBackoff needs 0 < minimum <= maximum (got \(reconnectBackoff.minimum) and \(reconnectBackoff.maximum)).")
         }

@@ -34,6 +34,11 @@ public struct MQTTConfiguration: Sendable, Hashable {
     public var overflowPolicy: OverflowPolicy
     /// MQTT v5 by default; `.v311` for brokers that only speak MQTT 3.1.1.
     public var protocolVersion: ProtocolVersion
+    /// QoS 1 publishes that may await their PUBACK at once (1…65535; libmosquitto's `MOSQ_OPT_SEND_MAXIMUM`); later
+    /// ones wait inside libmosquitto. Under MQTT v5 a broker's smaller Receive Maximum wins. The default, 20, is
+    /// libmosquitto's and suits a device; a client that publishes many small messages while the broker floods it with
+    /// others (the collector's acknowledgements: their PUBACKs queue behind that flood) needs more.
+    public var sendMaximum: Int
 
     /// Creates a configuration; only the broker and the client ID have no sensible default.
     public init(
@@ -50,7 +55,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         reconnectBackoff: ReconnectBackoff = ReconnectBackoff(),
         messageBufferSize: Int = 256,
         overflowPolicy: OverflowPolicy = .dropNewest,
-        protocolVersion: ProtocolVersion = .v5
+        protocolVersion: ProtocolVersion = .v5,
+        sendMaximum: Int = 20
     ) {
         self.host = host
         self.port = port
@@ -66,5 +72,6 @@ public struct MQTTConfiguration: Sendable, Hashable {
         self.messageBufferSize = messageBufferSize
         self.overflowPolicy = overflowPolicy
         self.protocolVersion = protocolVersion
+        self.sendMaximum = sendMaximum
     }
 }

@@ -7,6 +7,8 @@ final class AckWatcher: Sendable {
     /// The received acknowledgements, shared with the reading task.
     final class Received: Sendable {
         let list = Mutex<[Acknowledgement]>([])
+        /// The highest acknowledged number per device (from the topic), for clients that watch several devices.
+        let highestPerDevice = Mutex<[String: UInt64]>([:])
     }
 
     private let received = Received()
@@ -18,6 +20,9 @@ final class AckWatcher: Sendable {
             for await message in client.messages {
                 if let ack = try? FleetCodec.decode(Acknowledgement.self, from: message.payload) {
                     received.list.withLock { $0.append(ack) }
+                    if let device = try? FleetTopics.parse(message.topic).deviceID {
+                        received.highestPerDevice.withLock { $0[device] = max($0[device] ?? 0, ack.seq) }
+                    }
                 }
             }
         }
@@ -27,6 +32,10 @@ final class AckWatcher: Sendable {
 
     var all: [Acknowledgement] { received.list.withLock { $0 } }
     var highest: UInt64 { all.map(\.seq).max() ?? 0 }
+    var highestPerDevice: [String: UInt64] { received.highestPerDevice.withLock { $0 } }
 
-    func clear() { received.list.withLock { $0.removeAll() } }
+    func clear() {
+        received.list.withLock { $0.removeAll() }
+        received.highestPerDevice.withLock { $0.removeAll() }
+    }
 }

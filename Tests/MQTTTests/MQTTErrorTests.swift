@@ -69,6 +69,8 @@ final class MQTTErrorTests: XCTestCase {
         refuses { $0.host = "" }
         refuses { $0.keepAlive = .seconds(2) }
         refuses { $0.messageBufferSize = 0 }
+        refuses { $0.sendMaximum = 0 }
+        refuses { $0.sendMaximum = 65_536 }
         refuses { $0.clientID = ""; $0.cleanStart = false }
         refuses { $0.password = "no user" }
         refuses { $0.reconnectBackoff = .init(minimum: .seconds(5), maximum: .seconds(1)) }

@@ -98,6 +98,7 @@ public final class Mosquitto: @unchecked Sendable {
     /// Stops the broker the polite way (SIGTERM) and waits for it to exit.
     public func stop() {
         guard let pid else { return }
+        Glibc.kill(pid, SIGCONT)
         Glibc.kill(pid, SIGTERM)
         wait(pid, killAfter: .seconds(10))
         self.pid = nil
@@ -109,6 +110,18 @@ public final class Mosquitto: @unchecked Sendable {
         Glibc.kill(pid, SIGKILL)
         wait(pid, killAfter: .seconds(10))
         self.pid = nil
+    }
+
+    /// Freezes the broker (SIGSTOP): connections stay open, nothing is read or answered until ``resume()``.
+    public func suspend() {
+        guard let pid else { return }
+        Glibc.kill(pid, SIGSTOP)
+    }
+
+    /// Lets a suspended broker run again (SIGCONT).
+    public func resume() {
+        guard let pid else { return }
+        Glibc.kill(pid, SIGCONT)
     }
 
     public func restart() throws {

@@ -6,9 +6,14 @@ import Synchronization
 
 /// Publishes the application-level acknowledgements of stored batches, coalesced per stream.
 ///
-/// Acknowledgements are cumulative, so only the newest per stream matters: while a round of publishes is
-/// in flight, later batches overwrite the pending entry instead of queueing behind it. The ingest loop
-/// never waits for the broker.
+/// Acknowledgements are cumulative, so only the newest per stream matters: what waits to be published is one
+/// entry per stream, which later batches overwrite. Publishes are pipelined: up to `maximumInFlight` wait for
+/// their PUBACK at once, and a stream's next acknowledgement goes out without waiting for the previous one's
+/// PUBACK. Why: under load the broker's PUBACK queues behind the backlog of telemetry it is delivering to the
+/// collector, tens of milliseconds; waiting for a whole round of them before the next stalled every device whose
+/// publish window was smaller than that delay (measured: 13,700 instead of 20,000 messages/s stored). Devices
+/// ignore an acknowledgement below what they already have, so the order in which two of them land does not matter.
+/// The ingest loop never waits for the broker.
 public final class AckPublisher: Service, Sendable {
     private struct Key: Hashable {
         var device: String
@@ -19,6 +24,10 @@ public final class AckPublisher: Service, Sendable {
         var pending: [Key: UInt64] = [:]
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
+        /// Publishes waiting for their PUBACK.
+        var inFlight = 0
+        /// The run loop, waiting for a free slot.
+        var slotWaiter: CheckedContinuation<Void, Never>?
     }
 
     let client: MQTTClient
@@ -28,13 +37,20 @@ public final class AckPublisher: Service, Sendable {
     let maximumInFlight: Int
     private let state = Mutex(State())
 
-    public init(client: MQTTClient, qos: MQTTQoS, metrics: CollectorMetrics, logger: Logger, maximumInFlight: Int = 256) {
+    /// Acknowledgements awaiting their PUBACK at once, by default.
+    public static let defaultMaximumInFlight = 256
+
+    public init(client: MQTTClient, qos: MQTTQoS, metrics: CollectorMetrics, logger: Logger,
+                maximumInFlight: Int = AckPublisher.defaultMaximumInFlight) {
         self.client = client
         self.qos = qos
         self.metrics = metrics
         self.logger = logger
         self.maximumInFlight = max(1, maximumInFlight)
     }
+
+    /// Publishes waiting for their PUBACK now (for tests and diagnostics).
+    var publishesInFlight: Int { state.withLock { $0.inFlight } }
 
     /// Schedules acknowledgements; a higher sequence number for the same stream replaces a pending one.
     public func enqueue(_ acknowledgements: [StreamAcknowledgement]) {
@@ -53,8 +69,16 @@ public final class AckPublisher: Service, Sendable {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while let round = await nextRound() {
-                await publish(round)
+            await withDiscardingTaskGroup { group in
+                while let round = await nextRound() {
+                    for (key, seq) in round {
+                        await acquireSlot()
+                        group.addTask {
+                            await self.publish(key, seq)
+                            self.releaseSlot()
+                        }
+                    }
+                }
             }
         } onGracefulShutdown: {
             let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -90,27 +114,52 @@ public final class AckPublisher: Service, Sendable {
         }
     }
 
-    private func publish(_ round: [(Key, UInt64)]) async {
-        await withTaskGroup(of: (Key, UInt64, Bool).self) { group in
-            var iterator = round.makeIterator()
-            var running = 0
-            func startNext() -> Bool {
-                guard let (key, seq) = iterator.next() else { return false }
-                group.addTask { (key, seq, await self.publishOne(key, seq)) }
+    /// Waits until fewer than `maximumInFlight` publishes await their PUBACK, then takes a slot.
+    private func acquireSlot() async {
+        if state.withLock({ state -> Bool in
+            guard state.inFlight < maximumInFlight else { return false }
+            state.inFlight += 1
+            return true
+        }) { return }
+        await withCheckedContinuation { continuation in
+            let acquired = state.withLock { state -> Bool in
+                guard state.inFlight < maximumInFlight else {
+                    state.slotWaiter = continuation
+                    return false
+                }
+                state.inFlight += 1
                 return true
             }
-            while running < maximumInFlight, startNext() { running += 1 }
-            while let (key, seq, delivered) = await group.next() {
-                if delivered {
-                    metrics.acknowledgementsPublished.increment()
-                } else {
-                    // Put it back unless a newer acknowledgement superseded it; the next round retries.
-                    state.withLock { state in
-                        if !state.closed, (state.pending[key] ?? 0) < seq { state.pending[key] = seq }
-                    }
-                }
-                if !startNext() { running -= 1 }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    /// Frees a slot; a waiting run loop takes it over directly.
+    private func releaseSlot() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.slotWaiter else {
+                state.inFlight -= 1
+                return nil
             }
+            state.slotWaiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    private func publish(_ key: Key, _ seq: UInt64) async {
+        if await publishOne(key, seq) {
+            metrics.acknowledgementsPublished.increment()
+        } else {
+            // Put it back unless a newer acknowledgement superseded it; the next round retries.
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard !state.closed, (state.pending[key] ?? 0) < seq else { return nil }
+                state.pending[key] = seq
+                let waiter = state.waiter
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume()
         }
     }
 

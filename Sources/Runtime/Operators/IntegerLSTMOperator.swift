@@ -37,22 +37,11 @@ final class IntegerLSTMOperator: PreparedOperator {
         guard ctx.inputCount == 20 || ctx.inputCount == 24 else {
             throw ctx.invalid("expects 20 or 24 inputs, has \(ctx.inputCount)")
         }
-        for i in [9, 10, 11, 16, 17] + Array(20..<ctx.inputCount) where ctx.optionalInput(i) != nil {
-            throw ctx.unsupported("peephole, projection and layer-normalised integer LSTMs are not supported (input \(i) is present)")
-        }
         guard ctx.optionalInput(1) != nil, ctx.optionalInput(5) != nil else {
             throw ctx.unsupported("CIFG integer LSTMs (no input gate) are not supported")
         }
-        guard x.shape.count == 3 else { throw ctx.invalid("input must be 3-D, is \(x.shape)") }
-        var o = ScalarOptions()
-        if case .scalars(let s) = ctx.op.options { o = s }
-        let timeMajor = o.bool(3)
-        let batches = timeMajor ? x.shape[1] : x.shape[0], steps = timeMajor ? x.shape[0] : x.shape[1], inputSize = x.shape[2]
-        let w = try ctx.input(1)
-        guard w.shape.count == 2, w.shape[1] == inputSize, w.shape[0] > 0, inputSize > 0 else {
-            throw ctx.invalid("input weights \(w.shape) do not fit input \(x.shape)")
-        }
-        let cells = w.shape[0]
+        let operands = try LSTMOperands(ctx, weightType: .int8, biasType: .int32, kind: "integer LSTMs")
+        let (batches, steps, inputSize, cells) = (operands.batches, operands.steps, operands.inputSize, operands.cells)
 
         // Intermediates: LiteRT requires exactly five and reads the hidden state's quantisation from the fifth.
         guard ctx.op.intermediates.count == 5 else {
@@ -79,28 +68,16 @@ final class IntegerLSTMOperator: PreparedOperator {
             throw ctx.unsupported("the cell state's scale \(cellQ.scale) is not a power of two in 2^-15…2^-9")
         }
 
-        // Weights 1…8 (int8 constants, per-tensor scale) and biases 12…15 (int32 constants).
+        // Weights 1…8 (int8 constants, per-tensor scale) and biases 12…15 (int32 constants), checked by `LSTMOperands`.
         var weightScales: [Float] = []
         var weightData: [[Int8]] = []
         for i in 1...8 {
-            let t = try ctx.input(i)
-            let expected = [cells, i <= 4 ? inputSize : cells]
-            guard t.type == .int8, t.shape == expected, ctx.isConstant(t) else {
-                throw ctx.unsupported("weights \(i) must be constant int8 \(expected), are \(t.type.name) \(t.shape)")
-            }
-            let q = try ctx.quantization(t)
+            let q = try ctx.quantization(try ctx.input(i))
             guard q.scales.count == 1 else { throw ctx.unsupported("weights \(i) are quantised per channel; the integer LSTM takes one scale") }
             weightScales.append(q.scale)
             weightData.append(try ctx.constantInput(i, as: Int8.self))
         }
-        var biasData: [[Int32]] = []
-        for i in 12...15 {
-            let t = try ctx.input(i)
-            guard t.type == .int32, t.elementCount == cells, ctx.isConstant(t) else {
-                throw ctx.unsupported("bias \(i) must be constant int32 [\(cells)], is \(t.type.name) \(t.shape)")
-            }
-            biasData.append(try ctx.constantInput(i, as: Int32.self))
-        }
+        let biasData = try (12...15).map { (i) throws(RuntimeError) in try ctx.constantInput(i, as: Int32.self) }
 
         // Effective scales, in float as LiteRT computes them (gates in Q3.12, hidden o·tanh(c) from Q0.30).
         let gateScale: Float = 1.0 / 4096
@@ -108,16 +85,15 @@ final class IntegerLSTMOperator: PreparedOperator {
         let recurrentMultipliers = (0..<4).map { g in QuantizedMultiplier(Double(weightScales[4 + g] * stateQ.scale / gateScale)) }
         let twoToMinus15 = 1.0 / 32768.0
         let hiddenScale = Float(twoToMinus15 / Double(hidden.scale) * twoToMinus15)
-        let clip = o.float(1)
-        guard clip >= 0, o.float(2) == 0 else { throw ctx.unsupported("negative cell clip or projection clip is not supported") }
+        let clip = try operands.cellClip(ctx)
         let quantizedClip = clip > 0 ? Int16(Swift.min(Swift.max(clip / cellQ.scale, -32768), 32767)) : 0
 
         parameters = IntegerLSTMParameters(
-            batches: batches, steps: steps, inputSize: inputSize, cells: cells, timeMajor: timeMajor,
+            batches: batches, steps: steps, inputSize: inputSize, cells: cells, timeMajor: operands.timeMajor,
             inputMultipliers: inputMultipliers, recurrentMultipliers: recurrentMultipliers,
             hiddenMultiplier: QuantizedMultiplier(Double(hiddenScale)), hiddenZeroPoint: hidden.zeroPoint,
             outputStateZeroPoint: stateQ.zeroPoint, cellScaleLog2: cellScaleLog2, cellClip: quantizedClip)
-        try ctx.setOutputShape(0, timeMajor ? [steps, batches, cells] : [batches, steps, cells])
+        try ctx.setOutputShape(0, operands.outputShape)
 
         let effective = (0..<4).map { g in
             IntegerLSTMParameters.effectiveBias(weights: weightData[g], rows: cells, columns: inputSize, bias: biasData[g],

@@ -32,28 +32,8 @@ final class LSTMOperator: PreparedOperator {
         guard ctx.inputCount >= 20 else { throw ctx.invalid("expects at least 20 inputs, has \(ctx.inputCount)") }
         // Inputs 1 (input-to-input weights) … 8, 12 … 15 are required here: CIFG, peephole (9–11), projection (16, 17)
         // and layer norm (20–23) are not implemented.
-        for i in [9, 10, 11, 16, 17] + Array(20..<ctx.inputCount) where ctx.optionalInput(i) != nil {
-            throw ctx.unsupported("peephole, projection and layer-normalised LSTMs are not supported (input \(i) is present)")
-        }
-        guard x.shape.count == 3 else { throw ctx.invalid("input must be 3-D, is \(x.shape)") }
-        var o = ScalarOptions()
-        if case .scalars(let s) = ctx.op.options { o = s }
-        let timeMajor = o.bool(3)
-        let batches = timeMajor ? x.shape[1] : x.shape[0], steps = timeMajor ? x.shape[0] : x.shape[1], inputSize = x.shape[2]
-        let w = try ctx.input(1)
-        guard w.shape.count == 2, w.shape[1] == inputSize, w.shape[0] > 0 else { throw ctx.invalid("input weights \(w.shape) do not fit input \(x.shape)") }
-        let cells = w.shape[0]
-        for i in 1...8 {
-            let t = try ctx.input(i)
-            let expected = [cells, i <= 4 ? inputSize : cells]
-            guard t.type == .float32, t.shape == expected, ctx.isConstant(t) else {
-                throw ctx.unsupported("weights \(i) must be constant float32 \(expected), are \(t.type.name) \(t.shape)")
-            }
-        }
-        for i in 12...15 {
-            let t = try ctx.input(i)
-            guard t.type == .float32, t.elementCount == cells, ctx.isConstant(t) else { throw ctx.unsupported("bias \(i) must be constant float32 [\(cells)]") }
-        }
+        let operands = try LSTMOperands(ctx, weightType: .float32, biasType: .float32, kind: "LSTMs")
+        let o = operands.options
         let activation: FloatLSTMParameters.Activation
         switch ActivationFunction(rawValue: o.int8(0)) ?? .none {
         case .none: activation = .none
@@ -62,11 +42,10 @@ final class LSTMOperator: PreparedOperator {
         case .tanh: activation = .tanh
         case .signBit, .reluN1To1: throw ctx.unsupported("cell activation \(o.int8(0)) is not supported")
         }
-        let clip = o.float(1)
-        guard clip >= 0, o.float(2) == 0 else { throw ctx.unsupported("negative cell clip or projection clip is not supported") }
-        parameters = FloatLSTMParameters(batches: batches, steps: steps, inputSize: inputSize, cells: cells, timeMajor: timeMajor,
-                                         cellClip: clip, activation: activation)
-        try ctx.setOutputShape(0, timeMajor ? [steps, batches, cells] : [batches, steps, cells])
+        parameters = FloatLSTMParameters(batches: operands.batches, steps: operands.steps, inputSize: operands.inputSize,
+                                         cells: operands.cells, timeMajor: operands.timeMajor, cellClip: try operands.cellClip(ctx),
+                                         activation: activation)
+        try ctx.setOutputShape(0, operands.outputShape)
         weightSlots = try ([1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15] as [Int]).map { (i) throws(RuntimeError) in try ctx.inputIndex(i) }
         inputSlot = try ctx.inputIndex(0)
         outputSlot = try ctx.outputIndex(0)

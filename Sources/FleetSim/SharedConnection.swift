@@ -18,6 +18,8 @@ public final class SharedConnection: Sendable {
         var configuration = MQTTConfiguration(host: settings.host, port: settings.port, clientID: "\(settings.prefix)-mux-\(settings.firstIndex)-\(index)")
         configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
         configuration.messageBufferSize = 65_536
+        // Every device's window in flight at once, as if each had its own connection.
+        configuration.sendMaximum = min(65_535, max(20, (settings.window + 1) * settings.devicesPerConnection))
         configuration.tls = settings.tls?.sharedConfiguration
         self.logger = logger
         do { client = try MQTTClient(configuration: configuration, logger: logger) } catch {

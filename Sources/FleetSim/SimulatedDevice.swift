@@ -107,6 +107,8 @@ public final class SimulatedDevice: Sendable {
             configuration.will = will.map { .init(topic: statusTopic, payload: $0, qos: .atLeastOnce, retain: true) }
             configuration.reconnectBackoff = .init(minimum: .milliseconds(200), maximum: .seconds(5))
             configuration.messageBufferSize = 4096
+            // A whole window in flight (libmosquitto's default of 20 would hold a larger window back a broker round trip).
+            configuration.sendMaximum = min(65_535, max(20, settings.window + 1))
             configuration.tls = settings.tls?.configuration(forDevice: id)
             do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
                 throw FleetSimError(.invalidConfiguration, error.message)

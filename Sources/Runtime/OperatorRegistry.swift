@@ -111,6 +111,7 @@ enum OperatorRegistry {
         .dynamicUpdateSlice: { (ctx) throws(RuntimeError) in try DynamicUpdateSliceOperator(ctx) },
         .l2Pool2D: { (ctx) throws(RuntimeError) in try L2PoolOperator(ctx) },
         .embeddingLookup: { (ctx) throws(RuntimeError) in try EmbeddingLookupOperator(ctx) },
+        .svdf: { (ctx) throws(RuntimeError) in try svdfOperator(ctx) },
     ]
 
     /// ADD: float32 in MathOperator, the quantised paths in ArithmeticOperator as before.

@@ -86,6 +86,8 @@ public struct ScalarOptions: Sendable, Equatable {
         case .argMin: [1]
         // CumsumOptions: exclusive, reverse.
         case .cumsum: [1, 1]
+        // SVDFOptions: rank, fused_activation_function, asymmetric_quantize_inputs.
+        case .svdf: [4, 1, 1]
         default: nil
         }
     }
@@ -121,6 +123,7 @@ extension ScalarOptions {
         case .shape: 55
         case .argMin: 57
         case .cumsum: 102
+        case .svdf: 6
         default: 0
         }
     }

@@ -151,14 +151,14 @@ final class RuntimeBackedTests: XCTestCase {
         let profile = try FirmwareProfile.load("rpi-4b-2gb", directory: Fixtures.profiles)
         let key = try directory.signingKey(now: Fixtures.now)
         // Declared: the signed manifest lists an operator the runtime lacks.
-        let declared = try Fixtures.assemble("ad01_int8", analysis: Fixtures.statedAnalysis("ad01_int8", operators: ["FULLY_CONNECTED", "SVDF"]))
+        let declared = try Fixtures.assemble("ad01_int8", analysis: Fixtures.statedAnalysis("ad01_int8", operators: ["FULLY_CONNECTED", "LOCAL_RESPONSE_NORMALIZATION"]))
         let error = XCTAssertBundleError(.unsupportedOperator, try Fixtures.verifier(store, profile: profile).verify(declared.signed(with: key).encoded()))
-        XCTAssertTrue(error?.message.contains("SVDF") ?? false)
+        XCTAssertTrue(error?.message.contains("LOCAL_RESPONSE_NORMALIZATION") ?? false)
 
-        // Actual: the model's FULLY_CONNECTED operator code rewritten to SVDF, while the manifest claims FULLY_CONNECTED.
-        let patched = try Self.replacingOperatorCode(in: Fixtures.modelBytes("ad01_int8"), from: 9, to: 27)
-        XCTAssertEqual(try ModelAnalyzer.unsupportedOperators(in: patched), ["SVDF"])
-        XCTAssertEqual(try ModelAnalyzer.analyze(patched).unsupportedOperators, ["SVDF"])
+        // Actual: the model's FULLY_CONNECTED operator code rewritten to LOCAL_RESPONSE_NORMALIZATION, while the manifest claims FULLY_CONNECTED.
+        let patched = try Self.replacingOperatorCode(in: Fixtures.modelBytes("ad01_int8"), from: 9, to: 13)
+        XCTAssertEqual(try ModelAnalyzer.unsupportedOperators(in: patched), ["LOCAL_RESPONSE_NORMALIZATION"])
+        XCTAssertEqual(try ModelAnalyzer.analyze(patched).unsupportedOperators, ["LOCAL_RESPONSE_NORMALIZATION"])
         let analysis = try Fixtures.statedAnalysis("ad01_int8")
         let golden = try GoldenSet.load(directory: "\(Fixtures.conformance)/ad01_int8", inputCount: 1, outputCount: 1, limit: 1, reference: nil)
         let table = try BaselineTable(csv: Fixtures.baselineCSV(classes: 640))

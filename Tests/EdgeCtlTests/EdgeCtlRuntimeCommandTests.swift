@@ -12,7 +12,7 @@ final class EdgeCtlRuntimeCommandTests: XCTestCase {
         let result = try edgectl("conformance", "Tests/Fixtures/conformance")
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let lines = result.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 44)
+        XCTAssertEqual(lines.count, 46)
         for line in lines {
             XCTAssertTrue(line.hasPrefix("PASS "), String(line))
             XCTAssertTrue(line.hasSuffix("max_abs_diff=0"), String(line))
@@ -34,20 +34,21 @@ final class EdgeCtlRuntimeCommandTests: XCTestCase {
     }
 
     func testConformanceReportsUnsupportedOperators() throws {
-        // A model whose opcode is patched to SVDF: still a valid file, but an operator the runtime lacks.
+        // A model whose opcode is patched to LOCAL_RESPONSE_NORMALIZATION: still a valid file, but an operator the runtime lacks.
         let dir = try Fixtures.temporaryDirectory("conformance")
         defer { try? FileManager.default.removeItem(at: dir) }
         let fixture = dir.appendingPathComponent("patched")
         try FileManager.default.copyItem(at: Fixtures.conformance.appendingPathComponent("ad01_int8"), to: fixture)
         let modelURL = fixture.appendingPathComponent("model.tflite")
         var model = try Data(contentsOf: modelURL)
-        // FULLY_CONNECTED (9) appears as the operator code's int8 deprecated field and int32 field; both become SVDF (27).
-        let patched = try XCTUnwrap(Self.patchOperatorCode(&model, from: 9, to: 27))
+        // FULLY_CONNECTED (9) appears as the operator code's int8 deprecated field and int32 field; both become
+        // LOCAL_RESPONSE_NORMALIZATION (13).
+        let patched = try XCTUnwrap(Self.patchOperatorCode(&model, from: 9, to: 13))
         XCTAssertTrue(patched)
         try model.write(to: modelURL)
         let result = try edgectl("conformance", fixture.path)
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stdout, "UNSUPPORTED \(fixture.path) ops=SVDF\n")
+        XCTAssertEqual(result.stdout, "UNSUPPORTED \(fixture.path) ops=LOCAL_RESPONSE_NORMALIZATION\n")
     }
 
     /// Rewrites the builtin code fields of the model's operator-code tables (found via the flatbuffer layout).

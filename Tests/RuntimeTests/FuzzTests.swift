@@ -134,6 +134,36 @@ final class FuzzTests: XCTestCase {
         print("fuzz outcomes (LSTM): \(outcomes.sorted { $0.key < $1.key })")
     }
 
+    /// The SVDFs (integer and float): mutations reach the five-input operator lists (the optional bias, the state
+    /// tensor and its variable flag), the rank and activation options, the shapes that must agree (filters, memory,
+    /// units, the state's batches × memory·filters) and the scales of the int8 form, all of which prepare validates
+    /// before the unchecked kernels run; every one of them must load and run or fail with a typed error.
+    func testMutatedSVDFModelsNeverCrash() throws {
+        var random = SeededGenerator(seed: 1827)
+        var outcomes: [String: Int] = [:]
+        for name in ["svdf_int8", "svdf_float"] {
+            let original = try Fixtures.bytes("\(name)/model.tflite")
+            for _ in 0..<500 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let position = Int.random(in: 0..<bytes.count, using: &random)
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
+                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80, 0x01].randomElement(using: &random)!
+                    }
+                }
+                // 1 MiB of arena: a mutated batch count or memory size is refused instead of run for minutes.
+                outcomes[exercise(bytes, arenaCeiling: 1 << 20), default: 0] += 1
+            }
+            for _ in 0..<50 {
+                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: 1 << 20), default: 0] += 1
+            }
+        }
+        assertEveryOutcome(outcomes)
+        print("fuzz outcomes (SVDF): \(outcomes.sorted { $0.key < $1.key })")
+    }
+
     private func assertEveryOutcome(_ outcomes: [String: Int], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertGreaterThan(outcomes["format", default: 0], 0, "\(outcomes)", file: file, line: line)
         XCTAssertGreaterThan(outcomes["runtime", default: 0], 0, "\(outcomes)", file: file, line: line)

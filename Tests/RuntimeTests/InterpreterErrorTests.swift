@@ -18,12 +18,12 @@ final class InterpreterErrorTests: XCTestCase {
     }
 
     func testUnsupportedOperatorIsNamed() throws {
-        let model = try singleOpModel(.svdf)
-        XCTAssertEqual(OperatorSupport.unsupportedOperators(in: model), ["SVDF"])
+        let model = try singleOpModel(.localResponseNormalization)
+        XCTAssertEqual(OperatorSupport.unsupportedOperators(in: model), ["LOCAL_RESPONSE_NORMALIZATION"])
         XCTAssertThrowsError(try Interpreter(model: model)) { error in
             let e = error as? RuntimeError
             XCTAssertEqual(e?.code, .unsupportedOperator)
-            XCTAssertTrue(e?.message.contains("SVDF") ?? false, "\(error)")
+            XCTAssertTrue(e?.message.contains("LOCAL_RESPONSE_NORMALIZATION") ?? false, "\(error)")
         }
     }
 

@@ -18,12 +18,19 @@ public func conv2D(
                  pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth), blocks: blocks ?? 0..<filter.blocks)
 }
 
-/// Legacy uint8 CONV_2D through the packed GEMM microkernel (filter packed with its zero point subtracted).
+/// Legacy uint8 CONV_2D through the packed GEMM microkernel (filter packed with its zero point subtracted),
+/// or through the AVX-512 VNNI uint8 kernels when the filter holds uint8 quads (`ConvolutionGEMM+UnsignedQuads.swift`).
 public func conv2D(
     _ p: Conv2DParameters, input: UnsafePointer<UInt8>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
     zeroRow: UnsafePointer<UInt8>, scratch: UnsafeMutableRawPointer, output: UnsafeMutablePointer<UInt8>,
     pixels: Range<Int>? = nil, blocks: Range<Int>? = nil
 ) {
+    if filter.usesUnsignedQuads {
+        convolveUnsignedQuads(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch,
+                              output: output, pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth),
+                              blocks: blocks ?? 0..<filter.blocks)
+        return
+    }
     convolveGEMM(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, scratch: scratch, output: output,
                  pixels: pixels ?? 0..<(p.batches * p.outputHeight * p.outputWidth), blocks: blocks ?? 0..<filter.blocks)
 }

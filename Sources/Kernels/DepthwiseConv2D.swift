@@ -60,12 +60,21 @@ public func depthwiseConv2D(
               channels: channels ?? 0..<p.convolution.outputChannels)
 }
 
-/// Legacy uint8 DEPTHWISE_CONV_2D; `filter` holds `w − zp_w` as Int16.
+/// Legacy uint8 DEPTHWISE_CONV_2D; `filter` holds `w − zp_w` as Int16. `sixteenLanes` as for int8 (multiplier 1
+/// only; `DepthwiseConv2D+SixteenLanesUInt8.swift`).
 public func depthwiseConv2D(
     _ p: DepthwiseConv2DParameters, input: UnsafePointer<UInt8>, filter: UnsafePointer<Int16>,
     foldedBias: UnsafePointer<Int32>, zeroRow: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>,
-    rows: Range<Int>? = nil, channels: Range<Int>? = nil
+    rows: Range<Int>? = nil, channels: Range<Int>? = nil,
+    sixteenLanes: Bool = DepthwiseConv2DParameters.sixteenLanesByDefault
 ) {
+    let taps = p.convolution.filterHeight * p.convolution.filterWidth
+    if sixteenLanes && p.depthMultiplier == 1 && taps <= Int(EDGEFLEET_DEPTHWISE_MAX_TAPS) && CPUFeatures.current.hasAVX512VNNI {
+        depthwiseSixteenLanesUInt8(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
+                                   rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
+                                   channels: channels ?? 0..<p.convolution.outputChannels)
+        return
+    }
     depthwise(p, input: input, filter: filter, foldedBias: foldedBias, zeroRow: zeroRow, output: output,
               rows: rows ?? 0..<(p.convolution.batches * p.convolution.outputHeight),
               channels: channels ?? 0..<p.convolution.outputChannels)

@@ -28,7 +28,9 @@ public struct PackedFilter: Sendable {
     /// start from: −128 × the channel's weight sum, which cancels the +128 added to every activation so that
     /// `vpdpbusd` (unsigned × signed bytes) yields the signed dot product. Empty for other kernels.
     public var quadStarts: [Int32]
-
+    /// Set for a legacy uint8 filter packed for the AVX-512 VNNI uint8 kernels (`PackedFilter+UnsignedQuads.swift`):
+    /// the quads hold `w − 128`, and `128 − z_w` times each pixel's activation sum restores `w − z_w`. Nil otherwise.
+    public var unsignedWeightOffset: Int32? = nil
 
     /// Which microkernel the packed weights feed.
     public enum Layout: Sendable {

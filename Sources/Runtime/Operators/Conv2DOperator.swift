@@ -48,8 +48,12 @@ final class Conv2DOperator: PreparedOperator, ParallelJob {
         let weights = try ctx.filterValues(filterQ, type: type)
         isUInt8 = type == .uint8
         filter = weights.withUnsafeBufferPointer {
-            PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic,
-                         layout: type == .uint8 ? .pairs : .automatic, microkernel: ctx.microkernel)
+            // uint8: the uint8 quads of AVX-512 VNNI when that kernel is selected, else int16 pairs.
+            type == .uint8
+                ? PackedFilter.forUInt8(filter: $0.baseAddress!, zeroPoint: filterQ.zeroPoint, outputChannels: oc,
+                                        taps: kh * kw, inputChannels: ic, microkernel: ctx.microkernel)
+                : PackedFilter(filter: $0.baseAddress!, outputChannels: oc, taps: kh * kw, inputChannels: ic,
+                               layout: .automatic, microkernel: ctx.microkernel)
         }
         bias = AlignedBuffer(weights.withUnsafeBufferPointer { f in
             biasValues.withOptionalPointer { b in

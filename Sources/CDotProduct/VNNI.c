@@ -303,6 +303,10 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
     const __m512i pad = _mm512_set1_epi8((char)((uint8_t)padValue ^ 0x80));
     const intptr_t perImage = s.outputHeight * s.outputWidth;
     if (firstPixel >= endPixel || perImage == 0) return;
+    const int shortRuns = s.dilationWidth == 1 && runBytes <= 64;
+    const __mmask64 runMask = runBytes >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << runBytes) - 1);
+    const intptr_t lastRow = (s.filterHeight - 1) * s.dilationHeight, rowStep = s.dilationHeight * s.inputWidth * ic;
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
     // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
     intptr_t b = firstPixel / perImage, oy = (firstPixel % perImage) / s.outputWidth, ox = firstPixel % s.outputWidth;
     for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
@@ -310,15 +314,50 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
         for (intptr_t i = 0; i < count; i++) {
             const int8_t *image = input + b * imageBytes;
             uint8_t *dst = scratch + i * row;
-            intptr_t k = 0;
             const intptr_t iy0 = oy * s.strideHeight - s.paddingTop, ix0 = ox * s.strideWidth - s.paddingLeft;
+            if (shortRuns && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth && iy0 >= 0 && iy0 + lastRow < s.inputHeight) {
+                // Every tap inside and each filter row one run of at most 64 bytes (an RGB stem's 3×3 row is 9):
+                // one masked load, XOR and store per row, the quad padding zeroed first and then overwritten.
+                const int8_t *src = image + (iy0 * s.inputWidth + ix0) * ic;
+                memset(dst + row - 4, 0, 4);
+                for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
+                    __m512i v = _mm512_maskz_loadu_epi8(runMask, src + ky * rowStep);
+                    _mm512_mask_storeu_epi8(dst + ky * runBytes, runMask, _mm512_xor_si512(v, flip));
+                }
+                if (++ox == s.outputWidth) {
+                    ox = 0;
+                    if (++oy == s.outputHeight) { oy = 0; b++; }
+                }
+                continue;
+            }
+            intptr_t k = 0;
+            // Without dilation a filter row's taps lie back to back: the columns inside the image are one copy (an
+            // RGB stem's 3×3 row is 9 bytes) between the padding taps on either side, each one fill (KWS's 10×4
+            // stem on one channel had taken a call per byte at the borders).
             const int columnsInside = s.dilationWidth == 1 && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth;
+            intptr_t kxLo = ix0 < 0 ? -ix0 : 0, kxHi = s.inputWidth - ix0;
+            if (kxLo > s.filterWidth) kxLo = s.filterWidth;
+            if (kxHi > s.filterWidth) kxHi = s.filterWidth;
+            if (kxHi < kxLo) kxHi = kxLo;
             for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
                 const intptr_t iy = iy0 + ky * s.dilationHeight;
                 const int rowInside = iy >= 0 && iy < s.inputHeight;
-                if (rowInside && columnsInside) {
-                    // The filter row's taps lie back to back: one copy (an RGB stem's 3×3 row is 9 bytes).
+                if (!rowInside) {
+                    edgefleet_fill(dst + k, pad, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                if (columnsInside) {
                     edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix0) * ic, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                if (s.dilationWidth == 1) {
+                    if (kxLo > 0) edgefleet_fill(dst + k, pad, kxLo * ic);
+                    if (kxHi > kxLo)
+                        edgefleet_copy_flipped(dst + k + kxLo * ic, image + (iy * s.inputWidth + ix0 + kxLo) * ic,
+                                               (kxHi - kxLo) * ic);
+                    if (kxHi < s.filterWidth) edgefleet_fill(dst + k + kxHi * ic, pad, (s.filterWidth - kxHi) * ic);
                     k += runBytes;
                     continue;
                 }

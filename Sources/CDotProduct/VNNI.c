@@ -227,6 +227,23 @@ static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBloc
             edgefleet_store4x16(out + c, outStride, acc, bv, mv, sv, zp16, low8, high8);
             return;
         }
+        if (pixels == 4 && n == 8) {
+            // Eight channels (vww's RGB stem): two pixels per register, so the requantisation runs on two full
+            // vectors instead of four half-empty ones; each pair is narrowed in a register, stored as 8-byte halves.
+            const __m512i b2 = _mm512_broadcast_i64x4(_mm512_castsi512_si256(bv));
+            const __m512i m2 = _mm512_broadcast_i64x4(_mm512_castsi512_si256(mv));
+            const __m512i s2 = _mm512_broadcast_i64x4(_mm512_castsi512_si256(sv));
+            for (intptr_t i = 0; i < 4; i += 2) {
+                // Lanes 0–7: pixel i, lanes 8–15: pixel i + 1.
+                __m512i v = _mm512_shuffle_i64x2(acc[i], acc[i + 1], 0x44);
+                v = _mm512_add_epi32(edgefleet_requantize16(_mm512_add_epi32(v, b2), m2, s2), zp);
+                // Clamped to int8 already, so the saturating narrow is exact.
+                __m128i bytes = _mm512_cvtsepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, low), high));
+                _mm_storel_epi64((__m128i *)(out + i * outStride + c), bytes);
+                _mm_storeh_pd((double *)(out + (i + 1) * outStride + c), _mm_castsi128_pd(bytes));
+            }
+            return;
+        }
         for (intptr_t i = 0; i < pixels; i++) {
             edgefleet_store16(out + i * outStride + c, acc[i], bv, mv, sv, zp, low, high, full, lanes);
         }

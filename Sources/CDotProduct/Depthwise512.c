@@ -97,6 +97,34 @@ static inline void edgefleet_dw_interior(const int8_t *x0, intptr_t pixels, intp
                                          int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep,
                                          intptr_t multiplier) {
     const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
+    if (multiplier == 1 && taps == 9 && channels == 8 && first == 0 && end == 8 && pixelStep == 8 && outStep == 8 &&
+        pixels >= 2) {
+        // Eight channels at stride 1: two neighbouring pixels are sixteen consecutive bytes at every tap and in the
+        // output, so a pair runs as one full sixteen-lane block with the weights and per-channel parameters
+        // repeated (vww's largest depthwise layer, 48×48×8, otherwise leaves half of every register idle).
+        __m512i w[9];
+        for (intptr_t t = 0; t < 9; t++) {
+            __m128i half = _mm_loadl_epi64((const __m128i *)(filter + t * 8));
+            w[t] = _mm512_cvtepi8_epi32(_mm_unpacklo_epi64(half, half));
+        }
+        const __m512i bv = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)bias));
+        const __m512i mv = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)multipliers));
+        const __m512i sv = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)shifts));
+        const intptr_t pairs = pixels / 2;
+        for (intptr_t i = 0; i < pairs; i++) {
+            const int8_t *x = x0 + i * 16;
+            __m512i acc = bv;
+            for (intptr_t t = 0; t < 9; t++)
+                acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(
+                    _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(x + tapOffsets[t]))), w[t]));
+            edgefleet_dw_store(out0 + i * 16, acc, mv, sv, zp, low, high, 1, 0xFFFF);
+        }
+        if ((pixels & 1) == 0) return;
+        // An odd run's last pixel: the general loop below, eight lanes.
+        x0 += pairs * 16;
+        out0 += pairs * 16;
+        pixels = 1;
+    }
     for (intptr_t c = first; c < end; c += 16) {
         intptr_t n = end - c < 16 ? end - c : 16;
         int full = n == 16;
@@ -134,6 +162,73 @@ static inline void edgefleet_dw_interior(const int8_t *x0, intptr_t pixels, intp
     }
 }
 
+// At most this many pixels per batch of `edgefleet_dw_batch` (their tap pointers live on the stack).
+#define EDGEFLEET_DW_BATCH 8
+
+// One channel block of a batch of pixels given by their tap pointers (`rows[i × taps + t]`), the block's weights
+// widened once and held in registers across the batch.
+#define EDGEFLEET_DW_BATCH_BODY(TAPS, PERMUTE)                                                                     \
+    {                                                                                                          \
+    __m512i w[TAPS];                                                                                           \
+    for (intptr_t t = 0; t < (TAPS); t++) w[t] = edgefleet_dw_load(filter + t * channels + c, full, bytes);    \
+    for (intptr_t i = 0; i < pixels; i++) {                                                                    \
+        const int8_t *const *r = rows + i * taps;                                                              \
+        __m512i acc = bv;                                                                                      \
+        for (intptr_t t = 0; t < (TAPS); t++)                                                                  \
+            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(                                                    \
+                edgefleet_dw_load_x(r[t] + xc, (PERMUTE), xfull, xbytes, index), w[t]));                       \
+        edgefleet_dw_store(outs[i] + c, acc, mv, sv, zp, low, high, full, lanes);                              \
+    }                                                                                                          \
+    }
+
+// Up to `EDGEFLEET_DW_BATCH` pixels anywhere in the output (border pixels, short interior runs), each through its
+// own tap pointers: per channel block the weights are loaded once for the whole batch rather than once per pixel
+// (KWS's 25×5 maps are about half border pixels, whose per-pixel path cost twice the interior's time in perf).
+EDGEFLEET_DW_TARGET
+static inline void edgefleet_dw_batch(const int8_t *const *rows, intptr_t pixels, intptr_t taps,
+                                      int8_t *const *outs, const int8_t *filter, intptr_t channels, intptr_t first,
+                                      intptr_t end, const int32_t *bias, const int32_t *multipliers,
+                                      const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi,
+                                      intptr_t multiplier) {
+    const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
+    for (intptr_t c = first; c < end; c += 16) {
+        intptr_t n = end - c < 16 ? end - c : 16;
+        int full = n == 16;
+        __mmask16 lanes = (__mmask16)((1u << n) - 1);
+        __mmask64 bytes = (__mmask64)((1ull << n) - 1);
+        const __m512i bv = _mm512_maskz_loadu_epi32(lanes, bias + c);
+        const __m512i mv = _mm512_maskz_loadu_epi32(lanes, multipliers + c);
+        const __m512i sv = _mm512_maskz_loadu_epi32(lanes, shifts + c);
+        EDGEFLEET_DW_BLOCK_INPUT
+        if (taps == 9 && multiplier == 1) {
+            EDGEFLEET_DW_BATCH_BODY(9, 0)
+        } else if (taps == 9) {
+            EDGEFLEET_DW_BATCH_BODY(9, 1)
+        } else if (taps <= 25) {
+            __m512i w[25];
+            for (intptr_t t = 0; t < taps; t++) w[t] = edgefleet_dw_load(filter + t * channels + c, full, bytes);
+            for (intptr_t i = 0; i < pixels; i++) {
+                const int8_t *const *r = rows + i * taps;
+                __m512i acc = bv;
+                for (intptr_t t = 0; t < taps; t++)
+                    acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(
+                        edgefleet_dw_load_x(r[t] + xc, multiplier != 1, xfull, xbytes, index), w[t]));
+                edgefleet_dw_store(outs[i] + c, acc, mv, sv, zp, low, high, full, lanes);
+            }
+        } else {
+            for (intptr_t i = 0; i < pixels; i++) {
+                const int8_t *const *r = rows + i * taps;
+                __m512i acc = bv;
+                for (intptr_t t = 0; t < taps; t++)
+                    acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(
+                        edgefleet_dw_load_x(r[t] + xc, multiplier != 1, xfull, xbytes, index),
+                        edgefleet_dw_load(filter + t * channels + c, full, bytes)));
+                edgefleet_dw_store(outs[i] + c, acc, mv, sv, zp, low, high, full, lanes);
+            }
+        }
+    }
+}
+
 EDGEFLEET_DW_TARGET
 void edgefleet_avx512_depthwise_pixel(const int8_t *const *rows, intptr_t taps, const int8_t *filter,
                                       intptr_t channels, intptr_t first, intptr_t end, const int32_t *bias,
@@ -162,7 +257,10 @@ void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const in
     const intptr_t taps = fh * fw;
     if (taps > EDGEFLEET_DEPTHWISE_MAX_TAPS || s.outputHeight == 0 || ic == 0) return;
     const intptr_t multiplier = oc / ic;
-    const int8_t *rows[EDGEFLEET_DEPTHWISE_MAX_TAPS];
+    // Border pixels and short interior runs are queued here and computed a batch at a time (across rows).
+    const int8_t *rows[EDGEFLEET_DW_BATCH * EDGEFLEET_DEPTHWISE_MAX_TAPS];
+    int8_t *outs[EDGEFLEET_DW_BATCH];
+    intptr_t queued = 0;
     intptr_t offsets[EDGEFLEET_DEPTHWISE_MAX_TAPS];
     for (intptr_t ky = 0; ky < fh; ky++)
         for (intptr_t kx = 0; kx < fw; kx++)
@@ -173,6 +271,8 @@ void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const in
     const intptr_t lastTapStart = s.inputWidth - 1 - (fw - 1) * s.dilationWidth + pl;
     intptr_t lastInterior = lastTapStart >= 0 ? lastTapStart / sw : -1;   // inclusive
     if (lastInterior > s.outputWidth - 1) lastInterior = s.outputWidth - 1;
+    // A run this short loads each block's weights for too few pixels: its pixels join the batches instead.
+    const int runInterior = lastInterior - firstInterior + 1 >= EDGEFLEET_DW_BATCH;
     for (intptr_t r = firstRow; r < endRow; r++) {
         const intptr_t b = r / s.outputHeight, oy = r % s.outputHeight;
         const int8_t *image = input + b * s.inputHeight * s.inputWidth * ic;
@@ -181,28 +281,41 @@ void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const in
         const int rowInside = iy0 >= 0 && iy0 + (fh - 1) * s.dilationHeight < s.inputHeight;
         const int interior = rowInside && firstInterior <= lastInterior;
         for (intptr_t ox = 0; ox < s.outputWidth; ox++) {
-            if (interior && ox == firstInterior) {
-                edgefleet_dw_interior(image + (iy0 * s.inputWidth + firstInterior * sw - pl) * ic,
-                                      lastInterior - firstInterior + 1, sw * ic, offsets, taps, filter, oc, first,
-                                      end, bias, multipliers, shifts, zeroPoint, lo, hi, out + firstInterior * oc, oc,
-                                      multiplier);
-                ox = lastInterior;
-                continue;
-            }
-            // A border pixel: taps outside the image read the zero-point row.
             const intptr_t ix0 = ox * sw - pl;
-            for (intptr_t ky = 0; ky < fh; ky++) {
-                const intptr_t iy = iy0 + ky * s.dilationHeight;
-                for (intptr_t kx = 0; kx < fw; kx++) {
-                    const intptr_t ix = ix0 + kx * s.dilationWidth;
-                    rows[ky * fw + kx] = iy >= 0 && iy < s.inputHeight && ix >= 0 && ix < s.inputWidth
-                        ? image + (iy * s.inputWidth + ix) * ic : zeroRow;
+            const int8_t **tapRows = rows + queued * taps;
+            if (interior && ox >= firstInterior && ox <= lastInterior) {
+                const int8_t *x = image + (iy0 * s.inputWidth + ix0) * ic;
+                if (runInterior) {
+                    edgefleet_dw_interior(x, lastInterior - firstInterior + 1, sw * ic, offsets, taps, filter, oc,
+                                          first, end, bias, multipliers, shifts, zeroPoint, lo, hi,
+                                          out + firstInterior * oc, oc, multiplier);
+                    ox = lastInterior;
+                    continue;
+                }
+                for (intptr_t t = 0; t < taps; t++) tapRows[t] = x + offsets[t];
+            } else {
+                // A border pixel: taps outside the image read the zero-point row.
+                for (intptr_t ky = 0; ky < fh; ky++) {
+                    const intptr_t iy = iy0 + ky * s.dilationHeight;
+                    const int yInside = iy >= 0 && iy < s.inputHeight;
+                    for (intptr_t kx = 0; kx < fw; kx++) {
+                        const intptr_t ix = ix0 + kx * s.dilationWidth;
+                        tapRows[ky * fw + kx] = yInside && ix >= 0 && ix < s.inputWidth
+                            ? image + (iy * s.inputWidth + ix) * ic : zeroRow;
+                    }
                 }
             }
-            edgefleet_dw_pixel(rows, taps, filter, oc, first, end, bias, multipliers, shifts, zeroPoint, lo, hi,
-                               out + ox * oc, multiplier);
+            outs[queued++] = out + ox * oc;
+            if (queued == EDGEFLEET_DW_BATCH) {
+                edgefleet_dw_batch(rows, queued, taps, outs, filter, oc, first, end, bias, multipliers, shifts,
+                                   zeroPoint, lo, hi, multiplier);
+                queued = 0;
+            }
         }
     }
+    if (queued > 0)
+        edgefleet_dw_batch(rows, queued, taps, outs, filter, oc, first, end, bias, multipliers, shifts, zeroPoint, lo,
+                           hi, multiplier);
 }
 
 #else

@@ -55,6 +55,15 @@ void edgefleet_avx512_requantize16(const int32_t *x, const int32_t *multipliers,
                                                     _mm512_loadu_si512(shifts)));
 }
 
+__attribute__((target("avx512f")))
+void edgefleet_avx512_requantize16_prepared(const int32_t *x, const int32_t *multipliers, const int32_t *shifts,
+                                            int32_t *out) {
+    static const int32_t zeros[16] = {0};
+    edgefleet_rq16 q;
+    edgefleet_rq16_prepare(&q, zeros, multipliers, shifts, 0xFFFF);
+    _mm512_storeu_si512(out, edgefleet_rq16_apply(_mm512_loadu_si512(x), &q));
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, const uint8_t *p1, const uint8_t *p2,
                                      const uint8_t *p3, intptr_t kQuads, const int32_t *start, intptr_t pixels,
@@ -102,9 +111,9 @@ void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, c
 // plain 16-byte store (the masked narrowing store to memory, `vpmovsdb m128{k}`, was a tenth of the tile's time in
 // perf), a partial one with the mask.
 __attribute__((target("avx512f,avx512bw")))
-static inline void edgefleet_store16(int8_t *out, __m512i acc, __m512i bias, __m512i multiplier, __m512i shift,
-                                     __m512i zp, __m512i low, __m512i high, int full, __mmask16 lanes) {
-    __m512i v = _mm512_add_epi32(edgefleet_requantize16(_mm512_add_epi32(acc, bias), multiplier, shift), zp);
+static inline void edgefleet_store16(int8_t *out, __m512i acc, const edgefleet_rq16 *rq, __m512i zp, __m512i low,
+                                     __m512i high, int full, __mmask16 lanes) {
+    __m512i v = _mm512_add_epi32(edgefleet_rq16_apply(acc, rq), zp);
     v = _mm512_min_epi32(_mm512_max_epi32(v, low), high);
     // Clamped to int8 already, so the saturating narrow is exact.
     if (full) _mm_storeu_si128((__m128i *)out, _mm512_cvtsepi32_epi8(v));
@@ -116,12 +125,12 @@ static inline void edgefleet_store16(int8_t *out, __m512i acc, __m512i bias, __m
 // order with one `vpermd`. Exact: a value saturated on the way is beyond the int8 range on the same side, so the
 // clamp gives what clamping the int32 sum would (TFLite's optimised kernels narrow the same way).
 __attribute__((target("avx512f,avx512bw")))
-static inline void edgefleet_store4x16(int8_t *out, intptr_t outStride, const __m512i acc[4], __m512i bias,
-                                       __m512i multiplier, __m512i shift, __m512i zp16, __m512i low8, __m512i high8) {
-    __m512i v0 = edgefleet_requantize16(_mm512_add_epi32(acc[0], bias), multiplier, shift);
-    __m512i v1 = edgefleet_requantize16(_mm512_add_epi32(acc[1], bias), multiplier, shift);
-    __m512i v2 = edgefleet_requantize16(_mm512_add_epi32(acc[2], bias), multiplier, shift);
-    __m512i v3 = edgefleet_requantize16(_mm512_add_epi32(acc[3], bias), multiplier, shift);
+static inline void edgefleet_store4x16(int8_t *out, intptr_t outStride, const __m512i acc[4], const edgefleet_rq16 *rq,
+                                       __m512i zp16, __m512i low8, __m512i high8) {
+    __m512i v0 = edgefleet_rq16_apply(acc[0], rq);
+    __m512i v1 = edgefleet_rq16_apply(acc[1], rq);
+    __m512i v2 = edgefleet_rq16_apply(acc[2], rq);
+    __m512i v3 = edgefleet_rq16_apply(acc[3], rq);
     __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(v0, v1), zp16);
     __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(v2, v3), zp16);
     // Per 128-bit lane k: dwords v0[4k…4k+3], v1[…], v2[…], v3[…] as bytes.
@@ -136,9 +145,9 @@ static inline void edgefleet_store4x16(int8_t *out, intptr_t outStride, const __
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads,
                                    const int32_t *starts, const uint8_t *activations, intptr_t pixels,
-                                   intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
-                                   const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *out,
-                                   intptr_t outStride) {
+                                   intptr_t outputChannels, const edgefleet_rq16 *rq, int32_t zeroPoint, int32_t lo,
+                                   int32_t hi, int8_t *out, intptr_t outStride) {
+    // `rq[b − firstBlock]`: block b's prepared requantisation (`edgefleet_rq_blocks`).
     const intptr_t row = kQuads * 4;
     // A partial group repeats its last pixel; those results are not stored.
     const uint8_t *p0 = activations;
@@ -170,24 +179,21 @@ static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBloc
         intptr_t n = outputChannels - c - 16;   // channels of the second block (1…16)
         int fullB = n >= 16;
         __mmask16 lanesB = (__mmask16)(fullB ? 0xFFFF : (1u << n) - 1);
-        __m512i ba = _mm512_loadu_si512(bias + c), ma = _mm512_loadu_si512(multipliers + c);
-        __m512i sa = _mm512_loadu_si512(shifts + c);
-        __m512i bb = _mm512_maskz_loadu_epi32(lanesB, bias + c + 16), mb = _mm512_maskz_loadu_epi32(lanesB, multipliers + c + 16);
-        __m512i sb = _mm512_maskz_loadu_epi32(lanesB, shifts + c + 16);
+        const edgefleet_rq16 *ra = rq + (block - firstBlock), *rb = ra + 1;
         __m512i accA[4] = {a0, a1, a2, a3}, accB[4] = {b0, b1, b2, b3};
         if (pixels == 4) {
-            edgefleet_store4x16(out + c, outStride, accA, ba, ma, sa, zp16, low8, high8);
+            edgefleet_store4x16(out + c, outStride, accA, ra, zp16, low8, high8);
             if (fullB) {
-                edgefleet_store4x16(out + c + 16, outStride, accB, bb, mb, sb, zp16, low8, high8);
+                edgefleet_store4x16(out + c + 16, outStride, accB, rb, zp16, low8, high8);
                 continue;
             }
             for (intptr_t i = 0; i < pixels; i++)
-                edgefleet_store16(out + i * outStride + c + 16, accB[i], bb, mb, sb, zp, low, high, fullB, lanesB);
+                edgefleet_store16(out + i * outStride + c + 16, accB[i], rb, zp, low, high, fullB, lanesB);
             continue;
         }
         for (intptr_t i = 0; i < pixels; i++) {
-            edgefleet_store16(out + i * outStride + c, accA[i], ba, ma, sa, zp, low, high, 1, 0xFFFF);
-            edgefleet_store16(out + i * outStride + c + 16, accB[i], bb, mb, sb, zp, low, high, fullB, lanesB);
+            edgefleet_store16(out + i * outStride + c, accA[i], ra, zp, low, high, 1, 0xFFFF);
+            edgefleet_store16(out + i * outStride + c + 16, accB[i], rb, zp, low, high, fullB, lanesB);
         }
     }
     if (block < endBlock) {
@@ -221,15 +227,52 @@ static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBloc
         intptr_t n = outputChannels - c;
         int full = n >= 16;
         __mmask16 lanes = (__mmask16)(full ? 0xFFFF : (1u << n) - 1);
-        __m512i bv = _mm512_maskz_loadu_epi32(lanes, bias + c), mv = _mm512_maskz_loadu_epi32(lanes, multipliers + c);
-        __m512i sv = _mm512_maskz_loadu_epi32(lanes, shifts + c);
+        const edgefleet_rq16 *rv = rq + (block - firstBlock);
         if (pixels == 4 && full) {
-            edgefleet_store4x16(out + c, outStride, acc, bv, mv, sv, zp16, low8, high8);
+            edgefleet_store4x16(out + c, outStride, acc, rv, zp16, low8, high8);
+            return;
+        }
+        if (pixels == 4 && n == 8) {
+            // Eight channels (vww's RGB stem): two pixels per register, so the requantisation runs on two full
+            // vectors instead of four half-empty ones; each pair is narrowed in a register, stored as 8-byte halves.
+            // The constants' lanes 0–7 repeated (whole 64-bit lanes, so their even/odd split holds).
+            edgefleet_rq16 r2;
+#define EDGEFLEET_REPEAT8(FIELD) r2.FIELD = _mm512_broadcast_i64x4(_mm512_castsi512_si256(rv->FIELD))
+            EDGEFLEET_REPEAT8(bias); EDGEFLEET_REPEAT8(multiplier); EDGEFLEET_REPEAT8(multiplierOdd);
+            EDGEFLEET_REPEAT8(leftShift); EDGEFLEET_REPEAT8(nudgeEven); EDGEFLEET_REPEAT8(nudgeOdd);
+            EDGEFLEET_REPEAT8(negativeEven); EDGEFLEET_REPEAT8(negativeOdd); EDGEFLEET_REPEAT8(shiftEven);
+            EDGEFLEET_REPEAT8(shiftOdd);
+#undef EDGEFLEET_REPEAT8
+            for (intptr_t i = 0; i < 4; i += 2) {
+                // Lanes 0–7: pixel i, lanes 8–15: pixel i + 1.
+                __m512i v = _mm512_shuffle_i64x2(acc[i], acc[i + 1], 0x44);
+                v = _mm512_add_epi32(edgefleet_rq16_apply(v, &r2), zp);
+                // Clamped to int8 already, so the saturating narrow is exact.
+                __m128i bytes = _mm512_cvtsepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, low), high));
+                _mm_storel_epi64((__m128i *)(out + i * outStride + c), bytes);
+                _mm_storeh_pd((double *)(out + (i + 1) * outStride + c), _mm_castsi128_pd(bytes));
+            }
             return;
         }
         for (intptr_t i = 0; i < pixels; i++) {
-            edgefleet_store16(out + i * outStride + c, acc[i], bv, mv, sv, zp, low, high, full, lanes);
+            edgefleet_store16(out + i * outStride + c, acc[i], rv, zp, low, high, full, lanes);
         }
+    }
+}
+
+// At most this many blocks' requantisation constants are prepared at once (10 KiB on the stack); wider layers run
+// their blocks in chunks of this size.
+#define EDGEFLEET_RQ_BLOCKS 16
+
+// Prepares blocks `firstBlock`..<`endBlock` (at most EDGEFLEET_RQ_BLOCKS) of the per-channel requantisation.
+__attribute__((target("avx512f")))
+static inline void edgefleet_rq_blocks(edgefleet_rq16 *rq, intptr_t firstBlock, intptr_t endBlock,
+                                       intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
+                                       const int32_t *shifts) {
+    for (intptr_t block = firstBlock; block < endBlock; block++) {
+        const intptr_t c = block * 16, n = outputChannels - c;
+        const __mmask16 lanes = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
+        edgefleet_rq16_prepare(rq + (block - firstBlock), bias + c, multipliers + c, shifts + c, lanes);
     }
 }
 
@@ -239,8 +282,13 @@ void edgefleet_vnni512_conv_pixels(const int8_t *quads, intptr_t firstBlock, int
                                    intptr_t outputChannels, const int32_t *bias, const int32_t *multipliers,
                                    const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *out,
                                    intptr_t outStride) {
-    edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, activations, pixels, outputChannels, bias,
-                          multipliers, shifts, zeroPoint, lo, hi, out, outStride);
+    edgefleet_rq16 rq[EDGEFLEET_RQ_BLOCKS];
+    for (intptr_t chunk = firstBlock; chunk < endBlock; chunk += EDGEFLEET_RQ_BLOCKS) {
+        const intptr_t chunkEnd = endBlock - chunk < EDGEFLEET_RQ_BLOCKS ? endBlock : chunk + EDGEFLEET_RQ_BLOCKS;
+        edgefleet_rq_blocks(rq, chunk, chunkEnd, outputChannels, bias, multipliers, shifts);
+        edgefleet_conv_pixels(quads, chunk, chunkEnd, kQuads, starts, activations, pixels, outputChannels, rq,
+                              zeroPoint, lo, hi, out, outStride);
+    }
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
@@ -251,6 +299,10 @@ void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_
                                int32_t hi, int8_t *output) {
     const intptr_t row = kQuads * 4;
     const __m512i flip = _mm512_set1_epi8((char)0x80);
+    edgefleet_rq16 rq[EDGEFLEET_RQ_BLOCKS];
+    for (intptr_t chunk = firstBlock; chunk < endBlock; chunk += EDGEFLEET_RQ_BLOCKS) {
+    const intptr_t chunkEnd = endBlock - chunk < EDGEFLEET_RQ_BLOCKS ? endBlock : chunk + EDGEFLEET_RQ_BLOCKS;
+    edgefleet_rq_blocks(rq, chunk, chunkEnd, outputChannels, bias, multipliers, shifts);
     for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
         intptr_t count = endPixel - pixel < 4 ? endPixel - pixel : 4;
         // Each pixel's channels with the sign bit flipped, padded with zeros to whole quads (their weights are 0).
@@ -265,8 +317,9 @@ void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_
                 _mm512_mask_storeu_epi8(dst + j, store, v);
             }
         }
-        edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, scratch, count, outputChannels, bias,
-                              multipliers, shifts, zeroPoint, lo, hi, output + pixel * outputChannels, outputChannels);
+        edgefleet_conv_pixels(quads, chunk, chunkEnd, kQuads, starts, scratch, count, outputChannels, rq, zeroPoint,
+                              lo, hi, output + pixel * outputChannels, outputChannels);
+    }
     }
 }
 
@@ -303,6 +356,14 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
     const __m512i pad = _mm512_set1_epi8((char)((uint8_t)padValue ^ 0x80));
     const intptr_t perImage = s.outputHeight * s.outputWidth;
     if (firstPixel >= endPixel || perImage == 0) return;
+    const int shortRuns = s.dilationWidth == 1 && runBytes <= 64;
+    const __mmask64 runMask = runBytes >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << runBytes) - 1);
+    const intptr_t lastRow = (s.filterHeight - 1) * s.dilationHeight, rowStep = s.dilationHeight * s.inputWidth * ic;
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    edgefleet_rq16 rq[EDGEFLEET_RQ_BLOCKS];
+    for (intptr_t chunk = firstBlock; chunk < endBlock; chunk += EDGEFLEET_RQ_BLOCKS) {
+    const intptr_t chunkEnd = endBlock - chunk < EDGEFLEET_RQ_BLOCKS ? endBlock : chunk + EDGEFLEET_RQ_BLOCKS;
+    edgefleet_rq_blocks(rq, chunk, chunkEnd, oc, bias, multipliers, shifts);
     // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
     intptr_t b = firstPixel / perImage, oy = (firstPixel % perImage) / s.outputWidth, ox = firstPixel % s.outputWidth;
     for (intptr_t pixel = firstPixel; pixel < endPixel; pixel += 4) {
@@ -310,15 +371,50 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
         for (intptr_t i = 0; i < count; i++) {
             const int8_t *image = input + b * imageBytes;
             uint8_t *dst = scratch + i * row;
-            intptr_t k = 0;
             const intptr_t iy0 = oy * s.strideHeight - s.paddingTop, ix0 = ox * s.strideWidth - s.paddingLeft;
+            if (shortRuns && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth && iy0 >= 0 && iy0 + lastRow < s.inputHeight) {
+                // Every tap inside and each filter row one run of at most 64 bytes (an RGB stem's 3×3 row is 9):
+                // one masked load, XOR and store per row, the quad padding zeroed first and then overwritten.
+                const int8_t *src = image + (iy0 * s.inputWidth + ix0) * ic;
+                memset(dst + row - 4, 0, 4);
+                for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
+                    __m512i v = _mm512_maskz_loadu_epi8(runMask, src + ky * rowStep);
+                    _mm512_mask_storeu_epi8(dst + ky * runBytes, runMask, _mm512_xor_si512(v, flip));
+                }
+                if (++ox == s.outputWidth) {
+                    ox = 0;
+                    if (++oy == s.outputHeight) { oy = 0; b++; }
+                }
+                continue;
+            }
+            intptr_t k = 0;
+            // Without dilation a filter row's taps lie back to back: the columns inside the image are one copy (an
+            // RGB stem's 3×3 row is 9 bytes) between the padding taps on either side, each one fill (KWS's 10×4
+            // stem on one channel had taken a call per byte at the borders).
             const int columnsInside = s.dilationWidth == 1 && ix0 >= 0 && ix0 + s.filterWidth <= s.inputWidth;
+            intptr_t kxLo = ix0 < 0 ? -ix0 : 0, kxHi = s.inputWidth - ix0;
+            if (kxLo > s.filterWidth) kxLo = s.filterWidth;
+            if (kxHi > s.filterWidth) kxHi = s.filterWidth;
+            if (kxHi < kxLo) kxHi = kxLo;
             for (intptr_t ky = 0; ky < s.filterHeight; ky++) {
                 const intptr_t iy = iy0 + ky * s.dilationHeight;
                 const int rowInside = iy >= 0 && iy < s.inputHeight;
-                if (rowInside && columnsInside) {
-                    // The filter row's taps lie back to back: one copy (an RGB stem's 3×3 row is 9 bytes).
+                if (!rowInside) {
+                    edgefleet_fill(dst + k, pad, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                if (columnsInside) {
                     edgefleet_copy_flipped(dst + k, image + (iy * s.inputWidth + ix0) * ic, runBytes);
+                    k += runBytes;
+                    continue;
+                }
+                if (s.dilationWidth == 1) {
+                    if (kxLo > 0) edgefleet_fill(dst + k, pad, kxLo * ic);
+                    if (kxHi > kxLo)
+                        edgefleet_copy_flipped(dst + k + kxLo * ic, image + (iy * s.inputWidth + ix0 + kxLo) * ic,
+                                               (kxHi - kxLo) * ic);
+                    if (kxHi < s.filterWidth) edgefleet_fill(dst + k + kxHi * ic, pad, (s.filterWidth - kxHi) * ic);
                     k += runBytes;
                     continue;
                 }
@@ -339,8 +435,9 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
                 if (++oy == s.outputHeight) { oy = 0; b++; }
             }
         }
-        edgefleet_conv_pixels(quads, firstBlock, endBlock, kQuads, starts, scratch, count, oc, bias, multipliers,
-                              shifts, zeroPoint, lo, hi, output + pixel * oc, oc);
+        edgefleet_conv_pixels(quads, chunk, chunkEnd, kQuads, starts, scratch, count, oc, rq, zeroPoint, lo, hi,
+                              output + pixel * oc, oc);
+    }
     }
 }
 
@@ -411,6 +508,11 @@ void edgefleet_vnni512_conv_tile4x16(const int8_t *weights, const uint8_t *p0, c
 }
 
 void edgefleet_avx512_requantize16(const int32_t *x, const int32_t *multipliers, const int32_t *shifts, int32_t *out) {
+    (void)x; (void)multipliers; (void)shifts; (void)out;
+}
+
+void edgefleet_avx512_requantize16_prepared(const int32_t *x, const int32_t *multipliers, const int32_t *shifts,
+                                            int32_t *out) {
     (void)x; (void)multipliers; (void)shifts; (void)out;
 }
 

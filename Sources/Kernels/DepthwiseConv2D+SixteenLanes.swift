@@ -8,8 +8,10 @@ extension DepthwiseConv2DParameters {
     public static let sixteenLanesByDefault: Bool = Microkernel.selected == .avx512VNNI && CPUFeatures.current.hasAVX512VNNI
 }
 
-/// Int8 depthwise on AVX-512: border pixels one by one through their gathered tap rows, the interior pixels of
-/// each row (all taps inside the image) as one run per channel block with the weights in registers. Any filter
+/// Int8 depthwise on AVX-512: the interior pixels of each row (all taps inside the image) as one run per channel
+/// block with the weights in registers; border pixels (and runs shorter than eight) through their tap pointers, in
+/// C batches of eight across rows with each block's weights loaded once per batch (one by one beyond
+/// `EDGEFLEET_DEPTHWISE_MAX_TAPS` taps, where the loop stays in Swift). Any filter
 /// size, stride, dilation and padding; any depth multiplier up to `EDGEFLEET_DEPTHWISE_MAX_TAPS` taps (the loop
 /// runs in C), multiplier 1 beyond. Byte-exact with the Swift `depthwise` loop (its twin). Call only when the CPU
 /// has AVX-512 F and BW.

@@ -66,6 +66,13 @@ public func multiplyByQuantizedMultiplierAVX512(_ x: UnsafePointer<Int32>, _ mul
     edgefleet_avx512_requantize16(x, multipliers, shifts, out)
 }
 
+/// ``multiplyByQuantizedMultiplierAVX512(_:_:_:into:)`` through the prepared form of the VNNI convolution's fused
+/// requantisation (per-block constants, one 64-bit rounding shift), exposed for tests. Requires AVX-512 F.
+public func multiplyByQuantizedMultiplierAVX512Prepared(_ x: UnsafePointer<Int32>, _ multipliers: UnsafePointer<Int32>,
+                                                        _ shifts: UnsafePointer<Int32>, into out: UnsafeMutablePointer<Int32>) {
+    edgefleet_avx512_requantize16_prepared(x, multipliers, shifts, out)
+}
+
 /// The `smlal` microkernel (aarch64 without dot product): 4 pixels × 16 channels over `kPairs` int16 pairs, with
 /// the arguments and result of ``gemmTile4x16(weights:pixels:_:_:_:kPairs:accumulators:)``. Its twin is
 /// ``gemmTile4x16Portable(weights:pixels:_:_:_:kPairs:accumulators:)``; off aarch64 it is that twin.

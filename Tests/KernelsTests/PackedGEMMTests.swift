@@ -404,6 +404,75 @@ final class PackedGEMMTests: XCTestCase {
             }
         }
     }
+
+    /// A convolution of the given geometry (SAME or VALID padding) with random per-channel multipliers and output
+    /// zero point, for the shapes the fast paths were written for.
+    static func shapedCase(_ random: inout SeededGenerator, batches: Int = 1, h: Int, w: Int, ic: Int, oc: Int, kh: Int, kw: Int,
+                           stride: Int, dilation: Int = 1, same: Bool, multiplier: Int = 1) -> Case {
+        let rows = ConvolutionGeometry(inputSize: h, filterSize: kh, stride: stride, dilation: dilation, same: same)
+        let cols = ConvolutionGeometry(inputSize: w, filterSize: kw, stride: stride, dilation: dilation, same: same)
+        let scales = (0..<oc).map { _ in Float.random(in: 0.001...0.02, using: &random) }
+        let requantization = ChannelRequantization(
+            inputScale: 0.05, filterScales: scales, outputScale: Float.random(in: 0.02...0.2, using: &random), channels: oc,
+            outputZeroPoint: Int32.random(in: -20...20, using: &random), outputMin: -128, outputMax: 127)
+        let p = Conv2DParameters(
+            batches: batches, inputHeight: h, inputWidth: w, inputChannels: ic, outputHeight: max(rows.outputSize, 1),
+            outputWidth: max(cols.outputSize, 1), outputChannels: oc, filterHeight: kh, filterWidth: kw,
+            strideHeight: stride, strideWidth: stride, dilationHeight: dilation, dilationWidth: dilation,
+            paddingTop: rows.paddingBefore, paddingLeft: cols.paddingBefore, requantization: requantization)
+        return Case(p: p, multiplier: multiplier)
+    }
+
+    /// The AVX-512 depthwise batches (border pixels and interior runs shorter than eight pixels, queued across rows
+    /// with each channel block's weights loaded once per batch) and the 8-channel stride-1 pixel-pair interior,
+    /// against TFLite's reference and the eight-lane twin: KWS's 25×5×64 and vww's 48×48×8 layers, then random
+    /// shapes with wide and narrow rows (runs of 1–28 interior pixels, odd runs for the pairs), 8 channels in a
+    /// third of them, filters up to 5×5, strides, dilations, multipliers 1–3 and random zero points.
+    func testDepthwiseBorderBatchesAndEightChannelPairsMatchTheReference() {
+        var random = SeededGenerator(seed: 181)
+        checkDepthwise(Self.shapedCase(&random, h: 25, w: 5, ic: 64, oc: 64, kh: 3, kw: 3, stride: 1, same: true), &random,
+                       sixteenLanes: true)
+        checkDepthwise(Self.shapedCase(&random, h: 48, w: 48, ic: 8, oc: 8, kh: 3, kw: 3, stride: 1, same: true), &random,
+                       sixteenLanes: true)
+        checkDepthwise(Self.shapedCase(&random, batches: 2, h: 13, w: 19, ic: 8, oc: 8, kh: 3, kw: 3, stride: 1, same: true),
+                       &random, sixteenLanes: true)
+        for _ in 0..<150 {
+            let ic = Int.random(in: 0..<3, using: &random) == 0 ? 8 : Int.random(in: 1...40, using: &random)
+            let multiplier = Bool.random(using: &random) ? 1 : Int.random(in: 2...3, using: &random)
+            let k = Bool.random(using: &random) ? 3 : Int.random(in: 1...5, using: &random)
+            let c = Self.shapedCase(&random, batches: Int.random(in: 1...2, using: &random), h: Int.random(in: 1...12, using: &random),
+                                    w: Int.random(in: 1...30, using: &random), ic: ic, oc: ic * multiplier, kh: k,
+                                    kw: Bool.random(using: &random) ? k : Int.random(in: 1...5, using: &random),
+                                    stride: Int.random(in: 1...2, using: &random), dilation: Int.random(in: 1...2, using: &random),
+                                    same: Bool.random(using: &random), multiplier: multiplier)
+            checkDepthwise(c, &random, sixteenLanes: true)
+        }
+    }
+
+    /// Gathered convolutions with few input channels under every available kernel, whole and split: vww's RGB stem
+    /// (96×96×3 → 8, 3×3 stride 2: each filter row one masked copy, the 8-channel block requantised two pixels per
+    /// register), KWS's 49×10×1 → 64 10×4 stride-2 stem (border filter rows copied as one run between two fills),
+    /// then random 1–4-channel inputs with filters up to 10×4, dilations, 8 or random output channels.
+    func testFewChannelStemsMatchTheReferenceUnderEveryKernel() {
+        for kernel in Microkernel.available {
+            var random = SeededGenerator(seed: 182)
+            checkConvolution(Self.shapedCase(&random, h: 96, w: 96, ic: 3, oc: 8, kh: 3, kw: 3, stride: 2, same: true),
+                             layout: .automatic, microkernel: kernel, splitting: true, &random)
+            checkConvolution(Self.shapedCase(&random, h: 49, w: 10, ic: 1, oc: 64, kh: 10, kw: 4, stride: 2, same: true),
+                             layout: .automatic, microkernel: kernel, splitting: true, &random)
+            for _ in 0..<40 {
+                let tall = Bool.random(using: &random)
+                let c = Self.shapedCase(&random, batches: Int.random(in: 1...2, using: &random), h: Int.random(in: 1...14, using: &random),
+                                        w: Int.random(in: 1...14, using: &random), ic: Int.random(in: 1...4, using: &random),
+                                        oc: Bool.random(using: &random) ? 8 : Int.random(in: 1...40, using: &random),
+                                        kh: tall ? 10 : Int.random(in: 1...3, using: &random),
+                                        kw: tall ? 4 : Int.random(in: 1...3, using: &random),
+                                        stride: Int.random(in: 1...2, using: &random), dilation: Int.random(in: 1...2, using: &random),
+                                        same: Bool.random(using: &random))
+                checkConvolution(c, layout: .automatic, microkernel: kernel, splitting: true, &random)
+            }
+        }
+    }
 }
 
 final class RequantizationSIMDTests: XCTestCase {
@@ -479,6 +548,11 @@ final class RequantizationAVX512Tests: XCTestCase {
             multiplyByQuantizedMultiplierAVX512(x, m, s, into: &out)
             for lane in 0..<16 {
                 XCTAssertEqual(out[lane], multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane]), "x \(x[lane]) m \(m[lane]) s \(s[lane])")
+            }
+            // The prepared form (one 64-bit rounding shift) that the VNNI convolution uses.
+            multiplyByQuantizedMultiplierAVX512Prepared(x, m, s, into: &out)
+            for lane in 0..<16 {
+                XCTAssertEqual(out[lane], multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane]), "prepared: x \(x[lane]) m \(m[lane]) s \(s[lane])")
             }
         }
     }

@@ -31,9 +31,10 @@ void edgefleet_avx512_depthwise_interior(const int8_t *x0, intptr_t pixels, intp
                                          int32_t lo, int32_t hi, int8_t *out0, intptr_t outStep);
 
 /// Output rows `firstRow`..<`endRow` (batch × outputHeight, batch-major) and channels `first`..<`end` of an int8
-/// DEPTHWISE_CONV_2D with multiplier 1, the whole loop in C: border pixels through their tap pointers (taps outside
-/// the image read `zeroRow`, `inputChannels` input zero points) as `edgefleet_avx512_depthwise_pixel`, each row's
-/// interior as `edgefleet_avx512_depthwise_interior`. `filter`: `[taps][channels]`; `output`: the output tensor.
+/// DEPTHWISE_CONV_2D with any depth multiplier, the whole loop in C: border pixels through their tap pointers (taps
+/// outside the image read `zeroRow`, `inputChannels` input zero points) in batches of up to eight pixels across
+/// rows with each channel block's weights loaded once per batch, each row's interior as
+/// `edgefleet_avx512_depthwise_interior` (interior runs shorter than eight pixels join the batches). `filter`: `[taps][channels]`; `output`: the output tensor.
 /// Does nothing when the filter has more than `EDGEFLEET_DEPTHWISE_MAX_TAPS` taps (the caller keeps another path).
 /// Requires AVX-512 F and BW. No-op off x86-64.
 void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const int8_t *input, const int8_t *zeroRow,

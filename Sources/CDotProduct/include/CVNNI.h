@@ -72,6 +72,12 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
 /// `out[i] = MultiplyByQuantizedMultiplier(x[i], multipliers[i], shifts[i])` for i < 16. Requires AVX-512 F.
 void edgefleet_avx512_requantize16(const int32_t *x, const int32_t *multipliers, const int32_t *shifts, int32_t *out);
 
+/// The same sixteen lanes through the form the VNNI convolution uses since vww18 (constants prepared per block, the
+/// two roundings merged into one 64-bit arithmetic shift), for tests: equal to `edgefleet_avx512_requantize16`.
+/// Requires AVX-512 F. No-op off x86-64.
+void edgefleet_avx512_requantize16_prepared(const int32_t *x, const int32_t *multipliers, const int32_t *shifts,
+                                            int32_t *out);
+
 /// Same-shape quantised ADD (`operation` 0), SUB (1) or MUL (2) of 8-bit tensors on sixteen lanes with AVX-512 F,
 /// equal element by element to Kernels' `add`/`subtract`/`multiply` (TFLite's reference arithmetic): ADD/SUB bring
 /// each input to the common scale (`(q + offset) << leftShift`, then `MultiplyByQuantizedMultiplier(m_i, s_i)`),

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The aarch64 C microkernels (`smlal`, `sdot`: Sources/CDotProduct) and the HWCAP feature probes, run under
+# The aarch64 C microkernels (`smlal`, `sdot`: Sources/CDotProduct), the NEON requantisation Kernels inlines on
+# aarch64 (Sources/CDotProduct/include/CRequantizeNEON.h) and the HWCAP feature probes, run under
 # qemu-user with the Raspberry Pi cores — the only aarch64 code CI executes (the cross-build of the Swift binaries
 # is too slow for CI: docs/arm.md). Cheap: one static C program (scripts/qemu/kernel-check.c) compiled by the
 # Swift toolchain's clang against Debian's arm64 cross C library (scripts/setup.sh installs it and qemu-user), about
 # 1 s to build and 1 s to run.
 #
 # Per core: `smlal` exact against the scalar reference on 1420 random tiles; `sdot` too on cortex-a76, and it must
-# be detected there and not on cortex-a53/a72 (where it would be SIGILL).
+# be detected there and not on cortex-a53/a72 (where it would be SIGILL); the NEON requantisation exact against
+# TFLite's scalar double rounding on 1.6 M random lanes (any multiplier, shifts −31…31, INT32_MIN, ties) and
+# through its int8/uint8/int16 clamping stores.
 # Usage: scripts/test-aarch64-kernels.sh   Output: "aarch64-kernels CORE: ok|FAILED …" per core; exit 1 on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +36,9 @@ for cpu in cortex-a53:no cortex-a72:no cortex-a76:yes; do
         status=1
     elif [ "$dot" = yes ] && [[ $line != *"sdot the same tiles exact"* ]]; then
         echo "aarch64-kernels $core: FAILED: sdot was not detected or not run: $line"
+        status=1
+    elif [[ $line != *"requantize "[1-9]*" lanes exact"* ]]; then
+        echo "aarch64-kernels $core: FAILED: the NEON requantisation was not checked: $line"
         status=1
     elif [ "$dot" = no ] && [[ $line != *"sdot not run (no asimddp)"* ]]; then
         echo "aarch64-kernels $core: FAILED: sdot detected on a core without it: $line"

@@ -140,8 +140,8 @@ func addSubSameShape<T: Quantized8BitInteger>(
         let x = multiplyByQuantizedMultiplier((T.load8(input1 + i) &+ offset1) &<< shift, m1, s1)
         let y = multiplyByQuantizedMultiplier((T.load8(input2 + i) &+ offset2) &<< shift, m2, s2)
         let raw = subtract ? x &- y : x &+ y
-        T.store8(requantize8(raw, multiplier: mo, shift: so, zeroPoint: p.outputZeroPoint, min: p.outputMin, max: p.outputMax),
-                 to: output + i)
+        requantizeAndStore8(raw, multiplier: mo, shift: so, zeroPoint: p.outputZeroPoint, min: p.outputMin, max: p.outputMax,
+                            to: output + i)
         i += 8
     }
     while i < n {

@@ -109,10 +109,16 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             if multiplier == 1 {
                 var c = firstChannel
                 while c + 8 <= channelEnd {
+                    #if arch(arm64)
+                    var sum = NEONAccumulator8(UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self))
+                    for t in 0..<taps { sum.add(load8Int16(rows[t] + c), load8Int16(filter + t * oc + c)) }
+                    let acc = sum.value
+                    #else
                     var acc = UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
                     for t in 0..<taps {
                         acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
                     }
+                    #endif
                     requantizeAndStore8(acc, multiplier: ChannelRequantization.lanes(mult, c),
                                         shift: ChannelRequantization.lanes(shift, c),
                                         zeroPoint: zp, min: lo, max: hi, to: out + c)
@@ -162,6 +168,28 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             let tx = p.dilationWidth * ic, ty = p.dilationHeight * p.inputWidth * ic
             let rowStart = image + (iy0 * p.inputWidth - pl) * ic
             var c = channels.lowerBound
+            #if arch(arm64)
+            // The same loop with int16 weights and `smlal` (NEONAccumulator8): 9 widening loads and 18
+            // multiply-accumulates per 8 outputs instead of 36 widenings, 18 multiplies and 18 adds.
+            while c < blockEnd {
+                let w0 = load8Int16(filter + c), w1 = load8Int16(filter + oc + c), w2 = load8Int16(filter + 2 * oc + c)
+                let w3 = load8Int16(filter + 3 * oc + c), w4 = load8Int16(filter + 4 * oc + c)
+                let w5 = load8Int16(filter + 5 * oc + c), w6 = load8Int16(filter + 6 * oc + c)
+                let w7 = load8Int16(filter + 7 * oc + c), w8 = load8Int16(filter + 8 * oc + c)
+                let bias = UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                let m = ChannelRequantization.lanes(mult, c), s = ChannelRequantization.lanes(shift, c)
+                for ox in interior {
+                    let x = rowStart + ox * sw * ic + c
+                    var acc = NEONAccumulator8(bias)
+                    acc.add(load8Int16(x), w0); acc.add(load8Int16(x + tx), w1); acc.add(load8Int16(x + 2 * tx), w2)
+                    acc.add(load8Int16(x + ty), w3); acc.add(load8Int16(x + ty + tx), w4); acc.add(load8Int16(x + ty + 2 * tx), w5)
+                    acc.add(load8Int16(x + 2 * ty), w6); acc.add(load8Int16(x + 2 * ty + tx), w7)
+                    acc.add(load8Int16(x + 2 * ty + 2 * tx), w8)
+                    requantizeAndStore8(acc.value, multiplier: m, shift: s, zeroPoint: zp, min: lo, max: hi, to: out + ox * oc + c)
+                }
+                c += 8
+            }
+            #endif
             while c < blockEnd {
                 let w0 = load8(filter + c), w1 = load8(filter + oc + c), w2 = load8(filter + 2 * oc + c)
                 let w3 = load8(filter + 3 * oc + c), w4 = load8(filter + 4 * oc + c), w5 = load8(filter + 5 * oc + c)

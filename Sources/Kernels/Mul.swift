@@ -72,8 +72,8 @@ public func multiplySameShape<T: Quantized8BitInteger>(
     #endif
     while i + 8 <= n {
         let product = (T.load8(input1 + i) &+ offset1) &* (T.load8(input2 + i) &+ offset2)
-        T.store8(requantize8(product, multiplier: m, shift: s, zeroPoint: p.outputZeroPoint, min: p.outputMin, max: p.outputMax),
-                 to: output + i)
+        requantizeAndStore8(product, multiplier: m, shift: s, zeroPoint: p.outputZeroPoint, min: p.outputMin, max: p.outputMax,
+                            to: output + i)
         i += 8
     }
     while i < n {

@@ -1,6 +1,9 @@
 #if EDGEFLEET_AVX2
 import _Builtin_intrinsics.intel
 #endif
+#if arch(arm64)
+import CDotProduct
+#endif
 
 // Eight-lane forms of the requantisation arithmetic, exactly equal lane by lane to the scalar functions in
 // FixedPoint.swift (KernelsTests checks this on random and edge values). They let the compiler emit vector
@@ -15,11 +18,14 @@ extension ChannelRequantization {
 }
 
 /// `multiplyByQuantizedMultiplier` on eight lanes (double rounding; multipliers non-negative as QuantizeMultiplier
-/// makes them for positive scales). AVX2 builds use `vpmuldq`; others the portable twin.
+/// makes them for positive scales). AVX2 builds use `vpmuldq`; aarch64 `sqrdmulh` and a rounding shift
+/// (`multiplyByQuantizedMultiplierNEON`); others the portable twin.
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
     #if EDGEFLEET_AVX2
     return multiplyByQuantizedMultiplierAVX2(x, multiplier, shift)
+    #elseif arch(arm64)
+    return multiplyByQuantizedMultiplierNEON(x, multiplier, shift)
     #else
     return multiplyByQuantizedMultiplierPortable(x, multiplier, shift)
     #endif
@@ -77,6 +83,18 @@ public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: S
 }
 #endif
 
+#if arch(arm64)
+/// Eight-lane double-rounding requantisation on NEON: `sqrdmulh` (SaturatingRoundingDoublingHighMul in one
+/// instruction) and `srshl` with the sign fix-up, as TFLite's NEON kernels do it; the C header
+/// (CDotProduct/include/CRequantizeNEON.h) says why it is exact for every input, including multipliers the
+/// portable twin does not handle (negative ones, INT32_MIN × INT32_MIN saturating).
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplierNEON(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
+    SIMD8(lowHalf: edgefleet_neon_requantize4(x.lowHalf, multiplier.lowHalf, shift.lowHalf),
+          highHalf: edgefleet_neon_requantize4(x.highHalf, multiplier.highHalf, shift.highHalf))
+}
+#endif
+
 /// Requantises eight accumulators of consecutive channels: rescale, add the zero point, clamp.
 @inlinable @inline(__always)
 func requantize8(_ acc: SIMD8<Int32>, multiplier: SIMD8<Int32>, shift: SIMD8<Int32>,
@@ -98,6 +116,30 @@ func requantizeAndStore8<O: QuantizedElement>(
     _ acc: SIMD8<Int32>, multiplier: SIMD8<Int32>, shift: SIMD8<Int32>,
     zeroPoint: Int32, min lo: Int32, max hi: Int32, to out: UnsafeMutablePointer<O>
 ) {
+    #if arch(arm64)
+    // Requantise, clamp, narrow and store in NEON registers: the Swift lane-by-lane stores and the generic SIMD8
+    // conversions were a third of MobileNetV2's aarch64 instructions (docs/arm.md). The type tests fold away
+    // when the caller is specialised.
+    let raw = UnsafeMutableRawPointer(out)
+    if O.self == Int8.self {
+        edgefleet_neon_requantize8_store_s8(acc.lowHalf, acc.highHalf, multiplier.lowHalf, multiplier.highHalf,
+                                            shift.lowHalf, shift.highHalf, zeroPoint, lo, hi,
+                                            raw.assumingMemoryBound(to: Int8.self))
+        return
+    }
+    if O.self == UInt8.self {
+        edgefleet_neon_requantize8_store_u8(acc.lowHalf, acc.highHalf, multiplier.lowHalf, multiplier.highHalf,
+                                            shift.lowHalf, shift.highHalf, zeroPoint, lo, hi,
+                                            raw.assumingMemoryBound(to: UInt8.self))
+        return
+    }
+    if O.self == Int16.self {
+        edgefleet_neon_requantize8_store_s16(acc.lowHalf, acc.highHalf, multiplier.lowHalf, multiplier.highHalf,
+                                             shift.lowHalf, shift.highHalf, zeroPoint, lo, hi,
+                                             raw.assumingMemoryBound(to: Int16.self))
+        return
+    }
+    #endif
     O.store8(requantize8(acc, multiplier: multiplier, shift: shift, zeroPoint: zeroPoint, min: lo, max: hi), to: out)
 }
 

@@ -521,6 +521,38 @@ final class RequantizationSIMDTests: XCTestCase {
     }
 }
 
+/// The NEON requantisation (`sqrdmulh` + `srshl` with the sign fix-up) that aarch64 builds use for every
+/// eight-lane requantisation, against the scalar form over the whole input range: any multiplier (negative ones
+/// and INT32_MIN × INT32_MIN too, which the portable twin need not handle) and shifts −31…31. Runs only on
+/// aarch64 (the aarch64 test bundle under qemu, or a Pi); scripts/qemu/kernel-check.c checks the same C
+/// functions on every CI run.
+final class RequantizationNEONTests: XCTestCase {
+    func testNEONFormEqualsTheScalarFormForEveryInput() throws {
+        #if arch(arm64)
+        var random = SeededGenerator(seed: 97)
+        let edges: [Int32] = [0, 1, -1, 2, -2, Int32.max, Int32.min, Int32.max - 1, Int32.min + 1, 1 << 30, -(1 << 30), 12345, -12345]
+        for trial in 0..<20_000 {
+            var x = SIMD8<Int32>(), m = SIMD8<Int32>(), s = SIMD8<Int32>()
+            for lane in 0..<8 {
+                x[lane] = trial % 3 == 0 ? edges[Int.random(in: 0..<edges.count, using: &random)]
+                                         : Int32.random(in: Int32.min...Int32.max, using: &random)
+                m[lane] = trial % 4 == 0 ? edges[Int.random(in: 0..<edges.count, using: &random)]
+                                         : Int32.random(in: Int32.min...Int32.max, using: &random)
+                s[lane] = Int32.random(in: -31...31, using: &random)
+            }
+            if trial % 100 == 0 { x = SIMD8(repeating: .min); m = SIMD8(repeating: .min) }
+            let neon = multiplyByQuantizedMultiplierNEON(x, m, s)
+            for lane in 0..<8 {
+                XCTAssertEqual(neon[lane], multiplyByQuantizedMultiplier(x[lane], m[lane], s[lane]),
+                               "x \(x[lane]) m \(m[lane]) s \(s[lane])")
+            }
+        }
+        #else
+        throw XCTSkip("the NEON requantisation exists only on aarch64")
+        #endif
+    }
+}
+
 /// The AVX-512 requantisation fused into the AVX-512 VNNI convolution tile, lane by lane against the scalar form.
 final class RequantizationAVX512Tests: XCTestCase {
     func testSixteenLanesEqualTheScalarForm() throws {

@@ -8,6 +8,8 @@
 #include "CDepthwise.h"
 #include "CVNNIUInt8.h"
 #include "CDepthwiseUInt8.h"
+#include "CRequantizeNEON.h"
+#include "CNEONLanes.h"
 
 /// Nonzero when the CPU executes the ARMv8.2 dot-product instructions (`sdot`), from the kernel's HWCAP bits.
 /// Always 0 on other architectures. Cortex-A76 (Raspberry Pi 5) has them; Cortex-A53/A72 (Pi 3, Zero 2 W, 4) do not.

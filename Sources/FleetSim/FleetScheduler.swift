@@ -26,11 +26,12 @@ public final class FleetScheduler: Sendable {
 
     /// Asks for a step of device `slot` at the next tick.
     func wake(_ slot: Int) {
-        schedule.withLock { _ = $0.schedule(slot, at: .now) }
+        schedule.withLock { _ = $0.schedule(slot, at: ContinuousClock.now) }
     }
 
-    /// Steps due devices until the task is cancelled; publishes run concurrently, a task each (a whole window in
-    /// flight, as before).
+    /// Steps due devices until the task is cancelled. Publishes run concurrently, a task each: unlike the agent's
+    /// one-by-one uplink this keeps a whole window in flight at benchmark rates, and messages may reach the broker out
+    /// of order (the collector must and does cope).
     func run() async {
         let devices = self.devices.withLock { $0 }
         await withDiscardingTaskGroup { publishes in

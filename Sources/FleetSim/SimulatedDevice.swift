@@ -160,7 +160,7 @@ public final class SimulatedDevice: Sendable {
         }
         state.withLock { $0.statistics.connected = 1 }
         try? await publishStatus(.online, reason: nil)
-        state.withLock { $0.reportStart = .now }
+        state.withLock { $0.reportStart = ContinuousClock.now }
         enqueueBirth()
         // The fleet's scheduler steps the device from here on; this task only waits for the stop.
         await withTaskGroup(of: Void.self) { group in
@@ -279,16 +279,16 @@ public final class SimulatedDevice: Sendable {
         return Step(messages: messages, next: nextStep(now: now, start: start))
     }
 
-    /// The next report, the next probe while a stall lasts, and every second while a download or labels need watching.
+    /// The next report, the next probe while a stall lasts, and regularly while a download or labels need watching.
     private func nextStep(now: ContinuousClock.Instant, start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         state.withLock { state in
             var next: ContinuousClock.Instant?
             func consider(_ at: ContinuousClock.Instant) { next = next.map { min($0, at) } ?? at }
             if state.generating { consider(start + .seconds(Double(state.reports + 1) / settings.reportsPerSecond)) }
             if state.sentThrough > state.acked { consider(state.lastProgress + state.backoff.wait + .milliseconds(1)) }
-            if state.download != nil || (settings.oracle != nil && !state.pendingLabels.isEmpty) {
-                consider(now + .seconds(1))
-            }
+            // A chunk that arrives wakes the device; this only catches requests that timed out.
+            if state.download != nil { consider(now + .milliseconds(250)) }
+            if settings.oracle != nil, !state.pendingLabels.isEmpty { consider(now + .seconds(1)) }
             return next
         }
     }

@@ -61,6 +61,17 @@ public final class SimulatedDevice: Sendable {
         var raisedCapture: (randomRate: Double, until: Int64)?
         /// Samples captured by the last report, queued right after it.
         var capturedSamples: [SampleRecord] = []
+        /// When the device started reporting (nil until ``run()`` does): report n is due `n / reportsPerSecond` after.
+        var reportStart: ContinuousClock.Instant?
+        /// Reports queued since `reportStart`.
+        var reports = 0
+    }
+
+    /// What one ``step(now:)`` produced and when the device wants the next one.
+    struct Step: Sendable {
+        var messages: [Outgoing]
+        /// Nil: only an event (an acknowledgement, a command, a chunk) needs the device again.
+        var next: ContinuousClock.Instant?
     }
 
     public let id: String
@@ -72,15 +83,20 @@ public final class SimulatedDevice: Sendable {
     let logger: Logger
     let startedAt: Int64
     let state: Mutex<State>
-    private let wake: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// The device's index in its fleet: its place in the ``FleetScheduler``'s schedule.
+    let slot: Int
+    /// Steps the device: reports when due, probes, chunk requests, the window after acknowledgements.
+    let scheduler: FleetScheduler
 
     /// Whether the MQTT connection is shared with other devices (``SharedConnection``): then the connection, not the
     /// device, connects, subscribes first, routes incoming messages (``deliver(_:)``) and shuts down.
     let sharesConnection: Bool
 
     /// A device with its own MQTT connection, or on `connection` shared with others (`--devices-per-connection`).
-    public init(index: Int, settings: SimulationSettings, connection: MQTTClient? = nil, logger: Logger) throws(FleetSimError) {
+    public init(index: Int, settings: SimulationSettings, connection: MQTTClient? = nil, scheduler: FleetScheduler,
+                logger: Logger) throws(FleetSimError) {
+        slot = index
+        self.scheduler = scheduler
         id = "\(settings.prefix)-\(settings.firstIndex + index)"
         self.settings = settings
         profile = settings.profiles.isEmpty ? "rpi-4b-2gb" : settings.profiles[index % settings.profiles.count]
@@ -114,7 +130,6 @@ public final class SimulatedDevice: Sendable {
                 throw FleetSimError(.invalidConfiguration, error.message)
             }
         }
-        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// What the device did so far.
@@ -147,14 +162,16 @@ public final class SimulatedDevice: Sendable {
         }
         state.withLock { $0.statistics.connected = 1 }
         try? await publishStatus(.online, reason: nil)
+        state.withLock { $0.reportStart = ContinuousClock.now }
         enqueueBirth()
+        // The fleet's scheduler steps the device from here on; this task only waits for the stop.
         await withTaskGroup(of: Void.self) { group in
             if !sharesConnection { group.addTask { await self.receive() } }
-            group.addTask { await self.tick() }
-            group.addTask { await self.pump() }
+            group.addTask { while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) } }
             await group.next()
             group.cancelAll()
         }
+        state.withLock { $0.reportStart = nil }
         // Cancelled: a clean stop, as the agent does on SIGTERM.
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await self.publishStatus(.offline, reason: "shutdown") }
@@ -175,8 +192,9 @@ public final class SimulatedDevice: Sendable {
 
     // MARK: Queue
 
-    /// Appends a queued message; `build` gets the locked state, its sequence number and head.
-    private func enqueue(topic: String, _ build: (inout State, UInt64, UInt64) -> [UInt8]?) {
+    /// Appends a queued message; `build` gets the locked state, its sequence number and head. `wake` asks the
+    /// scheduler for a step (not needed from within one).
+    private func enqueue(topic: String, wake: Bool = true, _ build: (inout State, UInt64, UInt64) -> [UInt8]?) {
         state.withLock { state in
             let seq = state.nextSeq
             let head = state.queue.first?.seq ?? seq
@@ -185,14 +203,13 @@ public final class SimulatedDevice: Sendable {
             state.queue.append(Outgoing(seq: seq, topic: topic, payload: payload))
             state.statistics.generated = seq
         }
-        wakeContinuation.yield()
+        if wake { scheduler.wake(slot) }
     }
 
     /// The messages to publish now: after a stall the oldest unacknowledged one (a probe, backing off), then new ones
     /// within the window.
-    private func takeSendable() -> [Outgoing] {
+    private func takeSendable(now: ContinuousClock.Instant) -> [Outgoing] {
         state.withLock { state in
-            let now = ContinuousClock.now
             var batch: [Outgoing] = []
             if state.sentThrough > state.acked, state.backoff.isDue(now: now, since: state.lastProgress), let head = state.queue.first {
                 // Only what stalled: the collector acknowledges its whole stored prefix in reply, so one message tells
@@ -222,8 +239,8 @@ public final class SimulatedDevice: Sendable {
 
     private func acknowledge(_ ack: Acknowledgement) {
         guard ack.stream == stream else { return }
-        state.withLock { state in
-            guard ack.seq > state.acked else { return }
+        let unsent = state.withLock { state -> Bool in
+            guard ack.seq > state.acked else { return false }
             state.acked = min(ack.seq, state.nextSeq - 1)
             let drop = state.queue.prefix { $0.seq <= state.acked }.count
             state.queue.removeFirst(drop)
@@ -236,47 +253,45 @@ public final class SimulatedDevice: Sendable {
             state.sentThrough = max(state.sentThrough, state.acked)
             state.lastProgress = ContinuousClock.now
             state.statistics.acknowledged = state.acked
+            // Only a step can send what the window now admits; with nothing unsent the device waits for its next report.
+            return state.queue.last.map { $0.seq > state.sentThrough } ?? false
         }
-        wakeContinuation.yield()
+        if unsent { scheduler.wake(slot) }
     }
 
     // MARK: Loops
 
-    private func tick() async {
-        // At least 20 ms between ticks (several reports per tick at high rates): a hundred devices ticking every
-        // few milliseconds would spend the simulator's CPU on timers instead of messages.
-        // At fleet rates (one report every 10 s) on a shared connection, a tick per report interval (at most 1 s) keeps
-        // 100,000 devices' timers from being the simulator's whole load.
-        let ceiling = sharesConnection ? 1000.0 : 100.0
-        let interval = Duration.milliseconds(Int64(max(20, min(ceiling, 1000 / settings.reportsPerSecond))))
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            wakeContinuation.yield()
+    /// One step of the device, called by its ``FleetScheduler``: queues the reports (and labels) due by `now`, takes
+    /// the chunk requests and the messages the window admits, and says when the next step is due.
+    func step(now: ContinuousClock.Instant) -> Step {
+        let (running, generating) = state.withLock { ($0.reportStart, $0.generating) }
+        guard let start = running else { return Step(messages: [], next: nil) }
+        if generating {
+            let elapsed = now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let reports = state.withLock { $0.reports }
+            // At most 1000 at once, as the old per-device pump did: a stalled simulator catches up over a few steps.
+            let due = max(0, min(Int(seconds * settings.reportsPerSecond) - reports, 1000))
+            for _ in 0..<due { enqueueTelemetry() }
+            if due > 0 { state.withLock { $0.reports += due } }
+            if settings.oracle != nil { enqueueLabels() }
         }
+        var messages = chunkRequests().map { Outgoing(seq: 0, topic: topics.bundleRequest, payload: $0) }
+        messages += takeSendable(now: now)
+        return Step(messages: messages, next: nextStep(now: now, start: start))
     }
 
-    private func pump() async {
-        let start = ContinuousClock.now
-        var reports = 0
-        await withDiscardingTaskGroup { publishes in
-            for await _ in wake {
-                if Task.isCancelled { break }
-                let elapsed = Double((ContinuousClock.now - start).components.seconds) + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
-                if state.withLock({ $0.generating }) {
-                    let due = min(Int(elapsed * settings.reportsPerSecond) - reports, 1000)
-                    for _ in 0..<max(0, due) { enqueueTelemetry() }
-                    reports += max(0, due)
-                    if settings.oracle != nil { enqueueLabels() }
-                }
-                for request in chunkRequests() {
-                    publishes.addTask { try? await self.client.publish(topic: self.topics.bundleRequest, payload: request, qos: .atLeastOnce) }
-                }
-                // Concurrent publishes (unlike the agent's one-by-one uplink) keep a whole window in flight at
-                // benchmark rates, and may reach the broker out of order: the collector must and does cope.
-                for message in takeSendable() {
-                    publishes.addTask { try? await self.client.publish(topic: message.topic, payload: message.payload, qos: .atLeastOnce) }
-                }
-            }
+    /// The next report, the next probe while a stall lasts, and regularly while a download or labels need watching.
+    private func nextStep(now: ContinuousClock.Instant, start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        state.withLock { state in
+            var next: ContinuousClock.Instant?
+            func consider(_ at: ContinuousClock.Instant) { next = next.map { min($0, at) } ?? at }
+            if state.generating { consider(start + .seconds(Double(state.reports + 1) / settings.reportsPerSecond)) }
+            if state.sentThrough > state.acked { consider(state.lastProgress + state.backoff.wait + .milliseconds(1)) }
+            // A chunk that arrives wakes the device; this only catches requests that timed out.
+            if state.download != nil { consider(now + .milliseconds(250)) }
+            if settings.oracle != nil, !state.pendingLabels.isEmpty { consider(now + .seconds(1)) }
+            return next
         }
     }
 
@@ -317,7 +332,7 @@ public final class SimulatedDevice: Sendable {
 
     private func enqueueTelemetry() {
         let now = Self.now()
-        enqueue(topic: topics.telemetry) { state, seq, head in
+        enqueue(topic: topics.telemetry, wake: false) { state, seq, head in
             let report = makeReport(&state, now: now)
             // The agent's encoder: a report the simulator sends is byte for byte what a device would send.
             return try? FleetCodec.encode(report, device: id, stream: stream, seq: seq, head: head, time: now)
@@ -327,7 +342,7 @@ public final class SimulatedDevice: Sendable {
             return state.capturedSamples
         }
         for sample in samples {
-            enqueue(topic: topics.samples) { _, seq, head in
+            enqueue(topic: topics.samples, wake: false) { _, seq, head in
                 try? FleetCodec.encode(sample, device: id, stream: stream, seq: seq, head: head, time: now)
             }
         }
@@ -337,7 +352,7 @@ public final class SimulatedDevice: Sendable {
     private func enqueueLabels() {
         let now = Self.now()
         for label in takeDueLabels(now: now) {
-            enqueue(topic: topics.samples) { _, seq, head in
+            enqueue(topic: topics.samples, wake: false) { _, seq, head in
                 try? FleetCodec.encode(label, device: id, stream: stream, seq: seq, head: head, time: now)
             }
         }
@@ -453,7 +468,7 @@ public final class SimulatedDevice: Sendable {
             return true
         }
         if start { enqueueUpdate(assignment, phase: .downloading, previous: nil, bytesReceived: 0) }
-        wakeContinuation.yield()
+        scheduler.wake(slot)
     }
 
     /// Requests for missing chunks: up to four outstanding, re-requested after `chunkTimeout`.
@@ -494,7 +509,7 @@ public final class SimulatedDevice: Sendable {
             state.download = nil
             return download
         }
-        wakeContinuation.yield()
+        scheduler.wake(slot)
         guard let complete else { return }
         let assignment = complete.assignment
         let bytes = (0..<assignment.chunkCount).flatMap { complete.chunks[$0]! }

@@ -39,6 +39,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testDevicesPageByCursorAndCountInSQL() async throws { try await contract.devicesPageByCursorAndCountInSQL() }
     func testABatchOfNewDevicesDecidesAsMessageByMessage() async throws { try await contract.aBatchOfNewDevicesDecidesAsMessageByMessage() }
     func testNewDevicesAreReadByFirstContact() async throws { try await contract.newDevicesAreReadByFirstContact() }
+    func testLatestAssignmentsAnswerABatchOfDevicesAsOneByOne() async throws { try await contract.latestAssignmentsAnswerABatchOfDevicesAsOneByOne() }
     func testBundleChangesKeepThePreviousOneAndIgnoreLateReplays() async throws { try await contract.bundleChangesKeepThePreviousOneAndIgnoreLateReplays() }
     func testLabelsAreValidated() async throws { try await contract.labelsAreValidated() }
     func testOperationsFiguresCountProfilesGapsAndLosses() async throws { try await contract.operationsFiguresCountProfilesGapsAndLosses() }

@@ -13,7 +13,8 @@ import Synchronization
 public final class DistributionService: Service, Sendable {
     enum Work: Sendable {
         case chunk(deviceID: String, request: ChunkRequest)
-        case reborn(deviceID: String)
+        /// The devices whose births one committed ingest batch held.
+        case reborn(deviceIDs: [String])
     }
 
     let client: MQTTClient
@@ -48,7 +49,15 @@ public final class DistributionService: Service, Sendable {
 
     /// A device (re)started: send its pending assignment again, if any.
     public func deviceReborn(_ deviceID: String) {
-        workContinuation.yield(.reborn(deviceID: deviceID))
+        devicesReborn([deviceID])
+    }
+
+    /// Devices (re)started, their births committed in one ingest batch: their pending assignments are looked up in
+    /// one query (``DistributionStore/latestAssignments(deviceIDs:)``) and sent again. At first contact of a whole
+    /// fleet that is one query per batch, not one per device, and one work item (the queue keeps only the newest 8192).
+    public func devicesReborn(_ deviceIDs: [String]) {
+        guard !deviceIDs.isEmpty else { return }
+        workContinuation.yield(.reborn(deviceIDs: deviceIDs))
     }
 
     public func run() async throws {
@@ -79,7 +88,7 @@ public final class DistributionService: Service, Sendable {
     private func handle(_ item: Work) async {
         switch item {
         case .chunk(let device, let request): await serve(device, request)
-        case .reborn(let device): await resendPending(device)
+        case .reborn(let devices): await resendPending(devices)
         }
     }
 
@@ -196,11 +205,18 @@ public final class DistributionService: Service, Sendable {
         }
     }
 
-    private func resendPending(_ deviceID: String) async {
-        guard let latest = try? await store.assignments(deviceID: deviceID, digest: nil, limit: 1).first, latest.phase == nil,
-              Double(clock.now() - latest.createdAt) < settings.resendWindowSeconds * 1000 else { return }
-        if await send(latest, timeout: .seconds(5)) {
-            logger.info("sent a pending assignment again", metadata: ["device": "\(deviceID)", "assignment": "\(latest.id)"])
+    private func resendPending(_ deviceIDs: [String]) async {
+        guard let latest = try? await store.latestAssignments(deviceIDs: deviceIDs) else { return }
+        let now = clock.now()
+        let pending = latest.values.filter { $0.phase == nil && Double(now - $0.createdAt) < settings.resendWindowSeconds * 1000 }
+        await withTaskGroup(of: Void.self) { group in
+            for record in pending {
+                group.addTask {
+                    if await self.send(record, timeout: .seconds(5)) {
+                        self.logger.info("sent a pending assignment again", metadata: ["device": "\(record.deviceID)", "assignment": "\(record.id)"])
+                    }
+                }
+            }
         }
     }
 }

@@ -93,6 +93,9 @@ public protocol RegistryStore: Sendable {
 public protocol DistributionStore: Sendable {
     func insert(_ assignment: AssignmentRecord) async throws(CollectorError)
     func assignments(deviceID: String?, digest: String?, limit: Int) async throws(CollectorError) -> [AssignmentRecord]
+    /// Each listed device's latest assignment (what `assignments(deviceID:digest:nil,limit:1)` returns for it), in one
+    /// query per batch: births of a whole ingest batch are answered without a lookup each. Devices without one are absent.
+    func latestAssignments(deviceIDs: [String]) async throws(CollectorError) -> [String: AssignmentRecord]
     func recordServed(_ chunks: [ChunkServed]) async throws(CollectorError)
     func downloads(deviceID: String?, digest: String?) async throws(CollectorError) -> [DownloadProgress]
 }

@@ -27,6 +27,33 @@ extension SQLiteStore {
         }
     }
 
+    public func latestAssignments(deviceIDs: [String]) async throws(CollectorError) -> [String: AssignmentRecord] {
+        guard !deviceIDs.isEmpty else { return [:] }
+        let devices = Array(Set(deviceIDs))
+        return try await reading("listing the latest assignments") { db in
+            var latest: [String: AssignmentRecord] = [:]
+            // Chunks stay under SQLite's bound-parameter limit.
+            for start in stride(from: 0, to: devices.count, by: 500) {
+                let chunk = Array(devices[start..<min(start + 500, devices.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT id, device_id, model, release, version, digest, size, chunk_size, shadow_seconds, minimum_agreement, probation_seconds,
+                        created_at, created_by, phase, phase_at, bytes_received, error
+                    FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY created_at DESC, rowid DESC) AS rank
+                          FROM assignments WHERE device_id IN (\(marks)))
+                    WHERE rank = 1
+                    """, arguments: StatementArguments(chunk)) {
+                    let record = AssignmentRecord(id: row[0], deviceID: row[1], model: row[2], release: UInt64(stored: row[3]), version: row[4],
+                                                  digest: row[5], size: row[6], chunkSize: row[7], shadowSeconds: row[8], minimumAgreement: row[9],
+                                                  probationSeconds: row[10], createdAt: row[11], createdBy: row[12], phase: row[13], phaseAt: row[14],
+                                                  bytesReceived: row[15], error: row[16])
+                    latest[record.deviceID] = record
+                }
+            }
+            return latest
+        }
+    }
+
     public func recordServed(_ chunks: [ChunkServed]) async throws(CollectorError) {
         guard !chunks.isEmpty else { return }
         try await writing("recording served chunks") { db in

@@ -23,6 +23,8 @@ struct PostgresDeviceRow {
     var latestAt: Int64?
     /// When a batch last saw the device: a batch received later writes it even if no message changes anything else.
     var lastSeen: Int64
+    /// Not in the table yet: ``PostgresIngestTransaction/finish()`` inserts it once, with what the batch decided.
+    var isNew = false
 
     /// The last birth of the batch, if any (profile, agent, hardware).
     var birth: Birth?
@@ -37,9 +39,18 @@ struct PostgresDeviceRow {
 
     /// Whether the batch received at `receivedAt` must write the row: a message changed it or its `last_seen` moves on.
     /// A row the batch just inserted and nothing changed is not written again.
-    func needsWrite(receivedAt: Int64) -> Bool { changed || lastSeen < receivedAt }
+    func needsWrite(receivedAt: Int64) -> Bool { isNew || changed || lastSeen < receivedAt }
 
-    /// A row of ``loadedColumns`` (the ID in column 0).
+    /// A device the batch sees first, with the table's defaults (offline, nothing known), first and last seen at
+    /// `receivedAt`; inserted by the batch's `finish()`.
+    init(newAt receivedAt: Int64) {
+        online = false
+        current = (nil, nil, nil, nil)
+        lastSeen = receivedAt
+        isNew = true
+    }
+
+    /// A row of ``loadedColumns`` (the ID in column 0): a device in the table.
     init(row: PostgresRandomAccessRow) throws {
         online = try row[1].decode(Bool.self)
         statusReason = try row[2].decode(String?.self)

@@ -39,64 +39,94 @@ extension PostgresIngestTransaction {
         return outcome
     }
 
-    /// One `UPDATE` of every device the batch changed — a message's decision (``PostgresDeviceRow``) or a later
-    /// `last_seen` — and only those: an existing device's row is written here once per batch (``begin(_:)`` only locked
-    /// it), a new device with nothing to add after its insert is not written again.
+    /// The columns of a new device's insert: its first and last sighting, then every group's columns (a group no
+    /// message wrote holds the table's defaults: ``PostgresDeviceRow/init(newAt:)``).
+    static let deviceInsertColumns = ["id", "first_seen", "last_seen"] + deviceGroups.flatMap(\.columns) + ["cur_release"]
+
+    /// Writes every device the batch changed: one `INSERT` of the new devices with their final state (``begin(_:)``
+    /// only locked them), one `UPDATE` of the known ones a message changed or whose `last_seen` moves on. Each row is
+    /// written once per batch.
     func updateDevices() async throws {
-        var batch = PostgresRowBatch(table: "devices", columns: Self.deviceUpdateColumns)
+        var inserts = PostgresRowBatch(table: "devices", columns: Self.deviceInsertColumns)
+        var updates = PostgresRowBatch(table: "devices", columns: Self.deviceUpdateColumns)
+        let receivedAt = self.receivedAt
         for id in devices.keys.sorted() {
             guard let device = devices[id], device.needsWrite(receivedAt: receivedAt) else { continue }
-            let birth = device.birth, hardware = birth?.hardware, latest = device.latest
-            batch.append { row in
-                row.append(id)
-                row.append(birth != nil)
-                row.append(birth?.profile)
-                row.append(birth?.agentVersion)
-                row.append(birth?.input)
-                row.append(birth?.telemetryIntervalSeconds)
-                row.append(birth?.startedAt)
-                row.append(hardware?.model)
-                row.append(hardware?.machine)
-                row.append(hardware?.kernel)
-                row.append(hardware.map { Int64($0.cpuCount) })
-                row.append(hardware.map { Int64(storing: $0.memoryBytes) })
-                row.append(device.presenceChanged)
-                row.append(device.online)
-                row.append(device.statusReason)
-                row.append(device.statusAt)
-                row.append(device.bundleMoved)
-                row.append(device.current.name)
-                row.append(device.current.version)
-                row.append(device.current.digest)
-                row.append(device.previous.name)
-                row.append(device.previous.version)
-                row.append(device.previous.digest)
-                row.append(device.previous.release)
-                row.append(device.bundleStream)
-                row.append(device.bundleSeq)
-                row.append(latest != nil)
-                row.append(latest?.at)
-                row.append(latest.map { Int64(storing: $0.latencyP50Micros) })
-                row.append(latest.map { Int64(storing: $0.latencyP95Micros) })
-                row.append(latest?.throughput)
-                row.append(latest.map { Int64(storing: $0.inferences) })
-                row.append(latest.map { Int64(storing: $0.errors) })
-                row.append(latest?.cpuCores)
-                row.append(latest?.temperatureCelsius)
-                row.append(latest.map { Int64(storing: $0.rssBytes) })
-                row.append(latest.map { Int64($0.queueDepth) })
-                row.append(device.releaseRefreshed)
-                row.append(device.current.release)
+            if device.isNew {
+                inserts.append { row in
+                    row.append(id)
+                    row.append(receivedAt)
+                    row.append(receivedAt)
+                    Self.appendState(of: device, to: &row, flags: false)
+                    row.append(device.current.release)
+                }
+            } else {
+                updates.append { row in
+                    row.append(id)
+                    Self.appendState(of: device, to: &row, flags: true)
+                    row.append(device.releaseRefreshed)
+                    row.append(device.current.release)
+                }
             }
         }
-        guard !batch.isEmpty else { return }
+        if !inserts.isEmpty {
+            let inserted = try await run(inserts.insertQuery(suffix: "ON CONFLICT (id) DO NOTHING RETURNING 1"))
+            guard inserted == inserts.count else {
+                // Something inserted one of them without the device's advisory lock (nothing in ingest does): the batch's
+                // decisions took it for new, so the whole batch is rolled back and retried, and then finds it.
+                throw CollectorError(.storageBusy, "storing a batch found \(inserts.count - inserted) of its new devices inserted meanwhile; ingest retries")
+            }
+        }
+        guard !updates.isEmpty else { return }
         var bindings = PostgresBindings(capacity: Self.deviceUpdateColumns.count)
-        let source = batch.unnest(as: "batch", bindings: &bindings)
+        let source = updates.unnest(as: "batch", bindings: &bindings)
         bindings.append(receivedAt)
         try await run(PostgresQuery(unsafeSQL: """
             UPDATE devices AS d SET \(Self.deviceAssignments), last_seen = greatest(d.last_seen, $\(bindings.count)::bigint)
             FROM \(source) WHERE d.id = batch.id
             """, binds: bindings))
+    }
+
+    /// A device's decided state in ``deviceGroups`` order, each group's flag before its columns when `flags` (the
+    /// `UPDATE`; the insert has no flags).
+    static func appendState(of device: PostgresDeviceRow, to row: inout PostgresRowBatch.Row, flags: Bool) {
+        let birth = device.birth, hardware = birth?.hardware, latest = device.latest
+        if flags { row.append(birth != nil) }
+        row.append(birth?.profile)
+        row.append(birth?.agentVersion)
+        row.append(birth?.input)
+        row.append(birth?.telemetryIntervalSeconds)
+        row.append(birth?.startedAt)
+        row.append(hardware?.model)
+        row.append(hardware?.machine)
+        row.append(hardware?.kernel)
+        row.append(hardware.map { Int64($0.cpuCount) })
+        row.append(hardware.map { Int64(storing: $0.memoryBytes) })
+        if flags { row.append(device.presenceChanged) }
+        row.append(device.online)
+        row.append(device.statusReason)
+        row.append(device.statusAt)
+        if flags { row.append(device.bundleMoved) }
+        row.append(device.current.name)
+        row.append(device.current.version)
+        row.append(device.current.digest)
+        row.append(device.previous.name)
+        row.append(device.previous.version)
+        row.append(device.previous.digest)
+        row.append(device.previous.release)
+        row.append(device.bundleStream)
+        row.append(device.bundleSeq)
+        if flags { row.append(latest != nil) }
+        row.append(latest?.at)
+        row.append(latest.map { Int64(storing: $0.latencyP50Micros) })
+        row.append(latest.map { Int64(storing: $0.latencyP95Micros) })
+        row.append(latest?.throughput)
+        row.append(latest.map { Int64(storing: $0.inferences) })
+        row.append(latest.map { Int64(storing: $0.errors) })
+        row.append(latest?.cpuCores)
+        row.append(latest?.temperatureCelsius)
+        row.append(latest.map { Int64(storing: $0.rssBytes) })
+        row.append(latest.map { Int64($0.queueDepth) })
     }
 
     /// Settles every touched stream's ledger and writes back what changed — prefix, gaps, skipped ranges, quarantine

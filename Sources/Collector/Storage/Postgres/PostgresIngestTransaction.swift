@@ -7,7 +7,8 @@ import PostgresNIO
 /// plain types (``StreamLedger``, ``RollupFolding``, ``PhaseOrder``), in a few statements per batch whatever its size.
 ///
 /// Every table a batch writes is one statement over `unnest(…)` of the batch's rows (``PostgresRowBatch/unnest(as:bindings:)``):
-/// the devices (one `SELECT … FOR UPDATE` that locks and reads the existing ones, one insert of the new ones), the
+/// the devices (one `SELECT … FOR UPDATE` that locks and reads the existing ones; the new ones are locked by an advisory
+/// lock each and inserted once, at the end, with their final state), the
 /// streams' ledgers (one read, one insert of new streams, one update), telemetry, events, the devices' new state (one
 /// `UPDATE` decided in Swift, ``PostgresDeviceRow``, of the rows that changed: a known device's row is written once per
 /// batch) and each rollup table (insert new buckets; lock, merge and update existing ones). A batch in which every
@@ -18,12 +19,15 @@ import PostgresNIO
 /// Several collectors write at once, so every row that is read, merged in Swift and written back is locked first,
 /// always in the same order — devices, then streams, then device rollups, then model rollups, each by sorted key — so
 /// two batches wait for each other instead of deadlocking (PostgreSQL would abort one with 40P01; ingest retries it).
-/// (Devices: the existing ones sorted, then the new ones sorted, as inserted. An insert that meets another batch's
-/// uncommitted row of the same ID waits for that batch, which locked all its existing devices before inserting, so it
-/// waits on no device the first holds.) A device's row is locked for the whole transaction by the batch's device
-/// statements, so its streams, device rollups and state are only ever written by one batch at a time: a redelivered
-/// copy handled by another collector at the same moment waits, then sees the first one's outcome and is a duplicate,
-/// never a second row.
+/// (Devices: the existing ones sorted, then the new ones' transaction-scoped advisory locks, by key
+/// (``deviceLockKey(_:)``). A batch that finds a new device's lock taken waits for the batch holding it, which locked all
+/// its existing devices before, so it waits on no device the first holds; once it has the lock it reads again, and a
+/// device the first batch inserted meanwhile is locked and treated as existing.) A known device's row, or a new
+/// device's advisory lock, is held for the whole transaction, so its streams, device rollups and state are only ever
+/// written by one batch at a time: a redelivered copy handled by another collector at the same moment waits, then sees
+/// the first one's outcome and is a duplicate, never a second row. A new device's row is written once, by the insert
+/// in ``finish()`` (it was inserted first and updated at the end: two row versions per new device, 100,000 at a
+/// fleet's first contact).
 struct PostgresIngestTransaction {
     typealias StreamKey = IngestTransaction.StreamKey
     typealias StreamState = IngestTransaction.StreamState
@@ -83,18 +87,14 @@ struct PostgresIngestTransaction {
         devices = try await lockDevices(ids)
         let newIDs = ids.filter { devices[$0] == nil }
         if !newIDs.isEmpty {
-            var created = Set<String>()
-            for row in try await rows("""
-                INSERT INTO devices (id, first_seen, last_seen) SELECT id, \(receivedAt), \(receivedAt) FROM unnest(\(newIDs)::text[]) AS batch(id)
-                ON CONFLICT (id) DO NOTHING RETURNING \(unescaped: PostgresDeviceRow.loadedColumns)
-                """) {
-                let id = try row[0].decode(String.self)
-                devices[id] = try PostgresDeviceRow(row: row)
-                created.insert(id)
-            }
-            // Inserted meanwhile by another collector's batch (the insert waited for it to commit): locked and read now.
-            let raced = newIDs.filter { !created.contains($0) }
-            if !raced.isEmpty { devices.merge(try await lockDevices(raced)) { first, _ in first } }
+            // The new devices' locks without a row: the row is written once, in finish(), with the batch's decisions.
+            // Keys in ascending order, so two batches wait for each other instead of deadlocking.
+            let keys = Set(newIDs.map(Self.deviceLockKey)).sorted()
+            try await run("SELECT pg_advisory_xact_lock(key) FROM unnest(\(keys)::bigint[]) AS batch(key)")
+            // Inserted meanwhile by a batch that held these locks first (it committed before the lock was granted):
+            // locked and read now, and known from here on.
+            devices.merge(try await lockDevices(newIDs)) { first, _ in first }
+            for id in newIDs where devices[id] == nil { devices[id] = PostgresDeviceRow(newAt: receivedAt) }
         }
         let keys = Set(batch.filter { if case .status = $0.body { false } else { true } }
             .map { StreamKey(device: $0.header.device, stream: $0.header.stream) })
@@ -120,6 +120,15 @@ struct PostgresIngestTransaction {
             if !raced.isEmpty { loaded.merge(try await loadStreams(raced)) { first, _ in first } }
         }
         streams = loaded
+    }
+
+    /// The advisory lock key that stands for a new device's row until the batch inserts it: the high half names the use
+    /// ("EDDV", apart from the migration lock), the low half is the ID's FNV-1a hash — a stable hash, the same in every
+    /// collector process (two IDs sharing a key only make their batches wait for each other).
+    static func deviceLockKey(_ id: String) -> Int64 {
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in id.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+        return Int64(0x4544_4456) << 32 | Int64(hash)
     }
 
     /// The existing devices among `ids` (sorted), locked `FOR UPDATE` in ID order, with the columns the batch's

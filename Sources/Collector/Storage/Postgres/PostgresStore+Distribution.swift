@@ -33,6 +33,34 @@ extension PostgresStore {
         }
     }
 
+    public func latestAssignments(deviceIDs: [String]) async throws(CollectorError) -> [String: AssignmentRecord] {
+        guard !deviceIDs.isEmpty else { return [:] }
+        let devices = Array(Set(deviceIDs))
+        let logger = self.logger
+        return try await reading("listing the latest assignments") { connection in
+            var latest: [String: AssignmentRecord] = [:]
+            // One array parameter per statement; chunks keep each result small.
+            for start in stride(from: 0, to: devices.count, by: 5000) {
+                let chunk = Array(devices[start..<min(start + 5000, devices.count)])
+                for row in try await Self.rows(connection, """
+                    SELECT DISTINCT ON (device_id) id, device_id, model, release, version, digest, size, chunk_size, shadow_seconds,
+                        minimum_agreement, probation_seconds, created_at, created_by, phase, phase_at, bytes_received, error
+                    FROM assignments WHERE device_id = ANY(\(chunk))
+                    ORDER BY device_id, created_at DESC, seq DESC
+                    """, logger: logger) {
+                    let record = AssignmentRecord(
+                        id: try row.value(0), deviceID: try row.value(1), model: try row.value(2), release: UInt64(stored: try row.value(3)),
+                        version: try row.value(4), digest: try row.value(5), size: Int(try row.value(6, as: Int64.self)),
+                        chunkSize: Int(try row.value(7, as: Int64.self)), shadowSeconds: try row.value(8), minimumAgreement: try row.value(9),
+                        probationSeconds: try row.value(10), createdAt: try row.value(11), createdBy: try row.value(12), phase: try row.value(13),
+                        phaseAt: try row.value(14), bytesReceived: try row.value(15, as: Int64?.self).map { Int($0) }, error: try row.value(16))
+                    latest[record.deviceID] = record
+                }
+            }
+            return latest
+        }
+    }
+
     public func recordServed(_ chunks: [ChunkServed]) async throws(CollectorError) {
         guard !chunks.isEmpty else { return }
         let logger = self.logger

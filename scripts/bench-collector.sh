@@ -68,6 +68,7 @@ allow_anonymous true
 persistence false
 max_queued_messages 1000000
 max_inflight_messages 0
+set_tcp_nodelay true
 log_dest stderr
 log_type error
 CONF

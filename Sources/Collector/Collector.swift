@@ -94,6 +94,8 @@ public struct Collector: Sendable {
         // Acknowledgements are many small QoS 1 publishes whose PUBACKs queue behind the telemetry the broker is
         // delivering to this client: libmosquitto's 20 in flight capped ingest at ~14,000 messages/s (docs/collector.md).
         mqtt.sendMaximum = AckPublisher.defaultMaximumInFlight * 4
+        // Many small packets both ways (acknowledgements, PUBACKs): Nagle's algorithm held them up to a delayed ACK.
+        mqtt.tcpNoDelay = true
         do { client = try MQTTClient(configuration: mqtt, logger: logger) } catch {
             throw CollectorError(.invalidConfiguration, "the MQTT settings are not usable: \(error.message)")
         }

@@ -20,6 +20,7 @@ public final class SharedConnection: Sendable {
         configuration.messageBufferSize = 65_536
         // Every device's window in flight at once, as if each had its own connection.
         configuration.sendMaximum = min(65_535, max(20, (settings.window + 1) * settings.devicesPerConnection))
+        configuration.tcpNoDelay = true
         configuration.tls = settings.tls?.sharedConfiguration
         self.logger = logger
         do { client = try MQTTClient(configuration: configuration, logger: logger) } catch {

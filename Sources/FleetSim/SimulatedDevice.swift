@@ -125,6 +125,7 @@ public final class SimulatedDevice: Sendable {
             configuration.messageBufferSize = 4096
             // A whole window in flight (libmosquitto's default of 20 would hold a larger window back a broker round trip).
             configuration.sendMaximum = min(65_535, max(20, settings.window + 1))
+            configuration.tcpNoDelay = true
             configuration.tls = settings.tls?.configuration(forDevice: id)
             do { client = try MQTTClient(configuration: configuration, logger: deviceLogger) } catch {
                 throw FleetSimError(.invalidConfiguration, error.message)

@@ -8,6 +8,7 @@ extension ClientCore {
         // Threaded mode makes publish/subscribe from other threads only queue the packet and wake
         // the network thread's select, instead of writing to the socket from the caller's thread.
         try MQTTError.check(mosquitto_threaded_set(handle, true), .configure("threading"))
+        try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, configuration.tcpNoDelay ? 1 : 0), .configure("TCP_NODELAY"))
         try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, Int32(configuration.sendMaximum)), .configure("send maximum"))
 
         if let username = configuration.username {

@@ -39,6 +39,11 @@ public struct MQTTConfiguration: Sendable, Hashable {
     /// libmosquitto's and suits a device; a client that publishes many small messages while the broker floods it with
     /// others (the collector's acknowledgements: their PUBACKs queue behind that flood) needs more.
     public var sendMaximum: Int
+    /// Sends each packet at once (TCP_NODELAY) instead of letting Nagle's algorithm hold a small packet until the
+    /// previous one is acknowledged — with the peer's delayed ACK, up to 40 ms. Off by default, as in libmosquitto;
+    /// the collector and the fleet simulator turn it on: an acknowledgement held 40 ms stalls every device whose
+    /// publish window is shorter than that (measured: 13,700 instead of 19,500 messages/s stored).
+    public var tcpNoDelay: Bool
 
     /// Creates a configuration; only the broker and the client ID have no sensible default.
     public init(
@@ -56,7 +61,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         messageBufferSize: Int = 256,
         overflowPolicy: OverflowPolicy = .dropNewest,
         protocolVersion: ProtocolVersion = .v5,
-        sendMaximum: Int = 20
+        sendMaximum: Int = 20,
+        tcpNoDelay: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -73,5 +79,6 @@ public struct MQTTConfiguration: Sendable, Hashable {
         self.overflowPolicy = overflowPolicy
         self.protocolVersion = protocolVersion
         self.sendMaximum = sendMaximum
+        self.tcpNoDelay = tcpNoDelay
     }
 }

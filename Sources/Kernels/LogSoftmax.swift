@@ -10,6 +10,11 @@ public struct LogSoftmaxParameters: Sendable, Equatable {
     public var inputLeftShift: Int32
     public var reverseMultiplier: QuantizedMultiplier
     public var diffMin: Int32
+    /// Per 8-bit distance `max − x` (0…255): the difference scaled to Q5.26, as the kernel computes it per element.
+    public var scaledDifference: [Int32]
+    /// Per distance: the exp of the scaled difference in Q12.19 (the sum's term), or −1 below ``diffMin``. Both depend
+    /// only on the distance, so the fixed-point exp runs 256 times here instead of once per element per invoke.
+    public var expTerm: [Int32]
 
     /// `PreprocessLogSoftmaxScalingExp` with beta 1 and 5 integer bits.
     public init(outer: Int, depth: Int, inputScale: Float) {
@@ -21,6 +26,10 @@ public struct LogSoftmaxParameters: Sendable, Equatable {
         diffMin = s.diffMin
         let reverse = Double(Int64(1) << Int64(31 - s.inputLeftShift)) / Double(s.inputMultiplier)
         reverseMultiplier = QuantizedMultiplier(reverse)
+        let (multiplier, shift, diffMin) = (inputMultiplier, inputLeftShift, self.diffMin)
+        let scaled = (0...255).map { multiplyByQuantizedMultiplier(-Int32($0), multiplier, shift) }
+        scaledDifference = scaled
+        expTerm = (0...255).map { -Int32($0) >= diffMin ? roundingDivideByPOT(Gemmlowp.expOnNegativeValues(scaled[$0]), 12) : -1 }
     }
 }
 
@@ -82,9 +91,41 @@ enum LogFixedPoint {
     }
 }
 
-/// Int8 LOG_SOFTMAX over the last dimension.
+/// Int8 LOG_SOFTMAX over the last dimension, byte-exact with the reference: each element's scaled difference and exp
+/// term are read from the tables in ``LogSoftmaxParameters``.
 @inlinable
 public func logSoftmax(_ p: LogSoftmaxParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+    p.scaledDifference.withUnsafeBufferPointer { scaledDifference in
+        p.expTerm.withUnsafeBufferPointer { expTerm in
+            for o in 0..<p.outer {
+                let row = input + o * p.depth, out = output + o * p.depth
+                var maxInRow = Int8.min
+                for i in 0..<p.depth { maxInRow = Swift.max(maxInRow, row[i]) }
+                var sumOfExps: Int32 = 0
+                for i in 0..<p.depth {
+                    let term = expTerm[Int(Int32(maxInRow) - Int32(row[i]))]
+                    if term >= 0 { sumOfExps = sumOfExps &+ term }
+                }
+                let logSum = LogFixedPoint.logAtLeastOne(sumOfExps, inputBits: 12, outputBits: 5)
+                let shiftedLogSum = logSum &+ Int32.min
+                let adjustedDiffMin = Swift.max(p.diffMin - 1, multiplyByQuantizedMultiplier(shiftedLogSum, p.reverseMultiplier.multiplier, p.reverseMultiplier.shift))
+                for i in 0..<p.depth {
+                    let distance = Int32(maxInRow) - Int32(row[i])
+                    if -distance > adjustedDiffMin {
+                        let v = roundingDivideByPOT(scaledDifference[Int(distance)] &- logSum, 31 - 5 - 4) + 127
+                        out[i] = Int8(Swift.min(127, Swift.max(-128, v)))
+                    } else {
+                        out[i] = Int8.min
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The plain twin of ``logSoftmax(_:input:output:)``: the reference loop, exp and scaling per element.
+@inlinable
+public func logSoftmaxReference(_ p: LogSoftmaxParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
     for o in 0..<p.outer {
         let row = input + o * p.depth, out = output + o * p.depth
         var maxInRow = Int8.min

@@ -1,7 +1,7 @@
 import Kernels
 import XCTest
 
-/// The table-driven SOFTMAX against its plain twin (TFLite's reference loop, exp per element): byte for byte.
+/// The table-driven SOFTMAX and LOG_SOFTMAX against their plain twins (TFLite's reference loops, exp per element): byte for byte.
 final class SoftmaxTests: XCTestCase {
     func testTheExpTableGivesTheReferenceBytes() {
         var random = SystemRandomNumberGenerator()
@@ -27,6 +27,24 @@ final class SoftmaxTests: XCTestCase {
         XCTAssertEqual(p.expOfDifference[0], Int32.max, "exp(0) is one in Q0.31")
         XCTAssertTrue(p.expOfDifference.contains(-1))
         XCTAssertEqual(p.expOfDifference.firstIndex(of: -1), Int(-p.diffMin) + 1)
+    }
+
+    func testTheLogSoftmaxTablesGiveTheReferenceBytes() {
+        var random = SystemRandomNumberGenerator()
+        for trial in 0..<300 {
+            let outer = Int.random(in: 1...4, using: &random)
+            let depth = [1, 2, 3, 10, 12, 100, 1001][trial % 7]
+            let p = LogSoftmaxParameters(outer: outer, depth: depth, inputScale: Float.random(in: 0.001...0.5, using: &random))
+            var input = (0..<outer * depth).map { _ in Int8.random(in: .min ... .max, using: &random) }
+            if trial % 5 == 0 { input = input.map { _ in -3 } }
+            if trial % 5 == 1 { input = input.enumerated().map { $0.offset % 2 == 0 ? .min : .max } }
+            var fast = [Int8](repeating: 0, count: input.count), reference = fast
+            input.withUnsafeBufferPointer { i in
+                fast.withUnsafeMutableBufferPointer { logSoftmax(p, input: i.baseAddress!, output: $0.baseAddress!) }
+                reference.withUnsafeMutableBufferPointer { logSoftmaxReference(p, input: i.baseAddress!, output: $0.baseAddress!) }
+            }
+            XCTAssertEqual(fast, reference, "trial \(trial), depth \(depth)")
+        }
     }
 
     private func run<T: FixedWidthInteger>(_ p: SoftmaxParameters, _ input: [T],

@@ -81,26 +81,8 @@ final class FuzzTests: XCTestCase {
     /// convolution, batch matmul, lookup tables): small files, so mutations reach the operator tables, options and
     /// constant inputs (begin/end/strides, permutations, axes, paddings, sizes) that prepare must validate.
     func testMutatedOpCoverageModelsNeverCrash() throws {
-        var random = SeededGenerator(seed: 1818)
-        var outcomes: [String: Int] = [:]
-        for name in Fixtures.conformanceModels where name.hasPrefix("ops_") {
-            let original = try Fixtures.bytes("\(name)/model.tflite")
-            for _ in 0..<150 {
-                var bytes = original
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    let position = Int.random(in: 0..<bytes.count, using: &random)
-                    switch Int.random(in: 0..<3, using: &random) {
-                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
-                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
-                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80].randomElement(using: &random)!
-                    }
-                }
-                outcomes[exercise(bytes), default: 0] += 1
-            }
-            for _ in 0..<20 {
-                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)])), default: 0] += 1
-            }
-        }
+        let outcomes = try mutationOutcomes(of: Fixtures.conformanceModels.filter { $0.hasPrefix("ops_") }, seed: 1818, mutants: 150,
+                                            truncations: 20, maximumEdits: 4, edgeBytes: [0x00, 0xFF, 0x7F, 0x80])
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (op coverage): \(outcomes.sorted { $0.key < $1.key })")
     }
@@ -109,27 +91,9 @@ final class FuzzTests: XCTestCase {
     /// tensors' quantisation, the options (time-major, cell clip) and the weights' shapes and scales that prepare
     /// validates before the unchecked kernels run; every one of them must load and run or fail with a typed error.
     func testMutatedLSTMModelsNeverCrash() throws {
-        var random = SeededGenerator(seed: 1805)
-        var outcomes: [String: Int] = [:]
-        for name in ["lstm_int8", "lstm_float"] {
-            let original = try Fixtures.bytes("\(name)/model.tflite")
-            for _ in 0..<500 {
-                var bytes = original
-                for _ in 0..<Int.random(in: 1...3, using: &random) {
-                    let position = Int.random(in: 0..<bytes.count, using: &random)
-                    switch Int.random(in: 0..<3, using: &random) {
-                    case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
-                    case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
-                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80, 0x01].randomElement(using: &random)!
-                    }
-                }
-                // 1 MiB of arena: a mutated sequence length or batch count is refused instead of run for minutes.
-                outcomes[exercise(bytes, arenaCeiling: 1 << 20), default: 0] += 1
-            }
-            for _ in 0..<50 {
-                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: 1 << 20), default: 0] += 1
-            }
-        }
+        // 1 MiB of arena: a mutated sequence length, batch count or memory size is refused instead of run for minutes.
+        let outcomes = try mutationOutcomes(of: ["lstm_int8", "lstm_float"], seed: 1805, mutants: 500, truncations: 50,
+                                            maximumEdits: 3, edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01], arenaCeiling: 1 << 20)
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (LSTM): \(outcomes.sorted { $0.key < $1.key })")
     }
@@ -139,29 +103,38 @@ final class FuzzTests: XCTestCase {
     /// units, the state's batches × memory·filters) and the scales of the int8 form, all of which prepare validates
     /// before the unchecked kernels run; every one of them must load and run or fail with a typed error.
     func testMutatedSVDFModelsNeverCrash() throws {
-        var random = SeededGenerator(seed: 1827)
+        // 1 MiB of arena: a mutated sequence length, batch count or memory size is refused instead of run for minutes.
+        let outcomes = try mutationOutcomes(of: ["svdf_int8", "svdf_float"], seed: 1827, mutants: 500, truncations: 50,
+                                            maximumEdits: 3, edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01], arenaCeiling: 1 << 20)
+        assertEveryOutcome(outcomes)
+        print("fuzz outcomes (SVDF): \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    /// The outcomes of `mutants` copies of each model with 1…`maximumEdits` random byte edits (a flipped bit, a random
+    /// byte or one of `edgeBytes`), then `truncations` random prefixes of it, each loaded and run by ``exercise``.
+    private func mutationOutcomes(of models: [String], seed: UInt64, mutants: Int, truncations: Int, maximumEdits: Int,
+                                  edgeBytes: [UInt8], arenaCeiling: Int? = nil) throws -> [String: Int] {
+        var random = SeededGenerator(seed: seed)
         var outcomes: [String: Int] = [:]
-        for name in ["svdf_int8", "svdf_float"] {
+        for name in models {
             let original = try Fixtures.bytes("\(name)/model.tflite")
-            for _ in 0..<500 {
+            for _ in 0..<mutants {
                 var bytes = original
-                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                for _ in 0..<Int.random(in: 1...maximumEdits, using: &random) {
                     let position = Int.random(in: 0..<bytes.count, using: &random)
                     switch Int.random(in: 0..<3, using: &random) {
                     case 0: bytes[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
                     case 1: bytes[position] = UInt8.random(in: 0...255, using: &random)
-                    default: bytes[position] = [0x00, 0xFF, 0x7F, 0x80, 0x01].randomElement(using: &random)!
+                    default: bytes[position] = edgeBytes.randomElement(using: &random)!
                     }
                 }
-                // 1 MiB of arena: a mutated batch count or memory size is refused instead of run for minutes.
-                outcomes[exercise(bytes, arenaCeiling: 1 << 20), default: 0] += 1
+                outcomes[exercise(bytes, arenaCeiling: arenaCeiling), default: 0] += 1
             }
-            for _ in 0..<50 {
-                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: 1 << 20), default: 0] += 1
+            for _ in 0..<truncations {
+                outcomes[exercise(Array(original[0..<Int.random(in: 0..<original.count, using: &random)]), arenaCeiling: arenaCeiling), default: 0] += 1
             }
         }
-        assertEveryOutcome(outcomes)
-        print("fuzz outcomes (SVDF): \(outcomes.sorted { $0.key < $1.key })")
+        return outcomes
     }
 
     private func assertEveryOutcome(_ outcomes: [String: Int], file: StaticString = #filePath, line: UInt = #line) {

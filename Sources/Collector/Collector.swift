@@ -92,9 +92,10 @@ public struct Collector: Sendable {
         mqtt.sessionExpiry = broker.persistentSession ? .seconds(3600) : nil
         mqtt.messageBufferSize = broker.messageBufferSize
         // Acknowledgements are many small QoS 1 publishes whose PUBACKs queue behind the telemetry the broker is
-        // delivering to this client: libmosquitto's 20 in flight capped ingest at ~14,000 messages/s (docs/collector.md).
+        // delivering to this client: room for all the publisher's in-flight ones, not libmosquitto's 20.
         mqtt.sendMaximum = AckPublisher.defaultMaximumInFlight * 4
-        // Many small packets both ways (acknowledgements, PUBACKs): Nagle's algorithm held them up to a delayed ACK.
+        // Many small packets both ways (acknowledgements, PUBACKs): Nagle's algorithm held them up to a delayed ACK, which
+        // capped idle SQLite ingest at ~14,000 messages/s with the bench (docs/collector.md).
         mqtt.tcpNoDelay = true
         do { client = try MQTTClient(configuration: mqtt, logger: logger) } catch {
             throw CollectorError(.invalidConfiguration, "the MQTT settings are not usable: \(error.message)")

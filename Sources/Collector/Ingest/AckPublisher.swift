@@ -9,10 +9,11 @@ import Synchronization
 /// Acknowledgements are cumulative, so only the newest per stream matters: what waits to be published is one
 /// entry per stream, which later batches overwrite. Publishes are pipelined: up to `maximumInFlight` wait for
 /// their PUBACK at once, and a stream's next acknowledgement goes out without waiting for the previous one's
-/// PUBACK. Why: under load the broker's PUBACK queues behind the backlog of telemetry it is delivering to the
-/// collector, tens of milliseconds; waiting for a whole round of them before the next stalled every device whose
-/// publish window was smaller than that delay (measured: 13,700 instead of 20,000 messages/s stored). Devices
-/// ignore an acknowledgement below what they already have, so the order in which two of them land does not matter.
+/// PUBACK. Why: the broker's PUBACK travels behind the telemetry it is delivering to the collector, so a round that
+/// waited for all of its PUBACKs held the next acknowledgements back by that backlog. (At idle the rate the bench
+/// measures did not move with this alone; the latency that capped it was Nagle's algorithm, see
+/// ``MQTTConfiguration/tcpNoDelay``.) Devices ignore an acknowledgement below what they already have, so the order
+/// in which two of them land does not matter.
 /// The ingest loop never waits for the broker.
 public final class AckPublisher: Service, Sendable {
     private struct Key: Hashable {

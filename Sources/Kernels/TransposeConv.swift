@@ -22,6 +22,10 @@ public struct TransposeConvParameters: Sendable, Equatable {
     public var multipliers: [QuantizedMultiplier]
     public var outputMin: Int32
     public var outputMax: Int32
+    /// The per-channel multipliers and shifts laid out lane by lane over lcm(outputDepth, 8) consecutive outputs, so
+    /// eight outputs of any channel pattern requantise as one vector (channel = element index mod outputDepth).
+    public var laneMultipliers: [Int32]
+    public var laneShifts: [Int32]
 
     /// `same`: TFLite's SAME padding computed over the output size (ComputePaddingHeightWidth on the output).
     public init(inputShape: [Int], filterShape: [Int], outputShape: [Int], strideHeight: Int, strideWidth: Int, same: Bool,
@@ -59,14 +63,77 @@ public struct TransposeConvParameters: Sendable, Equatable {
         }
         self.outputMin = outputMin
         self.outputMax = outputMax
+        let depth = outputDepth, multipliers = self.multipliers
+        var period = depth
+        while period % 8 != 0 { period += depth }
+        laneMultipliers = (0..<period).map { multipliers[$0 % depth].multiplier }
+        laneShifts = (0..<period).map { multipliers[$0 % depth].shift }
     }
 
     public var outputCount: Int { batches * outputHeight * outputWidth * outputDepth }
 }
 
-/// Int8 TRANSPOSE_CONV. `scratch` holds `outputCount` Int32 (caller-owned); `bias` may be nil.
+/// Int8 TRANSPOSE_CONV. `scratch` holds `outputCount` Int32 (caller-owned); `bias` may be nil. The scatter is the
+/// reference's; the accumulators start from the bias (wrapping sums are associative) and requantise eight at a time.
 @inlinable
 public func transposeConv(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
+                          scratch: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
+    let ic = p.inputDepth, oc = p.outputDepth, count = p.outputCount
+    if let bias {
+        var i = 0
+        while i < count { (scratch + i).update(from: bias, count: oc); i += oc }
+    } else {
+        scratch.update(repeating: 0, count: count)
+    }
+    for b in 0..<p.batches {
+        for iy in 0..<p.inputHeight {
+            for ix in 0..<p.inputWidth {
+                let pixel = input + ((b * p.inputHeight + iy) * p.inputWidth + ix) * ic
+                let oy0 = iy * p.strideHeight - p.padTop, ox0 = ix * p.strideWidth - p.padLeft
+                for fy in 0..<p.filterHeight {
+                    let oy = oy0 + fy
+                    guard oy >= 0 && oy < p.outputHeight else { continue }
+                    for fx in 0..<p.filterWidth {
+                        let ox = ox0 + fx
+                        guard ox >= 0 && ox < p.outputWidth else { continue }
+                        let acc = scratch + ((b * p.outputHeight + oy) * p.outputWidth + ox) * oc
+                        for o in 0..<oc {
+                            let w = filter + ((o * p.filterHeight + fy) * p.filterWidth + fx) * ic
+                            var sum: Int32 = 0
+                            for i in 0..<ic { sum &+= (Int32(pixel[i]) + p.inputOffset) * Int32(w[i]) }
+                            acc[o] &+= sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+    p.laneMultipliers.withUnsafeBufferPointer { multipliers in
+        p.laneShifts.withUnsafeBufferPointer { shifts in
+            let period = multipliers.count
+            var i = 0, lane = 0
+            while i + 8 <= count {
+                let m = SIMD8<Int32>(multipliers[lane ..< lane + 8]), s = SIMD8<Int32>(shifts[lane ..< lane + 8])
+                let acc = SIMD8<Int32>(UnsafeBufferPointer(start: scratch + i, count: 8))
+                Int8.store8(requantize8(acc, multiplier: m, shift: s, zeroPoint: p.outputOffset, min: p.outputMin, max: p.outputMax),
+                            to: output + i)
+                i += 8
+                lane += 8
+                if lane == period { lane = 0 }
+            }
+            while i < count {
+                let v = multiplyByQuantizedMultiplier(scratch[i], multipliers[lane], shifts[lane]) &+ p.outputOffset
+                output[i] = Int8(Swift.min(p.outputMax, Swift.max(p.outputMin, v)))
+                i += 1
+                lane += 1
+            }
+        }
+    }
+}
+
+/// The plain twin of ``transposeConv(_:input:filter:bias:scratch:output:)``: the reference loops, requantised element by element.
+@inlinable
+public func transposeConvReference(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
                           scratch: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
     scratch.update(repeating: 0, count: p.outputCount)
     let ic = p.inputDepth, oc = p.outputDepth

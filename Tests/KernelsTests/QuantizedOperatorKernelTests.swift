@@ -96,6 +96,42 @@ final class QuantizedOperatorKernelTests: XCTestCase {
                                                          outputZeroPoint: 0, outputMin: -128, outputMax: 127))
     }
 
+    func testTransposeConvEqualsItsReferenceTwin() throws {
+        var random = SystemRandomNumberGenerator()
+        for trial in 0..<200 {
+            let (h, w, ic, oc) = (Int.random(in: 1...6, using: &random), Int.random(in: 1...6, using: &random),
+                                  Int.random(in: 1...9, using: &random), [1, 2, 3, 4, 5, 7, 8, 12, 16, 17][trial % 10])
+            let (kh, kw, sh, sw) = (Int.random(in: 1...4, using: &random), Int.random(in: 1...4, using: &random),
+                                    Int.random(in: 1...3, using: &random), Int.random(in: 1...3, using: &random))
+            let same = Bool.random(using: &random)
+            let outShape = same ? [1, h * sh, w * sw, oc] : [1, (h - 1) * sh + kh, (w - 1) * sw + kw, oc]
+            let scales = (0..<(trial % 3 == 0 ? 1 : oc)).map { _ in Float.random(in: 0.001...0.05, using: &random) }
+            let p = try TransposeConvParameters(inputShape: [1, h, w, ic], filterShape: [oc, kh, kw, ic], outputShape: outShape,
+                                                strideHeight: sh, strideWidth: sw, same: same, inputScale: Float.random(in: 0.01...0.1, using: &random),
+                                                inputZeroPoint: Int32.random(in: -20...20, using: &random), filterScales: scales,
+                                                outputScale: Float.random(in: 0.02...0.2, using: &random),
+                                                outputZeroPoint: Int32.random(in: -10...10, using: &random), outputMin: -128, outputMax: trial % 4 == 0 ? 6 : 127)
+            let input = (0..<h * w * ic).map { _ in Int8.random(in: .min ... .max, using: &random) }
+            let filter = (0..<oc * kh * kw * ic).map { _ in Int8.random(in: -127 ... 127, using: &random) }
+            let bias: [Int32]? = trial % 2 == 0 ? (0..<oc).map { _ in Int32.random(in: -5000...5000, using: &random) } : nil
+            func run(_ kernel: (TransposeConvParameters, UnsafePointer<Int8>, UnsafePointer<Int8>, UnsafePointer<Int32>?,
+                                UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int8>) -> Void) -> [Int8] {
+                var scratch = [Int32](repeating: 0, count: p.outputCount), out = [Int8](repeating: 0, count: p.outputCount)
+                input.withUnsafeBufferPointer { i in filter.withUnsafeBufferPointer { f in scratch.withUnsafeMutableBufferPointer { s in
+                    out.withUnsafeMutableBufferPointer { o in
+                        if let bias {
+                            bias.withUnsafeBufferPointer { kernel(p, i.baseAddress!, f.baseAddress!, $0.baseAddress!, s.baseAddress!, o.baseAddress!) }
+                        } else {
+                            kernel(p, i.baseAddress!, f.baseAddress!, nil, s.baseAddress!, o.baseAddress!)
+                        }
+                    }
+                } } }
+                return out
+            }
+            XCTAssertEqual(run(transposeConv), run(transposeConvReference), "trial \(trial): \(h)×\(w)×\(ic) → \(outShape), filter \(kh)×\(kw), stride \(sh)×\(sw)")
+        }
+    }
+
     func testQuantizedDivideAndPreluFollowTheRealValues() throws {
         let div = try QuantizedDivParameters(input1Shape: [4], input2Shape: [4], input1Scale: 0.1, input1ZeroPoint: 0, input2Scale: 0.1,
                                              input2ZeroPoint: 0, outputScale: 0.05, outputZeroPoint: 0, outputMin: -128, outputMax: 127)

@@ -73,18 +73,12 @@ public struct TransposeConvParameters: Sendable, Equatable {
     public var outputCount: Int { batches * outputHeight * outputWidth * outputDepth }
 }
 
-/// Int8 TRANSPOSE_CONV. `scratch` holds `outputCount` Int32 (caller-owned); `bias` may be nil. The scatter is the
-/// reference's; the accumulators start from the bias (wrapping sums are associative) and requantise eight at a time.
+/// The scatter both TRANSPOSE_CONV kernels share: every input pixel adds (x − zp_in) · w into the accumulators of the
+/// output positions its filter covers. `scratch` holds `outputCount` Int32, already initialised by the caller.
 @inlinable
-public func transposeConv(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
-                          scratch: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
-    let ic = p.inputDepth, oc = p.outputDepth, count = p.outputCount
-    if let bias {
-        var i = 0
-        while i < count { (scratch + i).update(from: bias, count: oc); i += oc }
-    } else {
-        scratch.update(repeating: 0, count: count)
-    }
+func transposeConvScatter(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+                          into scratch: UnsafeMutablePointer<Int32>) {
+    let ic = p.inputDepth, oc = p.outputDepth
     for b in 0..<p.batches {
         for iy in 0..<p.inputHeight {
             for ix in 0..<p.inputWidth {
@@ -108,6 +102,21 @@ public func transposeConv(_ p: TransposeConvParameters, input: UnsafePointer<Int
             }
         }
     }
+}
+
+/// Int8 TRANSPOSE_CONV. `scratch` holds `outputCount` Int32 (caller-owned); `bias` may be nil. The scatter is the
+/// reference's; the accumulators start from the bias (wrapping sums are associative) and requantise eight at a time.
+@inlinable
+public func transposeConv(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
+                          scratch: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
+    let oc = p.outputDepth, count = p.outputCount
+    if let bias {
+        var i = 0
+        while i < count { (scratch + i).update(from: bias, count: oc); i += oc }
+    } else {
+        scratch.update(repeating: 0, count: count)
+    }
+    transposeConvScatter(p, input: input, filter: filter, into: scratch)
     p.laneMultipliers.withUnsafeBufferPointer { multipliers in
         p.laneShifts.withUnsafeBufferPointer { shifts in
             let period = multipliers.count
@@ -136,30 +145,8 @@ public func transposeConv(_ p: TransposeConvParameters, input: UnsafePointer<Int
 public func transposeConvReference(_ p: TransposeConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
                           scratch: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
     scratch.update(repeating: 0, count: p.outputCount)
-    let ic = p.inputDepth, oc = p.outputDepth
-    for b in 0..<p.batches {
-        for iy in 0..<p.inputHeight {
-            for ix in 0..<p.inputWidth {
-                let pixel = input + ((b * p.inputHeight + iy) * p.inputWidth + ix) * ic
-                let oy0 = iy * p.strideHeight - p.padTop, ox0 = ix * p.strideWidth - p.padLeft
-                for fy in 0..<p.filterHeight {
-                    let oy = oy0 + fy
-                    guard oy >= 0 && oy < p.outputHeight else { continue }
-                    for fx in 0..<p.filterWidth {
-                        let ox = ox0 + fx
-                        guard ox >= 0 && ox < p.outputWidth else { continue }
-                        let acc = scratch + ((b * p.outputHeight + oy) * p.outputWidth + ox) * oc
-                        for o in 0..<oc {
-                            let w = filter + ((o * p.filterHeight + fy) * p.filterWidth + fx) * ic
-                            var sum: Int32 = 0
-                            for i in 0..<ic { sum &+= (Int32(pixel[i]) + p.inputOffset) * Int32(w[i]) }
-                            acc[o] &+= sum
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let oc = p.outputDepth
+    transposeConvScatter(p, input: input, filter: filter, into: scratch)
     let count = p.outputCount
     var i = 0
     while i < count {

@@ -23,9 +23,19 @@ let targetCPU: String? = {
 let x86AVX2: Bool = {
     let avx2CPUs: Set<String> = [
         "haswell", "broadwell", "skylake", "skylake-avx512", "cascadelake", "icelake-server", "icelake-client",
-        "sapphirerapids", "alderlake", "znver1", "znver2", "znver3", "znver4", "znver5", "x86-64-v3", "x86-64-v4",
+        "sapphirerapids", "alderlake", "znver1", "znver2", "znver3", "znver4", "znver5",
     ]
     return targetCPU.map { avx2CPUs.contains($0) } ?? false
+}()
+
+/// The x86-64 feature level a release `-target-cpu` needs (3: AVX2/FMA/BMI2, 4: AVX-512), for the start-up check
+/// in Sources/CDotProduct/BaselineGuard.c that refuses, with a message, a CPU that would otherwise die of SIGILL.
+let x86BaselineLevel: Int? = {
+    guard x86AVX2, let cpu = targetCPU else { return nil }
+    let avx512CPUs: Set<String> = [
+        "skylake-avx512", "cascadelake", "icelake-server", "icelake-client", "sapphirerapids", "znver4", "znver5",
+    ]
+    return avx512CPUs.contains(cpu) ? 4 : 3
 }()
 
 /// Hot code (kernels, interpreter) is built without overflow checks in release: the fixed-point
@@ -94,7 +104,10 @@ let package = Package(
         // Pure fixed-point kernels over buffers and parameter structs. No Foundation.
         .target(name: "Kernels", dependencies: ["CDotProduct"], swiftSettings: hotPathSettings),
         // The aarch64 `sdot` microkernel (ARMv8.2 dot product), chosen at run time from HWCAP; stubs elsewhere.
-        .target(name: "CDotProduct"),
+        .target(
+            name: "CDotProduct",
+            cSettings: x86BaselineLevel.map { [.define("EDGEFLEET_BASELINE_X86_64_LEVEL", to: String($0), .when(configuration: .release))] } ?? []
+        ),
         // Reading (and later writing) .tflite flatbuffers. No Foundation.
         .target(name: "TFLite", swiftSettings: hotPathSettings),
         // The interpreter: op registry, memory planner, arena, invoke. No Foundation.

@@ -259,6 +259,13 @@ build() {
     echo "$out/$2_${version}_${arch}.deb"
 }
 
+# amd64 release binaries are built for x86-64-v3 (Package.swift) and refuse an older CPU at start with a message.
+cpu_note=""
+[ "$arch" != amd64 ] || cpu_note="
+ .
+ These amd64 binaries need an x86-64-v3 CPU (Haswell or newer: AVX2, FMA,
+ BMI2); on an older one they print what it lacks and exit."
+
 # --- edgefleet-agent ----------------------------------------------------------------------------------------------
 if [ "$only" != collector ]; then
 agent="$work/edgefleet-agent"
@@ -305,7 +312,7 @@ control edgefleet-agent "$agent" "EdgeFleet edge agent: on-device int8 inference
  telemetry and drift sketches over MQTT, and installs verified model updates
  with probation and rollback. The unit starts once /etc/edge-agent/agent.json
  exists (see agent.json.example); CPUQuota= and MemoryMax= come from the
- board's firmware profile." \
+ board's firmware profile.$cpu_note" \
     "adduser${agent_depends:+, $agent_depends}"
 build "$agent" edgefleet-agent
 fi
@@ -349,7 +356,7 @@ control edgefleet-collector "$collector" "EdgeFleet collector and edgectl: fleet
  MQTT, keeps the fleet and model registries, distributes bundles, runs drift
  detection, training and staged rollouts, and serves a JSON API, a dashboard
  and metrics. Also ships edgectl, the operator's tool. State lives in
- /var/lib/edge-collector." \
+ /var/lib/edge-collector.$cpu_note" \
     "adduser${collector_depends:+, $collector_depends}"
 build "$collector" edgefleet-collector
 fi

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the SVDF conformance fixtures (Tests/Fixtures/conformance/svdf_*): hand-made flatbuffers (the converter never
-# emits SVDF), float32 and full-integer int8 quantised as TFLite's quantizer treats SVDF, with LiteRT's reference
+# emits SVDF), float32, hybrid (int8 weights) and full-integer int8 quantised as TFLite's quantizer treats SVDF, with LiteRT's reference
 # outputs (OpResolverType.BUILTIN_REF, one thread, state reset before every invoke); see scripts/lib/make_svdf_models.py.
 #
 # Fixture generation only: the product never depends on Python. A throwaway venv (default .venv-svdf/, git-ignored)
 # gets ai-edge-litert, flatbuffers and numpy from PyPI on first use (no TensorFlow). Seeded: a rerun gives the same
 # files with the same LiteRT version (2.3.0 made the committed ones).
 #
-# Usage: scripts/make-svdf-models.sh [NAME...]     (default: svdf_float and svdf_int8)
+# Usage: scripts/make-svdf-models.sh [NAME...]     (default: svdf_float, svdf_hybrid and svdf_int8)
 #   SVDF_VENV  the venv to use or create (default .venv-svdf)
 #   SVDF_OUT   where the folders go (default Tests/Fixtures/conformance)
 set -euo pipefail

@@ -3,7 +3,8 @@
 // RoundToNearest's pre-ARMv8 form, trunc(v + (v < 0 ? −0.5 : 0.5)) with the addition rounded to float, and the
 // values after the last whole group with std::round. Symmetric: scale = range / 127, values × (127 / range) in
 // [−127, 127]. Asymmetric: NeonMinMax (min and max capped at zero), scale and zero point in double as
-// AsymmetricQuantizeFloats computes them, values × float(1 / scale) plus the zero point in [−128, 127].
+// AsymmetricQuantizeFloats computes them (max − min subtracted in float first: they are floats there), values ×
+// float(1 / scale) plus the zero point in [−128, 127].
 // Where C++ would convert NaN or an out-of-range float to int (undefined; x86 gives INT_MIN), this takes INT_MIN too,
 // so a hostile input cannot trap.
 
@@ -63,7 +64,8 @@ public enum HybridInputQuantization {
             return (1, 0)
         }
         let qmin = -128.0, qmax = 127.0
-        let scale = (Double(high) - Double(low)) / (qmax - qmin)
+        // rmax − rmin are floats in LiteRT: their difference rounds to float before the division in double.
+        let scale = Double(high - low) / (qmax - qmin)
         let fromMin = qmin - Double(low) / scale, fromMax = qmax - Double(high) / scale
         let errorMin = abs(qmin) + abs(Double(low) / scale), errorMax = abs(qmax) + abs(Double(high) / scale)
         let zeroPointDouble = errorMin < errorMax ? fromMin : fromMax

@@ -293,7 +293,7 @@ final class SVDFTests: XCTestCase {
         if asymmetric {
             let low = min(0, x.min()!), high = max(0, x.max()!)
             if low != high {
-                let s = (Double(high) - Double(low)) / 255
+                let s = Double(high - low) / 255
                 let fromMin = -128 - Double(low) / s, fromMax = 127 - Double(high) / s
                 let z = 128 + abs(Double(low) / s) < 127 + abs(Double(high) / s) ? fromMin : fromMax
                 zeroPoint = z <= -128 ? -128 : z >= 127 ? 127 : Int64(z.rounded())

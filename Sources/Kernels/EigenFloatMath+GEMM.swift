@@ -24,12 +24,17 @@ extension EigenFloatMath {
     /// Eigen's GEMM threshold below which a product of runtime-sized matrices is evaluated coefficient by coefficient.
     public static let coefficientBasedThreshold = 20
 
+    /// Floats of `packed` scratch `gemm` needs for a product of the given depth.
+    @inlinable
+    public static func gemmPackedCount(depth: Int) -> Int { depth * 4 }
+
     /// `destination[j·rows + i] = Σ_k weights[i·depth + k] · batches[j·depth + k]` for `rows` × `columns`, in the
     /// order Eigen's `lhs * rhs` sums for a row-major lhs and column-major rhs (see the file comment). Plain pointers:
-    /// the caller owns all three buffers for the duration of the call; `destination` must not overlap the others.
+    /// the caller owns all four buffers for the duration of the call; `destination` and `packed`
+    /// (`gemmPackedCount(depth:)` floats of scratch) must not overlap the others.
     @inlinable
     public static func gemm(_ weights: UnsafePointer<Float>, rows: Int, depth: Int, _ batches: UnsafePointer<Float>,
-                            columns: Int, into destination: UnsafeMutablePointer<Float>) {
+                            columns: Int, into destination: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>) {
         if columns == 1 || rows == 1 {
             for j in 0..<columns {
                 for i in 0..<rows {
@@ -47,22 +52,83 @@ extension EigenFloatMath {
         let panel8End = rows / 8 * 8
         let panel4End = panel8End + (rows - panel8End) / 4 * 4
         let columns4End = columns / 4 * 4
-        for j in 0..<columns {
-            let x = batches + j * depth
-            let inPanel = j < columns4End
+        // Up to four columns at a time, one per SIMD lane (each lane keeps its element's own order): the columns
+        // packed k-major as Eigen packs its rhs, so a k step loads one vector.
+        var j0 = 0
+        while j0 < columns {
+            let width = Swift.min(4, columns - j0)
+            let column = batches + j0 * depth
+            for k in 0..<depth {
+                packed[k * 4] = column[k]
+                packed[k * 4 + 1] = width > 1 ? column[depth + k] : 0
+                packed[k * 4 + 2] = width > 2 ? column[2 * depth + k] : 0
+                packed[k * 4 + 3] = width > 3 ? column[3 * depth + k] : 0
+            }
+            let inPanel = j0 < columns4End
             for i in 0..<rows {
                 let w = weights + i * depth
-                let sum: Float
+                let sums: SIMD4<Float>
                 if !inPanel || i < panel8End {
-                    sum = sequentialDot(w, x, from: 0, to: depth, start: 0)
+                    sums = packedSequential(w, packed, from: 0, to: depth, start: SIMD4(repeating: 0))
                 } else if i < panel4End {
-                    sum = evenOddDot(w, x, count: depth)
+                    sums = packedEvenOdd(w, packed, count: depth)
                 } else {
-                    sum = fourAccumulatorDot(w, x, count: depth)
+                    sums = packedFourAccumulators(w, packed, count: depth)
                 }
-                destination[j * rows + i] = 0 + sum
+                // Into the zeroed destination (0 + sum), lane by lane with constant lane numbers, so the vector is
+                // never spilled to be indexed.
+                let stored = SIMD4<Float>(repeating: 0) + sums
+                let out = destination + j0 * rows + i
+                out[0] = stored[0]
+                if width > 1 { out[rows] = stored[1] }
+                if width > 2 { out[2 * rows] = stored[2] }
+                if width > 3 { out[3 * rows] = stored[3] }
             }
+            j0 += width
         }
+    }
+
+    /// One weight row against four packed columns: k in order from `start`.
+    @inlinable
+    static func packedSequential(_ w: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, from: Int, to: Int,
+                                 start: SIMD4<Float>) -> SIMD4<Float> {
+        var sum = start
+        var k = from
+        while k < to {
+            sum = sum + SIMD4(repeating: w[k]) * UnsafeRawPointer(packed + k * 4).loadUnaligned(as: SIMD4<Float>.self)
+            k += 1
+        }
+        return sum
+    }
+
+    /// 1pX4: even and odd k in two accumulators over the k peeled by eight, summed, then the rest in order.
+    @inlinable
+    static func packedEvenOdd(_ w: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, count: Int) -> SIMD4<Float> {
+        let peeled = count / 8 * 8
+        var even = SIMD4<Float>(repeating: 0), odd = SIMD4<Float>(repeating: 0)
+        var k = 0
+        while k < peeled {
+            even = even + SIMD4(repeating: w[k]) * UnsafeRawPointer(packed + k * 4).loadUnaligned(as: SIMD4<Float>.self)
+            odd = odd + SIMD4(repeating: w[k + 1]) * UnsafeRawPointer(packed + k * 4 + 4).loadUnaligned(as: SIMD4<Float>.self)
+            k += 2
+        }
+        return packedSequential(w, packed, from: peeled, to: count, start: even + odd)
+    }
+
+    /// The swapped 1×4 path: k mod 4 into four accumulators over whole groups of four, (a0 + a1) + (a2 + a3), rest.
+    @inlinable
+    static func packedFourAccumulators(_ w: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, count: Int) -> SIMD4<Float> {
+        let end4 = count / 4 * 4
+        var c0 = SIMD4<Float>(repeating: 0), c1 = c0, c2 = c0, c3 = c0
+        var k = 0
+        while k < end4 {
+            c0 = c0 + SIMD4(repeating: w[k]) * UnsafeRawPointer(packed + k * 4).loadUnaligned(as: SIMD4<Float>.self)
+            c1 = c1 + SIMD4(repeating: w[k + 1]) * UnsafeRawPointer(packed + k * 4 + 4).loadUnaligned(as: SIMD4<Float>.self)
+            c2 = c2 + SIMD4(repeating: w[k + 2]) * UnsafeRawPointer(packed + k * 4 + 8).loadUnaligned(as: SIMD4<Float>.self)
+            c3 = c3 + SIMD4(repeating: w[k + 3]) * UnsafeRawPointer(packed + k * 4 + 12).loadUnaligned(as: SIMD4<Float>.self)
+            k += 4
+        }
+        return packedSequential(w, packed, from: end4, to: count, start: (c0 + c1) + (c2 + c3))
     }
 
     /// Redux of the lazy product: two packet accumulators over groups of eight, one more packet, pairwise sum, tail.
@@ -71,7 +137,7 @@ extension EigenFloatMath {
         let end8 = count / 8 * 8, end4 = count / 4 * 4
         guard end4 > 0 else { return sequentialDot(a, b, from: 1, to: count, start: a[0] * b[0]) }
         func product(_ k: Int) -> SIMD4<Float> {
-            SIMD4(a[k], a[k + 1], a[k + 2], a[k + 3]) * SIMD4(b[k], b[k + 1], b[k + 2], b[k + 3])
+            UnsafeRawPointer(a + k).loadUnaligned(as: SIMD4<Float>.self) * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD4<Float>.self)
         }
         var r0 = product(0)
         if end4 > 4 {
@@ -87,33 +153,6 @@ extension EigenFloatMath {
         }
         let sum = (r0[0] + r0[2]) + (r0[1] + r0[3])
         return sequentialDot(a, b, from: end4, to: count, start: sum)
-    }
-
-    /// 1pX4: even and odd k in two accumulators over the k peeled by eight, summed, then the rest in order.
-    @inlinable
-    static func evenOddDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        let peeled = count / 8 * 8
-        var even: Float = 0, odd: Float = 0
-        var k = 0
-        while k < peeled {
-            even = even + a[k] * b[k]
-            odd = odd + a[k + 1] * b[k + 1]
-            k += 2
-        }
-        return sequentialDot(a, b, from: peeled, to: count, start: even + odd)
-    }
-
-    /// The swapped 1×4 path: k mod 4 into four accumulators over whole groups of four, (a0 + a1) + (a2 + a3), rest.
-    @inlinable
-    static func fourAccumulatorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        let end4 = count / 4 * 4
-        var c = SIMD4<Float>(repeating: 0)
-        var k = 0
-        while k < end4 {
-            c = c + SIMD4(a[k], a[k + 1], a[k + 2], a[k + 3]) * SIMD4(b[k], b[k + 1], b[k + 2], b[k + 3])
-            k += 4
-        }
-        return sequentialDot(a, b, from: end4, to: count, start: (c[0] + c[1]) + (c[2] + c[3]))
     }
 
     @inlinable

@@ -39,8 +39,11 @@ public struct FloatLSTMParameters: Sendable, Equatable {
     public var batchesAtOnce: Bool { timeMajor && batches > 1 }
 
     /// Floats of scratch `floatLSTM` needs: four gates, the hidden and the cell state, one temporary row (one batch
-    /// at a time); for all batches at once, all of those for every batch plus the input products.
-    public var scratchCount: Int { batchesAtOnce ? cells * batches * 8 : cells * 7 }
+    /// at a time); for all batches at once, all of those for every batch plus the input products and the GEMM's
+    /// packed columns.
+    public var scratchCount: Int {
+        batchesAtOnce ? cells * batches * 8 + EigenFloatMath.gemmPackedCount(depth: Swift.max(inputSize, cells)) : cells * 7
+    }
 }
 
 /// The weights of a float LSTM, gate order input, forget, cell, output; all [cells, inputSize] / [cells, cells].
@@ -137,6 +140,7 @@ func floatLSTMBatchesAtOnce(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, inp
     let n = p.cells, count = n * p.batches
     let gi = scratch, gf = scratch + count, gc = scratch + 2 * count, go = scratch + 3 * count
     let h = scratch + 4 * count, c = scratch + 5 * count, tmp = scratch + 6 * count, products = scratch + 7 * count
+    let packed = scratch + 8 * count
     h.update(repeating: 0, count: count)
     c.update(repeating: 0, count: count)
     for t in 0..<p.steps {
@@ -153,12 +157,12 @@ func floatLSTMBatchesAtOnce(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, inp
             if inputIsZero {
                 for b in 0..<p.batches { (products + b * n).update(from: bias, count: n) }
             } else {
-                EigenFloatMath.gemm(wx, rows: n, depth: p.inputSize, x, columns: p.batches, into: products)
+                EigenFloatMath.gemm(wx, rows: n, depth: p.inputSize, x, columns: p.batches, into: products, packed: packed)
                 for b in 0..<p.batches {
                     for r in 0..<n { products[b * n + r] = products[b * n + r] + bias[r] }
                 }
             }
-            EigenFloatMath.gemm(wh, rows: n, depth: n, h, columns: p.batches, into: g)
+            EigenFloatMath.gemm(wh, rows: n, depth: n, h, columns: p.batches, into: g, packed: packed)
             for i in 0..<count { g[i] = g[i] + products[i] }
         }
         // LiteRT's gate buffers: input, cell, forget, output, `count` floats each from a 64-byte-aligned base.

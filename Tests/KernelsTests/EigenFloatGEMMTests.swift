@@ -20,7 +20,8 @@ final class EigenFloatGEMMTests: XCTestCase {
         if reference {
             EigenFloatMath.gemmReference(w, rows: rows, depth: depth, x, columns: columns, into: &out)
         } else {
-            EigenFloatMath.gemm(w, rows: rows, depth: depth, x, columns: columns, into: &out)
+            var packed = [Float](repeating: .nan, count: EigenFloatMath.gemmPackedCount(depth: depth))
+            EigenFloatMath.gemm(w, rows: rows, depth: depth, x, columns: columns, into: &out, packed: &packed)
         }
         return out.map(\.bitPattern)
     }

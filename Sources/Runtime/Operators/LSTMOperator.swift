@@ -47,6 +47,7 @@ final class LSTMOperator: PreparedOperator {
                                          activation: activation)
         // All batches at once keep every batch's gates in scratch: bounded before anything multiplies it out (a
         // sequence of zero steps bounds batches × cells by no tensor).
+        // (The GEMM's packed columns add 16 bytes per input or cell, which the constant weights already bound.)
         let (perBatch, overflow) = operands.cells.multipliedReportingOverflow(by: 8 * MemoryLayout<Float>.size)
         let (scratch, overflow2) = perBatch.multipliedReportingOverflow(by: operands.batches)
         let atOnce = operands.timeMajor && operands.batches > 1

@@ -44,8 +44,10 @@ public enum EigenFloatMath {
 
     /// scalar_logistic_op<float>::packetOp for one lane: exp(x/2) by range reduction and a degree-5 polynomial,
     /// squared, then e / (1 + e); 0 below −104.
+    /// NaN gives NaN (Eigen's packet gives NaN too; Swift's Int32(NaN) would trap).
     @inlinable
     public static func logisticPacket(_ value: Float) -> Float {
+        if value.isNaN { return value }
         if value < Float(bitPattern: 0xC2D0_0000) { return 0 }
         var x = Swift.min(value, Float(bitPattern: 0x4185_1592))
         x = x * 0.5
@@ -65,6 +67,40 @@ public enum EigenFloatMath {
         return e / (1 + e)
     }
 
+    /// `logisticPacket` on four lanes at once, lane for lane the same operations (so the same bits). The floor and
+    /// the exponent's integer come from float additions of 1.5·2²³ and 2²³ (exact below 2²²), not from conversions:
+    /// no lane can trap, and lanes the one-lane form returns early from (below −104, −∞, NaN) are replaced at the end.
+    @inlinable
+    public static func logisticPacket4(_ value: SIMD4<Float>) -> SIMD4<Float> {
+        let high = SIMD4<Float>(repeating: Float(bitPattern: 0x4185_1592))
+        // Swift.min(value, high) is `high < value ? high : value` (NaN stays NaN).
+        var x = value.replacing(with: high, where: high .< value)
+        x = x * 0.5
+        let y = x * Float(bitPattern: 0x3FB8_AA3B) + 0.5
+        let roundMagic = SIMD4<Float>(repeating: 12_582_912)
+        var m = (y + roundMagic) - roundMagic
+        m = m.replacing(with: m - 1, where: m .> y)
+        var r = m * Float(bitPattern: 0xBF31_8000) + x
+        r = m * Float(bitPattern: 0x395E_8083) + r
+        let r2 = r * r
+        let pEven = r2 * Float(bitPattern: 0x3D2B_9DF0) + Float(bitPattern: 0x3EFF_FEE0)
+        let pOdd = r2 * Float(bitPattern: 0x3C08_8E52) + Float(bitPattern: 0x3E2A_AB38)
+        let pLow = r + 1
+        var p = r * pOdd + pEven
+        p = r2 * p + pLow
+        // pldexp_fast: 2^m from the biased exponent clamped to [0, 255].
+        var biased = m + 127
+        biased = biased.replacing(with: 0, where: biased .< 0)
+        biased = biased.replacing(with: 255, where: biased .> 255)
+        let integer = unsafeBitCast(biased + 8_388_608, to: SIMD4<UInt32>.self) &- 0x4B00_0000
+        var e = p * unsafeBitCast(integer &<< 23, to: SIMD4<Float>.self)
+        e = e * e
+        var result = e / (1 + e)
+        result.replace(with: 0, where: value .< Float(bitPattern: 0xC2D0_0000))
+        result.replace(with: value, where: value .!= value)
+        return result
+    }
+
     /// scalar_logistic_op<float>::operator(): the C library's expf, then e / (1 + e).
     @inlinable
     public static func logisticScalar(_ value: Float) -> Float {
@@ -79,7 +115,12 @@ public enum EigenFloatMath {
         let head = Swift.min((packetSize - offset % packetSize) % packetSize, count)
         let bodyEnd = head + (count - head) / packetSize * packetSize
         for i in 0..<head { destination[i] = logisticScalar(source[i]) }
-        for i in head..<bodyEnd { destination[i] = logisticPacket(source[i]) }
+        var i = head
+        while i < bodyEnd {
+            let v = logisticPacket4(UnsafeRawPointer(source + i).loadUnaligned(as: SIMD4<Float>.self))
+            UnsafeMutableRawPointer(destination + i).storeBytes(of: v, as: SIMD4<Float>.self)
+            i += packetSize
+        }
         for i in bodyEnd..<count { destination[i] = logisticScalar(source[i]) }
     }
 

@@ -34,9 +34,16 @@ public struct FloatLSTMParameters: Sendable, Equatable {
         self.activation = activation
     }
 
+    /// Whether LiteRT multiplies all batches at once (a GEMM) rather than running batch by batch: time-major with
+    /// several batches.
+    public var batchesAtOnce: Bool { timeMajor && batches > 1 }
+
     /// Floats of scratch `floatLSTM` needs: four gates, the hidden and the cell state, one temporary row (one batch
-    /// at a time).
-    public var scratchCount: Int { cells * 7 }
+    /// at a time); for all batches at once, all of those for every batch plus the input products and the GEMM's
+    /// packed columns.
+    public var scratchCount: Int {
+        batchesAtOnce ? cells * batches * 8 + EigenFloatMath.gemmPackedCount(depth: Swift.max(inputSize, cells)) : cells * 7
+    }
 }
 
 /// The weights of a float LSTM, gate order input, forget, cell, output; all [cells, inputSize] / [cells, cells].
@@ -68,11 +75,15 @@ func lstmActivate(_ a: FloatLSTMParameters.Activation, _ x: Float) -> Float {
 
 /// Runs the sequence from zero state. `output` receives the hidden state of every step ([batch, time, cells], or
 /// [time, batch, cells] when time-major); `scratch` holds `scratchCount` floats. Batch by batch, as LiteRT runs a
-/// batch-major sequence (a time-major one with several batches goes through a GEMM in LiteRT, whose summation order
-/// this does not reproduce).
+/// batch-major sequence; a time-major one with several batches all batches at once, as LiteRT does
+/// (`floatLSTMBatchesAtOnce`).
 @inlinable
 public func floatLSTM(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                       output: UnsafeMutablePointer<Float>) {
+    if p.batchesAtOnce {
+        floatLSTMBatchesAtOnce(p, w, input: input, scratch: scratch, output: output)
+        return
+    }
     let n = p.cells
     let gi = scratch, gf = scratch + n, gc = scratch + 2 * n, go = scratch + 3 * n
     let h = scratch + 4 * n, c = scratch + 5 * n, tmp = scratch + 6 * n
@@ -115,6 +126,69 @@ public func floatLSTM(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, input: Un
                 h[i] = go[i] * tmp[i]
                 dst[i] = h[i]
             }
+        }
+    }
+}
+
+/// A time-major sequence with several batches, as LiteRT's EvalFloat runs it: one LstmStepFloat per time step over
+/// all batches, each gate `(W_h·H + (W_x·X + bias))` with the products as one Eigen GEMM over the batches
+/// (`EigenFloatMath.gemm`), the sigmoid over the whole [batches, cells] gate buffer (its packet/scalar split by where
+/// that buffer sits in LiteRT's scratch), the element-wise updates over all batches.
+@inlinable
+func floatLSTMBatchesAtOnce(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, input: UnsafePointer<Float>,
+                            scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    let n = p.cells, count = n * p.batches
+    let gi = scratch, gf = scratch + count, gc = scratch + 2 * count, go = scratch + 3 * count
+    let h = scratch + 4 * count, c = scratch + 5 * count, tmp = scratch + 6 * count, products = scratch + 7 * count
+    let packed = scratch + 8 * count
+    h.update(repeating: 0, count: count)
+    c.update(repeating: 0, count: count)
+    for t in 0..<p.steps {
+        let x = input + t * p.batches * p.inputSize
+        // LiteRT skips the input products of a step whose input is all zeros (the gate keeps the bias as is).
+        var inputIsZero = true
+        for i in 0..<(p.batches * p.inputSize) where x[i] != 0 {
+            inputIsZero = false
+            break
+        }
+        // MatrixBatchVectorMultiplyAccumulate with several batches: the GEMM without bias, then `output[i] += result[i]`.
+        func gate(_ g: UnsafeMutablePointer<Float>, _ wx: UnsafePointer<Float>, _ wh: UnsafePointer<Float>,
+                  _ bias: UnsafePointer<Float>) {
+            if inputIsZero {
+                for b in 0..<p.batches { (products + b * n).update(from: bias, count: n) }
+            } else {
+                EigenFloatMath.gemm(wx, rows: n, depth: p.inputSize, x, columns: p.batches, into: products, packed: packed)
+                for b in 0..<p.batches {
+                    for r in 0..<n { products[b * n + r] = products[b * n + r] + bias[r] }
+                }
+            }
+            EigenFloatMath.gemm(wh, rows: n, depth: n, h, columns: p.batches, into: g, packed: packed)
+            for i in 0..<count { g[i] = g[i] + products[i] }
+        }
+        // LiteRT's gate buffers: input, cell, forget, output, `count` floats each from a 64-byte-aligned base.
+        gate(gi, w.inputWeights.0, w.recurrentWeights.0, w.biases.0)
+        EigenFloatMath.logistic(gi, gi, count: count, offset: 0)
+        gate(gf, w.inputWeights.1, w.recurrentWeights.1, w.biases.1)
+        EigenFloatMath.logistic(gf, gf, count: count, offset: 2 * count)
+        gate(gc, w.inputWeights.2, w.recurrentWeights.2, w.biases.2)
+        for i in 0..<count { gc[i] = lstmActivate(p.activation, gc[i]) }
+        for i in 0..<count { c[i] = gf[i] * c[i] }
+        for i in 0..<count { c[i] = c[i] + gc[i] * gi[i] }
+        if p.cellClip > 0 {
+            for i in 0..<count { c[i] = Swift.max(Swift.min(p.cellClip, c[i]), -p.cellClip) }
+        }
+        gate(go, w.inputWeights.3, w.recurrentWeights.3, w.biases.3)
+        EigenFloatMath.logistic(go, go, count: count, offset: 3 * count)
+        // As in the batch-by-batch path: no cell activation leaves the cell gate in LiteRT's activation buffer.
+        if p.activation == .none {
+            for i in 0..<count { tmp[i] = gc[i] }
+        } else {
+            for i in 0..<count { tmp[i] = lstmActivate(p.activation, c[i]) }
+        }
+        let dst = output + t * count
+        for i in 0..<count {
+            h[i] = go[i] * tmp[i]
+            dst[i] = h[i]
         }
     }
 }

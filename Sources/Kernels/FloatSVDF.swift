@@ -65,7 +65,15 @@ public func floatSVDF(_ p: FloatSVDFParameters, input: UnsafePointer<Float>, wei
         }
     }
     for j in 0..<(g.batches * g.filters) { state[j * g.memory + g.memory - 1] = scratch[j] }
-    // Time products per filter, then the sum over each unit's filters, the bias and the activation.
+    svdfTimeProducts(p, weightsTime: weightsTime, bias: bias, state: state, scratch: scratch, output: output)
+}
+
+/// ApplyTimeWeightsBiasAndActivation, shared by the float and the hybrid SVDF: the time products per filter (the
+/// state's newest column already written), the sum over each unit's filters, the bias and the activation.
+@inlinable
+func svdfTimeProducts(_ p: FloatSVDFParameters, weightsTime: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                      state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    let g = p.geometry
     for b in 0..<g.batches {
         for f in 0..<g.filters {
             let j = b * g.filters + f

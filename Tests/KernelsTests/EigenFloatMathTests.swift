@@ -23,6 +23,31 @@ final class EigenFloatMathTests: XCTestCase {
         XCTAssertEqual(inputs.map { EigenFloatMath.logisticScalar(Float(bitPattern: $0)).bitPattern }, scalar)
     }
 
+    /// The four-lane form is the one-lane form lane for lane, over the test inputs, a sweep of bit patterns across the
+    /// whole range, infinities and NaN (which gives NaN instead of trapping).
+    func testLogisticPacket4MatchesTheOneLaneForm() {
+        var values = inputs.map { Float(bitPattern: $0) } + [.infinity, -.infinity, .nan, -0.0, 16.6355324, -104, -103.9]
+        var bits: UInt32 = 0x0000_1234
+        for _ in 0..<4000 {
+            bits = bits &* 1_664_525 &+ 1_013_904_223
+            let v = Float(bitPattern: bits)
+            if v.isFinite { values.append(v) }
+            values.append(Float(bitPattern: bits >> 8) - 4e6)
+        }
+        while values.count % 4 != 0 { values.append(0.25) }
+        for i in stride(from: 0, to: values.count, by: 4) {
+            let lanes = EigenFloatMath.logisticPacket4(SIMD4(values[i], values[i + 1], values[i + 2], values[i + 3]))
+            for l in 0..<4 {
+                let one = EigenFloatMath.logisticPacket(values[i + l])
+                if one.isNaN {
+                    XCTAssertTrue(lanes[l].isNaN, "\(values[i + l])")
+                } else {
+                    XCTAssertEqual(lanes[l].bitPattern, one.bitPattern, "\(values[i + l])")
+                }
+            }
+        }
+    }
+
     /// The packet/scalar split follows the destination's place relative to 16-byte boundaries.
     func testLogisticVectorSplitsAtPacketBoundaries() {
         let x = inputs.map { Float(bitPattern: $0) }

@@ -239,4 +239,131 @@ final class SVDFTests: XCTestCase {
             }
         }
     }
+
+    // MARK: hybrid
+
+    /// LiteRT's x86 quantisation rounds whole groups of eight with NEON_2_SSE's trunc(v ± 0.5), the float addition
+    /// rounding 0.49999997 + 0.5 up to 1, and the rest with std::round (0.49999997 → 0, halves away from zero).
+    func testHybridInputQuantizationRoundsLikeLiteRTsX86Build() {
+        let values: [Float] = [127, 0.49999997, -0.49999997, 2.5, -2.5, 0, 1, 3, 0.49999997, 2.5, -2.5]
+        var q = [Int8](repeating: 0, count: values.count)
+        XCTAssertEqual(HybridInputQuantization.symmetric(values, count: values.count, into: &q), 1)
+        XCTAssertEqual(q, [127, 1, -1, 3, -3, 0, 1, 3, 0, 3, -3])
+        // Asymmetric: range [−1, 3] → scale 4/255 as float, zero point round(−64.25) = −64 (expected values from the
+        // emulation that matched LiteRT on the svdf_hybrid fixture).
+        let w: [Float] = [-1, 3, 0.7, -0.3, 1.9, 2.2, -0.9, 0.05, 1.3, -0.6]
+        var qa = [Int8](repeating: 0, count: w.count)
+        let (scale, zeroPoint) = HybridInputQuantization.asymmetric(w, count: w.count, into: &qa)
+        XCTAssertEqual(scale.bitPattern, 0x3C80_8081)
+        XCTAssertEqual(zeroPoint, -64)
+        XCTAssertEqual(qa, [-128, 127, -19, -83, 57, 76, -121, -61, 19, -102])
+        // All zeros: scale 1, zero point 0, nothing else; NaN and infinities quantise without trapping.
+        var zeros = [Int8](repeating: 5, count: 3)
+        XCTAssertEqual(HybridInputQuantization.symmetric([0, 0, 0], count: 3, into: &zeros), 1)
+        XCTAssertEqual(zeros, [0, 0, 0])
+        var hostile = [Int8](repeating: 0, count: 9)
+        let bad: [Float] = [.nan, .infinity, -.infinity, 1, 2, 3, 4, 5, .nan]
+        _ = HybridInputQuantization.symmetric(bad, count: bad.count, into: &hostile)
+        _ = HybridInputQuantization.asymmetric(bad, count: bad.count, into: &hostile)
+    }
+
+    private func runHybrid(_ p: HybridSVDFParameters, x: [Float], wf: [Int8], wt: [Int8], bias: [Float]?, state: inout [Float]) -> [Float] {
+        let g = p.float.geometry
+        var out = [Float](repeating: .nan, count: g.batches * g.units)
+        var scratch = [Float](repeating: .nan, count: p.scratchCount)
+        var quantized = [Int8](repeating: 0, count: p.quantizedCount)
+        let biasPointer = bias.map { b -> UnsafeMutablePointer<Float> in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: b.count)
+            p.initialize(from: b, count: b.count)
+            return p
+        }
+        defer { biasPointer?.deallocate() }
+        hybridSVDF(p, input: x, weightsFeature: wf, weightsTime: wt, bias: biasPointer.map { UnsafePointer($0) }, state: &state,
+                   scratch: &scratch, quantized: &quantized, output: &out)
+        return out
+    }
+
+    /// The plain twin of the hybrid feature product for one batch: quantise (the same rules, written out), integer
+    /// dot product in Int64, minus zero point × row sum, times scale × weights_feature scale, added to 0.
+    private func referenceHybridFeatures(_ x: ArraySlice<Float>, wf: [Int8], filters: Int, asymmetric: Bool, wfScale: Float) -> [Float] {
+        let x = Array(x), n = x.count
+        var q = [Int64](repeating: 0, count: n)
+        var scale: Float = 1, zeroPoint: Int64 = 0
+        func lane(_ v: Float) -> Int64 { Int64((v + (v < 0 ? -0.5 : 0.5)).rounded(.towardZero)) }
+        if asymmetric {
+            let low = min(0, x.min()!), high = max(0, x.max()!)
+            if low != high {
+                let s = Double(high - low) / 255
+                let fromMin = -128 - Double(low) / s, fromMax = 127 - Double(high) / s
+                let z = 128 + abs(Double(low) / s) < 127 + abs(Double(high) / s) ? fromMin : fromMax
+                zeroPoint = z <= -128 ? -128 : z >= 127 ? 127 : Int64(z.rounded())
+                scale = Float(s)
+                let factor = Float(1 / Double(scale))
+                for i in 0..<n {
+                    let v = x[i] * factor
+                    q[i] = min(127, max(-128, i < n / 8 * 8 ? lane(v) + zeroPoint : Int64(Float(zeroPoint) + v.rounded())))
+                }
+            }
+        } else {
+            let range = max(abs(x.min()!), abs(x.max()!))
+            if range != 0 {
+                scale = range / 127
+                let factor = 127 / range
+                for i in 0..<n {
+                    let v = x[i] * factor
+                    q[i] = min(127, max(-127, i < n / 8 * 8 ? lane(v) : Int64(v.rounded())))
+                }
+            }
+        }
+        let factor = scale * wfScale
+        return (0..<filters).map { f in
+            var sum: Int64 = 0
+            for k in 0..<n { sum += Int64(wf[f * n + k]) * (q[k] - zeroPoint) }
+            return 0 + Float(sum) * factor
+        }
+    }
+
+    /// Random shapes over several steps: the newest state column equals the twin's feature products bit for bit, and
+    /// the outputs equal the definition over the kernel's own history (double precision, tolerance as for float).
+    func testHybridSVDFMatchesItsReferenceTwinOverSeveralSteps() {
+        var rng = SplitMix(seed: 2318)
+        for trial in 0..<60 {
+            let g = Shape(&rng).geometry
+            let asymmetric = trial % 2 == 1
+            let wfScale = Float.random(in: 0.001...0.01, using: &rng), wtScale = Float.random(in: 0.001...0.01, using: &rng)
+            let p = HybridSVDFParameters(geometry: g, activation: trial % 3 == 0 ? .relu : .none, asymmetricInputs: asymmetric,
+                                         weightsFeatureScale: wfScale, weightsTimeScale: wtScale)
+            let wf = (0..<(g.filters * g.inputSize)).map { _ in Int8.random(in: -127...127, using: &rng) }
+            let wt = (0..<(g.filters * g.memory)).map { _ in Int8.random(in: -127...127, using: &rng) }
+            let bias: [Float]? = trial % 4 == 0 ? nil : (0..<g.units).map { _ in Float.random(in: -1...1, using: &rng) }
+            var state = (0..<g.stateCount).map { _ in Float.random(in: -2...2, using: &rng) }
+            for step in 0..<4 {
+                let x = (0..<(g.batches * g.inputSize)).map { _ in Float.random(in: -3...(step == 3 ? -0.5 : 3), using: &rng) }
+                var history = Array(state.dropFirst()) + [0]
+                let out = runHybrid(p, x: x, wf: wf, wt: wt, bias: bias, state: &state)
+                for b in 0..<g.batches {
+                    let features = referenceHybridFeatures(x[(b * g.inputSize)..<((b + 1) * g.inputSize)], wf: wf, filters: g.filters,
+                                                           asymmetric: asymmetric, wfScale: wfScale)
+                    for f in 0..<g.filters {
+                        let i = (b * g.filters + f) * g.memory + g.memory - 1
+                        XCTAssertEqual(state[i].bitPattern, features[f].bitPattern, "trial \(trial) step \(step) batch \(b) filter \(f)")
+                        history[i] = features[f]
+                    }
+                }
+                for b in 0..<g.batches {
+                    for u in 0..<g.units {
+                        var y = Double(bias?[u] ?? 0)
+                        for r in 0..<g.rank {
+                            let f = u * g.rank + r
+                            for m in 0..<g.memory {
+                                y += Double(Float(wt[f * g.memory + m]) * wtScale) * Double(history[(b * g.filters + f) * g.memory + m])
+                            }
+                        }
+                        if p.float.activation == .relu { y = max(y, 0) }
+                        XCTAssertEqual(Double(out[b * g.units + u]), y, accuracy: 1e-4 * max(1, abs(y)), "trial \(trial) step \(step) \(g)")
+                    }
+                }
+            }
+        }
+    }
 }

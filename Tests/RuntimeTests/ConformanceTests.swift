@@ -40,7 +40,7 @@ final class ConformanceTests: XCTestCase {
     }
 
     private func checkEveryFixture(threads: Int, microkernel: Microkernel? = nil) throws {
-        XCTAssertEqual(Fixtures.conformanceModels.count, 46)
+        XCTAssertEqual(Fixtures.conformanceModels.count, 48)
         for name in Fixtures.conformanceModels {
             let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
             let interpreter = try Interpreter(model: model, threads: threads, microkernel: microkernel)

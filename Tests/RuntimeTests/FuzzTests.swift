@@ -92,7 +92,7 @@ final class FuzzTests: XCTestCase {
     /// validates before the unchecked kernels run; every one of them must load and run or fail with a typed error.
     func testMutatedLSTMModelsNeverCrash() throws {
         // 1 MiB of arena: a mutated sequence length, batch count or memory size is refused instead of run for minutes.
-        let outcomes = try mutationOutcomes(of: ["lstm_int8", "lstm_float"], seed: 1805, mutants: 500, truncations: 50,
+        let outcomes = try mutationOutcomes(of: ["lstm_int8", "lstm_float", "lstm_float_time_major"], seed: 1805, mutants: 500, truncations: 50,
                                             maximumEdits: 3, edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01], arenaCeiling: 1 << 20)
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (LSTM): \(outcomes.sorted { $0.key < $1.key })")
@@ -104,7 +104,7 @@ final class FuzzTests: XCTestCase {
     /// before the unchecked kernels run; every one of them must load and run or fail with a typed error.
     func testMutatedSVDFModelsNeverCrash() throws {
         // 1 MiB of arena: a mutated sequence length, batch count or memory size is refused instead of run for minutes.
-        let outcomes = try mutationOutcomes(of: ["svdf_int8", "svdf_float"], seed: 1827, mutants: 500, truncations: 50,
+        let outcomes = try mutationOutcomes(of: ["svdf_int8", "svdf_float", "svdf_hybrid"], seed: 1827, mutants: 500, truncations: 50,
                                             maximumEdits: 3, edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01], arenaCeiling: 1 << 20)
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (SVDF): \(outcomes.sorted { $0.key < $1.key })")

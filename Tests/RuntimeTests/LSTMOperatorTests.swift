@@ -48,6 +48,13 @@ final class LSTMOperatorTests: XCTestCase {
         }, .unsupportedOperator, containing: "per channel")
     }
 
+    /// A time-major float LSTM keeps every batch's gates in scratch; a sequence of no steps bounds batches × cells by
+    /// no tensor, so prepare bounds the scratch itself.
+    func testTimeMajorBatchesAtOnceAreBoundedByTheArena() throws {
+        assertRefused(try lstmModel("lstm_float_time_major") { g, i in g.tensors[g.operators[i].inputs[0]].shape = [0, 1 << 30, 5] },
+                      .invalidModel, containing: "more scratch than the arena may hold")
+    }
+
     /// The state resets at every invoke: running case 1, then case 0, gives case 0's reference.
     func testEveryInvokeStartsFromTheResetState() throws {
         for name in ["lstm_int8", "lstm_float"] {

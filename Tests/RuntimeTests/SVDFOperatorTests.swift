@@ -157,7 +157,10 @@ final class SVDFOperatorTests: XCTestCase {
         assertRefused(.unsupportedOperator, "fused activation RELU only", none)
         var float = Spec()
         float.integer = false
-        assertRefused(.unsupportedOperator, "hybrid SVDF", float) { t, _, _ in t[1].type = .int8 }
+        assertRefused(.unsupportedOperator, "a hybrid SVDF (float32 input, int8 weights_feature) needs int8 weights_time", float) { t, _, _ in
+            t[1].type = .int8
+        }
+        assertRefused(.unsupportedOperator, "int16 weights_feature with float32 input is not supported", float) { t, _, _ in t[1].type = .int16 }
         assertRefused(.unsupportedOperator, "float32 weights, bias, state and output", float) { t, _, _ in t[4].type = .int16 }
         assertRefused(.unsupportedOperator, "int32 input is not supported") { t, _, _ in t[0].type = .int32 }
     }

@@ -2,7 +2,9 @@
 
 TensorFlow's converter never emits SVDF (it comes from hand-built or legacy graphs), so the flatbuffers are built here
 directly with LiteRT's schema object API (`schema_py_generated`): float32 models, and full-integer int8 models
-quantised the way TFLite's quantizer treats SVDF (tools/optimize/operator_property.cc, version 3):
+quantised the way TFLite's quantizer treats SVDF (tools/optimize/operator_property.cc, version 3), and a hybrid model
+(float input, output, bias and state; int8 symmetric weights_feature and weights_time, both values of
+asymmetric_quantize_inputs). The full-integer ones:
 
 - input and output int8, asymmetric, from calibrated float ranges (a fused RELU makes the output range [0, max]);
 - weights_feature int8 symmetric per tensor (±127);
@@ -43,6 +45,14 @@ MODELS = {
         (1, 8, [(1, 4, 6, True, "RELU"), (2, 5, 3, False, "RELU")]),
         (2, 7, [(2, 6, 4, True, "RELU"), (1, 4, 5, True, "RELU")]),
         (2, 13, [(2, 5, 5, True, "RELU")]),
+    ],
+    # Hybrid: float input, output, bias and state, int8 weights_feature and weights_time (symmetric, per tensor);
+    # the sixth field is asymmetric_quantize_inputs (the input quantised per batch with or without a zero point).
+    "svdf_hybrid": [
+        (1, 8, [(1, 4, 6, True, "NONE", False), (2, 5, 3, False, "RELU", True)]),
+        (2, 7, [(2, 6, 4, True, "RELU", True), (1, 4, 5, True, "TANH", False)]),
+        (2, 13, [(2, 4, 5, True, "RELU6", False), (1, 6, 7, False, "NONE", True)]),
+        (2, 19, [(1, 5, 9, True, "NONE", True), (2, 4, 4, True, "NONE", False)]),
     ],
 }
 
@@ -105,7 +115,7 @@ class Builder:
         self.g.tensors.append(t)
         return len(self.g.tensors) - 1
 
-    def svdf(self, inputs, output, rank, activation):
+    def svdf(self, inputs, output, rank, activation, asymmetric=False):
         op = schema.OperatorT()
         op.opcodeIndex = 0
         op.inputs = np.array(inputs, dtype=np.int32)
@@ -114,12 +124,12 @@ class Builder:
         o = schema.SVDFOptionsT()
         o.rank = rank
         o.fusedActivationFunction = ACT[activation]
-        o.asymmetricQuantizeInputs = False
+        o.asymmetricQuantizeInputs = asymmetric
         op.builtinOptions = o
         self.g.operators.append(op)
 
-    def finish(self, integer):
-        self.m.operatorCodes[0].version = 3 if integer else 1
+    def finish(self, version):
+        self.m.operatorCodes[0].version = version
         b = flatbuffers.Builder(4096)
         b.Finish(self.m.Pack(b), file_identifier=b"TFL3")
         return bytes(b.Output())
@@ -141,6 +151,7 @@ def asymmetric_int8(lo, hi):
 def build(name, chains, seed):
     rng = np.random.default_rng(seed)
     integer = name.endswith("int8")
+    hybrid = name.endswith("hybrid")
     b = Builder()
     f32, i8, i16, i32 = (schema.TensorType.FLOAT32, schema.TensorType.INT8, schema.TensorType.INT16,
                          schema.TensorType.INT32)
@@ -154,7 +165,7 @@ def build(name, chains, seed):
         else:
             current = b.tensor(f"input_{c}", [batch, size], f32)
         b.g.inputs.append(current)
-        for k, (rank, memory, units, has_bias, act) in enumerate(layers):
+        for k, (rank, memory, units, has_bias, act, *asymmetric) in enumerate(layers):
             filters = units * rank
             wf = rng.uniform(-0.6, 0.6, size=(filters, size))
             wt = rng.uniform(-1.0, 1.0, size=(filters, memory))
@@ -176,17 +187,26 @@ def build(name, chains, seed):
                 t_s = b.tensor(f"{prefix}/activation_state", [batch, memory * filters], i16, scale=state_scale,
                                variable=True)
                 t_o = b.tensor(f"{prefix}/output", [batch, units], i8, scale=out_scale, zero_point=out_zp)
+            elif hybrid:
+                wf_q, wf_scale = symmetric(wf, 8)
+                wt_q, wt_scale = symmetric(wt, 8)
+                t_wf = b.tensor(f"{prefix}/weights_feature", [filters, size], i8, wf_q.astype(np.int8), wf_scale)
+                t_wt = b.tensor(f"{prefix}/weights_time", [filters, memory], i8, wt_q.astype(np.int8), wt_scale)
+                t_b = b.tensor(f"{prefix}/bias", [units], f32, bias.astype(np.float32)) if bias is not None else -1
+                t_s = b.tensor(f"{prefix}/activation_state", [batch, memory * filters], f32, variable=True)
+                t_o = b.tensor(f"{prefix}/output", [batch, units], f32)
             else:
                 t_wf = b.tensor(f"{prefix}/weights_feature", [filters, size], f32, wf.astype(np.float32))
                 t_wt = b.tensor(f"{prefix}/weights_time", [filters, memory], f32, wt.astype(np.float32))
                 t_b = b.tensor(f"{prefix}/bias", [units], f32, bias.astype(np.float32)) if bias is not None else -1
                 t_s = b.tensor(f"{prefix}/activation_state", [batch, memory * filters], f32, variable=True)
                 t_o = b.tensor(f"{prefix}/output", [batch, units], f32)
-            b.svdf([current, t_wf, t_wt, t_b, t_s], t_o, rank, act)
+            b.svdf([current, t_wf, t_wt, t_b, t_s], t_o, rank, act, bool(asymmetric and asymmetric[0]))
             # Every SVDF's output is a graph output, so each operator is compared, not only the last of a chain.
             b.g.outputs.append(t_o)
             current, calib, size = t_o, y, units
-    return b.finish(integer)
+    # Operator versions as the converter stamps them: 1 float, 2 hybrid, 3 full integer.
+    return b.finish(3 if integer else 2 if hybrid else 1)
 
 
 def detail(d):
@@ -203,7 +223,7 @@ def random_input(d, rng):
     return rng.uniform(-3.0, 3.0, size=shape).astype(dt)
 
 
-def write(folder, blob):
+def write(folder, blob, case_count=CASES):
     os.makedirs(folder, exist_ok=True)
     for f in os.listdir(folder):
         os.remove(os.path.join(folder, f))
@@ -218,7 +238,7 @@ def write(folder, blob):
     ins, outs = ref.get_input_details(), ref.get_output_details()
     rng = np.random.default_rng(11)
     cases = []
-    for k in range(CASES):
+    for k in range(case_count):
         values = [random_input(d, rng) for d in ins]
         results = {}
         for tag, it in (("ref", ref), ("xnn", xnn), ("opt", opt)):
@@ -248,11 +268,71 @@ def write(folder, blob):
         f.write("\n")
 
 
+def hybrid_sweep(out):
+    """One hybrid SVDF per shape (inputs 1-20, batches 1-3, ranks 1-2, memory 3, both asymmetric_quantize_inputs),
+    three cases each: uniform inputs, and two whose quantisation lands on rounding ties (a batch spanning exactly
+    [-127, 127] or [-128, 127] makes the factor 1, then halves and the floats next to them, inside the groups of eight
+    and in the tail). For `edgectl conformance DIR`; not fixtures."""
+    count = 0
+    specials = np.array([0.5, -0.5, 2.5, -2.5, 0.49999997, -0.49999997, 1.4999999, -1.4999999, 2.5000002, 126.5,
+                         -126.5, 3.5, -3.5], dtype=np.float32)
+    for size in range(1, 21):
+        for batch in (1, 2, 3):
+            for rank in (1, 2):
+                for asymmetric in (False, True):
+                    rng = np.random.default_rng(5000 + size * 100 + batch * 10 + rank * 2 + asymmetric)
+                    units, memory = 3, 3
+                    b = Builder()
+                    f32, i8 = schema.TensorType.FLOAT32, schema.TensorType.INT8
+                    x = b.tensor("input", [batch, size], f32)
+                    b.g.inputs.append(x)
+                    wf_q, wf_scale = symmetric(rng.uniform(-0.6, 0.6, size=(units * rank, size)), 8)
+                    wt_q, wt_scale = symmetric(rng.uniform(-1.0, 1.0, size=(units * rank, memory)), 8)
+                    t_wf = b.tensor("weights_feature", [units * rank, size], i8, wf_q.astype(np.int8), wf_scale)
+                    t_wt = b.tensor("weights_time", [units * rank, memory], i8, wt_q.astype(np.int8), wt_scale)
+                    t_b = b.tensor("bias", [units], f32, rng.uniform(-0.4, 0.4, size=(units,)).astype(np.float32))
+                    t_s = b.tensor("activation_state", [batch, memory * units * rank], f32, variable=True)
+                    t_o = b.tensor("output", [batch, units], f32)
+                    b.svdf([x, t_wf, t_wt, t_b, t_s], t_o, rank, "NONE", asymmetric)
+                    b.g.outputs.append(t_o)
+                    blob = b.finish(2)
+                    folder = os.path.join(out, f"hybrid_i{size}_b{batch}_r{rank}_{'asym' if asymmetric else 'sym'}")
+                    os.makedirs(folder, exist_ok=True)
+                    with open(os.path.join(folder, "model.tflite"), "wb") as f:
+                        f.write(blob)
+                    it = Interpreter(model_content=blob, experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+                                     num_threads=1)
+                    it.allocate_tensors()
+                    d, o = it.get_input_details()[0], it.get_output_details()[0]
+                    for k in range(3):
+                        v = rng.uniform(-3.0, 3.0, size=(batch, size)).astype(np.float32)
+                        if k > 0:
+                            v = rng.choice(specials, size=(batch, size)).astype(np.float32)
+                            v[:, rng.integers(0, size)] = 127.0
+                            if asymmetric:
+                                v[:, rng.integers(0, size)] = -128.0
+                        it.reset_all_variables()
+                        it.set_tensor(d["index"], v)
+                        it.invoke()
+                        with open(os.path.join(folder, f"case-{k}.in-0.bin"), "wb") as f:
+                            f.write(v.tobytes())
+                        with open(os.path.join(folder, f"case-{k}.ref-0.bin"), "wb") as f:
+                            f.write(it.get_tensor(o["index"]).tobytes())
+                    count += 1
+    print(f"{count} hybrid SVDFs in {out}")
+
+
 def main():
+    if sys.argv[1] == "--hybrid-sweep":
+        hybrid_sweep(sys.argv[2])
+        return
     out = sys.argv[1]
     for name in sys.argv[2:] or sorted(MODELS):
-        blob = build(name, MODELS[name], 18 + sorted(MODELS).index(name))
-        write(os.path.join(out, name), blob)
+        # Seeds fixed per model, so adding a model leaves the others' files as they were.
+        blob = build(name, MODELS[name], {"svdf_float": 18, "svdf_int8": 19, "svdf_hybrid": 20}[name])
+        # The hybrid model takes more cases: max − min rounding to float in the asymmetric quantisation shows on
+        # some inputs only (the first three do not tell it from a subtraction in double; cases 3–5 do).
+        write(os.path.join(out, name), blob, 6 if name == "svdf_hybrid" else CASES)
         print(f"{name}: {len(blob)} bytes, {sum(len(c[2]) for c in MODELS[name])} SVDF operators")
 
 

@@ -45,6 +45,15 @@ final class LSTMOperator: PreparedOperator {
         parameters = FloatLSTMParameters(batches: operands.batches, steps: operands.steps, inputSize: operands.inputSize,
                                          cells: operands.cells, timeMajor: operands.timeMajor, cellClip: try operands.cellClip(ctx),
                                          activation: activation)
+        // All batches at once keep every batch's gates in scratch: bounded before anything multiplies it out (a
+        // sequence of zero steps bounds batches × cells by no tensor).
+        // (The GEMM's packed columns add 16 bytes per input or cell, which the constant weights already bound.)
+        let (perBatch, overflow) = operands.cells.multipliedReportingOverflow(by: 8 * MemoryLayout<Float>.size)
+        let (scratch, overflow2) = perBatch.multipliedReportingOverflow(by: operands.batches)
+        let atOnce = operands.timeMajor && operands.batches > 1
+        guard !atOnce || (!overflow && !overflow2 && scratch <= Interpreter.maximumArenaBytes) else {
+            throw ctx.invalid("\(operands.batches) batches of \(operands.cells) cells need more scratch than the arena may hold")
+        }
         try ctx.setOutputShape(0, operands.outputShape)
         weightSlots = try ([1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15] as [Int]).map { (i) throws(RuntimeError) in try ctx.inputIndex(i) }
         inputSlot = try ctx.inputIndex(0)

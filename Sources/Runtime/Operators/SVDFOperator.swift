@@ -1,8 +1,8 @@
 import Kernels
 import TFLite
 
-/// SVDF: `IntegerSVDFOperator` for int8 input (the full-integer form), `FloatSVDFOperator` for float32 throughout.
-/// The hybrid form (float32 input with int8 weights) is refused.
+/// SVDF: `IntegerSVDFOperator` for int8 input (the full-integer form), `FloatSVDFOperator` for float32 throughout,
+/// `HybridSVDFOperator` for float32 input with int8 weights.
 ///
 /// The activation state is a variable tensor that LiteRT carries from one invoke to the next; this runtime starts
 /// every invoke from the reset (zero) state, as it does for the LSTMs' state, so each operator keeps its state in
@@ -13,8 +13,9 @@ func svdfOperator(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOp
     switch (operands.input.type, operands.weightsFeature.type) {
     case (.int8, _): return try IntegerSVDFOperator(ctx, operands)
     case (.float32, .float32): return try FloatSVDFOperator(ctx, operands)
+    case (.float32, .int8): return try HybridSVDFOperator(ctx, operands)
     case (.float32, _):
-        throw ctx.unsupported("hybrid SVDF (float32 input, \(operands.weightsFeature.type.name) weights) is not supported")
+        throw ctx.unsupported("\(operands.weightsFeature.type.name) weights_feature with float32 input is not supported (float32, or int8 for the hybrid form)")
     default:
         throw ctx.unsupported("\(operands.input.type.name) input is not supported (int8 or float32)")
     }

@@ -68,6 +68,7 @@ struct InspectCommand: ParsableCommand {
         case .squeeze(let o): " squeeze_dims=\(o.squeezeDims)"
         case .leakyRelu(let o): " alpha=\(o.alpha)"
         case .argMax(let o): " output_type=\(o.outputType.name)"
+        case .varHandle(let o): " container=\"\(o.container)\" shared_name=\"\(o.sharedName)\""
         case .scalars(let o): o.fields.map { " field\($0.index)=\($0.bytes.count == 1 ? Int(o.int8($0.index)) : o.int($0.index))" }.joined()
         }
     }

@@ -31,12 +31,12 @@ final class ControlFlowTests: XCTestCase {
         let main = Subgraph(
             name: "main",
             tensors: [
-                Tensor(name: "x", shape: [1], type: .float32, buffer: 0),
-                Tensor(name: "handle", shape: [], type: .resource, buffer: 0),
-                Tensor(name: "count", shape: [1], type: .float32, buffer: 0),
-                Tensor(name: "one", shape: [1], type: .float32, buffer: 1),
-                Tensor(name: "next", shape: [1], type: .float32, buffer: 0),
-                Tensor(name: "out", shape: [1], type: .float32, buffer: 0),
+                Tensor(name: "x", shape: [1], type: .float32, buffer: 0, quantization: nil),
+                Tensor(name: "handle", shape: [], type: .resource, buffer: 0, quantization: nil),
+                Tensor(name: "count", shape: [1], type: .float32, buffer: 0, quantization: nil),
+                Tensor(name: "one", shape: [1], type: .float32, buffer: 1, quantization: nil),
+                Tensor(name: "next", shape: [1], type: .float32, buffer: 0, quantization: nil),
+                Tensor(name: "out", shape: [1], type: .float32, buffer: 0, quantization: nil),
             ],
             inputs: [0], outputs: [5],
             operators: [
@@ -50,8 +50,8 @@ final class ControlFlowTests: XCTestCase {
         let initGraph = Subgraph(
             name: "init",
             tensors: [
-                Tensor(name: "handle", shape: [], type: .resource, buffer: 0),
-                Tensor(name: "zero", shape: [1], type: .float32, buffer: 2),
+                Tensor(name: "handle", shape: [], type: .resource, buffer: 0, quantization: nil),
+                Tensor(name: "zero", shape: [1], type: .float32, buffer: 2, quantization: nil),
             ],
             inputs: [], outputs: [],
             operators: [
@@ -111,7 +111,7 @@ final class ControlFlowTests: XCTestCase {
     func testAnAssignmentOfAnotherShapeIsRefused() throws {
         let model = try counterModel()
         var initGraph = model.subgraphs[1]
-        initGraph.tensors[1] = Tensor(name: "zeros", shape: [2], type: .float32, buffer: 2)
+        initGraph.tensors[1] = Tensor(name: "zeros", shape: [2], type: .float32, buffer: 2, quantization: nil)
         var buffers = model.buffers.map { Array(model.bytes[$0.range]) }
         buffers[2] = f32([0, 0])
         let bad = try Model(subgraphs: [model.subgraphs[0], initGraph], buffers: buffers)
@@ -124,17 +124,17 @@ final class ControlFlowTests: XCTestCase {
         let main = Subgraph(
             name: "main",
             tensors: [
-                Tensor(name: "cond", shape: [1], type: condType, buffer: 0),
-                Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0),
-                Tensor(name: "y", shape: [1, 4], type: .float32, buffer: 0),
+                Tensor(name: "cond", shape: [1], type: condType, buffer: 0, quantization: nil),
+                Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                Tensor(name: "y", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
             ],
             inputs: [0, 1], outputs: [2],
             operators: [Operator(opcode: .if, inputs: [0, 1], outputs: [2], options: scalars([0: thenIndex, 1: elseIndex]))])
         func branch(_ name: String, _ op: BuiltinOperator, _ constant: Float) -> Subgraph {
             Subgraph(name: name,
-                     tensors: [Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0),
-                               Tensor(name: "c", shape: [1], type: .float32, buffer: constant == 1 ? 1 : 2),
-                               Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0)],
+                     tensors: [Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                               Tensor(name: "c", shape: [1], type: .float32, buffer: constant == 1 ? 1 : 2, quantization: nil),
+                               Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0, quantization: nil)],
                      inputs: [0], outputs: [2],
                      operators: [Operator(opcode: op, inputs: [0, 1], outputs: [2], options: .arithmetic(ArithmeticOptions()))])
         }
@@ -166,8 +166,8 @@ final class ControlFlowTests: XCTestCase {
         // The else branch calls itself through a nested IF.
         let recursive = Subgraph(
             name: "else",
-            tensors: [Tensor(name: "c", shape: [1], type: .bool, buffer: 0), Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0),
-                      Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0)],
+            tensors: [Tensor(name: "c", shape: [1], type: .bool, buffer: 0, quantization: nil), Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                      Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0, quantization: nil)],
             inputs: [1], outputs: [2],
             operators: [Operator(opcode: .if, inputs: [0, 1], outputs: [2], options: scalars([0: 1, 1: 2]))])
         expectError(try ifModel(elseBody: recursive), .invalidModel, "calls itself", "0 → 2 → 2")
@@ -176,7 +176,7 @@ final class ControlFlowTests: XCTestCase {
     func testMismatchedInputCountsAndConditionTypesAreRefused() throws {
         let twoInputs = Subgraph(
             name: "else",
-            tensors: [Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0), Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0)],
+            tensors: [Tensor(name: "a", shape: [1, 4], type: .float32, buffer: 0, quantization: nil), Tensor(name: "b", shape: [1, 4], type: .float32, buffer: 0, quantization: nil)],
             inputs: [0, 1], outputs: [1], operators: [])
         expectError(try ifModel(elseBody: twoInputs), .invalidModel, "passes 1 inputs but its else subgraph 2 takes 2")
         expectError(try ifModel(condType: .string), .unsupportedOperator, "condition is string")
@@ -188,24 +188,24 @@ final class ControlFlowTests: XCTestCase {
         let main = Subgraph(
             name: "main",
             tensors: [
-                Tensor(name: "i0", shape: [1], type: .int32, buffer: 0),
-                Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0),
-                Tensor(name: "i", shape: [1], type: .int32, buffer: 0),
-                Tensor(name: "y", shape: [1, 4], type: .float32, buffer: 0),
+                Tensor(name: "i0", shape: [1], type: .int32, buffer: 0, quantization: nil),
+                Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                Tensor(name: "i", shape: [1], type: .int32, buffer: 0, quantization: nil),
+                Tensor(name: "y", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
             ],
             inputs: [0, 1], outputs: [3, 2],
             operators: [Operator(opcode: .while, inputs: [0, 1], outputs: [2, 3], options: scalars([0: 1, 1: 2]))])
         let cond = Subgraph(
             name: "cond",
-            tensors: [Tensor(name: "i", shape: [1], type: .int32, buffer: 0), Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0),
-                      Tensor(name: "limit", shape: [1], type: .int32, buffer: 1), Tensor(name: "go", shape: [1], type: condOutputType, buffer: 0)],
+            tensors: [Tensor(name: "i", shape: [1], type: .int32, buffer: 0, quantization: nil), Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                      Tensor(name: "limit", shape: [1], type: .int32, buffer: 1, quantization: nil), Tensor(name: "go", shape: [1], type: condOutputType, buffer: 0, quantization: nil)],
             inputs: [0, 1], outputs: [3],
             operators: [Operator(opcode: .less, inputs: [0, 2], outputs: [3])])
         let body = Subgraph(
             name: "body",
-            tensors: [Tensor(name: "i", shape: [1], type: .int32, buffer: 0), Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0),
-                      Tensor(name: "one", shape: [1], type: .int32, buffer: 2), Tensor(name: "two", shape: twoShape, type: .float32, buffer: 3),
-                      Tensor(name: "i1", shape: [1], type: .int32, buffer: 0), Tensor(name: "x1", shape: [1, 4], type: .float32, buffer: 0)],
+            tensors: [Tensor(name: "i", shape: [1], type: .int32, buffer: 0, quantization: nil), Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
+                      Tensor(name: "one", shape: [1], type: .int32, buffer: 2, quantization: nil), Tensor(name: "two", shape: twoShape, type: .float32, buffer: 3, quantization: nil),
+                      Tensor(name: "i1", shape: [1], type: .int32, buffer: 0, quantization: nil), Tensor(name: "x1", shape: [1, 4], type: .float32, buffer: 0, quantization: nil)],
             inputs: [0, 1], outputs: [4, 5],
             operators: [Operator(opcode: .add, inputs: [0, 2], outputs: [4], options: .arithmetic(ArithmeticOptions())),
                         Operator(opcode: .mul, inputs: [1, 3], outputs: [5], options: .arithmetic(ArithmeticOptions()))])

@@ -17,8 +17,10 @@ final class ResourceVariables {
         var shape: [Int] = []
         var byteCount = 0
         var offset = 0
-        /// Whether some operator reads it (checked at commit: a read needs an assignment somewhere).
+        /// Whether some operator reads it and whether some operator assigns it (checked at commit: a read needs an
+        /// assignment somewhere).
         var isRead = false
+        var isAssigned = false
     }
 
     private(set) var variables: [Variable] = []
@@ -78,16 +80,16 @@ final class ResourceVariables {
 
     func markRead(_ id: Int) { variables[id].isRead = true }
 
+    func markAssigned(_ id: Int) { variables[id].isAssigned = true }
+
     /// Reserves the storage of every variable; fails when a variable is read but never assigned anywhere.
     func commit() throws(RuntimeError) {
         var offset = 0
         for i in variables.indices {
-            if variables[i].type == nil {
-                if variables[i].isRead {
-                    throw RuntimeError(.invalidModel, "variable \(name(i)) is read by READ_VARIABLE but no ASSIGN_VARIABLE in the model assigns it, so its type and shape are unknown")
-                }
-                continue
+            if variables[i].isRead && !variables[i].isAssigned {
+                throw RuntimeError(.invalidModel, "variable \(name(i)) is read by READ_VARIABLE but no ASSIGN_VARIABLE in the model assigns it, so it can never hold a value")
             }
+            if variables[i].type == nil { continue }
             variables[i].offset = offset
             offset += (variables[i].byteCount + 15) / 16 * 16
         }

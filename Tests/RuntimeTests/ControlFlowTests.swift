@@ -110,11 +110,14 @@ final class ControlFlowTests: XCTestCase {
 
     func testAnAssignmentOfAnotherShapeIsRefused() throws {
         let model = try counterModel()
+        // The init subgraph makes the variable [2]; the main graph then assigns its [1] input to it.
         var initGraph = model.subgraphs[1]
         initGraph.tensors[1] = Tensor(name: "zeros", shape: [2], type: .float32, buffer: 2, quantization: nil)
         var buffers = model.buffers.map { Array(model.bytes[$0.range]) }
         buffers[2] = f32([0, 0])
-        let bad = try Model(subgraphs: [model.subgraphs[0], initGraph], buffers: buffers)
+        var main = model.subgraphs[0]
+        main.operators[4].inputs = [1, 0]
+        let bad = try Model(subgraphs: [main, initGraph], buffers: buffers)
         expectError(bad, .invalidModel, "ASSIGN_VARIABLE", "fixed at its first assignment")
     }
 
@@ -198,8 +201,9 @@ final class ControlFlowTests: XCTestCase {
         let cond = Subgraph(
             name: "cond",
             tensors: [Tensor(name: "i", shape: [1], type: .int32, buffer: 0, quantization: nil), Tensor(name: "x", shape: [1, 4], type: .float32, buffer: 0, quantization: nil),
-                      Tensor(name: "limit", shape: [1], type: .int32, buffer: 1, quantization: nil), Tensor(name: "go", shape: [1], type: condOutputType, buffer: 0, quantization: nil)],
-            inputs: [0, 1], outputs: [3],
+                      Tensor(name: "limit", shape: [1], type: .int32, buffer: 1, quantization: nil), Tensor(name: "go", shape: [1], type: .bool, buffer: 0, quantization: nil)],
+            // A non-bool condition: the subgraph returns its int32 counter instead of the comparison.
+            inputs: [0, 1], outputs: [condOutputType == .bool ? 3 : 0],
             operators: [Operator(opcode: .less, inputs: [0, 2], outputs: [3])])
         let body = Subgraph(
             name: "body",

@@ -18,6 +18,7 @@ final class AssignVariableOperator: PreparedOperator {
         let value = try ctx.input(1)
         let variables = preparer.variables
         if let problem = variables.declare(id, type: value.type, shape: value.shape) { throw ctx.invalid(problem) }
+        variables.markAssigned(id)
         self.variables = variables
         self.id = id
         self.valueSlot = try ctx.inputIndex(1)

@@ -168,9 +168,14 @@ public enum OperatorSupport {
         OperatorRegistry.builtins.keys.map(\.name).sorted()
     }
 
-    /// The distinct operator names used by the model's main graph.
+    /// The distinct operator names the model runs: its main graph's, then those of the subgraphs IF, WHILE and
+    /// CALL_ONCE reach, in order of first use.
     public static func operatorNames(in model: Model) -> [String] {
-        model.operatorNames
+        var seen: [String] = []
+        for index in reachableSubgraphs(in: model) {
+            for op in model.subgraphs[index].operators where !seen.contains(op.name) { seen.append(op.name) }
+        }
+        return seen
     }
 
     /// The indices of subgraph 0 and of every subgraph its IF, WHILE and CALL_ONCE operators reach (directly or

@@ -25,6 +25,10 @@ final class AssignVariableOperator: PreparedOperator {
         self.byteCount = value.byteCount
     }
 
+    /// Elements copied per invoke: these operators do no multiply-accumulates, but a model made of them and
+    /// quantised arithmetic must still report a nonzero cost (as SumOperator does).
+    var macs: Int { variables.variables[id].shape.reduce(1, *) }
+
     func bind(_ memory: TensorMemory) {
         value = UnsafeRawPointer(memory.address(valueSlot))
         destination = variables.address(id)

@@ -35,6 +35,10 @@ final class ReadVariableOperator: PreparedOperator {
         self.byteCount = variables.variables[id].byteCount
     }
 
+    /// Elements copied per invoke: these operators do no multiply-accumulates, but a model made of them and
+    /// quantised arithmetic must still report a nonzero cost (as SumOperator does).
+    var macs: Int { variables.variables[id].shape.reduce(1, *) }
+
     func bind(_ memory: TensorMemory) {
         source = UnsafeRawPointer(variables.address(id))
         output = memory.address(outputSlot)

@@ -8,13 +8,18 @@ enum ControlFlowChecks {
         guard outer.type == inner.type else {
             throw ctx.invalid("\(what) is \(inner.type.name) in the subgraph but \(outer.type.name) in the operator")
         }
-        // Equal element counts, not equal shape lists: converters write a scalar as [] on one side and [1] on the other.
-        guard outer.elementCount == inner.elementCount else {
+        guard sameShape(outer.shape, inner.shape) else {
             throw ctx.unsupported("\(what) has shape \(inner.shape) in the subgraph but \(outer.shape) in the operator; the runtime needs static shapes (no dynamic resizing of subgraphs)")
         }
         guard outer.type.byteWidth > 0 || outer.type == .resource else {
             throw ctx.unsupported("\(what) has type \(outer.type.name), which the runtime cannot hold")
         }
+    }
+
+    /// Whether two static shapes are the same up to dimensions of size 1: converters write a scalar as [] on one
+    /// side of a subgraph call and [1] on the other, and such shapes hold the same bytes in the same order.
+    static func sameShape(_ a: [Int], _ b: [Int]) -> Bool {
+        a.filter { $0 != 1 } == b.filter { $0 != 1 }
     }
 
     /// The subgraph index stored in field `field` of the operator's options.

@@ -46,7 +46,7 @@ final class IfOperator: PreparedOperator {
         }
         for j in ctx.op.outputs.indices {
             let a = thenGraph.outputs[j], b = elseGraph.outputs[j]
-            guard a.type == b.type, a.shape == b.shape else {
+            guard a.type == b.type, ControlFlowChecks.sameShape(a.shape, b.shape) else {
                 throw ctx.unsupported("output \(j) is \(a.type.name) \(a.shape) from the then subgraph but \(b.type.name) \(b.shape) from the else subgraph; the runtime needs static shapes")
             }
             let out = try ctx.output(j)

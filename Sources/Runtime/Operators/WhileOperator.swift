@@ -51,7 +51,7 @@ final class WhileOperator: PreparedOperator {
             try ControlFlowChecks.requireSameLayout(ctx, outer: t, inner: condGraph.inputs[i], what: "loop value \(i) (\(t.name)) of the condition subgraph")
             try ControlFlowChecks.requireSameLayout(ctx, outer: t, inner: bodyGraph.inputs[i], what: "loop value \(i) (\(t.name)) of the body subgraph")
             let produced = bodyGraph.outputs[i]
-            guard produced.type == t.type, produced.elementCount == t.elementCount else {
+            guard produced.type == t.type, ControlFlowChecks.sameShape(produced.shape, t.shape) else {
                 throw ctx.unsupported("the body changes loop value \(i) (\(t.name)) from \(t.type.name) \(t.shape) to \(produced.type.name) \(produced.shape); the runtime needs static shapes")
             }
             let out = try ctx.output(i)

@@ -36,9 +36,11 @@ final class GraphMemory {
 
     /// Plans and allocates the memory of `graph` (its shapes already inferred) run by `prepared`, one per operator.
     ///
-    /// `preserving` lists tensors kept alive to the last step like outputs.
+    /// `preserving` lists tensors kept alive to the last step like outputs. `arenaLimit` is what is left of the
+    /// interpreter's ``Interpreter/maximumArenaBytes`` after the arenas of other graphs: checked before allocating,
+    /// so a hostile file with many large subgraphs fails cleanly instead of allocating each.
     init(model: Model, graph: Subgraph, prepared: [any PreparedOperator], planner: any MemoryPlanner,
-         preserving: [Int] = []) throws(RuntimeError) {
+         preserving: [Int] = [], arenaLimit: Int = Interpreter.maximumArenaBytes) throws(RuntimeError) {
         // Lifetimes of every tensor that lives in the arena.
         let lastStep = max(graph.operators.count - 1, 0)
         var first = [Int](repeating: Int.max, count: graph.tensors.count)
@@ -79,6 +81,9 @@ final class GraphMemory {
         let (offsets, arenaSize) = planner.plan(buffers)
         guard arenaSize <= Interpreter.maximumArenaBytes else {
             throw RuntimeError(.invalidModel, "the model needs a \(arenaSize)-byte activation arena, above the \(Interpreter.maximumArenaBytes)-byte limit")
+        }
+        guard arenaSize <= arenaLimit else {
+            throw RuntimeError(.invalidModel, "the model's graphs need more than \(Interpreter.maximumArenaBytes) bytes of activation arenas in all (this one \(arenaSize))")
         }
 
         var constantOffsets: [Int: Int] = [:]

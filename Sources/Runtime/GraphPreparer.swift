@@ -21,6 +21,8 @@ final class GraphPreparer {
     var whileOperators: [WhileOperator] = []
     /// Body runs a WHILE may make per invoke (nil: unbounded, as in LiteRT).
     let whileIterationLimit: Int?
+    /// Bytes of the subgraph arenas allocated so far (all count against ``Interpreter/maximumArenaBytes``).
+    var subgraphArenaBytes = 0
     /// Subgraphs being prepared, outermost first: a subgraph found here again calls itself.
     private var stack: [Int] = [0]
 

@@ -11,6 +11,7 @@ import TFLite
 /// would change shape is refused at prepare; a subgraph that calls itself is refused). Resource variables
 /// (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE) keep their values across invokes of one interpreter, in storage
 /// reserved at prepare; `resetState()` (or a new interpreter) forgets them.
+///
 /// An interpreter is not thread-safe: use it from one thread (or actor) at a time. Pointers into its arena
 /// (from `inputBuffer`/`withOutput`) are valid only while the interpreter lives and only between invokes.
 public final class Interpreter {
@@ -114,12 +115,10 @@ public final class Interpreter {
 
         var graph = fileGraph
         for i in graph.tensors.indices { graph.tensors[i].shape = shapes.shapes[i] }
-        let memory = try GraphMemory(model: model, graph: graph, prepared: prepared, planner: planner, preserving: preserving)
+        let memory = try GraphMemory(model: model, graph: graph, prepared: prepared, planner: planner, preserving: preserving,
+                                     arenaLimit: Self.maximumArenaBytes - preparer.subgraphArenaBytes)
         let subgraphs = preparer.graphs.keys.sorted().map { preparer.graphs[$0]! }
-        let subgraphArenas = subgraphs.reduce(0) { $0 + $1.memory.arenaBytes }
-        guard memory.arenaBytes + subgraphArenas <= Self.maximumArenaBytes else {
-            throw RuntimeError(.invalidModel, "the model's subgraphs need \(memory.arenaBytes + subgraphArenas) bytes of arenas, above the \(Self.maximumArenaBytes)-byte limit")
-        }
+        let subgraphArenas = preparer.subgraphArenaBytes
         let workspaceSize = prepared.map(\.workspaceBytes).max() ?? 0
         let workspace = UnsafeMutableRawPointer.allocate(byteCount: max(workspaceSize, 16), alignment: 64)
         self.memory = memory

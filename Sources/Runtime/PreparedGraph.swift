@@ -27,7 +27,9 @@ final class PreparedGraph {
         let shapes = ShapeTable(graph.tensors.map { $0.shape })
         let prepared = try preparer.prepareOperators(of: graph, shapes: shapes)
         for i in graph.tensors.indices { graph.tensors[i].shape = shapes.shapes[i] }
-        let memory = try GraphMemory(model: model, graph: graph, prepared: prepared, planner: preparer.planner)
+        let memory = try GraphMemory(model: model, graph: graph, prepared: prepared, planner: preparer.planner,
+                                     arenaLimit: Interpreter.maximumArenaBytes - preparer.subgraphArenaBytes)
+        preparer.subgraphArenaBytes += memory.arenaBytes
         // Every input and output has memory: inputs and outputs are always planned (or constant).
         var inputPointers: [UnsafeMutableRawPointer] = []
         for i in graph.inputs {

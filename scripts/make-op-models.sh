@@ -2,7 +2,9 @@
 # Builds the op-coverage conformance fixtures (Tests/Fixtures/conformance/ops_*): small models made with
 # TensorFlow's converter — int8 post-training quantised, or float32 for the float kernels mixed models need — and
 # their reference outputs from LiteRT's reference kernels (OpResolverType.BUILTIN_REF, one thread), in the
-# format `edgectl conformance` checks (see Tests/Fixtures/conformance/README.md).
+# format `edgectl conformance` checks (see Tests/Fixtures/conformance/README.md). Every case runs on fresh LiteRT
+# interpreters, so models with state (resource variables, CALL_ONCE) start each case from the reset state, as
+# `edgectl conformance` does with Interpreter.resetState().
 #
 # Fixture generation only: the product never depends on Python. A throwaway venv (default .venv-ops/, git-ignored)
 # gets tensorflow, tf_keras, ai-edge-litert and numpy from PyPI on first use. Seeded: a rerun gives the same inputs; the

@@ -5,6 +5,13 @@ import TFLite
 ///
 /// `init` prepares everything once: operator parameters, packed weights, and a static memory plan placing every
 /// activation and scratch buffer in one arena. `invoke` then performs no heap allocation.
+///
+/// Control flow: every subgraph that IF, WHILE or CALL_ONCE reaches from the main graph is prepared once too, with
+/// its own operators and arena, and run by those operators in place (shapes are static: a subgraph whose outputs
+/// would change shape is refused at prepare; a subgraph that calls itself is refused). Resource variables
+/// (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE) keep their values across invokes of one interpreter, in storage
+/// reserved at prepare; `resetState()` (or a new interpreter) forgets them.
+///
 /// An interpreter is not thread-safe: use it from one thread (or actor) at a time. Pointers into its arena
 /// (from `inputBuffer`/`withOutput`) are valid only while the interpreter lives and only between invokes.
 public final class Interpreter {
@@ -14,7 +21,8 @@ public final class Interpreter {
     public let inputs: [TensorInfo]
     /// The graph outputs, in the subgraph's order.
     public let outputs: [TensorInfo]
-    /// Bytes of the activation arena (inputs, outputs, intermediates and scratch).
+    /// Bytes of the activation arenas (inputs, outputs, intermediates and scratch): the main graph's, plus one per
+    /// subgraph that IF, WHILE or CALL_ONCE runs.
     public let arenaBytes: Int
     /// Bytes of the kernel workspace, outside the arena (packed activation panels of the GEMM kernels).
     public let workspaceBytes: Int
@@ -30,8 +38,16 @@ public final class Interpreter {
     public let operatorKernels: [String?]
 
     private let operators: [any PreparedOperator]
-    private let arena: UnsafeMutableRawPointer
-    private let constants: UnsafeMutableRawPointer
+    /// The main graph's arena and constants.
+    private let memory: GraphMemory
+    /// The subgraphs control-flow operators run, each prepared once with its own arena (kept alive here).
+    private let subgraphs: [PreparedGraph]
+    /// Resource variables: state that persists across invokes, outside the arenas.
+    let variables: ResourceVariables
+    /// CALL_ONCE operators of every graph, re-armed by `resetState()`.
+    let callOnceOperators: [CallOnceOperator]
+    /// WHILE operators of every graph, whose iteration limit `checkedInvoke()` reports.
+    let whileOperators: [WhileOperator]
     private let workspace: UnsafeMutableRawPointer
     private let pool: WorkerPool?
     private let inputPointers: [UnsafeMutableRawPointer]
@@ -60,8 +76,12 @@ public final class Interpreter {
     ///
     /// `microkernel` forces the GEMM microkernel (an available one, ``Microkernel/available``; the default is
     /// ``Microkernel/selected``): every kernel gives the same bytes, so this exists for tests and benchmarks.
+    ///
+    /// `whileIterationLimit` bounds the body runs of each WHILE per invoke (default: unbounded, as in LiteRT, where a
+    /// loop whose condition never turns false never ends); a loop stopped there is reported by ``checkedInvoke()``.
+    /// For running untrusted models.
     public init(model: Model, planner: some MemoryPlanner = GreedyMemoryPlanner(), threads: Int = 1,
-                preserving: [Int] = [], microkernel: Microkernel? = nil) throws(RuntimeError) {
+                preserving: [Int] = [], microkernel: Microkernel? = nil, whileIterationLimit: Int? = nil) throws(RuntimeError) {
         self.model = model
         let fileGraph = model.mainGraph
         self.graphShapes = []
@@ -81,93 +101,31 @@ public final class Interpreter {
         guard !fileGraph.inputs.isEmpty, !fileGraph.outputs.isEmpty else {
             throw RuntimeError(.invalidModel, "the main graph declares no inputs or no outputs")
         }
-        for tensor in fileGraph.tensors where !model.data(of: tensor).isEmpty {
-            let expected = tensor.byteCount
-            let actual = model.data(of: tensor).count
-            guard expected == actual || tensor.type.byteWidth == 0 else {
-                throw RuntimeError(.invalidModel, "constant tensor \(tensor.name) holds \(actual) bytes, its shape \(tensor.shape) needs \(expected)")
-            }
-        }
+        try GraphMemory.validateConstants(model: model, graph: fileGraph)
 
         // Prepare every operator in order: shapes inferred, parameters computed, weights packed, scratch sized.
-        var prepared: [any PreparedOperator] = []
-        var macs = 0
+        // Control-flow operators prepare the subgraphs they run on the way, each once (GraphPreparer).
+        let preparer = GraphPreparer(model: model, planner: planner, threads: max(threads, 1), microkernel: microkernel,
+                                     whileIterationLimit: whileIterationLimit)
         let shapes = ShapeTable(fileGraph.tensors.map { $0.shape })
-        for (step, op) in fileGraph.operators.enumerated() {
-            var ctx = OperatorContext(model: model, graph: fileGraph, op: op, step: step, shapes: shapes, threads: max(threads, 1))
-            if let microkernel { ctx.microkernel = microkernel }
-            let prepare = OperatorRegistry.builtins[op.opcode]!
-            let p = try prepare(ctx)
-            macs += p.macs
-            prepared.append(p)
-        }
+        let prepared = try preparer.prepareOperators(of: fileGraph, shapes: shapes)
+        let macs = prepared.reduce(0) { $0 + $1.macs }
+        // Variables' storage is reserved now that every assignment has been seen.
+        try preparer.variables.commit()
 
         var graph = fileGraph
         for i in graph.tensors.indices { graph.tensors[i].shape = shapes.shapes[i] }
-
-        // Lifetimes of every tensor that lives in the arena.
-        let lastStep = max(graph.operators.count - 1, 0)
-        var first = [Int](repeating: Int.max, count: graph.tensors.count)
-        var last = [Int](repeating: -1, count: graph.tensors.count)
-        func isConstant(_ i: Int) -> Bool { !model.data(of: graph.tensors[i]).isEmpty }
-        for i in graph.inputs { first[i] = 0; last[i] = max(last[i], 0) }
-        for (step, op) in graph.operators.enumerated() {
-            for i in op.inputs where i >= 0 && !isConstant(i) {
-                first[i] = min(first[i], step)
-                last[i] = max(last[i], step)
-            }
-            for i in op.outputs {
-                first[i] = min(first[i], step)
-                last[i] = max(last[i], step)
-            }
-        }
-        for i in graph.outputs { first[i] = min(first[i], lastStep); last[i] = lastStep }
-        // Preserved tensors are planned like outputs: alive from their first use to the end of the run.
-        for i in preserving { first[i] = min(first[i], lastStep); last[i] = lastStep }
-        for i in graph.inputs where isConstant(i) {
-            throw RuntimeError(.invalidModel, "graph input \(graph.tensors[i].name) is a constant tensor")
-        }
-        var buffers: [PlannedBuffer] = []
-        var bufferOfTensor: [Int: Int] = [:]
-        for i in graph.tensors.indices where last[i] >= 0 && !isConstant(i) {
-            let tensor = graph.tensors[i]
-            guard tensor.type.byteWidth > 0 else {
-                throw RuntimeError(.unsupportedOperator, "tensor \(tensor.name) has type \(tensor.type.name), which the runtime cannot hold")
-            }
-            bufferOfTensor[i] = buffers.count
-            buffers.append(PlannedBuffer(size: max(tensor.byteCount, 1), firstUse: first[i], lastUse: last[i]))
-        }
-        var scratchBuffer: [Int: Int] = [:]
-        for (step, p) in prepared.enumerated() where p.scratchBytes > 0 {
-            scratchBuffer[step] = buffers.count
-            buffers.append(PlannedBuffer(size: p.scratchBytes, firstUse: step, lastUse: step))
-        }
-        let (offsets, arenaSize) = planner.plan(buffers)
-        guard arenaSize <= Self.maximumArenaBytes else {
-            throw RuntimeError(.invalidModel, "the model needs a \(arenaSize)-byte activation arena, above the \(Self.maximumArenaBytes)-byte limit")
-        }
-
-        // Constants live in their own region: copied once, 16-byte aligned each.
-        var constantOffsets: [Int: Int] = [:]
-        var constantBytes = 0
-        var weights = 0
-        for (i, tensor) in graph.tensors.enumerated() where isConstant(i) {
-            constantOffsets[i] = constantBytes
-            constantBytes += (model.data(of: tensor).count + 15) / 16 * 16
-            weights += model.data(of: tensor).count
-        }
-        let arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaSize, 16), alignment: 64)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(arenaSize, 16))
-        let constants = UnsafeMutableRawPointer.allocate(byteCount: max(constantBytes, 16), alignment: 64)
-        for (i, offset) in constantOffsets {
-            model.data(of: graph.tensors[i]).withUnsafeBytes { source in
-                (constants + offset).copyMemory(from: source.baseAddress!, byteCount: source.count)
-            }
-        }
+        let memory = try GraphMemory(model: model, graph: graph, prepared: prepared, planner: planner, preserving: preserving,
+                                     arenaLimit: Self.maximumArenaBytes - preparer.subgraphArenaBytes)
+        let subgraphs = preparer.graphs.keys.sorted().map { preparer.graphs[$0]! }
+        let subgraphArenas = preparer.subgraphArenaBytes
         let workspaceSize = prepared.map(\.workspaceBytes).max() ?? 0
         let workspace = UnsafeMutableRawPointer.allocate(byteCount: max(workspaceSize, 16), alignment: 64)
-        self.arena = arena
-        self.constants = constants
+        self.memory = memory
+        self.subgraphs = subgraphs
+        self.variables = preparer.variables
+        self.callOnceOperators = preparer.callOnceOperators
+        self.whileOperators = preparer.whileOperators
         self.workspace = workspace
         if threads > 1 {
             let pool = WorkerPool(threadCount: threads)
@@ -176,18 +134,14 @@ public final class Interpreter {
         } else {
             self.pool = nil
         }
-        var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
-        for (i, b) in bufferOfTensor { pointers[i] = arena + offsets[b] }
-        for (i, offset) in constantOffsets { pointers[i] = constants + offset }
-        for (step, p) in prepared.enumerated() {
-            let scratch = scratchBuffer[step].map { arena + offsets[$0] }
-            p.bind(TensorMemory(pointers: pointers, scratch: scratch, workspace: workspace))
-        }
+        let pointers = memory.pointers
+        for subgraph in subgraphs { subgraph.bind(workspace: workspace) }
+        memory.bind(prepared, workspace: workspace)
 
         self.operators = prepared
-        self.arenaBytes = arenaSize
+        self.arenaBytes = memory.arenaBytes + subgraphArenas
         self.workspaceBytes = workspaceSize
-        self.weightsBytes = weights
+        self.weightsBytes = memory.weightsBytes + subgraphs.reduce(0) { $0 + $1.memory.weightsBytes }
         self.macs = macs
         self.operatorNames = graph.operators.map(\.name)
         self.operatorKernels = prepared.map(\.kernelPath)
@@ -201,8 +155,6 @@ public final class Interpreter {
 
     deinit {
         pool?.stop()
-        arena.deallocate()
-        constants.deallocate()
         workspace.deallocate()
     }
 

@@ -14,6 +14,15 @@ struct OperatorContext {
     let threads: Int
     /// The GEMM microkernel convolutions and fully-connected layers pack their weights for.
     var microkernel: Microkernel = .selected
+    /// The interpreter's preparer: control-flow operators ask it for the subgraphs they run, the variable operators
+    /// for the model's resource variables. Nil only outside an interpreter.
+    var preparer: GraphPreparer?
+
+    /// The preparer, or an error naming this operator when there is none.
+    func requirePreparer() throws(RuntimeError) -> GraphPreparer {
+        guard let preparer else { throw unsupported("needs an interpreter's graph preparer") }
+        return preparer
+    }
 
     var inputCount: Int { op.inputs.count }
 

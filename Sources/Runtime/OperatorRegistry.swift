@@ -18,8 +18,8 @@ enum OperatorRegistry {
         .squeeze: { (ctx) throws(RuntimeError) in try ReshapeOperator(ctx) },
         // Float32 ADD runs through MathOperator; the quantised paths stay in ArithmeticOperator.
         .add: { (ctx) throws(RuntimeError) in try floatOrQuantizedAdd(ctx) },
-        .sub: { (ctx) throws(RuntimeError) in try ArithmeticOperator(ctx) },
-        .mul: { (ctx) throws(RuntimeError) in try ArithmeticOperator(ctx) },
+        .sub: { (ctx) throws(RuntimeError) in try int32OrArithmetic(ctx) },
+        .mul: { (ctx) throws(RuntimeError) in try int32OrArithmetic(ctx) },
         .logistic: { (ctx) throws(RuntimeError) in try ActivationOperator(ctx) },
         .tanh: { (ctx) throws(RuntimeError) in try ActivationOperator(ctx) },
         .hardSwish: { (ctx) throws(RuntimeError) in try ActivationOperator(ctx) },
@@ -80,7 +80,7 @@ enum OperatorRegistry {
         .gelu: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
         .l2Normalization: { (ctx) throws(RuntimeError) in try LookupTableOperator(ctx) },
         .prelu: { (ctx) throws(RuntimeError) in try PreluOperator(ctx) },
-        .sum: { (ctx) throws(RuntimeError) in try SumOperator(ctx) },
+        .sum: { (ctx) throws(RuntimeError) in try ctx.input(0).type == .float32 ? FloatSumOperator(ctx) as any PreparedOperator : SumOperator(ctx) },
         .transposeConv: { (ctx) throws(RuntimeError) in try TransposeConvOperator(ctx) },
         .logSoftmax: { (ctx) throws(RuntimeError) in try LogSoftmaxOperator(ctx) },
         .batchMatmul: { (ctx) throws(RuntimeError) in try BatchMatMulOperator(ctx) },
@@ -112,11 +112,26 @@ enum OperatorRegistry {
         .l2Pool2D: { (ctx) throws(RuntimeError) in try L2PoolOperator(ctx) },
         .embeddingLookup: { (ctx) throws(RuntimeError) in try EmbeddingLookupOperator(ctx) },
         .svdf: { (ctx) throws(RuntimeError) in try svdfOperator(ctx) },
+        // Control flow (they run other subgraphs) and resource variables (state across invokes).
+        .if: { (ctx) throws(RuntimeError) in try IfOperator(ctx) },
+        .while: { (ctx) throws(RuntimeError) in try WhileOperator(ctx) },
+        .callOnce: { (ctx) throws(RuntimeError) in try CallOnceOperator(ctx) },
+        .varHandle: { (ctx) throws(RuntimeError) in try VarHandleOperator(ctx) },
+        .readVariable: { (ctx) throws(RuntimeError) in try ReadVariableOperator(ctx) },
+        .assignVariable: { (ctx) throws(RuntimeError) in try AssignVariableOperator(ctx) },
     ]
 
-    /// ADD: float32 in MathOperator, the quantised paths in ArithmeticOperator as before.
+    /// ADD: float32 and int32 in MathOperator, the quantised paths in ArithmeticOperator as before.
     private static func floatOrQuantizedAdd(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
-        if try ctx.input(0).type == .float32 { return try MathOperator(ctx) }
+        let type = try ctx.input(0).type
+        if type == .float32 || type == .int32 { return try MathOperator(ctx) }
+        return try ArithmeticOperator(ctx)
+    }
+
+    /// SUB and MUL: int32 (a loop counter, an index) in MathOperator, wrapping as LiteRT's int32 kernels do; the
+    /// rest in ArithmeticOperator as before.
+    private static func int32OrArithmetic(_ ctx: OperatorContext) throws(RuntimeError) -> any PreparedOperator {
+        if try ctx.input(0).type == .int32 { return try MathOperator(ctx) }
         return try ArithmeticOperator(ctx)
     }
 
@@ -153,16 +168,42 @@ public enum OperatorSupport {
         OperatorRegistry.builtins.keys.map(\.name).sorted()
     }
 
-    /// The distinct operator names used by the model's main graph.
+    /// The distinct operator names the model runs: its main graph's, then those of the subgraphs IF, WHILE and
+    /// CALL_ONCE reach, in order of first use.
     public static func operatorNames(in model: Model) -> [String] {
-        model.operatorNames
+        var seen: [String] = []
+        for index in reachableSubgraphs(in: model) {
+            for op in model.subgraphs[index].operators where !seen.contains(op.name) { seen.append(op.name) }
+        }
+        return seen
     }
 
-    /// The operator names of the model's main graph that the runtime does not implement, in order of first use.
+    /// The indices of subgraph 0 and of every subgraph its IF, WHILE and CALL_ONCE operators reach (directly or
+    /// through others), in order of discovery; indices outside the model are left for prepare to report.
+    public static func reachableSubgraphs(in model: Model) -> [Int] {
+        var order = [0]
+        var next = 0
+        while next < order.count {
+            for op in model.subgraphs[order[next]].operators {
+                guard op.opcode == .if || op.opcode == .while || op.opcode == .callOnce, case .scalars(let o) = op.options else { continue }
+                for field in o.fields where field.bytes.count == 4 {
+                    let index = o.int(field.index)
+                    if index >= 0, index < model.subgraphs.count, !order.contains(index) { order.append(index) }
+                }
+            }
+            next += 1
+        }
+        return order
+    }
+
+    /// The operator names of the model's graphs (the main one first, then the subgraphs control flow runs) that the
+    /// runtime does not implement, in order of first use.
     public static func unsupportedOperators(in model: Model) -> [String] {
         var result: [String] = []
-        for op in model.mainGraph.operators where OperatorRegistry.builtins[op.opcode] == nil || op.opcode == .custom {
-            if !result.contains(op.name) { result.append(op.name) }
+        for index in reachableSubgraphs(in: model) {
+            for op in model.subgraphs[index].operators where OperatorRegistry.builtins[op.opcode] == nil || op.opcode == .custom {
+                if !result.contains(op.name) { result.append(op.name) }
+            }
         }
         return result
     }

@@ -25,6 +25,8 @@ public enum BuiltinOptions: Sendable {
     case squeeze(SqueezeOptions)
     case leakyRelu(LeakyReluOptions)
     case argMax(ArgMaxOptions)
+    /// VAR_HANDLE's variable name.
+    case varHandle(VarHandleOptions)
     /// Option tables of scalars only, for the operators `ScalarOptions.layout(for:)` lists.
     case scalars(ScalarOptions)
 }
@@ -113,4 +115,14 @@ public struct LeakyReluOptions: Sendable, Equatable {
 public struct ArgMaxOptions: Sendable, Equatable {
     public var outputType: TensorType = .int64
     public init() {}
+}
+
+/// VarHandleOptions: the variable a VAR_HANDLE names. TFLite keys resource variables by the pair.
+public struct VarHandleOptions: Sendable, Equatable {
+    public var container = ""
+    public var sharedName = ""
+    public init(container: String = "", sharedName: String = "") {
+        self.container = container
+        self.sharedName = sharedName
+    }
 }

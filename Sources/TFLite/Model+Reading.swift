@@ -254,6 +254,11 @@ extension Model {
             }
             o.outputType = type
             return .argMax(o)
+        case .varHandle:
+            var o = VarHandleOptions()
+            o.container = try t?.string(0, "VAR_HANDLE container") ?? ""
+            o.sharedName = try t?.string(1, "VAR_HANDLE shared_name") ?? ""
+            return .varHandle(o)
         default:
             guard let layout = ScalarOptions.layout(for: code), let t else { return .none }
             var o = ScalarOptions()

@@ -39,6 +39,7 @@ extension Model {
         case .squeeze: 30
         case .argMax: 40
         case .leakyRelu: 75
+        case .varHandle: 111
         case .scalars: ScalarOptions.unionType(for: opcode)
         }
     }
@@ -103,6 +104,8 @@ extension Model {
                 return [.scalar(index: 0, bytes: W.le(o.alpha))]
             case .argMax(let o):
                 return [.scalar(index: 0, bytes: [UInt8(bitPattern: o.outputType.rawValue)])]
+            case .varHandle(let o):
+                return [string(0, o.container), string(1, o.sharedName)]
             case .scalars(let o):
                 return o.fields.map { .scalar(index: $0.index, bytes: $0.bytes) }
             }

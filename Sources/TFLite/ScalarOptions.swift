@@ -88,6 +88,12 @@ public struct ScalarOptions: Sendable, Equatable {
         case .cumsum: [1, 1]
         // SVDFOptions: rank, fused_activation_function, asymmetric_quantize_inputs.
         case .svdf: [4, 1, 1]
+        // IfOptions: then_subgraph_index, else_subgraph_index; WhileOptions: cond_subgraph_index, body_subgraph_index.
+        case .if, .while: [4, 4]
+        // CallOnceOptions: init_subgraph_index.
+        case .callOnce: [4]
+        // ReadVariableOptions and AssignVariableOptions: empty tables.
+        case .readVariable, .assignVariable: []
         default: nil
         }
     }
@@ -124,6 +130,11 @@ extension ScalarOptions {
         case .argMin: 57
         case .cumsum: 102
         case .svdf: 6
+        case .if: 92
+        case .while: 93
+        case .callOnce: 103
+        case .readVariable: 112
+        case .assignVariable: 113
         default: 0
         }
     }

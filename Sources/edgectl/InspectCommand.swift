@@ -30,6 +30,16 @@ struct InspectCommand: ParsableCommand {
             let outs = op.outputs.map(String.init).joined(separator: ",")
             print("  #\(step) \(op.name) in=[\(ins)] out=[\(outs)]\(Self.describe(op.options))")
         }
+        // The subgraphs IF, WHILE and CALL_ONCE run (inputs → outputs, operators), after the main graph's.
+        for index in parsed.subgraphs.indices.dropFirst() {
+            let sub = parsed.subgraphs[index]
+            print("\nsubgraph \(index) \(sub.name.isEmpty ? "" : "(\(sub.name)) ")in=\(sub.inputs) out=\(sub.outputs):")
+            for (step, op) in sub.operators.enumerated() {
+                let ins = op.inputs.map { $0 < 0 ? "-" : String($0) }.joined(separator: ",")
+                let outs = op.outputs.map(String.init).joined(separator: ",")
+                print("  #\(step) \(op.name) in=[\(ins)] out=[\(outs)]\(Self.describe(op.options))")
+            }
+        }
         if tensors {
             print("\ntensors:")
             for (i, t) in graph.tensors.enumerated() { print("  " + Self.describe(t, index: i, constant: !parsed.data(of: t).isEmpty)) }
@@ -43,7 +53,8 @@ struct InspectCommand: ParsableCommand {
         let interpreter = try FileAccess.interpreter(for: parsed, path: model)
         print("MACs: \(interpreter.macs) (\(Self.millions(interpreter.macs)) M)")
         print("weights: \(interpreter.weightsBytes) bytes")
-        print("arena: \(interpreter.arenaBytes) bytes (greedy plan over tensor lifetimes)")
+        print("arena: \(interpreter.arenaBytes) bytes (greedy plan over tensor lifetimes\(parsed.subgraphs.count > 1 ? "; the main graph's and one per subgraph run by control flow" : ""))")
+        if interpreter.variableBytes > 0 { print("resource variables: \(interpreter.variableBytes) bytes (outside the arena, kept across invokes)") }
         print("kernel workspace: \(interpreter.workspaceBytes) bytes (outside the arena, shared by all operators)")
     }
 
@@ -68,6 +79,7 @@ struct InspectCommand: ParsableCommand {
         case .squeeze(let o): " squeeze_dims=\(o.squeezeDims)"
         case .leakyRelu(let o): " alpha=\(o.alpha)"
         case .argMax(let o): " output_type=\(o.outputType.name)"
+        case .varHandle(let o): " container=\"\(o.container)\" shared_name=\"\(o.sharedName)\""
         case .scalars(let o): o.fields.map { " field\($0.index)=\($0.bytes.count == 1 ? Int(o.int8($0.index)) : o.int($0.index))" }.joined()
         }
     }

@@ -12,7 +12,7 @@ final class EdgeCtlRuntimeCommandTests: XCTestCase {
         let result = try edgectl("conformance", "Tests/Fixtures/conformance")
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let lines = result.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 46)
+        XCTAssertEqual(lines.count, 54)
         for line in lines {
             XCTAssertTrue(line.hasPrefix("PASS "), String(line))
             XCTAssertTrue(line.hasSuffix("max_abs_diff=0"), String(line))

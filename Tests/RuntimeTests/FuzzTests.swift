@@ -24,17 +24,18 @@ final class FuzzTests: XCTestCase {
             return "format"
         }
         do {
+            // A mutated WHILE bound (or condition) may loop for ever, as LiteRT would: the limit turns that into an error.
             let interpreter: Interpreter
             if let ceiling = arenaCeiling {
-                interpreter = try Interpreter(model: model, planner: CappedPlanner(ceiling: ceiling))
+                interpreter = try Interpreter(model: model, planner: CappedPlanner(ceiling: ceiling), whileIterationLimit: 1000)
             } else {
-                interpreter = try Interpreter(model: model)
+                interpreter = try Interpreter(model: model, whileIterationLimit: 1000)
             }
             for i in interpreter.inputs.indices {
                 let buffer = interpreter.inputBuffer(i)
                 for b in buffer.indices { buffer[b] = UInt8(truncatingIfNeeded: b &* 31) }
             }
-            interpreter.invoke()
+            try interpreter.checkedInvoke()
             for j in interpreter.outputs.indices { _ = interpreter.outputBytes(j) }
             return "ran"
         } catch {
@@ -108,6 +109,68 @@ final class FuzzTests: XCTestCase {
                                             maximumEdits: 3, edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01], arenaCeiling: 1 << 20)
         assertEveryOutcome(outcomes)
         print("fuzz outcomes (SVDF): \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    /// IF, WHILE, CALL_ONCE and the variable operators: byte mutations of the converter's models (subgraph indices,
+    /// resource names, the loop bound), then structured ones on the parsed models — every subgraph index set to each
+    /// of −1, 0 (the main graph: recursion), the operator's own subgraph (self-recursion), one past the end and a huge
+    /// value; inputs or outputs dropped or duplicated (mismatched counts); the condition's type changed. Each must run
+    /// or fail with a typed error, never crash or hang.
+    func testMutatedControlFlowModelsNeverCrash() throws {
+        let names = ["ops_if_float", "ops_if_int8", "ops_while_float", "ops_while_int8", "ops_variables_float", "ops_variables_int8"]
+        var outcomes = try mutationOutcomes(of: names, seed: 1818_2, mutants: 300, truncations: 30, maximumEdits: 3,
+                                            edgeBytes: [0x00, 0xFF, 0x7F, 0x80, 0x01, 0x02, 0x03])
+        for name in names {
+            let model = try Model(bytes: Fixtures.bytes("\(name)/model.tflite"))
+            let buffers = model.buffers.map { Array(model.bytes[$0.range]) }
+            for (g, graph) in model.subgraphs.enumerated() {
+                for (o, op) in graph.operators.enumerated() {
+                    var variants: [Subgraph] = []
+                    if case .scalars(let options) = op.options, [.if, .while, .callOnce].contains(op.opcode) {
+                        for field in options.fields {
+                            for value: Int32 in [-1, 0, Int32(g), Int32(model.subgraphs.count), Int32.max] {
+                                var changed = options
+                                changed.set(field.index, withUnsafeBytes(of: value.littleEndian, Array.init))
+                                var copy = graph
+                                copy.operators[o].options = .scalars(changed)
+                                variants.append(copy)
+                            }
+                        }
+                    }
+                    if !op.inputs.isEmpty {
+                        var dropped = graph
+                        dropped.operators[o].inputs.removeLast()
+                        var doubled = graph
+                        doubled.operators[o].inputs.append(op.inputs.last!)
+                        variants += [dropped, doubled]
+                        if op.opcode == .if {
+                            for type in [TensorType.float32, .int8, .string, .resource] {
+                                var retyped = graph
+                                retyped.tensors[op.inputs[0]].type = type
+                                variants.append(retyped)
+                            }
+                        }
+                    }
+                    if !op.outputs.isEmpty {
+                        var dropped = graph
+                        dropped.operators[o].outputs.removeLast()
+                        variants.append(dropped)
+                    }
+                    for variant in variants {
+                        var graphs = model.subgraphs
+                        graphs[g] = variant
+                        // The writer serialises whatever it is given and reads it back (refusing bad tensor indices).
+                        guard let mutated = try? Model(subgraphs: graphs, buffers: buffers) else {
+                            outcomes["format", default: 0] += 1
+                            continue
+                        }
+                        outcomes[exercise(mutated.bytes), default: 0] += 1
+                    }
+                }
+            }
+        }
+        assertEveryOutcome(outcomes)
+        print("fuzz outcomes (control flow): \(outcomes.sorted { $0.key < $1.key })")
     }
 
     /// The outcomes of `mutants` copies of each model with 1…`maximumEdits` random byte edits (a flipped bit, a random

@@ -281,6 +281,65 @@ def _dus_input(rng, shape):
     return rng.uniform(-3, 3, shape).astype(np.float32)
 
 
+# --- control flow and resource variables (they run other subgraphs / keep state across invokes) -----------
+@model("ops_if_float", "float", spec(1, 8))
+def _if(x):
+    # A data-dependent predicate: the converter keeps tf.cond as IF with a then and an else subgraph.
+    return tf.cond(tf.reduce_sum(x) > 0.0, lambda: x * 2.0 + 1.0, lambda: x * x - 0.5)              # IF
+
+
+@model("ops_if_int8", "int8", spec(1, 8))
+def _if_int8(x):
+    return tf.cond(tf.reduce_sum(x) > 0.0, lambda: x * 2.0 + 1.0, lambda: x * x - 0.5)              # IF
+
+
+@model("ops_while_float", "float", spec(1, 8))
+def _while(x):
+    # A data-dependent trip count (3, 0 and 2 iterations in the three cases): x = x * 0.5 - 0.1 while sum(x) > 1,
+    # at most 10 times.
+    def cond(i, v):
+        return tf.logical_and(i < 10, tf.reduce_sum(v) > 1.0)
+
+    def body(i, v):
+        return i + 1, v * 0.5 - 0.1
+    _, y = tf.while_loop(cond, body, [tf.constant(0), x * 3.0])                                       # WHILE
+    return y
+
+
+@model("ops_while_int8", "int8", spec(1, 8))
+def _while_int8(x):
+    def cond(i, v):
+        return tf.logical_and(i < 10, tf.reduce_sum(v) > 1.0)
+
+    def body(i, v):
+        return i + 1, v * 0.5 - 0.1
+    _, y = tf.while_loop(cond, body, [tf.constant(0), x * 3.0])                                       # WHILE
+    return y
+
+
+class _Accumulator(tf.Module):
+    """A tf.Variable updated on every call: CALL_ONCE (init subgraph assigns the initial value), VAR_HANDLE,
+    READ_VARIABLE, ASSIGN_VARIABLE."""
+
+    def __init__(self):
+        super().__init__()
+        self.v = tf.Variable(np.linspace(-1.0, 1.0, 8, dtype=np.float32).reshape(1, 8))
+
+    def __call__(self, x):
+        self.v.assign(self.v * 0.5 + x)
+        return self.v * 2.0 - 1.0
+
+
+@model("ops_variables_float", "variables-float", spec(1, 8))
+def _variables():
+    return _Accumulator()
+
+
+@model("ops_variables_int8", "variables-int8", spec(1, 8))
+def _variables_int8():
+    return _Accumulator()
+
+
 INPUTS = {
     "ops_broadcast_args": _valid_input,
     "ops_dynamic_update_slice_float": _dus_input,
@@ -402,6 +461,14 @@ def convert(kind, specs, fn):
     if kind.startswith("keras-"):
         conv = tf.lite.TFLiteConverter.from_keras_model(fn())
         kind = kind[len("keras-"):]
+    elif kind.startswith("variables-"):
+        # Resource variables stay variables (not frozen constants) only with this flag; the module must be the
+        # converter's trackable object so that the variable's initial value is found.
+        module = fn()
+        concrete = tf.function(module.__call__, input_signature=specs).get_concrete_function()
+        conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], module)
+        conv.experimental_enable_resource_variables = True
+        kind = kind[len("variables-"):]
     else:
         concrete = tf.function(fn, input_signature=specs).get_concrete_function()
         conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], tf.Module())
@@ -436,21 +503,26 @@ def write(folder, blob, name=""):
     with open(os.path.join(folder, "model.tflite"), "wb") as f:
         f.write(blob)
     ref_type = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES if name in BUILTIN_REFERENCE else OpResolverType.BUILTIN_REF
-    ref = Interpreter(model_content=blob, experimental_op_resolver_type=ref_type, num_threads=1)
-    xnn = Interpreter(model_content=blob, num_threads=1)
-    opt = Interpreter(model_content=blob, experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
-                      num_threads=1)
-    for it in (ref, xnn, opt):
-        it.allocate_tensors()
-    ins, outs = ref.get_input_details(), ref.get_output_details()
+
+    def interpreters():
+        ref = Interpreter(model_content=blob, experimental_op_resolver_type=ref_type, num_threads=1)
+        xnn = Interpreter(model_content=blob, num_threads=1)
+        opt = Interpreter(model_content=blob,
+                          experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES, num_threads=1)
+        for it in (ref, xnn, opt):
+            it.allocate_tensors()
+        return ref, xnn, opt
+    first = interpreters()[0]
+    ins, outs = first.get_input_details(), first.get_output_details()
     rng = np.random.default_rng(7)
     cases = []
     for k in range(CASES):
         values = [INPUTS[name](rng, d["shape"]) if name in INPUTS else random_input(d, rng) for d in ins]
         results = {}
-        for tag, it in (("ref", ref), ("xnn", xnn), ("opt", opt)):
-            # Recurrent state (UNIDIRECTIONAL_SEQUENCE_LSTM's variable tensors) starts from zero in every case, as
-            # a Keras layer with stateful=False does: LiteRT would otherwise carry it from one invoke to the next.
+        # Every case starts from a fresh interpreter (state from reset): recurrent state (UNIDIRECTIONAL_SEQUENCE_LSTM's
+        # variable tensors) starts from zero, resource variables are unassigned and CALL_ONCE runs its init subgraph
+        # again. `edgectl conformance` resets its interpreter's state before every case to agree.
+        for tag, it in zip(("ref", "xnn", "opt"), interpreters()):
             it.reset_all_variables()
             for d, v in zip(it.get_input_details(), values):
                 it.set_tensor(d["index"], v)
@@ -483,7 +555,7 @@ def op_names(blob):
     names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
     return sorted({names.get(max(m.operatorCodes[o.opcodeIndex].builtinCode,
                                  m.operatorCodes[o.opcodeIndex].deprecatedBuiltinCode), "?")
-                   for o in m.subgraphs[0].operators})
+                   for g in m.subgraphs for o in g.operators})
 
 
 # Models the runtime does not reproduce byte for byte yet: written beside the conformance folder, into

@@ -42,3 +42,10 @@ public struct CPUFeatures: Sendable, Equatable {
         }
     }()
 }
+
+/// One poll of a busy-wait loop: tells the CPU the thread is spinning (`pause` on x86-64, `yield` on aarch64), so a
+/// sibling thread on the same physical core keeps its execution resources. For `WorkerPool`'s hand-off loops.
+@inline(__always)
+public func spinLoopHint() {
+    edgefleet_spin_hint()
+}

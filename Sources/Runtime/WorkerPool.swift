@@ -1,3 +1,4 @@
+import Kernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -107,6 +108,7 @@ final class WorkerPool: @unchecked Sendable {
         job.runPart(0, of: threadCount)
         var polls = 0
         while pending.load(ordering: .acquiring) > 0 {
+            spinLoopHint()
             polls += 1
             if polls > 4096 { sched_yield() }   // a descheduled worker: give it the core
         }
@@ -122,6 +124,7 @@ final class WorkerPool: @unchecked Sendable {
                 let start = Self.now()
                 var polls = 0
                 while current == seen && !stopping.load(ordering: .relaxed) {
+                    spinLoopHint()
                     polls += 1
                     if polls & 255 == 0 && Self.now() - start > Self.spinNanoseconds { break }
                     current = generation.load(ordering: .acquiring)

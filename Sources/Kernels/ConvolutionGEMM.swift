@@ -71,6 +71,27 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
     if k & 1 != 0 { values[k] = 0 }
 }
 
+/// Widens one pixel's `channels` contiguous values to int16, zero-padded to an even count: `packPairs` for a 1×1
+/// convolution, whose receptive field is the pixel itself (no tap rows to gather or merge). Sixteen at a time.
+@inlinable @inline(__always)
+func widenPairs<X: FixedWidthInteger>(_ row: UnsafePointer<X>, channels: Int, into pairs: UnsafeMutablePointer<Int32>) {
+    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+    var c = 0
+    if X.self == Int8.self {
+        let bytes = UnsafeRawPointer(row)
+        while c + 16 <= channels {
+            let v = SIMD16<Int16>(truncatingIfNeeded: bytes.loadUnaligned(fromByteOffset: c, as: SIMD16<Int8>.self))
+            UnsafeMutableRawPointer(values + c).storeBytes(of: v, as: SIMD16<Int16>.self)
+            c += 16
+        }
+    }
+    while c < channels {
+        values[c] = Int16(truncatingIfNeeded: row[c])
+        c += 1
+    }
+    if channels & 1 != 0 { values[channels] = 0 }
+}
+
 @inlinable @inline(__always)
 func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     _ p: Conv2DParameters, input: UnsafePointer<X>, filter: borrowing PackedFilter, foldedBias: UnsafePointer<Int32>,
@@ -122,12 +143,19 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             return
         }
         var pixel = range.lowerBound
+        let pointwisePairs = p.isPointwise && !useQuads
         // Output coordinates of the next pixel, advanced incrementally (no division per pixel).
         let pixelsPerImage = p.outputHeight * p.outputWidth
         var b = pixel / max(pixelsPerImage, 1), oy = (pixel % max(pixelsPerImage, 1)) / max(p.outputWidth, 1)
         var ox = pixel % max(p.outputWidth, 1)
         while pixel < totalPixels {
             let count = min(4, totalPixels - pixel)
+            if pointwisePairs {
+                // 1×1, stride 1: the pixel's channels are its whole receptive field.
+                for i in 0..<count {
+                    widenPairs(input + (pixel + i) * ic, channels: ic, into: pairs + i * kPairs)
+                }
+            } else {
             // Gather the receptive field of each pixel in the block as int16 pairs.
             for i in 0..<count {
                 let image = input + b * p.inputHeight * p.inputWidth * ic
@@ -145,6 +173,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                     oy += 1
                     if oy == p.outputHeight { oy = 0; b += 1 }
                 }
+            }
             }
             // A partial block repeats its last pixel; those results are not stored.
             let p0 = UnsafePointer(pairs)
@@ -193,6 +222,19 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 }
                 let firstChannel = block * 16
                 let channels = min(16, oc - firstChannel)
+                #if EDGEFLEET_AVX2
+                if doubleScales == nil && channels == 16 && (O.self == Int8.self || O.self == UInt8.self) {
+                    // A whole block: its constants once for the four pixels, sixteen bytes per store.
+                    let prepared = PreparedRequantization16(bias: foldedBias, multipliers: mult.baseAddress!,
+                                                            shifts: shift.baseAddress!, first: firstChannel)
+                    for i in 0..<count {
+                        requantizeAndStore16AVX2(tile.baseAddress! + i * 16, prepared, zeroPoint: zp, min: lo, max: hi,
+                                                 to: UnsafeMutableRawPointer(output + (pixel + i) * oc + firstChannel),
+                                                 unsigned: O.self == UInt8.self)
+                    }
+                    continue
+                }
+                #endif
                 for i in 0..<count {
                     let out = output + (pixel + i) * oc + firstChannel
                     let acc = tile.baseAddress! + i * 16

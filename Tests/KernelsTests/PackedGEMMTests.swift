@@ -500,6 +500,39 @@ final class RequantizationSIMDTests: XCTestCase {
         }
     }
 
+    /// The block requantisation after a GEMM tile (`requantizeBlock16`: in AVX2 builds the prepared form with its
+    /// per-block constants and blended odd lanes) against the scalar form, lane by lane: random sums, biases,
+    /// multipliers and shifts (left shifts too), edge values, ties, zero points and clamps.
+    func testPreparedBlockRequantizationEqualsTheScalarForm() {
+        var random = SeededGenerator(seed: 7)
+        let edges: [Int32] = [0, 1, -1, 1 << 20, -(1 << 20), 1 << 29, -(1 << 29), 12345, -12345, 1 << 23, -(1 << 23)]
+        for trial in 0..<20_000 {
+            let first = Int.random(in: 0...8, using: &random)
+            var acc = [Int32](repeating: 0, count: 16), bias = [Int32](repeating: 0, count: first + 16)
+            var mult = [Int32](repeating: 0, count: first + 16), shift = [Int32](repeating: 0, count: first + 16)
+            for j in 0..<16 {
+                acc[j] = trial % 3 == 0 ? edges[Int.random(in: 0..<edges.count, using: &random)]
+                                        : Int32.random(in: -(1 << 22)...(1 << 22), using: &random)
+            }
+            for c in 0..<(first + 16) {
+                bias[c] = Int32.random(in: -(1 << 16)...(1 << 16), using: &random)
+                let q = QuantizedMultiplier(Double.random(in: 1e-6...3.9, using: &random))
+                mult[c] = trial % 7 == 0 ? 1 << 30 : q.multiplier
+                shift[c] = trial % 5 == 0 ? Int32.random(in: -20...0, using: &random) : q.shift
+            }
+            let zp = Int32.random(in: -128...127, using: &random)
+            let lo = trial % 4 == 0 ? Int32(-100) : -128, hi = trial % 4 == 0 ? Int32(90) : 127
+            var out = [Int8](repeating: 0, count: 16)
+            requantizeBlock16(acc, bias: bias, multipliers: mult, shifts: shift, first: first, zeroPoint: zp, min: lo,
+                              max: hi, to: &out)
+            for j in 0..<16 {
+                let c = first + j
+                let v = multiplyByQuantizedMultiplier(acc[j] &+ bias[c], mult[c], shift[c]) &+ zp
+                XCTAssertEqual(out[j], Int8(min(max(v, lo), hi)), "trial \(trial) lane \(j)")
+            }
+        }
+    }
+
     /// The vector forms replace TFLite's sign-dependent nudge with one add and shift; the cases where that could
     /// differ are exact ties (products at odd multiples of 2^30) and their neighbours, of both signs.
     func testTiesAndTheirNeighboursRoundLikeTheScalarForm() {

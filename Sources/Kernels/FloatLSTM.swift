@@ -73,6 +73,37 @@ func lstmActivate(_ a: FloatLSTMParameters.Activation, _ x: Float) -> Float {
     }
 }
 
+/// One step's cell update over `count` elements, in LiteRT's order: the cell gate activated in place, then
+/// c = f·c, c = c + g·i, then the clip.
+@inlinable @inline(__always)
+func lstmUpdateCell(_ p: FloatLSTMParameters, input gi: UnsafePointer<Float>, forget gf: UnsafePointer<Float>,
+                    cell gc: UnsafeMutablePointer<Float>, state c: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { gc[i] = lstmActivate(p.activation, gc[i]) }
+    for i in 0..<count { c[i] = gf[i] * c[i] }
+    for i in 0..<count { c[i] = c[i] + gc[i] * gi[i] }
+    if p.cellClip > 0 {
+        for i in 0..<count { c[i] = Swift.max(Swift.min(p.cellClip, c[i]), -p.cellClip) }
+    }
+}
+
+/// One step's hidden state h = o · act(c) over `count` elements, written to `hidden` and to `dst`.
+/// With no cell activation LiteRT's ApplyActivationToVector writes nothing, so the product takes the cell gate
+/// still in that scratch buffer instead of c: reproduced as is.
+@inlinable @inline(__always)
+func lstmOutput(_ p: FloatLSTMParameters, output go: UnsafePointer<Float>, cell gc: UnsafePointer<Float>,
+                state c: UnsafePointer<Float>, activated tmp: UnsafeMutablePointer<Float>,
+                hidden h: UnsafeMutablePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    if p.activation == .none {
+        for i in 0..<count { tmp[i] = gc[i] }
+    } else {
+        for i in 0..<count { tmp[i] = lstmActivate(p.activation, c[i]) }
+    }
+    for i in 0..<count {
+        h[i] = go[i] * tmp[i]
+        dst[i] = h[i]
+    }
+}
+
 /// Runs the sequence from zero state. `output` receives the hidden state of every step ([batch, time, cells], or
 /// [time, batch, cells] when time-major); `scratch` holds `scratchCount` floats. Batch by batch, as LiteRT runs a
 /// batch-major sequence; a time-major one with several batches all batches at once, as LiteRT does
@@ -106,26 +137,10 @@ public func floatLSTM(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, input: Un
             gate(gf, w.inputWeights.1, w.recurrentWeights.1, w.biases.1)
             EigenFloatMath.logistic(gf, gf, count: n, offset: 2 * stride + b * n)
             gate(gc, w.inputWeights.2, w.recurrentWeights.2, w.biases.2)
-            for i in 0..<n { gc[i] = lstmActivate(p.activation, gc[i]) }
-            for i in 0..<n { c[i] = gf[i] * c[i] }
-            for i in 0..<n { c[i] = c[i] + gc[i] * gi[i] }
-            if p.cellClip > 0 {
-                for i in 0..<n { c[i] = Swift.max(Swift.min(p.cellClip, c[i]), -p.cellClip) }
-            }
+            lstmUpdateCell(p, input: gi, forget: gf, cell: gc, state: c, count: n)
             gate(go, w.inputWeights.3, w.recurrentWeights.3, w.biases.3)
             EigenFloatMath.logistic(go, go, count: n, offset: 3 * stride + b * n)
-            // With no cell activation LiteRT's ApplyActivationToVector writes nothing, so the product takes the
-            // cell gate still in that scratch buffer instead of c: reproduced as is.
-            if p.activation == .none {
-                for i in 0..<n { tmp[i] = gc[i] }
-            } else {
-                for i in 0..<n { tmp[i] = lstmActivate(p.activation, c[i]) }
-            }
-            let dst = output + row * n
-            for i in 0..<n {
-                h[i] = go[i] * tmp[i]
-                dst[i] = h[i]
-            }
+            lstmOutput(p, output: go, cell: gc, state: c, activated: tmp, hidden: h, into: output + row * n, count: n)
         }
     }
 }
@@ -171,24 +186,9 @@ func floatLSTMBatchesAtOnce(_ p: FloatLSTMParameters, _ w: FloatLSTMWeights, inp
         gate(gf, w.inputWeights.1, w.recurrentWeights.1, w.biases.1)
         EigenFloatMath.logistic(gf, gf, count: count, offset: 2 * count)
         gate(gc, w.inputWeights.2, w.recurrentWeights.2, w.biases.2)
-        for i in 0..<count { gc[i] = lstmActivate(p.activation, gc[i]) }
-        for i in 0..<count { c[i] = gf[i] * c[i] }
-        for i in 0..<count { c[i] = c[i] + gc[i] * gi[i] }
-        if p.cellClip > 0 {
-            for i in 0..<count { c[i] = Swift.max(Swift.min(p.cellClip, c[i]), -p.cellClip) }
-        }
+        lstmUpdateCell(p, input: gi, forget: gf, cell: gc, state: c, count: count)
         gate(go, w.inputWeights.3, w.recurrentWeights.3, w.biases.3)
         EigenFloatMath.logistic(go, go, count: count, offset: 3 * count)
-        // As in the batch-by-batch path: no cell activation leaves the cell gate in LiteRT's activation buffer.
-        if p.activation == .none {
-            for i in 0..<count { tmp[i] = gc[i] }
-        } else {
-            for i in 0..<count { tmp[i] = lstmActivate(p.activation, c[i]) }
-        }
-        let dst = output + t * count
-        for i in 0..<count {
-            h[i] = go[i] * tmp[i]
-            dst[i] = h[i]
-        }
+        lstmOutput(p, output: go, cell: gc, state: c, activated: tmp, hidden: h, into: output + t * count, count: count)
     }
 }

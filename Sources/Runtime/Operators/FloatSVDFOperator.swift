@@ -22,15 +22,7 @@ final class FloatSVDFOperator: PreparedOperator {
         for t in [o.weightsTime, o.state, o.output] + (o.bias.map { [$0] } ?? []) where t.type != .float32 {
             throw ctx.unsupported("a float32 SVDF needs float32 weights, bias, state and output; \(t.name) is \(t.type.name)")
         }
-        let activation: FloatSVDFParameters.Activation = switch o.activation {
-        case .none: .none
-        case .relu: .relu
-        case .reluN1To1: .reluN1To1
-        case .relu6: .relu6
-        case .tanh: .tanh
-        case .signBit: .signBit
-        }
-        parameters = FloatSVDFParameters(geometry: o.geometry, activation: activation)
+        parameters = FloatSVDFParameters(geometry: o.geometry, activation: o.floatActivation)
         slots = o.slots
     }
 

@@ -28,18 +28,10 @@ final class HybridSVDFOperator: PreparedOperator {
         for t in [o.state, o.output] + (o.bias.map { [$0] } ?? []) where t.type != .float32 {
             throw ctx.unsupported("a hybrid SVDF needs float32 bias, state and output; \(t.name) is \(t.type.name)")
         }
-        let activation: FloatSVDFParameters.Activation = switch o.activation {
-        case .none: .none
-        case .relu: .relu
-        case .reluN1To1: .reluN1To1
-        case .relu6: .relu6
-        case .tanh: .tanh
-        case .signBit: .signBit
-        }
         let wfQ = try ctx.quantization(o.weightsFeature), wtQ = try ctx.quantization(o.weightsTime)
         var options = ScalarOptions()
         if case .scalars(let s) = ctx.op.options { options = s }
-        parameters = HybridSVDFParameters(geometry: o.geometry, activation: activation, asymmetricInputs: options.bool(2),
+        parameters = HybridSVDFParameters(geometry: o.geometry, activation: o.floatActivation, asymmetricInputs: options.bool(2),
                                           weightsFeatureScale: wfQ.scale, weightsTimeScale: wtQ.scale)
         slots = o.slots
     }

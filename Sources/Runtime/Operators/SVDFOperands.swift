@@ -73,3 +73,17 @@ struct SVDFOperands {
                  try ctx.outputIndex(0))
     }
 }
+
+extension SVDFOperands {
+    /// The fused activation as the float and hybrid kernels take it (every activation of the schema).
+    var floatActivation: FloatSVDFParameters.Activation {
+        switch activation {
+        case .none: .none
+        case .relu: .relu
+        case .reluN1To1: .reluN1To1
+        case .relu6: .relu6
+        case .tanh: .tanh
+        case .signBit: .signBit
+        }
+    }
+}

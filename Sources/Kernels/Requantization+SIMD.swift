@@ -53,48 +53,61 @@ public func multiplyByQuantizedMultiplierPortable(_ x: SIMD8<Int32>, _ multiplie
 }
 
 #if EDGEFLEET_AVX2
-/// Eight-lane double-rounding requantisation with AVX2 intrinsics.
-///
-/// 32×32→64-bit products of even and odd lanes (`vpmuldq`), the rounding doubling high half as one add and shift,
-/// then the rounding right shift per lane (`vpsravd`).
+/// The per-channel constants of the eight-lane AVX2 requantisation: the multipliers (and the odd lanes' ones moved
+/// down), the left and right shifts and the rounding masks. Computed per call by
+/// `multiplyByQuantizedMultiplierAVX2`, and once per block of four pixels by `PreparedRequantization16`, where they
+/// then cost nothing per pixel.
+@frozen
+public struct RequantizationLanesAVX2 {
+    @usableFromInline var multiplier, odd, left, right, mask, half: __m256i
+
+    @inlinable @inline(__always)
+    public init(multiplier m: __m256i, shift: __m256i) {
+        let zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1)
+        multiplier = m
+        odd = _mm256_srli_epi64(m, 32)
+        left = _mm256_max_epi32(shift, zero)
+        right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero)
+        mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one)
+        half = _mm256_srai_epi32(mask, 1)
+    }
+
+    /// MultiplyByQuantizedMultiplier(x) on eight lanes: 32×32→64-bit products of even and odd lanes (`vpmuldq`),
+    /// the rounding doubling high half as one add and shift, then the rounding right shift per lane (`vpsravd`).
+    @inlinable @inline(__always)
+    func apply(_ x: __m256i) -> __m256i {
+        let a = _mm256_sllv_epi32(x, left)
+        // (p + 2^30) >> 31 equals TFLite's sign-dependent nudge and division toward zero (see the portable twin).
+        // AVX2 has no 64-bit arithmetic shift, but a logical one leaves the same low 32 bits, which is all we keep.
+        let nudge = _mm256_set1_epi64x(1 << 30)
+        let even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, multiplier), nudge), 31)
+        // The odd lanes' (p + 2^30) >> 31 is bits 31…62 of p + 2^30: shifted left by one they sit in the high half,
+        // and one `vpblendvb` with a constant mask takes them — two instructions fewer than a shift, a mask and an
+        // or (`_mm256_blend_epi32` takes an immediate, which Swift cannot import).
+        let oddHigh = _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), odd), nudge), 1)
+        let q = _mm256_blendv_epi8(even, oddHigh, _mm256_set1_epi64x(-0x1_0000_0000))
+        // threshold = mask/2 + (q < 0); the sign bit shifted down is that 1. A true compare is −1: subtract it.
+        let threshold = _mm256_add_epi32(half, _mm256_srli_epi32(q, 31))
+        let roundUp = _mm256_cmpgt_epi32(_mm256_and_si256(q, mask), threshold)
+        return _mm256_sub_epi32(_mm256_srav_epi32(q, right), roundUp)
+    }
+}
+
+/// Eight-lane double-rounding requantisation with AVX2 intrinsics (`RequantizationLanesAVX2`).
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplierAVX2(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
-    let zero = _mm256_setzero_si256()
-    let s = unsafeBitCast(shift, to: __m256i.self)
-    let leftShift = _mm256_max_epi32(s, zero)
-    let rightShift = _mm256_max_epi32(_mm256_sub_epi32(zero, s), zero)
-    let a = _mm256_sllv_epi32(unsafeBitCast(x, to: __m256i.self), leftShift)
-    let b = unsafeBitCast(multiplier, to: __m256i.self)
-    // (p + 2^30) >> 31 equals TFLite's sign-dependent nudge and division toward zero (see the portable twin).
-    // AVX2 has no 64-bit arithmetic shift, but a logical one leaves the same low 32 bits, which is all we keep.
-    @inline(__always) func high(_ p: __m256i) -> __m256i {
-        _mm256_srli_epi64(_mm256_add_epi64(p, _mm256_set1_epi64x(1 << 30)), 31)
-    }
-    let even = high(_mm256_mul_epi32(a, b))
-    // The odd lanes' (p + 2^30) >> 31 is bits 31…62 of p + 2^30: shifted left by one they sit in the high half,
-    // and one blend with a constant mask takes them (two instructions fewer than a shift, a mask and an or).
-    let oddHigh = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32)), _mm256_set1_epi64x(1 << 30)), 1)
-    let q = _mm256_blendv_epi8(even, oddHigh, _mm256_set1_epi64x(-0x1_0000_0000))
-    let one = _mm256_set1_epi32(1)
-    let mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rightShift), one)
-    let remainder = _mm256_and_si256(q, mask)
-    // threshold = mask/2 + (q < 0); the sign bit shifted down is that 1. A true compare is −1: subtract it.
-    let threshold = _mm256_add_epi32(_mm256_srai_epi32(mask, 1), _mm256_srli_epi32(q, 31))
-    let roundUp = _mm256_cmpgt_epi32(remainder, threshold)
-    return unsafeBitCast(_mm256_sub_epi32(_mm256_srav_epi32(q, rightShift), roundUp), to: SIMD8<Int32>.self)
+    let lanes = RequantizationLanesAVX2(multiplier: unsafeBitCast(multiplier, to: __m256i.self),
+                                        shift: unsafeBitCast(shift, to: __m256i.self))
+    return unsafeBitCast(lanes.apply(unsafeBitCast(x, to: __m256i.self)), to: SIMD8<Int32>.self)
 }
-#endif
 
-#if EDGEFLEET_AVX2
-/// `multiplyByQuantizedMultiplierAVX2`'s per-channel constants for sixteen consecutive channels (two 8-lane
-/// halves), computed once per block of four pixels instead of once per pixel: the left and right shifts, the
-/// odd lanes' multipliers and the rounding masks. `requantizeAndStore16AVX2` then costs 16 instructions per eight lanes
-/// instead of 24, plus the bias, zero point and clamp. Only for a whole block with fixed-point multipliers.
+/// The requantisation constants and biases of sixteen consecutive channels (two 8-lane halves), computed once per
+/// block of four pixels instead of once per pixel: `requantizeAndStore16AVX2` then costs 16 instructions per eight
+/// lanes instead of 24, plus the bias, zero point and clamp. Only for a whole block with fixed-point multipliers.
 @frozen
 public struct PreparedRequantization16 {
-    @usableFromInline var bias0, bias1, multiplier0, multiplier1, odd0, odd1: __m256i
-    @usableFromInline var left0, left1, right0, right1, mask0, mask1, half0, half1: __m256i
+    @usableFromInline var bias0, bias1: __m256i
+    @usableFromInline var lanes0, lanes1: RequantizationLanesAVX2
 
     /// Constants for channels `first..<first + 16` of the prepared per-channel arrays.
     @inlinable @inline(__always)
@@ -102,41 +115,11 @@ public struct PreparedRequantization16 {
         @inline(__always) func load(_ p: UnsafePointer<Int32>) -> __m256i {
             UnsafeRawPointer(p).loadUnaligned(as: __m256i.self)
         }
-        let zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1)
         bias0 = load(bias + first)
         bias1 = load(bias + first + 8)
-        multiplier0 = load(multipliers + first)
-        multiplier1 = load(multipliers + first + 8)
-        odd0 = _mm256_srli_epi64(multiplier0, 32)
-        odd1 = _mm256_srli_epi64(multiplier1, 32)
-        let shift0 = load(shifts + first), shift1 = load(shifts + first + 8)
-        left0 = _mm256_max_epi32(shift0, zero)
-        left1 = _mm256_max_epi32(shift1, zero)
-        right0 = _mm256_max_epi32(_mm256_sub_epi32(zero, shift0), zero)
-        right1 = _mm256_max_epi32(_mm256_sub_epi32(zero, shift1), zero)
-        mask0 = _mm256_sub_epi32(_mm256_sllv_epi32(one, right0), one)
-        mask1 = _mm256_sub_epi32(_mm256_sllv_epi32(one, right1), one)
-        half0 = _mm256_srai_epi32(mask0, 1)
-        half1 = _mm256_srai_epi32(mask1, 1)
+        lanes0 = RequantizationLanesAVX2(multiplier: load(multipliers + first), shift: load(shifts + first))
+        lanes1 = RequantizationLanesAVX2(multiplier: load(multipliers + first + 8), shift: load(shifts + first + 8))
     }
-}
-
-/// MultiplyByQuantizedMultiplier(acc + bias) on eight lanes with prepared constants: lane for lane
-/// `multiplyByQuantizedMultiplierAVX2(acc &+ bias, multiplier, shift)` (KernelsTests compares them).
-@inlinable @inline(__always)
-func requantize8AVX2(_ acc: __m256i, bias: __m256i, multiplier: __m256i, odd: __m256i, left: __m256i,
-                     right: __m256i, mask: __m256i, half: __m256i) -> __m256i {
-    let a = _mm256_sllv_epi32(_mm256_add_epi32(acc, bias), left)
-    let nudge = _mm256_set1_epi64x(1 << 30)
-    let even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, multiplier), nudge), 31)
-    let oddHigh = _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), odd), nudge), 1)
-    // Even lanes from `even`'s low halves, odd lanes from the odd products' bits 31…62 shifted into the high half
-    // (their low half is dropped by the blend): one `vpblendvb` with a constant mask instead of a mask, a shift
-    // and an or (`_mm256_blend_epi32` takes an immediate, which Swift cannot import).
-    let q = _mm256_blendv_epi8(even, oddHigh, _mm256_set1_epi64x(-0x1_0000_0000))
-    let threshold = _mm256_add_epi32(half, _mm256_srli_epi32(q, 31))
-    let roundUp = _mm256_cmpgt_epi32(_mm256_and_si256(q, mask), threshold)
-    return _mm256_sub_epi32(_mm256_srav_epi32(q, right), roundUp)
 }
 
 /// Requantises sixteen accumulators of one block (`acc`, 16 consecutive Int32) with prepared constants, adds the
@@ -145,12 +128,8 @@ func requantize8AVX2(_ acc: __m256i, bias: __m256i, multiplier: __m256i, odd: __
 func requantizeAndStore16AVX2(_ acc: UnsafePointer<Int32>, _ r: borrowing PreparedRequantization16, zeroPoint: Int32,
                               min lo: Int32, max hi: Int32, to out: UnsafeMutableRawPointer, unsigned: Bool) {
     let zp = _mm256_set1_epi32(zeroPoint), low = _mm256_set1_epi32(lo), high = _mm256_set1_epi32(hi)
-    var v0 = requantize8AVX2(UnsafeRawPointer(acc).loadUnaligned(as: __m256i.self), bias: r.bias0,
-                             multiplier: r.multiplier0, odd: r.odd0, left: r.left0, right: r.right0, mask: r.mask0,
-                             half: r.half0)
-    var v1 = requantize8AVX2(UnsafeRawPointer(acc + 8).loadUnaligned(as: __m256i.self), bias: r.bias1,
-                             multiplier: r.multiplier1, odd: r.odd1, left: r.left1, right: r.right1, mask: r.mask1,
-                             half: r.half1)
+    var v0 = r.lanes0.apply(_mm256_add_epi32(UnsafeRawPointer(acc).loadUnaligned(as: __m256i.self), r.bias0))
+    var v1 = r.lanes1.apply(_mm256_add_epi32(UnsafeRawPointer(acc + 8).loadUnaligned(as: __m256i.self), r.bias1))
     v0 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v0, zp), low), high)
     v1 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v1, zp), low), high)
     // Per 128-bit half the packs give [v0 0-3, v1 0-3] then [v0 4-7, v1 4-7] as dwords 0, 1 and 4, 5.

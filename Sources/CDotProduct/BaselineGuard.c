@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "XCR0.h"
+
 /// The baseline features this CPU lacks, as a space-separated list in `missing` (empty when it has them all).
 static void edgefleet_baseline_missing(char *missing, size_t capacity) {
     unsigned int eax = 0, ebx = 0, ecx1 = 0, edx = 0, ebx7 = 0, ecx81 = 0;
@@ -35,12 +37,7 @@ static void edgefleet_baseline_missing(char *missing, size_t capacity) {
     if (__get_cpuid_max(0x80000000, 0) >= 0x80000001) __cpuid(0x80000001, eax, ebx, ecx81, edx);
     // AVX registers are usable only when the OS saves them: OSXSAVE, then XCR0's SSE and AVX state bits.
     int osxsave = (ecx1 >> 27) & 1;
-    uint64_t xcr0 = 0;
-    if (osxsave) {
-        uint32_t lo, hi;
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        xcr0 = ((uint64_t)hi << 32) | lo;
-    }
+    uint64_t xcr0 = osxsave ? edgefleet_xcr0() : 0;
     int ymm = osxsave && (xcr0 & 0x6) == 0x6;
     EDGEFLEET_NEED((ecx1 >> 9) & 1, "ssse3");
     EDGEFLEET_NEED((ecx1 >> 19) & 1, "sse4.1");

@@ -6,13 +6,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-
-/// XCR0 through XGETBV, in inline assembly so this file needs no `xsave` target attribute.
-static uint64_t edgefleet_xcr0(void) {
-    uint32_t eax, edx;
-    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
-    return ((uint64_t)edx << 32) | eax;
-}
+#include "XCR0.h"
 
 uint32_t edgefleet_cpu_features(void) {
     unsigned int eax, ebx, ecx, edx;

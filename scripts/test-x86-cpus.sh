@@ -21,8 +21,16 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 checks=0
 fail() { echo "x86-cpus: FAILED: $*"; exit 1; }
-# qemu warns about each host-only feature of a named model (pcid, x2apic, …); only the guest's output matters.
-emulate() { local cpu=$1; shift; qemu-x86_64 -cpu "$cpu" "$@" 2> >(grep -v "TCG doesn't support requested feature" >&2); }
+# qemu warns about each host-only feature of a named model (pcid, x2apic, …); only the guest's output matters. The
+# filter runs after qemu has exited, not in a process substitution: that one finished asynchronously, so a check
+# reading the stderr file right after could find it still empty (seen in CI under load, 4 runs in 40 here).
+emulate() {
+    local cpu=$1 status=0
+    shift
+    qemu-x86_64 -cpu "$cpu" "$@" 2>"$out/qemu-stderr" || status=$?
+    grep -v "TCG doesn't support requested feature" "$out/qemu-stderr" >&2 || true
+    return "$status"
+}
 
 for cpu in qemu64 SandyBridge; do
     for program in edgectl edge-agent edge-collector; do

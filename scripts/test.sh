@@ -84,6 +84,19 @@ misses=$(grep -cE "^(FAIL|UNSUPPORTED) " "$log" || true)
 passed=$(( ${executed:-0} - ${failures:-0} - ${skipped:-0} + passes + (contract == 0 ? 1 : 0) + (packaging == 0 ? 1 : 0) + (alerts == 0 ? 1 : 0) + (armkernels == 0 ? 1 : 0) + (x86cpus == 0 ? 1 : 0) + (demo == 0 ? 1 : 0) + fuzz_passed ))
 failed=$(( ${failures:-0} + misses + (contract == 0 ? 0 : 1) + (packaging == 0 ? 0 : 1) + (alerts == 0 ? 0 : 1) + (armkernels == 0 ? 0 : 1) + (x86cpus == 0 ? 0 : 1) + (demo == 0 ? 0 : 1) + fuzz_failed ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# Name what failed right above the closing line: CI keeps only the tail of a long log, and a count alone says nothing.
+failed_names=()
+while IFS= read -r name; do failed_names+=("$name"); done < <(
+    grep -Eo "^Test Case '[^']+' failed" "$log" | sed -E "s/^Test Case '([^']+)' failed/\1/" || true
+    grep -E "^(FAIL|UNSUPPORTED) " "$log" | cut -c1-120 || true)
+[ "$contract" -eq 0 ] || failed_names+=("API contract (scripts/contract-test.sh)")
+[ "$packaging" -eq 0 ] || failed_names+=("packages, image or deployment files")
+[ "$alerts" -eq 0 ] || failed_names+=("alert rules (promtool)")
+[ "$armkernels" -eq 0 ] || failed_names+=("aarch64 C microkernels (scripts/test-aarch64-kernels.sh)")
+[ "$x86cpus" -eq 0 ] || failed_names+=("x86-64 CPUs under qemu-user (scripts/test-x86-cpus.sh)")
+[ "$demo" -eq 0 ] || failed_names+=("demo (scripts/demo.sh --quick)")
+[ "$fuzz_failed" -eq 0 ] || failed_names+=("fuzzing (scripts/fuzz.sh)")
+for name in "${failed_names[@]}"; do echo "failed: $name"; done
 # A skipped test says why in the log (the aarch64 smlal kernel on x86, for one); the closing line counts them apart.
 skip_note=""
 [ "${skipped:-0}" -gt 0 ] && skip_note=" (${skipped} skipped: not runnable on this CPU, see the log)"

@@ -64,32 +64,75 @@ func packPairs<X: FixedWidthInteger>(rows: UnsafeMutablePointer<UnsafePointer<X>
     let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
     var k = 0
     forEachTapRun(rows: rows, taps: taps, channels: channels) { row, run in
-        // A plain widening loop: LLVM turns it into vpmovsxbw / sxtl.
-        for c in 0..<run { values[k + c] = Int16(truncatingIfNeeded: row[c]) }
+        widenRun(row, count: run, into: values + k)
         k += run
     }
     if k & 1 != 0 { values[k] = 0 }
 }
 
-/// Widens one pixel's `channels` contiguous values to int16, zero-padded to an even count: `packPairs` for a 1×1
-/// convolution, whose receptive field is the pixel itself (no tap rows to gather or merge). Sixteen at a time.
+/// Widens `count` contiguous values to int16 at `values`: sixteen, then eight at a time for int8 (one
+/// sign-extending load each), the rest one by one. Reads and writes exactly `count` values.
 @inlinable @inline(__always)
-func widenPairs<X: FixedWidthInteger>(_ row: UnsafePointer<X>, channels: Int, into pairs: UnsafeMutablePointer<Int32>) {
-    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+func widenRun<X: FixedWidthInteger>(_ row: UnsafePointer<X>, count: Int, into values: UnsafeMutablePointer<Int16>) {
     var c = 0
     if X.self == Int8.self {
         let bytes = UnsafeRawPointer(row)
-        while c + 16 <= channels {
+        while c + 16 <= count {
             let v = SIMD16<Int16>(truncatingIfNeeded: bytes.loadUnaligned(fromByteOffset: c, as: SIMD16<Int8>.self))
             UnsafeMutableRawPointer(values + c).storeBytes(of: v, as: SIMD16<Int16>.self)
             c += 16
         }
+        if c + 8 <= count {
+            let v = SIMD8<Int16>(truncatingIfNeeded: bytes.loadUnaligned(fromByteOffset: c, as: SIMD8<Int8>.self))
+            UnsafeMutableRawPointer(values + c).storeBytes(of: v, as: SIMD8<Int16>.self)
+            c += 8
+        }
+        // At most seven left: straight-line code, not a loop LLVM would vectorise behind overlap checks that cost
+        // more than the copy (a stem's 9-value run spent 45 instructions there).
+        if c + 4 <= count {
+            let v = SIMD4<Int16>(truncatingIfNeeded: bytes.loadUnaligned(fromByteOffset: c, as: SIMD4<Int8>.self))
+            UnsafeMutableRawPointer(values + c).storeBytes(of: v, as: SIMD4<Int16>.self)
+            c += 4
+        }
+        if c + 2 <= count {
+            values[c] = Int16(truncatingIfNeeded: row[c])
+            values[c + 1] = Int16(truncatingIfNeeded: row[c + 1])
+            c += 2
+        }
+        if c < count { values[c] = Int16(truncatingIfNeeded: row[c]) }
+        return
     }
-    while c < channels {
+    while c < count {
         values[c] = Int16(truncatingIfNeeded: row[c])
         c += 1
     }
+}
+
+/// Widens one pixel's `channels` contiguous values to int16, zero-padded to an even count: `packPairs` for a 1×1
+/// convolution, whose receptive field is the pixel itself (no tap rows to gather or merge).
+@inlinable @inline(__always)
+func widenPairs<X: FixedWidthInteger>(_ row: UnsafePointer<X>, channels: Int, into pairs: UnsafeMutablePointer<Int32>) {
+    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+    widenRun(row, count: channels, into: values)
     if channels & 1 != 0 { values[channels] = 0 }
+}
+
+/// `packPairs` for a pixel whose taps all lie inside the image, with taps along x adjacent (dilation width 1): its
+/// receptive field is `filterHeight` runs of `filterWidth × channels` contiguous values, one per filter row, so
+/// neither the tap pointers nor the run merging are needed (an RGB stem's 3×3 pixel: three runs of nine values,
+/// about a tenth of the instructions of gathering and merging nine 3-value taps).
+@inlinable @inline(__always)
+func packInteriorPairs<X: FixedWidthInteger>(_ p: Conv2DParameters, firstTap: UnsafePointer<X>,
+                                             into pairs: UnsafeMutablePointer<Int32>) {
+    let values = UnsafeMutableRawPointer(pairs).assumingMemoryBound(to: Int16.self)
+    let run = p.filterWidth * p.inputChannels, rowStep = p.dilationHeight * p.inputWidth * p.inputChannels
+    var row = firstTap
+    for ky in 0..<p.filterHeight {
+        widenRun(row, count: run, into: values + ky * run)
+        row += rowStep
+    }
+    let k = p.filterHeight * run
+    if k & 1 != 0 { values[k] = 0 }
 }
 
 @inlinable @inline(__always)
@@ -118,6 +161,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     filter.weights.withUnsafeBufferPointer { packed in
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
+    p.requantization.vectorShifts.withUnsafeBufferPointer { vectorShifts in
     withUnsafeTemporaryAllocation(of: UnsafePointer<X>.self, capacity: max(taps, 1)) { rows in
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { tile in
         let zp = p.requantization.outputZeroPoint
@@ -156,24 +200,30 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                     widenPairs(input + (pixel + i) * ic, channels: ic, into: pairs + i * kPairs)
                 }
             } else {
-            // Gather the receptive field of each pixel in the block as int16 pairs.
-            for i in 0..<count {
-                let image = input + b * p.inputHeight * p.inputWidth * ic
-                p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
-                if useQuads {
-                    let int8Rows = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>.self)
-                    packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4,
-                              flipSign: flipSign)
-                } else {
-                    packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
+                // Gather the receptive field of each pixel in the block: int16 pairs, or quads for `sdot`/VNNI.
+                for i in 0..<count {
+                    let image = input + b * p.inputHeight * p.inputWidth * ic
+                    let iy0 = oy * p.strideHeight - p.paddingTop, ix0 = ox * p.strideWidth - p.paddingLeft
+                    if useQuads {
+                        p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
+                        let int8Rows = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>.self)
+                        packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4,
+                                  flipSign: flipSign)
+                    } else if p.dilationWidth == 1 && iy0 >= 0 && ix0 >= 0
+                        && iy0 + (p.filterHeight - 1) * p.dilationHeight < p.inputHeight
+                        && ix0 + p.filterWidth - 1 < p.inputWidth {
+                        packInteriorPairs(p, firstTap: image + (iy0 * p.inputWidth + ix0) * ic, into: pairs + i * kPairs)
+                    } else {
+                        p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
+                        packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)
+                    }
+                    ox += 1
+                    if ox == p.outputWidth {
+                        ox = 0
+                        oy += 1
+                        if oy == p.outputHeight { oy = 0; b += 1 }
+                    }
                 }
-                ox += 1
-                if ox == p.outputWidth {
-                    ox = 0
-                    oy += 1
-                    if oy == p.outputHeight { oy = 0; b += 1 }
-                }
-            }
             }
             // A partial block repeats its last pixel; those results are not stored.
             let p0 = UnsafePointer(pairs)
@@ -226,7 +276,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 if doubleScales == nil && channels == 16 && (O.self == Int8.self || O.self == UInt8.self) {
                     // A whole block: its constants once for the four pixels, sixteen bytes per store.
                     let prepared = PreparedRequantization16(bias: foldedBias, multipliers: mult.baseAddress!,
-                                                            shifts: shift.baseAddress!, first: firstChannel)
+                                                            vectorShifts: vectorShifts.baseAddress!, first: firstChannel)
                     for i in 0..<count {
                         requantizeAndStore16AVX2(tile.baseAddress! + i * 16, prepared, zeroPoint: zp, min: lo, max: hi,
                                                  to: UnsafeMutableRawPointer(output + (pixel + i) * oc + firstChannel),
@@ -245,9 +295,15 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                             let c = firstChannel + first
                             let sum = UnsafeRawPointer(acc + first).loadUnaligned(as: SIMD8<Int32>.self)
                                 &+ UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                            #if EDGEFLEET_AVX2
+                            let lanes = RequantizationLanesAVX2(multipliers: mult.baseAddress!,
+                                                                vectorShifts: vectorShifts.baseAddress!, first: c)
+                            requantizeAndStore8AVX2(sum, lanes, zeroPoint: zp, min: lo, max: hi, to: out + first)
+                            #else
                             requantizeAndStore8(sum, multiplier: ChannelRequantization.lanes(mult, c),
                                                 shift: ChannelRequantization.lanes(shift, c),
                                                 zeroPoint: zp, min: lo, max: hi, to: out + first)
+                            #endif
                             first += 8
                         }
                     }
@@ -267,6 +323,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             }
             pixel += count
         }
+    }
     }
     }
     }

@@ -61,15 +61,37 @@ public func multiplyByQuantizedMultiplierPortable(_ x: SIMD8<Int32>, _ multiplie
 public struct RequantizationLanesAVX2 {
     @usableFromInline var multiplier, odd, left, right, mask, half: __m256i
 
+    /// Each odd lane copied down into the even lane below it (`vpshufd $0xf5`). Not `_mm256_srli_epi64(x, 32)`,
+    /// though it moves the same bits: where the constants were hoisted out of a pixel loop (conv2D's 4×16 tile, the
+    /// depthwise row), LLVM saw the zero upper halves the logical shift leaves, could no longer prove both of
+    /// `vpmuldq`'s operands sign-extended, and emitted a full 64-bit multiply — three `vpmuludq` and eight shifts and
+    /// adds per eight lanes instead of one `vpmuldq` (seen in the disassembly; 0.2 M of VWW's 5.2 M instructions on
+    /// an emulated Haswell). A shuffle leaves the upper halves unknown, so the operands keep their sign extension.
+    @inlinable static var oddLanes: __m256i { _mm256_setr_epi32(1, 1, 3, 3, 5, 5, 7, 7) }
+
     @inlinable @inline(__always)
     public init(multiplier m: __m256i, shift: __m256i) {
         let zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1)
         multiplier = m
-        odd = _mm256_srli_epi64(m, 32)
+        odd = _mm256_permutevar8x32_epi32(m, Self.oddLanes)
         left = _mm256_max_epi32(shift, zero)
         right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero)
         mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one)
         half = _mm256_srai_epi32(mask, 1)
+    }
+
+    /// The constants of channels `first..<first + 8` (`first` a multiple of 8) from the multipliers and the
+    /// prepared ``ChannelRequantization/vectorShifts``: loads and one shuffle, nothing to derive.
+    @inlinable @inline(__always)
+    public init(multipliers: UnsafePointer<Int32>, vectorShifts: UnsafePointer<Int32>, first: Int) {
+        @inline(__always) func load(_ p: UnsafePointer<Int32>) -> __m256i { UnsafeRawPointer(p).loadUnaligned(as: __m256i.self) }
+        let group = vectorShifts + (first / 8) * 32
+        multiplier = load(multipliers + first)
+        odd = _mm256_permutevar8x32_epi32(multiplier, Self.oddLanes)
+        left = load(group)
+        right = load(group + 8)
+        mask = load(group + 16)
+        half = load(group + 24)
     }
 
     /// MultiplyByQuantizedMultiplier(x) on eight lanes: 32×32→64-bit products of even and odd lanes (`vpmuldq`),
@@ -84,7 +106,8 @@ public struct RequantizationLanesAVX2 {
         // The odd lanes' (p + 2^30) >> 31 is bits 31…62 of p + 2^30: shifted left by one they sit in the high half,
         // and one `vpblendvb` with a constant mask takes them — two instructions fewer than a shift, a mask and an
         // or (`_mm256_blend_epi32` takes an immediate, which Swift cannot import).
-        let oddHigh = _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), odd), nudge), 1)
+        let oddHigh = _mm256_slli_epi64(
+            _mm256_add_epi64(_mm256_mul_epi32(_mm256_permutevar8x32_epi32(a, Self.oddLanes), odd), nudge), 1)
         let q = _mm256_blendv_epi8(even, oddHigh, _mm256_set1_epi64x(-0x1_0000_0000))
         // threshold = mask/2 + (q < 0); the sign bit shifted down is that 1. A true compare is −1: subtract it.
         let threshold = _mm256_add_epi32(half, _mm256_srli_epi32(q, 31))
@@ -109,17 +132,29 @@ public struct PreparedRequantization16 {
     @usableFromInline var bias0, bias1: __m256i
     @usableFromInline var lanes0, lanes1: RequantizationLanesAVX2
 
-    /// Constants for channels `first..<first + 16` of the prepared per-channel arrays.
+    /// Constants for channels `first..<first + 16` (`first` a multiple of 8) of the prepared per-channel arrays.
     @inlinable @inline(__always)
-    public init(bias: UnsafePointer<Int32>, multipliers: UnsafePointer<Int32>, shifts: UnsafePointer<Int32>, first: Int) {
+    public init(bias: UnsafePointer<Int32>, multipliers: UnsafePointer<Int32>, vectorShifts: UnsafePointer<Int32>,
+                first: Int) {
         @inline(__always) func load(_ p: UnsafePointer<Int32>) -> __m256i {
             UnsafeRawPointer(p).loadUnaligned(as: __m256i.self)
         }
         bias0 = load(bias + first)
         bias1 = load(bias + first + 8)
-        lanes0 = RequantizationLanesAVX2(multiplier: load(multipliers + first), shift: load(shifts + first))
-        lanes1 = RequantizationLanesAVX2(multiplier: load(multipliers + first + 8), shift: load(shifts + first + 8))
+        lanes0 = RequantizationLanesAVX2(multipliers: multipliers, vectorShifts: vectorShifts, first: first)
+        lanes1 = RequantizationLanesAVX2(multipliers: multipliers, vectorShifts: vectorShifts, first: first + 8)
     }
+}
+
+/// Requantises eight accumulators of consecutive channels with constants loaded from the prepared tables (bias
+/// added by the caller), adds the zero point, clamps and stores eight 8-bit values: `requantizeAndStore8` without
+/// deriving the shifts' constants per call.
+@inlinable @inline(__always)
+func requantizeAndStore8AVX2<O: QuantizedElement>(_ acc: SIMD8<Int32>, _ lanes: RequantizationLanesAVX2, zeroPoint: Int32,
+                                                  min lo: Int32, max hi: Int32, to out: UnsafeMutablePointer<O>) {
+    let v = _mm256_add_epi32(lanes.apply(unsafeBitCast(acc, to: __m256i.self)), _mm256_set1_epi32(zeroPoint))
+    let clamped = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi))
+    O.store8(unsafeBitCast(clamped, to: SIMD8<Int32>.self), to: out)
 }
 
 /// Requantises sixteen accumulators of one block (`acc`, 16 consecutive Int32) with prepared constants, adds the
@@ -147,7 +182,10 @@ public func requantizeBlock16(_ acc: UnsafePointer<Int32>, bias: UnsafePointer<I
                               shifts: UnsafePointer<Int32>, first: Int, zeroPoint: Int32, min lo: Int32, max hi: Int32,
                               to out: UnsafeMutablePointer<Int8>) {
     #if EDGEFLEET_AVX2
-    let prepared = PreparedRequantization16(bias: bias, multipliers: multipliers, shifts: shifts, first: first)
+    // The shift table as the kernels get it from ChannelRequantization, for the sixteen channels from `first`.
+    let table = ChannelRequantization.vectorShifts(Array(UnsafeBufferPointer(start: shifts + first, count: 16)))
+    let prepared = PreparedRequantization16(bias: bias + first, multipliers: multipliers + first, vectorShifts: table,
+                                            first: 0)
     requantizeAndStore16AVX2(acc, prepared, zeroPoint: zeroPoint, min: lo, max: hi, to: UnsafeMutableRawPointer(out),
                              unsigned: false)
     #else

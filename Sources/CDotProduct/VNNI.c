@@ -20,6 +20,23 @@ static inline int32_t edgefleet_load_quad(const uint8_t *p) {
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 void edgefleet_vnni512_tile4x16(const int8_t *weights, const uint8_t *p0, const uint8_t *p1, const uint8_t *p2,
                                 const uint8_t *p3, intptr_t kQuads, const int32_t *start, int32_t *accumulators) {
+    if (p1 == p0 && p2 == p0 && p3 == p0) {
+        // One pixel repeated (a group of one: a batch-1 FULLY_CONNECTED): computed once, in four chains over k mod 4
+        // for `vpdpbusd`'s latency, and stored to all four rows as the contract says.
+        __m512i c0 = _mm512_loadu_si512(start), c1 = _mm512_setzero_si512(), c2 = c1, c3 = c1;
+        intptr_t k = 0;
+        for (; k + 3 < kQuads; k += 4) {
+            c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k)), _mm512_loadu_si512(weights + 64 * k));
+            c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k + 4)), _mm512_loadu_si512(weights + 64 * k + 64));
+            c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k + 8)), _mm512_loadu_si512(weights + 64 * k + 128));
+            c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k + 12)), _mm512_loadu_si512(weights + 64 * k + 192));
+        }
+        for (; k < kQuads; k++)
+            c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k)), _mm512_loadu_si512(weights + 64 * k));
+        const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(c0, c1), _mm512_add_epi32(c2, c3));
+        for (int row = 0; row < 4; row++) _mm512_storeu_si512(accumulators + 16 * row, sum);
+        return;
+    }
     // Two accumulator sets (even and odd k) so eight independent `vpdpbusd` chains hide the instruction's latency.
     __m512i a0 = _mm512_loadu_si512(start), a1 = a0, a2 = a0, a3 = a0;
     __m512i b0 = _mm512_setzero_si512(), b1 = b0, b2 = b0, b3 = b0;
@@ -158,6 +175,39 @@ static inline void edgefleet_conv_pixels(const int8_t *quads, intptr_t firstBloc
     const __m512i zp16 = _mm512_set1_epi16((short)zeroPoint);
     const __m512i low8 = _mm512_set1_epi8((char)lo), high8 = _mm512_set1_epi8((char)hi);
     intptr_t block = firstBlock;
+    if (pixels == 1) {
+        // One pixel (a batch-1 FULLY_CONNECTED, whose one row the 4-pixel tiles below would compute four times):
+        // four blocks per step, each broadcast activation quad feeding four `vpdpbusd`.
+        for (; block < endBlock; block += 4) {
+            const intptr_t n = endBlock - block < 4 ? endBlock - block : 4;
+            const int8_t *w = quads + block * kQuads * 64;
+            const intptr_t stride = kQuads * 64;
+            __m512i acc[4];
+            for (intptr_t j = 0; j < 4; j++) acc[j] = _mm512_loadu_si512(starts + (block + (j < n ? j : 0)) * 16);
+            if (n == 4) {
+                for (intptr_t k = 0; k < kQuads; k++) {
+                    const __m512i x = _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k));
+                    acc[0] = _mm512_dpbusd_epi32(acc[0], x, _mm512_loadu_si512(w + 64 * k));
+                    acc[1] = _mm512_dpbusd_epi32(acc[1], x, _mm512_loadu_si512(w + stride + 64 * k));
+                    acc[2] = _mm512_dpbusd_epi32(acc[2], x, _mm512_loadu_si512(w + 2 * stride + 64 * k));
+                    acc[3] = _mm512_dpbusd_epi32(acc[3], x, _mm512_loadu_si512(w + 3 * stride + 64 * k));
+                }
+            } else {
+                for (intptr_t k = 0; k < kQuads; k++) {
+                    const __m512i x = _mm512_set1_epi32(edgefleet_load_quad(p0 + 4 * k));
+                    for (intptr_t j = 0; j < n; j++)
+                        acc[j] = _mm512_dpbusd_epi32(acc[j], x, _mm512_loadu_si512(w + j * stride + 64 * k));
+                }
+            }
+            for (intptr_t j = 0; j < n; j++) {
+                const intptr_t c = (block + j) * 16, left = outputChannels - c;
+                const int full = left >= 16;
+                edgefleet_store16(out + c, acc[j], rq + (block + j - firstBlock), zp, low, high, full,
+                                  (__mmask16)(full ? 0xFFFF : (1u << left) - 1));
+            }
+        }
+        return;
+    }
     // Two blocks (32 channels) per step: each broadcast activation quad feeds two `vpdpbusd`, so a k step issues
     // 6 loads for 8 multiply-adds instead of 5 for 4 (the 4×16 tile was bound by its loads).
     for (; block + 1 < endBlock; block += 2) {
@@ -478,6 +528,31 @@ __attribute__((target("avx2,avxvnni")))
 void edgefleet_avxvnni_tile4x16(const int8_t *weights, const uint8_t *p0, const uint8_t *p1, const uint8_t *p2,
                                 const uint8_t *p3, intptr_t kQuads, const int32_t *start, int32_t *accumulators) {
     __m256i s0 = _mm256_loadu_si256((const __m256i *)start), s1 = _mm256_loadu_si256((const __m256i *)(start + 8));
+    if (p1 == p0 && p2 == p0 && p3 == p0) {
+        // One pixel repeated (as in edgefleet_vnni512_tile4x16): once, in two chains per half, stored four times.
+        __m256i c0 = s0, c1 = s1, d0 = _mm256_setzero_si256(), d1 = d0;
+        intptr_t k = 0;
+        for (; k + 1 < kQuads; k += 2) {
+            __m256i x = _mm256_set1_epi32(edgefleet_load_quad(p0 + 4 * k));
+            __m256i y = _mm256_set1_epi32(edgefleet_load_quad(p0 + 4 * k + 4));
+            c0 = _mm256_dpbusd_avx_epi32(c0, x, _mm256_loadu_si256((const __m256i *)(weights + 64 * k)));
+            c1 = _mm256_dpbusd_avx_epi32(c1, x, _mm256_loadu_si256((const __m256i *)(weights + 64 * k + 32)));
+            d0 = _mm256_dpbusd_avx_epi32(d0, y, _mm256_loadu_si256((const __m256i *)(weights + 64 * k + 64)));
+            d1 = _mm256_dpbusd_avx_epi32(d1, y, _mm256_loadu_si256((const __m256i *)(weights + 64 * k + 96)));
+        }
+        if (k < kQuads) {
+            __m256i x = _mm256_set1_epi32(edgefleet_load_quad(p0 + 4 * k));
+            c0 = _mm256_dpbusd_avx_epi32(c0, x, _mm256_loadu_si256((const __m256i *)(weights + 64 * k)));
+            c1 = _mm256_dpbusd_avx_epi32(c1, x, _mm256_loadu_si256((const __m256i *)(weights + 64 * k + 32)));
+        }
+        c0 = _mm256_add_epi32(c0, d0);
+        c1 = _mm256_add_epi32(c1, d1);
+        for (int row = 0; row < 4; row++) {
+            _mm256_storeu_si256((__m256i *)(accumulators + 16 * row), c0);
+            _mm256_storeu_si256((__m256i *)(accumulators + 16 * row + 8), c1);
+        }
+        return;
+    }
     __m256i a00 = s0, a01 = s1, a10 = s0, a11 = s1, a20 = s0, a21 = s1, a30 = s0, a31 = s1;
     for (intptr_t k = 0; k < kQuads; k++) {
         __m256i w0 = _mm256_loadu_si256((const __m256i *)(weights + 64 * k));

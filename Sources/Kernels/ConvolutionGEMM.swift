@@ -263,6 +263,10 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                     let w = packed.baseAddress! + filter.blockOffset(block)
                     switch kernel {
                     case .avx2:
+                        if count == 1 {
+                            gemmTile1x16(weights: w, pixel: p0, kPairs: kPairs, accumulators: tile.baseAddress!)
+                            break
+                        }
                         gemmTile4x16(weights: w, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: tile.baseAddress!)
                     case .smlal:
                         gemmTile4x16SMLAL(weights: w, pixels: p0, p1, p2, p3, kPairs: kPairs, accumulators: tile.baseAddress!)
@@ -305,6 +309,18 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                                                 zeroPoint: zp, min: lo, max: hi, to: out + first)
                             #endif
                             first += 8
+                        }
+                    } else if let doubleScales {
+                        // TFLite's double-precision FULLY_CONNECTED rescale, eight channels per step.
+                        doubleScales.withUnsafeBufferPointer { scales in
+                            while first + 8 <= channels {
+                                let c = firstChannel + first
+                                let sum = UnsafeRawPointer(acc + first).loadUnaligned(as: SIMD8<Int32>.self)
+                                    &+ UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                                O.store8(requantizeInDouble8(sum, scales: scales.baseAddress! + c, zeroPoint: zp, min: lo, max: hi),
+                                         to: out + first)
+                                first += 8
+                            }
                         }
                     }
                     for j in first..<channels {

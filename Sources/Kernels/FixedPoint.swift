@@ -1,3 +1,6 @@
+#if EDGEFLEET_AVX2
+import _Builtin_intrinsics.intel
+#endif
 // The integer arithmetic that decides bit-exactness with TFLite's reference kernels.
 // Sources of truth: tflite/kernels/internal/quantization_util.cc and internal/common.h.
 
@@ -131,6 +134,45 @@ public func clampToInt32(_ x: Double) -> Int32 {
     if x >= 2147483647 { return Int32.max }
     if x <= -2147483648 { return Int32.min }
     return Int32(x)
+}
+
+/// `min(max(clampToInt32((Double(x) × scale).rounded(.toNearestOrAwayFromZero)) &+ zeroPoint, lo), hi)` on eight
+/// lanes, lane for lane equal to the scalar form (NaN to 0, beyond the Int32 range to its ends): the
+/// double-precision rescale of TFLite's FULLY_CONNECTED reference kernels, in AVX2 builds without a scalar
+/// conversion, compare and round per output.
+@inlinable @inline(__always)
+public func requantizeInDouble8(_ x: SIMD8<Int32>, scales: UnsafePointer<Double>, zeroPoint: Int32,
+                                min lo: Int32, max hi: Int32) -> SIMD8<Int32> {
+    #if EDGEFLEET_AVX2
+    @inline(__always) func four(_ x: SIMD4<Int32>, _ scales: UnsafePointer<Double>) -> SIMD4<Int32> {
+        let product = _mm256_mul_pd(_mm256_cvtepi32_pd(unsafeBitCast(x, to: __m128i.self)), _mm256_loadu_pd(scales))
+        // Half away from zero: truncate x + copysign(0.5⁻, x), with 0.5⁻ the double just below ½ (so that
+        // 0.49999999999999994 does not round up through the add); exact for every double (beyond 2^52 they are
+        // integers already and the add rounds back to them). The truncation is the conversion's own.
+        let sign = _mm256_and_pd(product, _mm256_set1_pd(-0.0))
+        var r = _mm256_add_pd(product, _mm256_or_pd(sign, _mm256_set1_pd(0.49999999999999994)))
+        // NaN (a NaN scale, or an infinite one times 0) to 0 as clampToInt32 does, before the clamps (`vminpd`
+        // would turn it into their bound): a NaN's magnitude bits exceed infinity's, compared as integers.
+        let bits = _mm256_castpd_si256(r)
+        let isNaN = _mm256_cmpgt_epi64(_mm256_and_si256(bits, _mm256_set1_epi64x(Int64.max)),
+                                       _mm256_set1_epi64x(0x7FF0_0000_0000_0000))
+        r = _mm256_castsi256_pd(_mm256_andnot_si256(isNaN, bits))
+        r = _mm256_min_pd(r, _mm256_set1_pd(2147483647))
+        r = _mm256_max_pd(r, _mm256_set1_pd(-2147483648))
+        return unsafeBitCast(_mm256_cvttpd_epi32(r), to: SIMD4<Int32>.self)
+    }
+    let v = SIMD8(lowHalf: four(x.lowHalf, scales), highHalf: four(x.highHalf, scales + 4)) &+ SIMD8(repeating: zeroPoint)
+    let clamped = _mm256_min_epi32(_mm256_max_epi32(unsafeBitCast(v, to: __m256i.self), _mm256_set1_epi32(lo)),
+                                   _mm256_set1_epi32(hi))
+    return unsafeBitCast(clamped, to: SIMD8<Int32>.self)
+    #else
+    var result = SIMD8<Int32>()
+    for lane in 0..<8 {
+        let v = clampToInt32((Double(x[lane]) * scales[lane]).rounded(.toNearestOrAwayFromZero)) &+ zeroPoint
+        result[lane] = Swift.min(Swift.max(v, lo), hi)
+    }
+    return result
+    #endif
 }
 
 /// A fused activation as the .tflite schema encodes it.

@@ -331,6 +331,15 @@ final class PackedGEMMTests: XCTestCase {
                 gemmTile4x16QuadsPortable(weights: weights, pixels: pixels[0], pixels[1], pixels[2], pixels[3], kQuads: kQuads,
                                           accumulators: &portable)
                 XCTAssertEqual(fast, portable, "\(kernel), kQuads \(kQuads)")
+                // A group of one pixel passes it four times (the same pointer): the kernels' one-pixel path.
+                flipped[0].withUnsafeBufferPointer { one in
+                    let p = one.baseAddress!
+                    gemmTile4x16VNNI(kernel, weights: weights, pixels: p, p, p, p, kQuads: kQuads, starts: starts,
+                                     accumulators: &fast)
+                }
+                gemmTile4x16QuadsPortable(weights: weights, pixels: pixels[0], pixels[0], pixels[0], pixels[0],
+                                          kQuads: kQuads, accumulators: &portable)
+                XCTAssertEqual(fast, portable, "\(kernel), one pixel, kQuads \(kQuads)")
             }
         }
     }
@@ -402,6 +411,20 @@ final class PackedGEMMTests: XCTestCase {
                     XCTAssertEqual(portable[p * 16 + c], sum)
                 }
             }
+        }
+    }
+
+    /// The one-pixel tile (batch-1 FULLY_CONNECTED on the AVX2 path) against the portable 4-pixel twin's first row,
+    /// with full-range int16 activations and weights.
+    func testOnePixelMicrokernelMatchesItsPortableTwin() {
+        var random = SeededGenerator(seed: 31)
+        for kPairs in [1, 2, 3, 16, 33, 320] {
+            let weights = (0..<kPairs * 32).map { _ in Int16.random(in: Int16.min...Int16.max, using: &random) }
+            let pixel = (0..<kPairs).map { _ in Int32(bitPattern: UInt32.random(in: 0...UInt32.max, using: &random)) }
+            var fast = [Int32](repeating: -1, count: 64), portable = [Int32](repeating: 0, count: 64)
+            gemmTile1x16(weights: weights, pixel: pixel, kPairs: kPairs, accumulators: &fast)
+            gemmTile4x16Portable(weights: weights, pixels: pixel, pixel, pixel, pixel, kPairs: kPairs, accumulators: &portable)
+            XCTAssertEqual(Array(fast[0..<16]), Array(portable[0..<16]), "kPairs \(kPairs)")
         }
     }
 
@@ -559,6 +582,59 @@ final class RequantizationSIMDTests: XCTestCase {
 /// and INT32_MIN × INT32_MIN too, which the portable twin need not handle) and shifts −31…31. Runs only on
 /// aarch64 (the aarch64 test bundle under qemu, or a Pi); scripts/qemu/kernel-check.c checks the same C
 /// functions on every CI run.
+/// The eight-lane double-precision rescale of FULLY_CONNECTED (`requantizeInDouble8`, AVX2 intrinsics in release
+/// builds) against the scalar form it replaces, lane by lane.
+final class DoubleRequantizationTests: XCTestCase {
+    func scalar(_ x: Int32, _ scale: Double, _ zp: Int32, _ lo: Int32, _ hi: Int32) -> Int32 {
+        let v = clampToInt32((Double(x) * scale).rounded(.toNearestOrAwayFromZero)) &+ zp
+        return Swift.min(Swift.max(v, lo), hi)
+    }
+
+    func check(_ x: [Int32], _ scales: [Double], _ zp: Int32, _ lo: Int32, _ hi: Int32,
+               file: StaticString = #filePath, line: UInt = #line) {
+        let vector = scales.withUnsafeBufferPointer {
+            requantizeInDouble8(SIMD8(x), scales: $0.baseAddress!, zeroPoint: zp, min: lo, max: hi)
+        }
+        for lane in 0..<8 {
+            XCTAssertEqual(vector[lane], scalar(x[lane], scales[lane], zp, lo, hi),
+                           "x \(x[lane]) scale \(scales[lane]) zp \(zp) [\(lo), \(hi)]", file: file, line: line)
+        }
+    }
+
+    func testRandomSumsAndScalesEqualTheScalarForm() {
+        var random = SeededGenerator(seed: 64)
+        for trial in 0..<50_000 {
+            let x = (0..<8).map { _ in trial % 3 == 0 ? Int32.random(in: Int32.min...Int32.max, using: &random)
+                                                      : Int32.random(in: -100_000...100_000, using: &random) }
+            let scales = (0..<8).map { _ in Double.random(in: 1e-7...0.01, using: &random) }
+            let zp = Int32.random(in: -128...127, using: &random)
+            check(x, scales, zp, trial % 2 == 0 ? -128 : Int32.min, trial % 2 == 0 ? 127 : Int32.max)
+        }
+    }
+
+    /// Ties and the doubles next to them, both signs; products beyond the Int32 range and at its ends; infinite and
+    /// NaN scales (a hostile model); the double just below ½, which a plain "add ½ and truncate" rounds up.
+    func testTiesBoundsAndNonFiniteScalesEqualTheScalarForm() {
+        let below = 0.49999999999999994
+        let cases: [(Int32, Double)] = [
+            (1, 0.5), (-1, 0.5), (3, 0.5), (-3, 0.5), (5, 0.5), (1, below), (-1, below), (1, 0.5.nextUp), (-1, 0.5.nextUp),
+            (1, 1.5), (-1, 1.5), (1, 2.5), (-1, 2.5), (7, 1.0 / 14), (-7, 1.0 / 14), (0, 1), (0, .infinity),
+            (1, .infinity), (-1, .infinity), (1, -.infinity), (5, .nan), (-5, .nan), (0, .nan), (Int32.max, 1),
+            (Int32.min, 1), (Int32.max, 2), (Int32.min, 2), (Int32.max, 0.9999999999), (Int32.min, 0.9999999999),
+            (1 << 30, 2.0 - 1e-9), (-(1 << 30), 2.0 - 1e-9), (1, 2147483647.4), (1, 2147483647.5), (-1, 2147483648.4),
+            (-1, 2147483648.6), (1, 4503599627370495.5), (-1, 4503599627370495.5), (1, 9007199254740993),
+            (12345, 1e300), (-12345, 1e300), (1, .leastNonzeroMagnitude), (-1, .leastNonzeroMagnitude),
+        ]
+        for start in stride(from: 0, to: cases.count, by: 8) {
+            var x = [Int32](repeating: 0, count: 8), scales = [Double](repeating: 1, count: 8)
+            for lane in 0..<8 where start + lane < cases.count { (x[lane], scales[lane]) = cases[start + lane] }
+            for (zp, lo, hi) in [(Int32(0), Int32.min, Int32.max), (-3, -128, 127), (100, -128, 127)] {
+                check(x, scales, zp, lo, hi)
+            }
+        }
+    }
+}
+
 final class RequantizationNEONTests: XCTestCase {
     func testNEONFormEqualsTheScalarFormForEveryInput() throws {
         #if arch(arm64)

@@ -8,6 +8,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "Requantize16.h"
+#include "PrefetchForWrite.h"
 
 #define EDGEFLEET_DW_TARGET __attribute__((target("avx512f,avx512bw")))
 
@@ -247,7 +248,7 @@ void edgefleet_avx512_depthwise_interior(const int8_t *x0, intptr_t pixels, intp
                           shifts, zeroPoint, lo, hi, out0, outStep, 1);
 }
 
-EDGEFLEET_DW_TARGET
+__attribute__((target("avx512f,avx512bw,prfchw")))
 void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const int8_t *input, const int8_t *zeroRow,
                                      const int8_t *filter, const int32_t *bias, const int32_t *multipliers,
                                      const int32_t *shifts, int32_t zeroPoint, int32_t lo, int32_t hi, int8_t *output,
@@ -273,10 +274,16 @@ void edgefleet_avx512_depthwise_rows(const edgefleet_conv_shape *shape, const in
     if (lastInterior > s.outputWidth - 1) lastInterior = s.outputWidth - 1;
     // A run this short loads each block's weights for too few pixels: its pixels join the batches instead.
     const int runInterior = lastInterior - firstInterior + 1 >= EDGEFLEET_DW_BATCH;
+    // This part's rows own whole output rows only when it has every channel (a channel split shares each row).
+    const int wholeRows = first == 0 && end == oc;
+    const intptr_t rowBytes = s.outputWidth * oc;
+    if (wholeRows) edgefleet_prefetch_for_write(output + firstRow * rowBytes, output + endRow * rowBytes, rowBytes);
     for (intptr_t r = firstRow; r < endRow; r++) {
         const intptr_t b = r / s.outputHeight, oy = r % s.outputHeight;
         const int8_t *image = input + b * s.inputHeight * s.inputWidth * ic;
         int8_t *out = output + r * s.outputWidth * oc;
+        // The next row's output while this one is computed.
+        if (wholeRows) edgefleet_prefetch_for_write(out + rowBytes, output + endRow * rowBytes, rowBytes);
         const intptr_t iy0 = oy * s.strideHeight - s.paddingTop;
         const int rowInside = iy0 >= 0 && iy0 + (fh - 1) * s.dilationHeight < s.inputHeight;
         const int interior = rowInside && firstInterior <= lastInterior;

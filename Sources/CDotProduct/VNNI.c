@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #include <string.h>
 #include "Requantize16.h"
+#include "PrefetchForWrite.h"
 
 static inline int32_t edgefleet_load_quad(const uint8_t *p) {
     int32_t q;
@@ -341,7 +342,7 @@ void edgefleet_vnni512_conv_pixels(const int8_t *quads, intptr_t firstBlock, int
     }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx512f,avx512bw,avx512vnni,prfchw")))
 void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_t endPixel, intptr_t inputChannels,
                                uint8_t *scratch, const int8_t *quads, intptr_t firstBlock, intptr_t endBlock,
                                intptr_t kQuads, const int32_t *starts, intptr_t outputChannels, const int32_t *bias,
@@ -366,6 +367,13 @@ void edgefleet_vnni512_conv1x1(const int8_t *input, intptr_t firstPixel, intptr_
                 __m512i v = _mm512_maskz_mov_epi8(load, _mm512_xor_si512(_mm512_maskz_loadu_epi8(load, src + j), flip));
                 _mm512_mask_storeu_epi8(dst + j, store, v);
             }
+        }
+        // The output a few groups ahead, on the first pass over the pixels (later chunks find the lines owned),
+        // when this part writes whole pixels (a block split shares every pixel's lines with the other part).
+        if (chunk == firstBlock && firstBlock == 0 && endBlock * 16 >= outputChannels) {
+            const intptr_t ahead = 4 * outputChannels > EDGEFLEET_WRITE_AHEAD ? 4 * outputChannels : EDGEFLEET_WRITE_AHEAD;
+            edgefleet_prefetch_for_write(output + pixel * outputChannels + ahead, output + endPixel * outputChannels,
+                                         count * outputChannels);
         }
         edgefleet_conv_pixels(quads, chunk, chunkEnd, kQuads, starts, scratch, count, outputChannels, rq, zeroPoint,
                               lo, hi, output + pixel * outputChannels, outputChannels);
@@ -393,7 +401,7 @@ static inline void edgefleet_fill(uint8_t *dst, __m512i value, intptr_t n) {
     }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx512f,avx512bw,avx512vnni,prfchw")))
 void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8_t *input, int8_t padValue,
                                    intptr_t firstPixel, intptr_t endPixel, uint8_t *scratch, const int8_t *quads,
                                    intptr_t firstBlock, intptr_t endBlock, intptr_t kQuads, const int32_t *starts,
@@ -402,6 +410,7 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
     const edgefleet_conv_shape s = *shape;
     const intptr_t row = kQuads * 4, ic = s.inputChannels, oc = s.outputChannels;
     const intptr_t imageBytes = s.inputHeight * s.inputWidth * ic, runBytes = s.filterWidth * ic;
+    const intptr_t ahead = 4 * oc > EDGEFLEET_WRITE_AHEAD ? 4 * oc : EDGEFLEET_WRITE_AHEAD;
     // Padding taps read the input zero point (the folded bias cancels it), flipped like every activation.
     const __m512i pad = _mm512_set1_epi8((char)((uint8_t)padValue ^ 0x80));
     const intptr_t perImage = s.outputHeight * s.outputWidth;
@@ -485,13 +494,16 @@ void edgefleet_vnni512_conv_gather(const edgefleet_conv_shape *shape, const int8
                 if (++oy == s.outputHeight) { oy = 0; b++; }
             }
         }
+        // The output a few groups ahead, as in edgefleet_vnni512_conv1x1.
+        if (chunk == firstBlock && firstBlock == 0 && endBlock * 16 >= oc)
+            edgefleet_prefetch_for_write(output + pixel * oc + ahead, output + endPixel * oc, count * oc);
         edgefleet_conv_pixels(quads, chunk, chunkEnd, kQuads, starts, scratch, count, oc, rq, zeroPoint, lo, hi,
                               output + pixel * oc, oc);
     }
     }
 }
 
-__attribute__((target("avx512f")))
+__attribute__((target("avx512f,prfchw")))
 void edgefleet_avx512_binary8(const void *input1, const void *input2, void *output, intptr_t count, int operation,
                               int isUnsigned, int32_t offset1, int32_t offset2, int32_t leftShift, int32_t m1,
                               int32_t s1, int32_t m2, int32_t s2, int32_t mo, int32_t so, int32_t zeroPoint,
@@ -503,6 +515,7 @@ void edgefleet_avx512_binary8(const void *input1, const void *input2, void *outp
     const __m512i vs2 = _mm512_set1_epi32(s2), vmo = _mm512_set1_epi32(mo), vso = _mm512_set1_epi32(so);
     const __m512i zp = _mm512_set1_epi32(zeroPoint), low = _mm512_set1_epi32(lo), high = _mm512_set1_epi32(hi);
     for (intptr_t i = 0; i + 16 <= count; i += 16) {
+        if ((i & 63) == 0) edgefleet_prefetch_for_write(out + i + EDGEFLEET_WRITE_AHEAD, out + count, 64);
         __m128i ra = _mm_loadu_si128((const __m128i *)(a + i)), rb = _mm_loadu_si128((const __m128i *)(b + i));
         __m512i x = isUnsigned ? _mm512_cvtepu8_epi32(ra) : _mm512_cvtepi8_epi32(ra);
         __m512i y = isUnsigned ? _mm512_cvtepu8_epi32(rb) : _mm512_cvtepi8_epi32(rb);

@@ -127,7 +127,7 @@ after = ceiling()
 one, two = r1["median_ms"], r2["median_ms"]
 print(f"Two threads on tf2_mobilenet_v2_1.0_224_ptq: {one:.3f} ms → {two:.3f} ms, speed-up {one / two:.2f}× "
       f"(fastest invokes {r1['min_ms']:.3f} → {r2['min_ms']:.3f} ms, {r1['min_ms'] / r2['min_ms']:.2f}×). "
-      f"The machine's two-core ceiling just before and after (two independent int8 loops, scripts/bench/core-scaling.c): "
+      f"The machine's two-core ceiling (two independent int8 loops) and cache-line round trip between CPUs 0 and 1, just before and after (scripts/bench/core-scaling.c): "
       f"{before}; {after}.")
 print()
 print("Heap allocations per invoke: 0 for every model (RuntimeTests/AllocationTests, malloc interposer).")

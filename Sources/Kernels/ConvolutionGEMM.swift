@@ -161,7 +161,6 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
     filter.weights.withUnsafeBufferPointer { packed in
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
-    p.requantization.vectorShifts.withUnsafeBufferPointer { vectorShifts in
     withUnsafeTemporaryAllocation(of: UnsafePointer<X>.self, capacity: max(taps, 1)) { rows in
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { tile in
         let zp = p.requantization.outputZeroPoint
@@ -280,7 +279,7 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 if doubleScales == nil && channels == 16 && (O.self == Int8.self || O.self == UInt8.self) {
                     // A whole block: its constants once for the four pixels, sixteen bytes per store.
                     let prepared = PreparedRequantization16(bias: foldedBias, multipliers: mult.baseAddress!,
-                                                            vectorShifts: vectorShifts.baseAddress!, first: firstChannel)
+                                                            shifts: shift.baseAddress!, first: firstChannel)
                     for i in 0..<count {
                         requantizeAndStore16AVX2(tile.baseAddress! + i * 16, prepared, zeroPoint: zp, min: lo, max: hi,
                                                  to: UnsafeMutableRawPointer(output + (pixel + i) * oc + firstChannel),
@@ -299,15 +298,9 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                             let c = firstChannel + first
                             let sum = UnsafeRawPointer(acc + first).loadUnaligned(as: SIMD8<Int32>.self)
                                 &+ UnsafeRawPointer(foldedBias + c).loadUnaligned(as: SIMD8<Int32>.self)
-                            #if EDGEFLEET_AVX2
-                            let lanes = RequantizationLanesAVX2(multipliers: mult.baseAddress!,
-                                                                vectorShifts: vectorShifts.baseAddress!, first: c)
-                            requantizeAndStore8AVX2(sum, lanes, zeroPoint: zp, min: lo, max: hi, to: out + first)
-                            #else
                             requantizeAndStore8(sum, multiplier: ChannelRequantization.lanes(mult, c),
                                                 shift: ChannelRequantization.lanes(shift, c),
                                                 zeroPoint: zp, min: lo, max: hi, to: out + first)
-                            #endif
                             first += 8
                         }
                     } else if let doubleScales {
@@ -339,7 +332,6 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
             }
             pixel += count
         }
-    }
     }
     }
     }

@@ -93,7 +93,6 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
     let taps = p.filterHeight * p.filterWidth
     p.requantization.multipliers.withUnsafeBufferPointer { mult in
     p.requantization.shifts.withUnsafeBufferPointer { shift in
-    p.requantization.vectorShifts.withUnsafeBufferPointer { vectorShifts in
     withUnsafeTemporaryAllocation(of: UnsafePointer<X>.self, capacity: max(taps, 1)) { rows in
         let zp = p.requantization.outputZeroPoint
         let lo = p.requantization.outputMin, hi = p.requantization.outputMax
@@ -120,16 +119,9 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
                         acc &+= load8(rows[t] + c) &* load8(filter + t * oc + c)
                     }
                     #endif
-                    #if EDGEFLEET_AVX2
-                    // The shifts' constants loaded, not derived per pixel (`c` is a multiple of 8).
-                    let lanes = RequantizationLanesAVX2(multipliers: mult.baseAddress!,
-                                                        vectorShifts: vectorShifts.baseAddress!, first: c)
-                    requantizeAndStore8AVX2(acc, lanes, zeroPoint: zp, min: lo, max: hi, to: out + c)
-                    #else
                     requantizeAndStore8(acc, multiplier: ChannelRequantization.lanes(mult, c),
                                         shift: ChannelRequantization.lanes(shift, c),
                                         zeroPoint: zp, min: lo, max: hi, to: out + c)
-                    #endif
                     c += 8
                 }
                 while c < channelEnd {
@@ -218,7 +210,6 @@ func depthwise<X: QuantizedElement, W: QuantizedElement, O: QuantizedElement>(
             }
             for ox in interior.upperBound..<p.outputWidth { pixel(image, oy, ox, from: channels.lowerBound, out + ox * oc) }
         }
-    }
     }
     }
     }

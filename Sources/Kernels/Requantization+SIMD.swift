@@ -80,20 +80,6 @@ public struct RequantizationLanesAVX2 {
         half = _mm256_srai_epi32(mask, 1)
     }
 
-    /// The constants of channels `first..<first + 8` (`first` a multiple of 8) from the multipliers and the
-    /// prepared ``ChannelRequantization/vectorShifts``: loads and one shuffle, nothing to derive.
-    @inlinable @inline(__always)
-    public init(multipliers: UnsafePointer<Int32>, vectorShifts: UnsafePointer<Int32>, first: Int) {
-        @inline(__always) func load(_ p: UnsafePointer<Int32>) -> __m256i { UnsafeRawPointer(p).loadUnaligned(as: __m256i.self) }
-        let group = vectorShifts + (first / 8) * 32
-        multiplier = load(multipliers + first)
-        odd = _mm256_permutevar8x32_epi32(multiplier, Self.oddLanes)
-        left = load(group)
-        right = load(group + 8)
-        mask = load(group + 16)
-        half = load(group + 24)
-    }
-
     /// MultiplyByQuantizedMultiplier(x) on eight lanes: 32×32→64-bit products of even and odd lanes (`vpmuldq`),
     /// the rounding doubling high half as one add and shift, then the rounding right shift per lane (`vpsravd`).
     @inlinable @inline(__always)
@@ -132,29 +118,17 @@ public struct PreparedRequantization16 {
     @usableFromInline var bias0, bias1: __m256i
     @usableFromInline var lanes0, lanes1: RequantizationLanesAVX2
 
-    /// Constants for channels `first..<first + 16` (`first` a multiple of 8) of the prepared per-channel arrays.
+    /// Constants for channels `first..<first + 16` of the prepared per-channel arrays.
     @inlinable @inline(__always)
-    public init(bias: UnsafePointer<Int32>, multipliers: UnsafePointer<Int32>, vectorShifts: UnsafePointer<Int32>,
-                first: Int) {
+    public init(bias: UnsafePointer<Int32>, multipliers: UnsafePointer<Int32>, shifts: UnsafePointer<Int32>, first: Int) {
         @inline(__always) func load(_ p: UnsafePointer<Int32>) -> __m256i {
             UnsafeRawPointer(p).loadUnaligned(as: __m256i.self)
         }
         bias0 = load(bias + first)
         bias1 = load(bias + first + 8)
-        lanes0 = RequantizationLanesAVX2(multipliers: multipliers, vectorShifts: vectorShifts, first: first)
-        lanes1 = RequantizationLanesAVX2(multipliers: multipliers, vectorShifts: vectorShifts, first: first + 8)
+        lanes0 = RequantizationLanesAVX2(multiplier: load(multipliers + first), shift: load(shifts + first))
+        lanes1 = RequantizationLanesAVX2(multiplier: load(multipliers + first + 8), shift: load(shifts + first + 8))
     }
-}
-
-/// Requantises eight accumulators of consecutive channels with constants loaded from the prepared tables (bias
-/// added by the caller), adds the zero point, clamps and stores eight 8-bit values: `requantizeAndStore8` without
-/// deriving the shifts' constants per call.
-@inlinable @inline(__always)
-func requantizeAndStore8AVX2<O: QuantizedElement>(_ acc: SIMD8<Int32>, _ lanes: RequantizationLanesAVX2, zeroPoint: Int32,
-                                                  min lo: Int32, max hi: Int32, to out: UnsafeMutablePointer<O>) {
-    let v = _mm256_add_epi32(lanes.apply(unsafeBitCast(acc, to: __m256i.self)), _mm256_set1_epi32(zeroPoint))
-    let clamped = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi))
-    O.store8(unsafeBitCast(clamped, to: SIMD8<Int32>.self), to: out)
 }
 
 /// Requantises sixteen accumulators of one block (`acc`, 16 consecutive Int32) with prepared constants, adds the
@@ -182,10 +156,7 @@ public func requantizeBlock16(_ acc: UnsafePointer<Int32>, bias: UnsafePointer<I
                               shifts: UnsafePointer<Int32>, first: Int, zeroPoint: Int32, min lo: Int32, max hi: Int32,
                               to out: UnsafeMutablePointer<Int8>) {
     #if EDGEFLEET_AVX2
-    // The shift table as the kernels get it from ChannelRequantization, for the sixteen channels from `first`.
-    let table = ChannelRequantization.vectorShifts(Array(UnsafeBufferPointer(start: shifts + first, count: 16)))
-    let prepared = PreparedRequantization16(bias: bias + first, multipliers: multipliers + first, vectorShifts: table,
-                                            first: 0)
+    let prepared = PreparedRequantization16(bias: bias, multipliers: multipliers, shifts: shifts, first: first)
     requantizeAndStore16AVX2(acc, prepared, zeroPoint: zeroPoint, min: lo, max: hi, to: UnsafeMutableRawPointer(out),
                              unsigned: false)
     #else

@@ -3,14 +3,7 @@
 /// Built once at prepare time; `multipliers` and `shifts` have one entry per output channel (or one, repeated).
 public struct ChannelRequantization: Sendable {
     public var multipliers: [Int32]
-    public var shifts: [Int32] {
-        didSet { vectorShifts = Self.vectorShifts(shifts) }
-    }
-    /// `shifts` split once for the vector requantisation: per group of eight channels, eight left shifts
-    /// (max(shift, 0)), eight right shifts (max(−shift, 0)), eight rounding masks (2^right − 1) and eight half
-    /// masks (mask >> 1); zeros past the last channel. The AVX2 kernels load them (`RequantizationLanesAVX2`)
-    /// instead of deriving them from the shifts per block of pixels, which cost 91 instructions per conv tile.
-    public private(set) var vectorShifts: [Int32]
+    public var shifts: [Int32]
     public var outputZeroPoint: Int32
     public var outputMin: Int32
     public var outputMax: Int32
@@ -38,7 +31,6 @@ public struct ChannelRequantization: Sendable {
         }
         self.multipliers = m
         self.shifts = s
-        self.vectorShifts = Self.vectorShifts(s)
         self.outputZeroPoint = outputZeroPoint
         self.outputMin = outputMin
         self.outputMax = outputMax
@@ -55,22 +47,6 @@ public struct ChannelRequantization: Sendable {
             let filterScale = filterScales.count == 1 ? filterScales[0] : filterScales[c]
             return Double(inputScale) * Double(filterScale) / Double(outputScale)
         }
-    }
-
-    /// The layout of ``vectorShifts`` for `shifts`.
-    public static func vectorShifts(_ shifts: [Int32]) -> [Int32] {
-        let groups = (shifts.count + 7) / 8
-        var table = [Int32](repeating: 0, count: groups * 32)
-        for (c, shift) in shifts.enumerated() {
-            let base = (c / 8) * 32 + c % 8
-            let right = Swift.max(-shift, 0)
-            let mask = (Int32(1) &<< right) &- 1   // right = 31 gives Int32.max, as `vpsllvd` and the scalar form do
-            table[base] = Swift.max(shift, 0)
-            table[base + 8] = right
-            table[base + 16] = mask
-            table[base + 24] = mask &>> 1
-        }
-        return table
     }
 
     /// Requantises one accumulator for channel `c`.

@@ -23,7 +23,8 @@ checks=0
 fail() { echo "x86-cpus: FAILED: $*"; exit 1; }
 # qemu warns about each host-only feature of a named model (pcid, x2apic, …); only the guest's output matters. The
 # filter runs after qemu has exited, not in a process substitution: that one finished asynchronously, so a check
-# reading the stderr file right after could find it still empty (seen in CI under load, 4 runs in 40 here).
+# reading the stderr file right after could find it still empty (4 runs in 40 here under load; the likely cause
+# of the unnamed CI failure of stop 28).
 emulate() {
     local cpu=$1 status=0
     shift

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { BUFFER = 256 * 1024, REPEATS = 600 };
 
@@ -69,8 +70,10 @@ static void *pong(void *unused) {
     return NULL;
 }
 
-// Nanoseconds for the line to go to the other thread and back, averaged over PINGS round trips.
+// Nanoseconds for the line to go to the other thread and back, averaged over PINGS round trips; -1 with one CPU
+// online (two spinning threads on one CPU would hand the line over once per time slice, for minutes).
 static double round_trip(void) {
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return -1;
     pthread_t other;
     atomic_store(&ball, 0);
     if (pthread_create(&other, NULL, pong, NULL) != 0) return -1;

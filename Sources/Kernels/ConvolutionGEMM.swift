@@ -202,16 +202,13 @@ func convolveGEMM<X: FixedWidthInteger, O: QuantizedElement>(
                 // Gather the receptive field of each pixel in the block: int16 pairs, or quads for `sdot`/VNNI.
                 for i in 0..<count {
                     let image = input + b * p.inputHeight * p.inputWidth * ic
-                    let iy0 = oy * p.strideHeight - p.paddingTop, ix0 = ox * p.strideWidth - p.paddingLeft
                     if useQuads {
                         p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                         let int8Rows = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: UnsafePointer<Int8>.self)
                         packQuads(rows: int8Rows, taps: taps, channels: ic, kQuads: kQuads, into: quadBytes + i * kQuads * 4,
                                   flipSign: flipSign)
-                    } else if p.dilationWidth == 1 && iy0 >= 0 && ix0 >= 0
-                        && iy0 + (p.filterHeight - 1) * p.dilationHeight < p.inputHeight
-                        && ix0 + p.filterWidth - 1 < p.inputWidth {
-                        packInteriorPairs(p, firstTap: image + (iy0 * p.inputWidth + ix0) * ic, into: pairs + i * kPairs)
+                    } else if p.dilationWidth == 1, let first = p.interiorFirstTap(oy: oy, ox: ox) {
+                        packInteriorPairs(p, firstTap: image + first, into: pairs + i * kPairs)
                     } else {
                         p.gatherTapRows(image: image, oy: oy, ox: ox, zeroRow: zeroRow, into: rows.baseAddress!)
                         packPairs(rows: rows.baseAddress!, taps: taps, channels: ic, into: pairs + i * kPairs)

@@ -15,6 +15,18 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 }
 
 extension Conv2DParameters {
+    /// The offset (in elements, from the batch's first input pixel) of output pixel (oy, ox)'s first tap when every
+    /// tap lies inside the image, or nil when some fall in the padding. Interior pixels (most of them) then need no
+    /// per-tap bounds check: their taps follow at fixed strides from this one.
+    @inlinable @inline(__always)
+    public func interiorFirstTap(oy: Int, ox: Int) -> Int? {
+        let iy0 = oy * strideHeight - paddingTop
+        let ix0 = ox * strideWidth - paddingLeft
+        guard iy0 >= 0 && iy0 + (filterHeight - 1) * dilationHeight < inputHeight
+            && ix0 >= 0 && ix0 + (filterWidth - 1) * dilationWidth < inputWidth else { return nil }
+        return (iy0 * inputWidth + ix0) * inputChannels
+    }
+
     /// Resolves the taps of output pixel (oy, ox) to input rows: the row of `inputChannels` values under each tap,
     /// or `zeroRow` where the tap falls in padding (so padded taps contribute zero after the folded correction).
     ///
@@ -22,13 +34,9 @@ extension Conv2DParameters {
     @inlinable @inline(__always)
     public func gatherTapRows<X>(image: UnsafePointer<X>, oy: Int, ox: Int, zeroRow: UnsafePointer<X>,
                                  into rows: UnsafeMutablePointer<UnsafePointer<X>>) {
-        let iy0 = oy * strideHeight - paddingTop
-        let ix0 = ox * strideWidth - paddingLeft
         var t = 0
-        // Interior pixels (most of them) need no per-tap bounds check: fixed strides from the first tap.
-        if iy0 >= 0 && iy0 + (filterHeight - 1) * dilationHeight < inputHeight
-            && ix0 >= 0 && ix0 + (filterWidth - 1) * dilationWidth < inputWidth {
-            var rowStart = image + (iy0 * inputWidth + ix0) * inputChannels
+        if let first = interiorFirstTap(oy: oy, ox: ox) {
+            var rowStart = image + first
             let tapStep = dilationWidth * inputChannels, rowStep = dilationHeight * inputWidth * inputChannels
             for _ in 0..<filterHeight {
                 var tap = rowStart
@@ -41,6 +49,8 @@ extension Conv2DParameters {
             }
             return
         }
+        let iy0 = oy * strideHeight - paddingTop
+        let ix0 = ox * strideWidth - paddingLeft
         for ky in 0..<filterHeight {
             let iy = iy0 + ky * dilationHeight
             for kx in 0..<filterWidth {
